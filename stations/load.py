@@ -1,0 +1,373 @@
+"""Reading and validating the data files, with errors that say file, line and column.
+
+The CSV is parsed with the standard ``csv`` module first, so that every record keeps the line
+it starts on (a quoted field may span lines, so ``index + 2`` would lie). Structural faults
+(encoding, byte-order mark, header, field counts) are reported before the pandera schema runs on
+the typed frame. Nothing here ever writes to the files it reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from stations import schema, vocab
+
+#: Longest accepted cell, in characters: far above any real note, far below a runaway file.
+MAX_FIELD = 100_000
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in a data file, printed as ``file:line: column: message``."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class DataError(Exception):
+    """The data files are broken; ``problems`` lists every defect found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems)
+        shown = "\n".join(str(p) for p in self.problems[:50])
+        more = len(self.problems) - 50
+        super().__init__(shown + (f"\n... and {more} more" if more > 0 else ""))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Both validated files, typed."""
+
+    stations: pd.DataFrame
+    responses: pd.DataFrame
+
+
+def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Problem]]:
+    problems: list[Problem] = []
+    if raw.startswith(BOM.encode("utf-8")):
+        problems.append(
+            Problem(
+                name,
+                1,
+                header[0],
+                "stray UTF-8 byte-order mark (BOM): save as UTF-8 without BOM",
+            )
+        )
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), problems
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        prefix = raw[line_start : err.start].decode("utf-8", errors="replace")
+        fields = next(csv.reader([prefix]), [""])
+        column = (
+            header[len(fields) - 1]
+            if 0 < len(fields) <= len(header)
+            else f"field {len(fields)}"
+        )
+        problems.append(
+            Problem(
+                name,
+                line,
+                column,
+                f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at byte {err.start}); "
+                "save the file as UTF-8",
+            )
+        )
+        return raw.decode("utf-8", errors="replace"), problems
+
+
+def read_records(
+    path: str | os.PathLike[str],
+    columns: Sequence[str],
+    display_name: str | None = None,
+) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Parse a CSV into a frame of strings plus the line each record starts on.
+
+    Returns the problems found instead of raising, so that a validator can list them all.
+    """
+    name = display_name or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        return (
+            pd.DataFrame(columns=list(columns)),
+            [],
+            [Problem(name, 0, "-", f"cannot read: {err.strerror}")],
+        )
+    text, problems = _decode(raw, name, columns)
+    if text.startswith(BOM):
+        text = text[1:]
+    previous_limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header: list[str] | None = None
+        start = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                problems.append(Problem(name, start, "-", f"malformed CSV: {err}"))
+                break
+            if header is None:
+                header = record
+                problems.extend(_header_problems(name, header, columns))
+                if any(p.line == 1 and p.column == "header" for p in problems):
+                    break
+            elif record and any(cell.strip() for cell in record):
+                if len(record) != len(columns):
+                    problems.append(
+                        Problem(
+                            name,
+                            start,
+                            columns[min(len(record), len(columns)) - 1]
+                            if record
+                            else "-",
+                            f"expected {len(columns)} fields, found {len(record)} "
+                            "(a missing or extra comma, or an unclosed quote?)",
+                        )
+                    )
+                else:
+                    rows.append(record)
+                    lines.append(start)
+            start = reader.line_num + 1
+        if header is None:
+            problems.append(
+                Problem(
+                    name, 1, "header", "the file is empty: a header row is required"
+                )
+            )
+    finally:
+        csv.field_size_limit(previous_limit)
+    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    return frame, lines, problems
+
+
+def _header_problems(
+    name: str, header: Sequence[str], columns: Sequence[str]
+) -> list[Problem]:
+    found = [h.strip() for h in header]
+    missing = [c for c in columns if c not in found]
+    extra = [h for h in found if h not in columns]
+    problems = [Problem(name, 1, "header", f"missing column '{c}'") for c in missing]
+    problems += [Problem(name, 1, "header", f"unknown column '{c}'") for c in extra]
+    if not problems and list(found) != list(columns):
+        problems.append(
+            Problem(
+                name,
+                1,
+                "header",
+                "columns are out of order; expected: " + ",".join(columns),
+            )
+        )
+    return problems
+
+
+def _to_float(
+    frame: pd.DataFrame, column: str, name: str, lines: list[int]
+) -> tuple[pd.Series, list[Problem]]:
+    text = frame[column].astype(str).str.strip()
+    values = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = (text != "") & (
+        values.isna() | ~values.map(lambda v: math.isfinite(v) if pd.notna(v) else True)
+    )
+    problems = [
+        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' is not a number")
+        for i in bad[bad].index
+    ]
+    return values.astype(float), problems
+
+
+def _to_bool(
+    frame: pd.DataFrame, column: str, name: str, lines: list[int]
+) -> tuple[pd.Series, list[Problem]]:
+    text = frame[column].astype(str).str.strip().str.lower()
+    bad = ~text.isin(["true", "false"])
+    problems = [
+        Problem(
+            name, lines[i], column, f"'{frame[column].iat[i]}' must be true or false"
+        )
+        for i in bad[bad].index
+    ]
+    return text == "true", problems
+
+
+def _schema_problems(
+    err: pa.errors.SchemaErrors, name: str, lines: list[int]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    cases = err.failure_cases
+    for row in cases.itertuples(index=False):
+        check = str(row.check)
+        column = str(row.column) if row.column is not None else "-"
+        if "|" in check:
+            column, check = check.split("|", 1)
+        index = row.index
+        if index is None or (isinstance(index, float) and math.isnan(index)):
+            problems.append(Problem(name, 1, column, check))
+            continue
+        value = row.failure_case
+        shown = (
+            ""
+            if value is None or (isinstance(value, float) and math.isnan(value))
+            else str(value)
+        )
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        message = (
+            check if row.schema_context == "DataFrameSchema" else f"'{shown}': {check}"
+        )
+        problems.append(Problem(name, lines[int(index)], column, message))
+    return sorted(set(problems))
+
+
+def _validate(
+    frame: pd.DataFrame, lines: list[int], name: str, schema_obj: pa.DataFrameSchema
+) -> tuple[pd.DataFrame, list[Problem]]:
+    try:
+        return schema_obj.validate(frame, lazy=True), []
+    except pa.errors.SchemaErrors as err:
+        return frame, _schema_problems(err, name, lines)
+
+
+def _typed_stations(
+    frame: pd.DataFrame, name: str, lines: list[int]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    typed = frame.copy()
+    for column in vocab.STATION_COLUMNS:
+        if column not in ("lat", "lon", "private_residence"):
+            typed[column] = typed[column].astype(str)
+    for column in ("lat", "lon"):
+        typed[column], found = _to_float(frame, column, name, lines)
+        problems += found
+    typed["private_residence"], found = _to_bool(
+        frame, "private_residence", name, lines
+    )
+    problems += found
+    return typed, problems
+
+
+def check_stations(
+    path: str | os.PathLike[str],
+    display_name: str | None = None,
+    require_coordinates: bool = True,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and validate stations.csv; return the typed frame and every problem found."""
+    name = display_name or str(path)
+    frame, lines, problems = read_records(path, vocab.STATION_COLUMNS, name)
+    if any(p.column == "header" or p.line == 0 for p in problems):
+        return frame, problems
+    typed, found = _typed_stations(frame, name, lines)
+    problems += found
+    if found:
+        return typed, problems
+    typed, found = _validate(
+        typed, lines, name, schema.station_schema(require_coordinates)
+    )
+    typed.attrs["lines"] = lines
+    return typed, problems + found
+
+
+def check_responses(
+    path: str | os.PathLike[str], display_name: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read and validate responses.csv on its own (see ``check_dataset`` for the cross-file rule)."""
+    name = display_name or str(path)
+    frame, lines, problems = read_records(path, vocab.RESPONSE_COLUMNS, name)
+    if any(p.column == "header" or p.line == 0 for p in problems):
+        return frame, problems
+    typed = frame.astype(str)
+    typed, found = _validate(typed, lines, name, schema.response_schema())
+    typed.attrs["lines"] = lines
+    return typed, problems + found
+
+
+def _cross_file_problems(
+    stations: pd.DataFrame, responses: pd.DataFrame, responses_name: str
+) -> list[Problem]:
+    """Every response must concern a host country of at least one station."""
+    if "iso2" not in stations or "iso2" not in responses or responses.empty:
+        return []
+    hosts = set(stations["iso2"])
+    lines = responses.attrs.get("lines") or list(range(2, len(responses) + 2))
+    return [
+        Problem(
+            responses_name,
+            lines[i],
+            "iso2",
+            f"'{code}' hosts no station in stations.csv",
+        )
+        for i, code in enumerate(responses["iso2"])
+        if code not in hosts
+    ]
+
+
+def check_dataset(
+    stations_path: str | os.PathLike[str],
+    responses_path: str | os.PathLike[str],
+    require_coordinates: bool = True,
+) -> tuple[Dataset, list[Problem]]:
+    """Validate both files and the rules that join them."""
+    stations, problems = check_stations(
+        stations_path, require_coordinates=require_coordinates
+    )
+    responses, found = check_responses(responses_path)
+    problems += found
+    problems += _cross_file_problems(stations, responses, str(responses_path))
+    return Dataset(stations=stations, responses=responses), sorted(problems)
+
+
+def load_dataset(
+    data_dir: str | os.PathLike[str] = "data",
+) -> Dataset:
+    """Load both committed files, or raise ``DataError`` listing every problem."""
+    directory = Path(data_dir)
+    dataset, problems = check_dataset(
+        directory / "stations.csv", directory / "responses.csv"
+    )
+    if problems:
+        raise DataError(problems)
+    return dataset
+
+
+def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
+    """Validate files by their name (stations*.csv / responses*.csv); used by the CLI."""
+    paths = [Path(p) for p in paths]
+    stations_paths = [p for p in paths if "response" not in p.name]
+    responses_paths = [p for p in paths if "response" in p.name]
+    problems: list[Problem] = []
+    station_frames = []
+    for path in stations_paths:
+        frame, found = check_stations(path, str(path))
+        station_frames.append(frame)
+        problems += found
+    for path in responses_paths:
+        frame, found = check_responses(path, str(path))
+        problems += found
+        if station_frames and not found:
+            problems += _cross_file_problems(
+                pd.concat(station_frames), frame, str(path)
+            )
+    return sorted(problems)

@@ -1,0 +1,143 @@
+"""Controlled vocabularies of the two data files, with the labels readers see.
+
+One place for every allowed value, so that the schema, the filters, the legend and the data
+dictionary can never disagree.
+"""
+
+from __future__ import annotations
+
+STATION_COLUMNS: tuple[str, ...] = (
+    "station_id",
+    "country",
+    "iso2",
+    "city",
+    "city_zh",
+    "address",
+    "private_residence",
+    "bureau",
+    "bureau_district",
+    "bureau_province",
+    "wave",
+    "host_organisation",
+    "host_organisation_zh",
+    "opened",
+    "status",
+    "lat",
+    "lon",
+    "geo_precision",
+    "geo_source",
+    "sources",
+    "confidence",
+    "notes",
+)
+
+RESPONSE_COLUMNS: tuple[str, ...] = (
+    "response_id",
+    "country",
+    "iso2",
+    "date",
+    "actor",
+    "action_type",
+    "summary",
+    "sources",
+    "confidence",
+    "notes",
+)
+
+BUREAUS: tuple[str, ...] = (
+    "Fuzhou",
+    "Qingtian",
+    "Nantong",
+    "Wenzhou",
+    "Other",
+    "Unknown",
+)
+
+#: The province each named bureau belongs to; Other may be anywhere, Unknown has none.
+BUREAU_PROVINCE: dict[str, str] = {
+    "Fuzhou": "Fujian",
+    "Qingtian": "Zhejiang",
+    "Wenzhou": "Zhejiang",
+    "Nantong": "Jiangsu",
+}
+
+#: Marker colours by bureau, chosen to stay distinguishable for common colour-vision deficiencies
+#: (Okabe-Ito palette).
+BUREAU_COLOURS: dict[str, str] = {
+    "Fuzhou": "#D55E00",
+    "Qingtian": "#0072B2",
+    "Nantong": "#009E73",
+    "Wenzhou": "#CC79A7",
+    "Other": "#E69F00",
+    "Unknown": "#6B6B6B",
+}
+
+WAVES: tuple[str, ...] = ("sep-2022", "dec-2022", "later")
+WAVE_LABELS: dict[str, str] = {
+    "sep-2022": "First report (Sept 2022, 110 Overseas)",
+    "dec-2022": "Added in the second report (Dec 2022, Patrol and Persuade)",
+    "later": "Reported later (not in the 102)",
+}
+
+STATUSES: tuple[str, ...] = (
+    "closed",
+    "ordered_closed",
+    "shut_down_per_host",
+    "under_investigation",
+    "investigated_no_findings",
+    "inactive_per_host",
+    "host_denies",
+    "vacated",
+    "unknown",
+)
+STATUS_LABELS: dict[str, str] = {
+    "closed": "Closed",
+    "ordered_closed": "Closure ordered by the host",
+    "shut_down_per_host": "Shut down, per host police",
+    "under_investigation": "Under investigation",
+    "investigated_no_findings": "Investigated, nothing found",
+    "inactive_per_host": "Inactive, per host",
+    "host_denies": "Host government denies it exists",
+    "vacated": "Left its premises",
+    "unknown": "Unknown",
+}
+
+GEO_PRECISIONS: tuple[str, ...] = ("address", "street", "city", "country")
+GEO_SOURCES: tuple[str, ...] = ("geocoder", "gazetteer", "cache", "manual")
+CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
+
+#: Government action types, strongest first: the order decides a country's strongest action.
+ACTION_TYPES: tuple[str, ...] = (
+    "conviction",
+    "charges",
+    "arrests",
+    "station_closed",
+    "closure_ordered",
+    "cooperation_agreement_ended",
+    "investigation_opened",
+    "summoned_ambassador",
+    "parliamentary_inquiry",
+    "statement_of_concern",
+    "other",
+    "denied_or_no_action",
+)
+#: The filter value for host countries with no recorded government action.
+NO_ACTION = "none"
+ACTION_LABELS: dict[str, str] = {
+    "conviction": "Conviction",
+    "charges": "Criminal charges",
+    "arrests": "Arrests",
+    "station_closed": "Station closed",
+    "closure_ordered": "Closure ordered",
+    "cooperation_agreement_ended": "Police cooperation ended",
+    "investigation_opened": "Investigation opened",
+    "summoned_ambassador": "Ambassador summoned",
+    "parliamentary_inquiry": "Parliamentary inquiry",
+    "statement_of_concern": "Statement of concern",
+    "other": "Other action",
+    "denied_or_no_action": "Denial or decision not to act",
+    NO_ACTION: "No action reported",
+}
+
+#: Separator between several URLs in a ``sources`` cell.
+SOURCE_SEPARATOR = " | "
