@@ -1,0 +1,187 @@
+"""The current view as one immutable value, and its round trip through the URL.
+
+Every page reads the view with ``Filters.from_query_params`` and writes it back with
+``to_query_params``, so a copied link always reproduces what its sender saw. Whatever a link
+holds that is not understood is dropped and described in a notice; nothing in a URL can raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+import pandas as pd
+
+from stations import model, vocab
+
+LIST_FIELDS = ("bureau", "country", "wave", "action")
+KEYS = (*LIST_FIELDS, "station")
+#: Longest value accepted for one parameter; a longer one is dropped whole.
+MAX_VALUE_LENGTH = 2_000
+#: Longest piece of a rejected value quoted back in a notice.
+QUOTE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Options:
+    """The values a link may name, taken from the data."""
+
+    countries: Mapping[str, str]  # iso2 -> country name, in display order
+    station_ids: frozenset[str]
+
+    @classmethod
+    def from_stations(cls, stations: pd.DataFrame) -> Options:
+        pairs = stations.drop_duplicates("iso2").sort_values("country")
+        return cls(
+            countries=dict(zip(pairs["iso2"], pairs["country"], strict=True)),
+            station_ids=frozenset(stations["station_id"]),
+        )
+
+    def allowed(self, field: str) -> tuple[str, ...]:
+        if field == "bureau":
+            return vocab.BUREAUS
+        if field == "country":
+            return tuple(self.countries)
+        if field == "wave":
+            return vocab.WAVES
+        if field == "action":
+            return (*vocab.ACTION_TYPES, vocab.NO_ACTION)
+        raise KeyError(field)
+
+
+def quote(value: str) -> str:
+    """A rejected value, shortened and made inert for a Markdown notice."""
+    text = "".join(
+        ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in value
+    )
+    if len(text) > QUOTE_LENGTH:
+        text = text[: QUOTE_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return "'" + escape_markdown(text) + "'"
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every Markdown/HTML special character so text shows as typed."""
+    special = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
+    return "".join("\\" + ch if ch in special else ch for ch in text)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose: empty tuples mean "all"."""
+
+    bureau: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    wave: tuple[str, ...] = ()
+    action: tuple[str, ...] = ()
+    station: str | None = None
+
+    @classmethod
+    def from_query_params(
+        cls, params: Mapping[str, str | Sequence[str]], options: Options
+    ) -> tuple[Filters, list[str]]:
+        """Parse a link's parameters; return the filters and a notice per dropped part."""
+        notices: list[str] = []
+        values: dict[str, object] = {}
+        for key in sorted(params, key=str):
+            raw = params[key]
+            items = [raw] if isinstance(raw, str) else [str(v) for v in raw]
+            if key not in KEYS:
+                notices.append(f"unknown parameter {quote(str(key))}")
+                continue
+            if not items:
+                continue
+            if len(items) > 1:
+                notices.append(
+                    f"parameter {quote(key)} was given {len(items)} times: kept the first"
+                )
+            value = items[0]
+            if len(value) > MAX_VALUE_LENGTH:
+                notices.append(
+                    f"the value of {quote(key)} is too long ({len(value)} characters)"
+                )
+                continue
+            if key == "station":
+                station = _match_station(value, options)
+                if station is None and value.strip():
+                    notices.append(f"unknown station {quote(value)}")
+                values["station"] = station
+            else:
+                kept, rejected = _parse_list(key, value, options)
+                notices += [f"unknown {key} {quote(r)}" for r in rejected]
+                values[key] = kept
+        return cls(**values), notices  # type: ignore[arg-type]
+
+    def to_query_params(self) -> dict[str, str]:
+        """The canonical parameters: only what differs from "all", lists comma-joined."""
+        params: dict[str, str] = {}
+        for key in LIST_FIELDS:
+            chosen = getattr(self, key)
+            if chosen:
+                params[key] = ",".join(
+                    v.lower() if key == "bureau" else v for v in chosen
+                )
+        if self.station:
+            params["station"] = self.station
+        return params
+
+    def with_values(self, **changes: object) -> Filters:
+        """A copy with some fields replaced, lists put in canonical order."""
+        normalised: dict[str, object] = {}
+        for key, value in changes.items():
+            normalised[key] = tuple(value) if key in LIST_FIELDS else value  # type: ignore[arg-type]
+        return replace(self, **normalised)  # type: ignore[arg-type]
+
+    def without(self, key: str) -> Filters:
+        """The same view with one filter lifted: used for the counts next to its options."""
+        return replace(self, **{key: () if key in LIST_FIELDS else None})
+
+    @property
+    def is_default(self) -> bool:
+        return all(not getattr(self, f.name) for f in fields(self))
+
+    def mask(self, stations: pd.DataFrame, summary: pd.DataFrame) -> pd.Series:
+        """Rows of ``stations`` inside this view (AND across filters, OR within one)."""
+        keep = pd.Series(True, index=stations.index)
+        if self.bureau:
+            keep &= stations["bureau"].isin(self.bureau)
+        if self.country:
+            keep &= stations["iso2"].isin(self.country)
+        if self.wave:
+            keep &= stations["wave"].isin(self.wave)
+        if self.action:
+            keep &= stations["iso2"].isin(
+                model.countries_with_action(summary, self.action)
+            )
+        return keep
+
+    def apply(self, stations: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+        return stations[self.mask(stations, summary)]
+
+
+def _parse_list(
+    key: str, value: str, options: Options
+) -> tuple[tuple[str, ...], list[str]]:
+    allowed = options.allowed(key)
+    lookup = {a.lower(): a for a in allowed}
+    if key == "country":
+        lookup.update({name.lower(): iso2 for iso2, name in options.countries.items()})
+    chosen: set[str] = set()
+    rejected: list[str] = []
+    for piece in value.split(","):
+        item = piece.strip()
+        if not item:
+            continue
+        match = lookup.get(item.lower())
+        if match is None:
+            rejected.append(item)
+        else:
+            chosen.add(match)
+    return tuple(a for a in allowed if a in chosen), rejected
+
+
+def _match_station(value: str, options: Options) -> str | None:
+    wanted = value.strip()
+    if wanted in options.station_ids:
+        return wanted
+    lowered = {s.lower(): s for s in options.station_ids}
+    return lowered.get(wanted.lower())

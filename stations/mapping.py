@@ -1,0 +1,364 @@
+"""The world map: a pure function from the stations in view to a ``folium.Map``.
+
+All stations travel to the browser as one compact JSON table and are drawn by one small script
+(clustered, spiderfied on click), which keeps the page light at 100,000 points. The data is
+text, never markup: the JSON is escaped for a ``<script>`` block, tooltips are HTML-escaped, and
+popups are built with DOM ``textContent``; links are kept only when they are http(s).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from stations import model, vocab
+
+#: Colour of each strongest action on the country layer (stronger is darker), and of none.
+ACTION_COLOURS: dict[str, str] = {
+    "conviction": "#3f007d",
+    "charges": "#54278f",
+    "arrests": "#54278f",
+    "station_closed": "#6a51a3",
+    "closure_ordered": "#6a51a3",
+    "cooperation_agreement_ended": "#807dba",
+    "investigation_opened": "#9e9ac8",
+    "summoned_ambassador": "#bcbddc",
+    "parliamentary_inquiry": "#bcbddc",
+    "statement_of_concern": "#dadaeb",
+    "other": "#dadaeb",
+    "denied_or_no_action": "#fdd0a2",
+    vocab.NO_ACTION: "#f0f0f0",
+}
+
+#: Fields sent to the browser for each station, in this order.
+PAYLOAD_FIELDS = (
+    "station_id",
+    "lat",
+    "lon",
+    "bureau",
+    "country",
+    "iso2",
+    "city",
+    "address",
+    "bureau_district",
+    "wave",
+    "host_organisation",
+    "status",
+    "opened",
+    "geo_precision",
+    "sources",
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``</script>``, no HTML comment."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
+    """Column-oriented table of the stations in view (smaller than one object per station)."""
+    frame = stations.assign(address=model.public_address(stations))
+    columns: dict[str, list[Any]] = {}
+    for field in PAYLOAD_FIELDS:
+        series = frame[field]
+        if field in ("lat", "lon"):
+            columns[field] = [round(float(v), 5) for v in series]
+        elif field == "sources":
+            columns[field] = [
+                [u for u in s.split(vocab.SOURCE_SEPARATOR) if u] for s in series
+            ]
+        else:
+            columns[field] = [str(v) for v in series]
+    return {"n": len(frame), "columns": columns}
+
+
+def country_payload(summary: pd.DataFrame, iso2s: Iterable[str]) -> dict[str, Any]:
+    """What each host country in view did: strongest action and the list of action types."""
+    wanted = [c for c in iso2s if c in summary.index]
+    result: dict[str, Any] = {}
+    for iso2 in wanted:
+        row = summary.loc[iso2]
+        taken = sorted(row["actions"], key=vocab.ACTION_TYPES.index)
+        result[iso2] = {
+            "name": str(row["country"]),
+            "strongest": vocab.ACTION_LABELS[row["strongest_action"]],
+            "strongest_key": str(row["strongest_action"]),
+            "actions": [vocab.ACTION_LABELS[a] for a in taken],
+            "latest": str(row["latest_date"]),
+        }
+    return result
+
+
+def load_country_shapes(path: str | Path) -> dict[str, Any]:
+    """Country boundaries (GeoJSON with ``iso2`` and ``name`` properties) for the country layer."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _country_features(
+    shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]
+) -> dict[str, Any]:
+    features = []
+    for feature in (shapes or {}).get("features", []):
+        iso2 = feature.get("properties", {}).get("iso2")
+        if iso2 in countries:
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"iso2": iso2},
+                    "geometry": feature["geometry"],
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+class StationLayer(JSCSSMixin, MacroElement):
+    """Clustered station markers, the country layer, a legend and a layer switch, in one script."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.station-pin{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.55);
+  color:#fff;font:bold 10px/14px system-ui,sans-serif;text-align:center;}
+.station-pin.unpublished{background:#fff !important;border:2px dashed #333;color:#333;}
+.station-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.4 system-ui,sans-serif;
+  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px;}
+.station-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
+  vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.4);}
+.station-legend i.sq{border-radius:2px;}
+.station-popup{font:13px/1.4 system-ui,sans-serif;max-width:300px;}
+.station-popup h4{margin:0 0 4px;font-size:14px;}
+.station-popup dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:1px 8px;}
+.station-popup dt{color:#555;}
+.station-popup dd{margin:0;overflow-wrap:anywhere;}
+.station-popup ol{margin:4px 0 0;padding-left:18px;}
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var data = {{ this.stations_json }};
+  var countries = {{ this.countries_json }};
+  var shapes = {{ this.shapes_json }};
+  var opts = {{ this.options_json }};
+  var c = data.columns;
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (ch) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch];
+    });
+  }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function row(dl, label, value) {
+    if (!value) { return; }
+    dl.appendChild(el("dt", label));
+    dl.appendChild(el("dd", value));
+  }
+  function place(i) {
+    return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
+  }
+  function popup(i) {
+    var root = el("div", null, "station-popup");
+    root.appendChild(el("h4", place(i)));
+    var dl = el("dl");
+    row(dl, "Station", c.station_id[i]);
+    row(dl, "Address", c.address[i]);
+    row(dl, "Bureau", c.bureau[i] + (c.bureau_district[i] ? " (" + c.bureau_district[i] + ")" : ""));
+    row(dl, "Report", opts.waves[c.wave[i]] || c.wave[i]);
+    row(dl, "Host organisation", c.host_organisation[i]);
+    row(dl, "Opened", c.opened[i]);
+    row(dl, "Status", opts.statuses[c.status[i]] || c.status[i]);
+    row(dl, "Placed at", opts.precisions[c.geo_precision[i]] || c.geo_precision[i]);
+    var k = countries[c.iso2[i]];
+    row(dl, "Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
+    root.appendChild(dl);
+    var list = el("ol");
+    c.sources[i].forEach(function (url, n) {
+      if (!/^https?:\\/\\//i.test(url)) { return; }
+      var a = el("a", "Source " + (n + 1) + ": " + url.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0]);
+      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      var li = el("li"); li.appendChild(a); list.appendChild(li);
+    });
+    root.appendChild(el("div", "Sources"));
+    root.appendChild(list);
+    return root;
+  }
+  var icons = {};
+  function icon(i) {
+    var unpublished = c.geo_precision[i] === "country";
+    var key = c.bureau[i] + (unpublished ? "/u" : "");
+    if (!icons[key]) {
+      var colour = opts.colours[c.bureau[i]] || "#6b6b6b";
+      icons[key] = L.divIcon({
+        className: "station-pin" + (unpublished ? " unpublished" : ""),
+        html: "<span style=\\"display:block;width:100%;height:100%;border-radius:50%;background:" +
+          colour + "\\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
+        iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [8, 0]
+      });
+    }
+    return icons[key];
+  }
+  var cluster = L.markerClusterGroup({
+    spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
+    maxClusterRadius: 40, chunkedLoading: true
+  });
+  var markers = new Array(data.n);
+  for (var i = 0; i < data.n; i++) {
+    var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: ""});
+    m.bindTooltip(esc(place(i) + " \\u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
+    m.bindPopup((function (n) { return function () { return popup(n); }; })(i), {maxWidth: 320});
+    markers[i] = m;
+  }
+  cluster.addLayers(markers);
+  var overlays = {};
+  if (shapes.features.length) {
+    var countryLayer = L.geoJSON(shapes, {
+      style: function (f) {
+        var k = countries[f.properties.iso2];
+        return {color: "#555", weight: 0.6, fillOpacity: 0.55,
+                fillColor: opts.actionColours[k ? k.strongest_key : "none"] || "#f0f0f0"};
+      },
+      onEachFeature: function (f, layer) {
+        var k = countries[f.properties.iso2];
+        if (k) { layer.bindTooltip(esc(k.name + ": " + k.strongest)); }
+      }
+    });
+    countryLayer.addTo(map);
+    overlays["Strongest government action"] = countryLayer;
+  }
+  cluster.addTo(map);
+  overlays["Stations"] = cluster;
+  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    var box = el("div", null, "station-legend");
+    box.appendChild(el("strong", "Operating bureau"));
+    opts.bureauOrder.forEach(function (b) {
+      var line = el("div"); var dot = el("i"); dot.style.background = opts.colours[b];
+      line.appendChild(dot); line.appendChild(document.createTextNode(b)); box.appendChild(line);
+    });
+    var u = el("div"); var ring = el("i"); ring.style.background = "#fff"; ring.style.border = "2px dashed #333";
+    u.appendChild(ring); u.appendChild(document.createTextNode("Location not published")); box.appendChild(u);
+    if (shapes.features.length) {
+      box.appendChild(el("strong", "Host government (strongest action)"));
+      opts.actionOrder.forEach(function (a) {
+        var line = el("div"); var sq = el("i", null, "sq"); sq.style.background = opts.actionColours[a];
+        line.appendChild(sq); line.appendChild(document.createTextNode(opts.actionLabels[a]));
+        box.appendChild(line);
+      });
+    }
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+  if (opts.fit && data.n) {
+    map.fitBounds(cluster.getBounds(), {maxZoom: 6, padding: [20, 20]});
+  }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        stations: pd.DataFrame,
+        summary: pd.DataFrame,
+        shapes: Mapping[str, Any] | None,
+        fit: bool,
+    ):
+        super().__init__()
+        self._name = "StationLayer"
+        countries = country_payload(summary, summary.index)
+        shown_actions = {countries[k]["strongest_key"] for k in countries}
+        self.stations_json = script_json(station_payload(stations))
+        self.countries_json = script_json(countries)
+        self.shapes_json = script_json(_country_features(shapes, countries))
+        self.options_json = script_json(
+            {
+                "fit": fit,
+                "colours": vocab.BUREAU_COLOURS,
+                "letters": {
+                    b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS
+                },
+                "bureauOrder": [
+                    b for b in vocab.BUREAUS if b in set(stations["bureau"])
+                ]
+                or list(vocab.BUREAUS),
+                "waves": vocab.WAVE_LABELS,
+                "statuses": vocab.STATUS_LABELS,
+                "precisions": {
+                    "address": "street address",
+                    "street": "street",
+                    "city": "city centre (exact site not shown)",
+                    "country": "country (location not published)",
+                },
+                "actionColours": ACTION_COLOURS,
+                "actionLabels": vocab.ACTION_LABELS,
+                "actionOrder": [
+                    a
+                    for a in (*vocab.ACTION_TYPES, vocab.NO_ACTION)
+                    if a in shown_actions
+                ],
+            }
+        )
+
+    def render(self, **kwargs: Any) -> None:
+        # Read the cluster plugin's asset URLs at render time, so that serving them locally
+        # (stations.assets.use_local_assets) applies to this layer too.
+        self.default_js = list(MarkerCluster.default_js)
+        self.default_css = list(MarkerCluster.default_css)
+        super().render(**kwargs)
+
+
+def build_map(
+    stations: pd.DataFrame,
+    summary: pd.DataFrame,
+    shapes: Mapping[str, Any] | None = None,
+    tiles: str | None = None,
+    attribution: str | None = None,
+    fit: bool = False,
+) -> folium.Map:
+    """A map of ``stations`` (already filtered) over the countries of ``summary``.
+
+    ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
+    to the stations (used when a filter narrows the view).
+    """
+    fmap = folium.Map(
+        location=(25, 15),
+        zoom_start=2,
+        min_zoom=2,
+        max_zoom=18,
+        tiles=None,
+        world_copy_jump=True,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    if tiles:
+        folium.TileLayer(
+            tiles=tiles, attr=attribution or "", name="Base map", overlay=False
+        ).add_to(fmap)
+    StationLayer(stations, summary, shapes, fit).add_to(fmap)
+    return fmap
