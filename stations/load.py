@@ -221,8 +221,8 @@ def _schema_problems(
     for row in cases.itertuples(index=False):
         check = str(row.check)
         column = str(row.column) if row.column is not None else "-"
-        if "|" in check:
-            column, check = check.split("|", 1)
+        if check.startswith("@"):
+            column, check = check[1:].split(": ", 1)
         index = row.index
         if index is None or (isinstance(index, float) and math.isnan(index)):
             problems.append(Problem(name, 1, column, check))

@@ -3,7 +3,7 @@
 The app's loader, the ``validate`` command and the tests all use these objects, so a rule
 written here holds everywhere. Every check is vectorised (no Python call per cell) so that
 validation stays cheap at 100,000 rows. A check's ``name`` is the message a reader sees, and
-cross-column checks name the column they report with ``<column>|<message>``.
+cross-column checks name the column they report with ``@<column>: <message>``.
 """
 
 from __future__ import annotations
@@ -189,34 +189,34 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
         checks=[
             pa.Check(
                 _consistent_country,
-                name="country|another row gives this iso2 another country name",
+                name="@country: another row gives this iso2 another country name",
             ),
             pa.Check(
-                _id_prefix_matches, name="station_id|must start with the row's iso2"
+                _id_prefix_matches, name="@station_id: must start with the row's iso2"
             ),
             pa.Check(
                 _private_has_no_address,
-                name="address|must be empty for a private residence (never publish a home address)",
+                name="@address: must be empty for a private residence (never publish a home address)",
             ),
             pa.Check(
                 _private_not_below_city,
-                name="geo_precision|a private residence is placed at city level at most",
+                name="@geo_precision: a private residence is placed at city level at most",
             ),
             pa.Check(
                 _province_matches_bureau,
-                name="bureau_province|does not match the bureau (Fuzhou: Fujian; Qingtian, Wenzhou: Zhejiang; Nantong: Jiangsu; Unknown: empty)",
+                name="@bureau_province: does not match the bureau (Fuzhou: Fujian; Qingtian, Wenzhou: Zhejiang; Nantong: Jiangsu; Unknown: empty)",
             ),
             pa.Check(
                 _coordinates_pair,
-                name="lon|lat and lon must both be given or both be empty",
+                name="@lon: lat and lon must both be given or both be empty",
             ),
             pa.Check(
                 _precision_with_coordinates,
-                name="geo_precision|geo_precision and geo_source go with coordinates, and only with them",
+                name="@geo_precision: geo_precision and geo_source go with coordinates, and only with them",
             ),
             pa.Check(
                 _unpublished_city_is_country_level,
-                name="geo_precision|a station whose city was not published is placed at country level",
+                name="@geo_precision: a station whose city was not published is placed at country level",
             ),
         ],
         strict=True,
@@ -257,7 +257,7 @@ def response_schema() -> pa.DataFrameSchema:
         checks=[
             pa.Check(
                 _consistent_country,
-                name="country|another row gives this iso2 another country name",
+                name="@country: another row gives this iso2 another country name",
             ),
         ],
         strict=True,

@@ -1,0 +1,254 @@
+"""Streamlit pieces every page shares: cached data, the filter sidebar synced with the URL,
+notices, and downloads.
+
+The pages stay thin: they call these functions and lay out what comes back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from stations import export, model, vocab
+from stations.filters import KEYS, LIST_FIELDS, Filters, Options
+from stations.load import DataError, Dataset, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("STATIONS_DATA_DIR", ROOT / "data"))
+WIDGET_KEYS = {key: f"filter_{key}" for key in KEYS}
+TITLE = "110 Overseas: China's reported overseas police stations"
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything the pages need, derived once per data version."""
+
+    dataset: Dataset
+    summary: pd.DataFrame
+    options: Options
+
+    @property
+    def stations(self) -> pd.DataFrame:
+        return self.dataset.stations
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        return self.dataset.responses
+
+
+def _data_version() -> tuple[float, ...]:
+    return tuple(
+        (DATA_DIR / name).stat().st_mtime_ns if (DATA_DIR / name).exists() else 0.0
+        for name in ("stations.csv", "responses.csv")
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load(data_dir: str, version: tuple[float, ...]) -> Data:
+    dataset = load_dataset(data_dir)
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    return Data(
+        dataset=dataset,
+        summary=summary,
+        options=Options.from_stations(dataset.stations),
+    )
+
+
+def load_data() -> Data:
+    """The validated data, cached on the files' modification times; a broken file stops the
+    page with the validator's own messages instead of a traceback."""
+    try:
+        return _load(str(DATA_DIR), _data_version())
+    except DataError as err:
+        st.error("The data files are invalid, so nothing can be shown. Problems found:")
+        st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def page_setup(title: str) -> None:
+    st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _reset() -> None:
+    for key in WIDGET_KEYS.values():
+        st.session_state[key] = [] if key != WIDGET_KEYS["station"] else None
+
+
+def current_filters(
+    data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
+) -> Filters:
+    """Draw the filter sidebar and return the view, keeping URL and widgets in step.
+
+    The address wins when it changed outside the widgets (a link was opened, or a page switch
+    cleared it: then the view this session had is restored); otherwise the widgets win and the
+    address is rewritten, so it always holds the current view.
+    """
+    state = st.session_state
+    params = _url_params()
+    notices: list[str] = []
+    if params:
+        from_url, notices = Filters.from_query_params(params, data.options)
+    else:
+        from_url = state.get("_filters", Filters())
+    arrived = state.get("_page") != page
+    state["_page"] = page
+    if arrived or from_url != state.get("_synced"):
+        for key in KEYS:
+            state[WIDGET_KEYS[key]] = (
+                getattr(from_url, key)
+                if key == "station"
+                else list(getattr(from_url, key))
+            )
+    _sidebar(data, fields)
+    chosen = Filters(
+        **{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS},
+        station=state.get(WIDGET_KEYS["station"]),
+    )
+    if notices:
+        st.warning(
+            "Parts of this link were not understood and were ignored: "
+            + "; ".join(notices)
+            + ".",
+            icon="⚠️",
+        )
+    publish(chosen)
+    return chosen
+
+
+def publish(filters: Filters) -> None:
+    """Write the view to the address bar (only when it changed) and remember it for this session."""
+    state = st.session_state
+    wanted = filters.to_query_params()
+    if _url_params() != {k: [v] for k, v in wanted.items()}:
+        st.query_params.from_dict(wanted)
+    state["_synced"] = filters
+    state["_filters"] = filters
+
+
+def _facet_counts(data: Data, filters: Filters, key: str) -> dict[str, int]:
+    """How many stations each option of one filter would show, given the other filters."""
+    others = filters.without(key).without("station")
+    view = others.apply(data.stations, data.summary)
+    if key == "action":
+        return model.action_counts(view, data.summary)
+    column = {"bureau": "bureau", "country": "iso2", "wave": "wave"}[key]
+    return {str(k): int(v) for k, v in view[column].value_counts().items()}
+
+
+def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
+    state = st.session_state
+    draft = Filters(
+        **{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS}
+    )
+    with st.sidebar:
+        st.header("Filters")
+        labels = {
+            "country": ("Host country", lambda v: data.options.countries.get(v, v)),
+            "bureau": ("Operating bureau (China)", lambda v: v),
+            "wave": ("Report", lambda v: vocab.WAVE_LABELS.get(v, v)),
+            "action": (
+                "Host government action",
+                lambda v: vocab.ACTION_LABELS.get(v, v),
+            ),
+        }
+        helps = {
+            "country": "Type to search. The number is how many stations the option would show.",
+            "bureau": "The Chinese public security bureau said to run the station.",
+            "wave": "Which Safeguard Defenders report first listed the station.",
+            "action": "Stations in countries whose government took this action at any time "
+            "(from the responses table); 'No action reported' means none is recorded.",
+        }
+        for key in ("country", "bureau", "wave", "action"):
+            if key not in fields:
+                continue
+            counts = _facet_counts(data, draft, key)
+            label, name = labels[key]
+            st.multiselect(
+                label,
+                options=list(data.options.allowed(key)),
+                format_func=lambda v, name=name, counts=counts: (
+                    f"{name(v)} ({counts.get(v, 0)})"
+                ),
+                key=WIDGET_KEYS[key],
+                placeholder="All",
+                help=helps[key],
+            )
+        st.button("Reset filters", on_click=_reset, width="stretch")
+
+
+def share_box(filters: Filters, page_path: str = "") -> None:
+    """Show the link to this exact view, ready to copy."""
+    query = "&".join(f"{k}={v}" for k, v in filters.to_query_params().items())
+    with st.sidebar:
+        st.subheader("Share this view")
+        st.caption("The address bar always holds this view; this is the same link.")
+        st.code(f"{page_path}?{query}" if query else (page_path or "/"), language=None)
+
+
+def headline(view: pd.DataFrame) -> None:
+    bureaus = sorted(set(view["bureau"]) - {"Unknown"})
+    cols = st.columns(4)
+    cols[0].metric("Stations", f"{len(view):,}")
+    cols[1].metric("Countries", f"{view['iso2'].nunique():,}")
+    cols[2].metric("Named bureaus", len(bureaus), help=", ".join(bureaus) or "none")
+    cols[3].metric(
+        "Location not published",
+        int((view["geo_precision"] == "country").sum()),
+        help="Stations whose city was not published: shown at country level.",
+    )
+
+
+def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
+    """CSV and GeoJSON of exactly the rows in view."""
+    left, right = st.columns(2)
+    left.download_button(
+        f"Download these {len(view)} stations (CSV)",
+        data=export.to_csv_bytes(view),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        width="stretch",
+    )
+    right.download_button(
+        f"Download these {len(view)} stations (GeoJSON)",
+        data=export.to_geojson_bytes(view),
+        file_name=f"{stem}.geojson",
+        mime="application/geo+json",
+        width="stretch",
+    )
+
+
+def latest_change() -> str:
+    """Date of the latest change to the data: from git where the app runs from a clone."""
+    try:
+        out = subprocess.run(
+            [
+                "git",
+                "log",
+                "-1",
+                "--format=%cs",
+                "--",
+                "data/stations.csv",
+                "data/responses.csv",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    if out:
+        return out
+    newest = max(_data_version())
+    return pd.Timestamp(newest, unit="ns").date().isoformat() if newest else "unknown"

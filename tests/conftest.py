@@ -1,0 +1,20 @@
+"""Shared fixtures: synthetic data directories with the real schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from stations import synthetic
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A valid synthetic dataset of 30 stations in 10 countries."""
+    return synthetic.write_dataset(tmp_path / "data", n=30)
