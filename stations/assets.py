@@ -1,0 +1,207 @@
+"""The map's JavaScript, CSS, fonts and images come from this app, never from a CDN.
+
+folium loads Leaflet and its helpers from public CDNs by default. Without internet (CI, restricted
+networks) the map then never draws, and every visitor's address is handed to those hosts: not
+acceptable for a dashboard about surveillance. The files are vendored under ``static/vendor/``
+(``scripts/vendor_assets.py`` fetches them from the npm registry) and Streamlit serves them at
+``/app/static/...`` (``[server] enableStaticServing = true``).
+
+Call :func:`use_local_assets` once, before any map is built: folium copies nothing at import, but
+elements that snapshot ``MarkerCluster.default_js`` when they are created only see the local
+URLs if the switch came first.
+
+The URLs are RELATIVE to the document that loads them. ``st_folium`` renders the map in a
+component iframe served from ``<base>/component/streamlit_folium.st_folium/index.html`` and adds
+the links to that iframe's document, so ``../../app/static`` resolves to ``<base>/app/static``
+whatever ``--server.baseUrlPath`` is. An absolute ``/app/static`` would break under a base path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import folium
+import folium.folium
+from folium.plugins import MarkerCluster
+
+#: Where the files live in the repository (Streamlit serves the ``static`` folder beside the
+#: main script, so ``app.py`` at the repository root serves exactly this folder).
+STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+
+#: URL of ``static/`` as seen from inside the ``st_folium`` iframe (see the module docstring).
+DEFAULT_PREFIX = "../../app/static"
+
+#: Folder of Leaflet's default marker images, relative to ``static/``.
+LEAFLET_IMAGES = "vendor/leaflet@1.9.3/dist/images/"
+
+#: Sets ``L.Icon.Default.imagePath`` from the script's own URL. Leaflet otherwise guesses the
+#: folder from leaflet.css, which streamlit-folium adds only after the scripts have run, so the
+#: guess is empty and the default marker images 404.
+ICON_PATH_SCRIPT = "js/leaflet-default-icon-path.js"
+
+#: folium.Map's scripts, in folium's order and under folium's names, plus the icon-path fix
+#: right after Leaflet. Paths are relative to ``static/``.
+MAP_JS: tuple[tuple[str, str], ...] = (
+    ("leaflet", "vendor/leaflet@1.9.3/dist/leaflet.js"),
+    ("leaflet_default_icon_path", ICON_PATH_SCRIPT),
+    ("jquery", "vendor/jquery@3.7.1/dist/jquery.min.js"),
+    ("bootstrap", "vendor/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js"),
+    (
+        "awesome_markers",
+        "vendor/drmonty-leaflet-awesome-markers@2.0.2/js/leaflet.awesome-markers.js",
+    ),
+)
+
+#: folium.Map's stylesheets, in folium's order and under folium's names.
+MAP_CSS: tuple[tuple[str, str], ...] = (
+    ("leaflet_css", "vendor/leaflet@1.9.3/dist/leaflet.css"),
+    ("bootstrap_css", "vendor/bootstrap@5.2.2/dist/css/bootstrap.min.css"),
+    # folium asks for Bootstrap 3.0.0's glyphicons (folium.Icon's default prefix); npm has
+    # Bootstrap 3 from 3.1.1 on, whose glyphicon rules are extracted into this file.
+    ("glyphicons_css", "vendor/bootstrap@3.1.1/dist/css/bootstrap-glyphicons.css"),
+    (
+        "awesome_markers_font_css",
+        "vendor/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
+    ),
+    (
+        "awesome_markers_css",
+        "vendor/drmonty-leaflet-awesome-markers@2.0.2/css/leaflet.awesome-markers.css",
+    ),
+    (
+        "awesome_rotate_css",
+        "vendor/folium@0.20.0/folium/templates/leaflet.awesome.rotate.min.css",
+    ),
+)
+
+#: MarkerCluster's (and so FastMarkerCluster's) script and stylesheets.
+CLUSTER_JS: tuple[tuple[str, str], ...] = (
+    ("markerclusterjs", "vendor/leaflet.markercluster@1.1.0/dist/leaflet.markercluster.js"),
+)
+CLUSTER_CSS: tuple[tuple[str, str], ...] = (
+    ("markerclustercss", "vendor/leaflet.markercluster@1.1.0/dist/MarkerCluster.css"),
+    (
+        "markerclusterdefaultcss",
+        "vendor/leaflet.markercluster@1.1.0/dist/MarkerCluster.Default.css",
+    ),
+)
+
+#: OpenStreetMap's standard tiles. Their usage policy asks for this attribution; note that tile
+#: requests do reveal a visitor's address to the tile server, hence the setting below.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+#: Environment variables: a tile URL template (``{z}``, ``{x}``, ``{y}``) or ``none`` for a map
+#: without base tiles; and the attribution to show with a custom template.
+TILES_ENV = "STATION_MAP_TILES"
+TILES_ATTR_ENV = "STATION_MAP_TILES_ATTR"
+
+#: The default tile template (what ``STATION_MAP_TILES`` replaces).
+TILE_URL = OSM_TILE_URL
+
+_NO_TILES = {"none", "off", "false", "0"}
+
+
+def _urls(prefix: str, entries: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    base = prefix.rstrip("/")
+    return [(name, f"{base}/{path}") for name, path in entries]
+
+
+def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
+    """Point folium's maps and marker clusters at the vendored files under ``prefix``.
+
+    Idempotent: each call replaces the class attributes with fresh lists built from the tables
+    above, so calling it on every Streamlit rerun is harmless. ``FastMarkerCluster`` inherits
+    MarkerCluster's attributes; GeoJson, Choropleth's GeoJson, Marker, Icon, Popup, Tooltip and
+    LayerControl load nothing of their own. Other plugins (Fullscreen, MiniMap, ...) and branca
+    colour maps still point at CDNs: check a map with :func:`external_asset_urls`.
+    """
+    if not prefix:
+        raise ValueError("prefix must not be empty; use '.' for the document's own folder")
+    folium.Map.default_js = _urls(prefix, MAP_JS)
+    folium.Map.default_css = _urls(prefix, MAP_CSS)
+    MarkerCluster.default_js = _urls(prefix, CLUSTER_JS)
+    MarkerCluster.default_css = _urls(prefix, CLUSTER_CSS)
+
+
+def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
+    """The JS statement that ``static/js/leaflet-default-icon-path.js`` runs, for custom HTML.
+
+    Relative to the document, like every other asset URL here. Must run after leaflet.js and
+    before the first default marker is drawn.
+    """
+    return f'L.Icon.Default.imagePath = "{prefix.rstrip("/")}/{LEAFLET_IMAGES}";'
+
+
+def local_files() -> list[Path]:
+    """Every file the tables above name, as paths under :data:`STATIC_DIR`."""
+    return [STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS)]
+
+
+def _walk(element: object) -> Iterator[object]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def asset_urls(m: folium.Map) -> list[str]:
+    """Every script and stylesheet URL that ``st_folium`` will make the browser load for ``m``.
+
+    Mirrors streamlit-folium 0.27.4, which collects ``default_js``/``default_css`` from the
+    map's elements (not from the rendered header) and adds two d3 builds from CDNs whenever a
+    branca colour map (e.g. a Choropleth legend) is on the map.
+    """
+    from branca.colormap import ColorMap
+
+    urls: list[str] = []
+    for element in _walk(m):
+        if isinstance(element, ColorMap):
+            urls += [
+                "https://d3js.org/d3.v4.min.js",
+                "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",
+            ]
+        urls += [url for _, url in getattr(element, "default_js", [])]
+        urls += [url for _, url in getattr(element, "default_css", [])]
+    return list(dict.fromkeys(urls))
+
+
+def is_external(url: str) -> bool:
+    """True for a URL that names a host (``http://``, ``https://``, ``//``), i.e. not ours."""
+    parts = urlsplit(url)
+    return bool(parts.netloc) or parts.scheme in ("http", "https", "ftp", "ws", "wss")
+
+
+def external_asset_urls(m: folium.Map) -> list[str]:
+    """The asset URLs of ``m`` that would leave this server: should be empty.
+
+    Map builders' tests can assert on it, so a new plugin with CDN defaults fails a test
+    instead of silently breaking the offline map.
+    """
+    return [url for url in asset_urls(m) if is_external(url)]
+
+
+def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """``(tiles, attr)`` for ``folium.Map``/``folium.TileLayer``, from the environment.
+
+    ``STATION_MAP_TILES`` unset or empty: OpenStreetMap with its attribution. ``none``: no base
+    tiles (``(None, None)``; give the map a ``max_zoom``). Otherwise an ``http(s)`` URL template
+    with ``{z}``, ``{x}`` and ``{y}``, attributed by ``STATION_MAP_TILES_ATTR`` or, failing that,
+    by the template's host (folium refuses custom tiles without an attribution). A malformed
+    value raises ``ValueError`` at startup rather than drawing an empty map.
+    """
+    env = os.environ if env is None else env
+    value = env.get(TILES_ENV, "").strip()
+    if not value:
+        return TILE_URL, OSM_ATTRIBUTION
+    if value.lower() in _NO_TILES:
+        return None, None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{TILES_ENV} must be an http(s) URL template or 'none', got {value!r}")
+    missing = [key for key in ("{z}", "{x}", "{y}") if key not in value]
+    if missing:
+        raise ValueError(f"{TILES_ENV} lacks {', '.join(missing)}: {value!r}")
+    attr = env.get(TILES_ATTR_ENV, "").strip() or f"Tiles: {parts.hostname}"
+    return value, attr
