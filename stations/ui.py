@@ -19,7 +19,13 @@ from stations.filters import KEYS, LIST_FIELDS, Filters, Options
 from stations.load import DataError, Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("STATIONS_DATA_DIR", ROOT / "data"))
+
+
+def data_dir() -> Path:
+    """Where the data files are: ``STATIONS_DATA_DIR`` if set (tests, previews), else data/."""
+    return Path(os.environ.get("STATIONS_DATA_DIR") or ROOT / "data")
+
+
 WIDGET_KEYS = {key: f"filter_{key}" for key in KEYS}
 TITLE = "110 Overseas: China's reported overseas police stations"
 
@@ -42,8 +48,9 @@ class Data:
 
 
 def _data_version() -> tuple[float, ...]:
+    directory = data_dir()
     return tuple(
-        (DATA_DIR / name).stat().st_mtime_ns if (DATA_DIR / name).exists() else 0.0
+        (directory / name).stat().st_mtime_ns if (directory / name).exists() else 0.0
         for name in ("stations.csv", "responses.csv")
     )
 
@@ -63,7 +70,7 @@ def load_data() -> Data:
     """The validated data, cached on the files' modification times; a broken file stops the
     page with the validator's own messages instead of a traceback."""
     try:
-        return _load(str(DATA_DIR), _data_version())
+        return _load(str(data_dir()), _data_version())
     except DataError as err:
         st.error("The data files are invalid, so nothing can be shown. Problems found:")
         st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
@@ -84,9 +91,7 @@ def _reset() -> None:
         st.session_state[key] = [] if key != WIDGET_KEYS["station"] else None
 
 
-def current_filters(
-    data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
-) -> Filters:
+def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS) -> Filters:
     """Draw the filter sidebar and return the view, keeping URL and widgets in step.
 
     The address wins when it changed outside the widgets (a link was opened, or a page switch
@@ -105,9 +110,7 @@ def current_filters(
     if arrived or from_url != state.get("_synced"):
         for key in KEYS:
             state[WIDGET_KEYS[key]] = (
-                getattr(from_url, key)
-                if key == "station"
-                else list(getattr(from_url, key))
+                getattr(from_url, key) if key == "station" else list(getattr(from_url, key))
             )
     _sidebar(data, fields)
     chosen = Filters(
@@ -116,9 +119,7 @@ def current_filters(
     )
     if notices:
         st.warning(
-            "Parts of this link were not understood and were ignored: "
-            + "; ".join(notices)
-            + ".",
+            "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
             icon="⚠️",
         )
     publish(chosen)
@@ -147,9 +148,7 @@ def _facet_counts(data: Data, filters: Filters, key: str) -> dict[str, int]:
 
 def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
     state = st.session_state
-    draft = Filters(
-        **{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS}
-    )
+    draft = Filters(**{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS})
     with st.sidebar:
         st.header("Filters")
         labels = {
@@ -176,9 +175,7 @@ def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
             st.multiselect(
                 label,
                 options=list(data.options.allowed(key)),
-                format_func=lambda v, name=name, counts=counts: (
-                    f"{name(v)} ({counts.get(v, 0)})"
-                ),
+                format_func=lambda v, name=name, counts=counts: f"{name(v)} ({counts.get(v, 0)})",
                 key=WIDGET_KEYS[key],
                 placeholder="All",
                 help=helps[key],

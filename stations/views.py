@@ -16,16 +16,20 @@ import streamlit as st
 
 from stations import mapping, model, vocab
 from stations.filters import escape_markdown
-from stations.ui import DATA_DIR, WIDGET_KEYS, Data
+from stations.ui import WIDGET_KEYS, Data, data_dir
 
-SHAPES = Path(DATA_DIR) / "boundaries" / "countries-110m.geojson"
+SHAPES = Path("boundaries") / "countries-110m.geojson"
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 
 
 @st.cache_data(show_spinner=False)
+def _shapes(path: str) -> dict[str, Any] | None:
+    return mapping.load_country_shapes(path) if Path(path).exists() else None
+
+
 def country_shapes() -> dict[str, Any] | None:
     """Country outlines for the government-action layer, if the boundary file is present."""
-    return mapping.load_country_shapes(SHAPES) if SHAPES.exists() else None
+    return _shapes(str(data_dir() / SHAPES))
 
 
 def selected_station(filters: Any, view: pd.DataFrame) -> str | None:
@@ -42,9 +46,7 @@ def selected_station(filters: Any, view: pd.DataFrame) -> str | None:
     return station
 
 
-def station_from_click(
-    result: dict[str, Any] | None, view: pd.DataFrame, current: str | None
-) -> str | None:
+def station_from_click(result: dict[str, Any] | None, view: pd.DataFrame, current: str | None) -> str | None:
     """A click on a marker selects its station (the id is at the end of the tooltip)."""
     tooltip = (result or {}).get("last_object_clicked_tooltip")
     if not tooltip or tooltip == st.session_state.get("_last_click"):
@@ -74,10 +76,7 @@ def _link(url: str) -> str:
 
 def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | None:
     """The detail panel: pick a station (or click one on the map) to read its record."""
-    labels = {
-        sid: _label(row)
-        for sid, row in view.set_index("station_id", drop=False).iterrows()
-    }
+    labels = {sid: _label(row) for sid, row in view.set_index("station_id", drop=False).iterrows()}
     st.selectbox(
         "Selected station",
         options=list(labels),
@@ -100,38 +99,26 @@ def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | 
         ("City", row["city"] or "not published"),
         (
             "Address",
-            address
-            or (
-                "withheld: private residence"
-                if row["private_residence"]
-                else "not published"
-            ),
+            address or ("withheld: private residence" if row["private_residence"] else "not published"),
         ),
         (
             "Bureau",
-            row["bureau"]
-            + (f" ({row['bureau_district']})" if row["bureau_district"] else ""),
+            row["bureau"] + (f" ({row['bureau_district']})" if row["bureau_district"] else ""),
         ),
         ("Report", vocab.WAVE_LABELS[row["wave"]]),
         (
             "Host organisation",
-            " / ".join(
-                x for x in (row["host_organisation"], row["host_organisation_zh"]) if x
-            ),
+            " / ".join(x for x in (row["host_organisation"], row["host_organisation_zh"]) if x),
         ),
         ("Opened", row["opened"]),
         ("Status", vocab.STATUS_LABELS[row["status"]]),
         ("Placed at", f"{row['geo_precision']} level ({row['geo_source']})"),
         ("Confidence", row["confidence"]),
     ]
-    lines = [
-        f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value
-    ]
+    lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
     st.markdown("  \n".join(lines))
     summary = data.summary.loc[row["iso2"]]
-    st.markdown(
-        f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}"
-    )
+    st.markdown(f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}")
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")
     for action in actions.itertuples():
         st.markdown(
@@ -140,10 +127,7 @@ def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | 
         )
     st.markdown("**Sources** (open in a new tab)")
     st.markdown(
-        "\n".join(
-            f"{n}. {_link(u)}"
-            for n, u in enumerate(row["sources"].split(vocab.SOURCE_SEPARATOR), 1)
-        )
+        "\n".join(f"{n}. {_link(u)}" for n, u in enumerate(row["sources"].split(vocab.SOURCE_SEPARATOR), 1))
     )
     if row["notes"]:
         with st.expander("Notes"):
@@ -167,9 +151,7 @@ TABLE_COLUMNS = {
 
 def station_table(view: pd.DataFrame) -> None:
     frame = view.assign(
-        first_source=view["sources"]
-        .str.split(vocab.SOURCE_SEPARATOR, regex=False)
-        .str[0],
+        first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         wave=view["wave"].map(vocab.WAVE_LABELS),
         status=view["status"].map(vocab.STATUS_LABELS),
     )[list(TABLE_COLUMNS)]

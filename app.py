@@ -1,0 +1,54 @@
+"""The map page: where the stations are reported, filtered, with their sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from stations import assets, mapping, ui, views
+
+ui.page_setup("Map · 110 Overseas")
+assets.use_local_assets()
+data = ui.load_data()
+
+st.title(ui.TITLE)
+st.markdown(
+    "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
+    "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). These are "
+    "**reported allegations**: China's government denies running police stations abroad and calls "
+    "them volunteer service centres. Click a station for its details and sources."
+)
+
+filters = ui.current_filters(data, page="map")
+view = filters.apply(data.stations, data.summary)
+ui.headline(view)
+
+station = views.selected_station(filters, view)
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    fmap = mapping.build_map(
+        view,
+        data.summary.loc[data.summary.index.isin(view["iso2"])],
+        shapes=views.country_shapes(),
+        tiles=assets.tile_layer_settings()[0],
+        attribution=assets.tile_layer_settings()[1],
+        fit=not filters.without("station").is_default,
+    )
+    clicked = st_folium(
+        fmap,
+        key="map",
+        height=580,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+    station = views.station_from_click(clicked, view, station)
+with right:
+    station = views.station_panel(data, view, station)
+filters = filters.with_values(station=station)
+ui.publish(filters)
+ui.share_box(filters)
+
+st.subheader("Stations in this view")
+views.station_table(view)
+ui.downloads(view)
+views.unpublished_list(view)

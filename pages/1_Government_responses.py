@@ -1,0 +1,24 @@
+"""What host governments did about the stations: a timeline and the sourced table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stations import responses_view, ui
+
+ui.page_setup("Government responses · 110 Overseas")
+data = ui.load_data()
+
+st.title("Government responses")
+st.markdown(
+    "Dated actions by host governments: investigations, closure orders, arrests, convictions, "
+    "denials. Each country's strongest action colours the map. The country filter applies here too."
+)
+filters = ui.current_filters(data, page="responses", fields=("country", "action"))
+actions = responses_view.filter_responses(data, filters)
+responses_view.headline(data, filters, actions)
+responses_view.timeline(actions)
+responses_view.table(actions)
+responses_view.strongest_table(data, filters)
+responses_view.download(actions)
+ui.share_box(filters, "Government_responses")

@@ -1,0 +1,14 @@
+"""What the data is, how it was built, how to cite it, and the full files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stations import sources_view, ui
+
+ui.page_setup("Data & sources · 110 Overseas")
+data = ui.load_data()
+st.title("Data & sources")
+sources_view.overview(data)
+sources_view.full_downloads()
+sources_view.documentation()

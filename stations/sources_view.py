@@ -1,0 +1,65 @@
+"""The Data & sources page: overview figures, full downloads, and the data documentation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stations import vocab
+from stations.ui import Data, data_dir, latest_change
+
+
+def overview(data: Data) -> None:
+    stations = data.stations
+    sd = stations[stations["wave"].isin(["sep-2022", "dec-2022"])]
+    st.markdown(
+        f"**Latest change to the data:** {latest_change()}  \n"
+        f"**Stations:** {len(stations)} rows, of which {len(sd)} from Safeguard Defenders' two 2022 "
+        f"reports ({(stations['wave'] == 'sep-2022').sum()} first listed in September, "
+        f"{(stations['wave'] == 'dec-2022').sum()} added in December) in {sd['iso2'].nunique()} countries, "
+        f"and {(stations['wave'] == 'later').sum()} reported later.  \n"
+        f"**Government actions:** {len(data.responses)} dated actions in "
+        f"{data.responses['iso2'].nunique()} countries."
+    )
+    st.warning(
+        "These are reported allegations. China's government denies running police stations "
+        "abroad and describes these sites as volunteer-run service centres (see the caveats below).",
+        icon="⚠️",
+    )
+    counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
+    counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
+    st.subheader("Stations by report and bureau")
+    st.dataframe(counts, width="stretch")
+    st.subheader("Placement precision")
+    st.dataframe(
+        stations.groupby(["geo_precision", "geo_source"]).size().rename("stations").reset_index(),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def full_downloads() -> None:
+    st.subheader("Download the full files")
+    cols = st.columns(3)
+    for col, name, mime in (
+        (cols[0], "stations.csv", "text/csv"),
+        (cols[1], "responses.csv", "text/csv"),
+        (cols[2], "README.md", "text/markdown"),
+    ):
+        path = data_dir() / name
+        if not path.exists():
+            continue
+        col.download_button(
+            f"Download {name}", data=path.read_bytes(), file_name=name, mime=mime, width="stretch"
+        )
+
+
+def documentation() -> None:
+    """The data dictionary and notes, as the project wrote them (trusted project text)."""
+    for name, title in (
+        ("README.md", "Data dictionary and sources policy"),
+        ("stations_notes.md", "Research notes"),
+    ):
+        path = data_dir() / name
+        if path.exists():
+            with st.expander(title, expanded=name == "README.md"):
+                st.markdown(path.read_text(encoding="utf-8"))
