@@ -32,7 +32,11 @@ def normalise(name: str) -> str:
     "Noisy-le-Grand" -> "noisy le grand". Text after a comma is a qualifier too
     ("Toronto, ON" -> "toronto").
     """
-    text = _QUALIFIER.sub(" ", name).split(",")[0]
+    return fold(_QUALIFIER.sub(" ", name).split(",")[0])
+
+
+def fold(text: str) -> str:
+    """Accents, case and punctuation folded away; words kept in order, single-spaced."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))

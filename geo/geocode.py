@@ -152,7 +152,7 @@ class Geocoder:
         countrycodes = iso2.lower()
         if address and not private:
             text = address
-            if city and gazetteer.normalise(city) not in gazetteer.normalise(address):
+            if city and f" {gazetteer.normalise(city)} " not in f" {gazetteer.fold(address)} ":
                 text = f"{address}, {city}"
             query = {"q": text, "countrycodes": countrycodes}
             answer, cached = self._ask(query, refresh, notes, "address")
