@@ -39,6 +39,10 @@ ACTION_COLOURS: dict[str, str] = {
     vocab.NO_ACTION: "#f0f0f0",
 }
 
+#: The folium.Map assets this map needs, by folium's names (plus the icon-path fix of
+#: stations.assets, which must follow Leaflet).
+LEAFLET_ASSETS = frozenset({"leaflet", "leaflet_css", "leaflet_default_icon_path"})
+
 #: Fields sent to the browser for each station, in this order.
 PAYLOAD_FIELDS = (
     "station_id",
@@ -356,6 +360,10 @@ def build_map(
         control_scale=True,
         prefer_canvas=False,
     )
+    # Only Leaflet itself: this map uses no folium icons, Bootstrap or jQuery, so loading them
+    # would only slow the first draw (whichever URLs use_local_assets set, local or not).
+    fmap.default_js = [(n, u) for n, u in fmap.default_js if n in LEAFLET_ASSETS]
+    fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:
         folium.TileLayer(
             tiles=tiles, attr=attribution or "", name="Base map", overlay=False
