@@ -1,0 +1,267 @@
+"""The map loads nothing from a CDN: every asset is a vendored file that exists under static/.
+
+Unit tests inspect folium's HTML and what st_folium would load; the e2e tests run the real
+server and Chromium (loopback only) and prove the map draws and no request leaves the machine
+except to the configured tile server.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import folium
+import folium.folium
+import pytest
+from e2e_support import (
+    SCREENSHOTS,
+    STATIC_DIR,
+    RequestLog,
+    browser_context,  # noqa: F401 (fixture)
+    chromium_browser,  # noqa: F401 (fixture)
+    streamlit_server,
+    tile_server,
+    wait_for_markers,
+)
+from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster
+
+from stations import assets
+
+APP = Path(__file__).resolve().parent / "apps" / "assets_map.py"
+VENDOR = STATIC_DIR / "vendor"
+
+#: The iframe's document URL in Streamlit 1.67 (the component route), to resolve the prefix.
+IFRAME_URL = "http://127.0.0.1:8501/component/streamlit_folium.st_folium/index.html"
+
+
+@pytest.fixture
+def local_assets() -> Iterator[None]:
+    """Switch folium to the local files, and back afterwards: other tests share the classes."""
+    saved = [
+        (cls, attr, getattr(cls, attr))
+        for cls in (folium.Map, MarkerCluster)
+        for attr in ("default_js", "default_css")
+    ]
+    assets.use_local_assets()
+    try:
+        yield
+    finally:
+        for cls, attr, value in saved:
+            setattr(cls, attr, value)
+
+
+def sample_map(tiles: str | None = None, attr: str | None = None) -> folium.Map:
+    """A map with a marker, a MarkerCluster, a FastMarkerCluster and a GeoJson layer."""
+    m = folium.Map(location=[50, 8], zoom_start=4, tiles=tiles, attr=attr, max_zoom=18)
+    folium.Marker([48.85, 2.35], icon=folium.Icon(prefix="fa", icon="building")).add_to(m)
+    cluster = MarkerCluster().add_to(m)
+    folium.Marker([59.33, 18.07]).add_to(cluster)
+    FastMarkerCluster([[52.5, 13.4], [41.9, 12.5]]).add_to(m)
+    folium.GeoJson({"type": "Point", "coordinates": [2.35, 48.85]}).add_to(m)
+    return m
+
+
+def local_path(url: str) -> Path:
+    """The file under static/ that a URL from the st_folium iframe resolves to."""
+    path = urlsplit(urljoin(IFRAME_URL, url)).path
+    assert path.startswith("/app/static/"), f"{url} does not resolve into /app/static/"
+    return STATIC_DIR / path.removeprefix("/app/static/")
+
+
+def test_every_asset_of_a_map_is_an_existing_local_file(local_assets: None) -> None:
+    m = sample_map()
+    html = m.get_root().render()
+    rendered = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    loaded_by_st_folium = assets.asset_urls(m)
+    assert set(loaded_by_st_folium) == set(rendered)
+    assert len(rendered) == len(assets.MAP_JS + assets.MAP_CSS + assets.CLUSTER_JS + assets.CLUSTER_CSS)
+    for url in rendered:
+        assert url.startswith(assets.DEFAULT_PREFIX + "/"), url
+        assert local_path(url).is_file(), url
+    assert assets.external_asset_urls(m) == []
+
+
+def test_rendered_html_names_no_host_but_the_tile_server(local_assets: None) -> None:
+    tiles, attr = assets.tile_layer_settings({})
+    html = sample_map(tiles, attr).get_root().render()
+    hosts = {urlsplit(url).netloc for url in re.findall(r"(?:https?:)?//[^\s\"'<>)\\]+", html)}
+    # The tile template, and the attribution's link (an <a href>, fetched only on a click).
+    assert hosts == {"tile.openstreetmap.org", "www.openstreetmap.org"}
+    assert re.findall(r"(?:https?:)?//[^\s\"'<>)\\]+", sample_map().get_root().render()) == []
+
+
+def test_use_local_assets_is_idempotent_and_reaches_fast_marker_cluster(local_assets: None) -> None:
+    before = [list(folium.Map.default_js), list(MarkerCluster.default_css)]
+    assets.use_local_assets()
+    assert [folium.Map.default_js, MarkerCluster.default_css] == before
+    assert FastMarkerCluster.default_js == MarkerCluster.default_js
+    names = [name for name, _ in folium.Map.default_js]
+    assert names.index("leaflet_default_icon_path") == names.index("leaflet") + 1
+
+
+def test_local_files_keep_folium_names_and_versions() -> None:
+    """A folium upgrade that moves to other versions fails here until vendor_assets.py is re-run."""
+    originals = dict(folium.folium._default_js + folium.folium._default_css)
+    ours = dict(assets.MAP_JS + assets.MAP_CSS)
+    assert set(originals) <= set(ours)
+    for name, cdn_url in originals.items():
+        version = re.search(r"[@/](\d+\.\d+\.\d+)/", cdn_url)
+        if version and name != "glyphicons_css":  # 3.0.0 is not on npm: 3.1.1 (SOURCES.md)
+            assert f"@{version.group(1)}/" in ours[name], (name, cdn_url, ours[name])
+    assert f"folium@{folium.__version__}/" in ours["awesome_rotate_css"]
+    cluster = MarkerCluster()  # folium's own URLs, unless a test left the switch on
+    if not cluster.default_js[0][1].startswith(assets.DEFAULT_PREFIX):
+        assert "1.1.0" in cluster.default_js[0][1]
+    assert "leaflet.markercluster@1.1.0/" in assets.CLUSTER_JS[0][1]
+
+
+def test_every_css_url_resolves_to_a_vendored_file() -> None:
+    stylesheets = sorted(VENDOR.rglob("*.css"))
+    assert stylesheets
+    for css in stylesheets:
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text("utf-8")):
+            if ref.startswith(("data:", "#")):
+                continue
+            assert "//" not in ref, f"{css}: {ref}"
+            target = (css.parent / ref.split("?")[0].split("#")[0]).resolve()
+            assert target.is_file(), f"{css.relative_to(STATIC_DIR)} needs {ref}"
+
+
+def test_sources_md_lists_exactly_the_vendored_files() -> None:
+    sources = (VENDOR / "SOURCES.md").read_text("utf-8")
+    listed = set()
+    for section in re.split(r"^## ", sources, flags=re.M)[1:]:
+        spec = section.splitlines()[0].strip()
+        listed |= {f"{spec}/{f}" for f in re.findall(r"^\| `([^`]+)` \| \d+ \|", section, flags=re.M)}
+    present = {p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob("*") if p.is_file()}
+    assert listed == present - {"SOURCES.md"}
+    for _, path in assets.MAP_JS + assets.MAP_CSS + assets.CLUSTER_JS + assets.CLUSTER_CSS:
+        assert (STATIC_DIR / path).is_file(), path
+
+
+def test_icon_path_script_points_at_leaflet_images() -> None:
+    script = (STATIC_DIR / assets.ICON_PATH_SCRIPT).read_text("utf-8")
+    relative = "../" + assets.LEAFLET_IMAGES
+    assert relative in script
+    assert (STATIC_DIR / "js" / relative / "marker-icon.png").resolve().is_file()
+    assert (STATIC_DIR / assets.LEAFLET_IMAGES / "marker-shadow.png").is_file()
+    assert assets.icon_image_path_js("../../app/static") == (
+        f'L.Icon.Default.imagePath = "../../app/static/{assets.LEAFLET_IMAGES}";'
+    )
+
+
+def test_external_asset_urls_flags_plugins_still_on_a_cdn(local_assets: None) -> None:
+    m = sample_map()
+    Fullscreen().add_to(m)
+    assert any("leaflet.fullscreen" in url.lower() for url in assets.external_asset_urls(m))
+    legend = folium.Map(tiles=None)
+    folium.GeoJson({"type": "Point", "coordinates": [0, 0]}).add_to(legend)
+    from branca.colormap import LinearColormap
+
+    LinearColormap(["white", "purple"]).add_to(legend)
+    assert "https://d3js.org/d3.v4.min.js" in assets.external_asset_urls(legend)
+
+
+def test_tiles_default_to_openstreetmap_with_attribution() -> None:
+    tiles, attr = assets.tile_layer_settings({})
+    assert tiles == assets.TILE_URL == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert attr is not None and "OpenStreetMap" in attr
+
+
+@pytest.mark.parametrize("value", ["none", "NONE", " off "])
+def test_tiles_none_means_no_base_layer(value: str) -> None:
+    assert assets.tile_layer_settings({"STATION_MAP_TILES": value}) == (None, None)
+
+
+def test_custom_tiles_carry_their_attribution_or_host() -> None:
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    env = {"STATION_MAP_TILES": url, "STATION_MAP_TILES_ATTR": "© Example"}
+    assert assets.tile_layer_settings(env) == (url, "© Example")
+    assert assets.tile_layer_settings({"STATION_MAP_TILES": url}) == (url, "Tiles: tiles.example.org")
+
+
+@pytest.mark.parametrize(
+    "value", ["tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}.png", "file:///x"]
+)
+def test_malformed_tiles_setting_fails_loudly(value: str) -> None:
+    with pytest.raises(ValueError, match="STATION_MAP_TILES"):
+        assets.tile_layer_settings({"STATION_MAP_TILES": value})
+
+
+def test_use_local_assets_rejects_an_empty_prefix(local_assets: None) -> None:
+    with pytest.raises(ValueError):
+        assets.use_local_assets("")
+
+
+# Real browser, real server ------------------------------------------------------------------
+
+
+def _in_frame(frame: object, script: str) -> object:
+    return frame.evaluate(script)
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("base_url_path", ["", "dashboard/map"], ids=["root", "base-url-path"])
+def test_map_draws_from_local_assets_with_loopback_requests_only(
+    browser_context: object,  # noqa: F811 (fixture)
+    base_url_path: str,
+) -> None:
+    with (
+        tile_server() as tiles,
+        streamlit_server(
+            APP,
+            base_url_path=base_url_path,
+            env={"STATION_MAP_TILES": tiles.url_template, "STATION_MAP_TILES_ATTR": "test tiles"},
+            static_dir=STATIC_DIR,
+        ) as base,
+    ):
+        log = RequestLog().attach(browser_context)
+        page = browser_context.new_page()
+        started = time.monotonic()
+        page.goto(base, wait_until="domcontentloaded")
+        frame = wait_for_markers(page, timeout_ms=45_000)
+        wait_for_markers(page, ".marker-cluster", timeout_ms=15_000)
+        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=15_000)
+        # The default Leaflet icon image (L.Icon.Default.imagePath), and both icon fonts.
+        frame.wait_for_function(
+            """() => [...document.querySelectorAll('img.leaflet-marker-icon')]
+                     .some(img => img.complete && img.naturalWidth > 0)""",
+            timeout=15_000,
+        )
+        frame.wait_for_function(
+            """async () => {
+                 await document.fonts.ready;
+                 return document.fonts.check('900 14px "Font Awesome 6 Free"')
+                     && document.fonts.check('14px "Glyphicons Halflings"')
+                     && [...document.fonts].some(f => f.status === 'loaded');
+               }""",
+            timeout=15_000,
+        )
+        page.wait_for_timeout(500)  # let tiles and fonts paint before the screenshot
+        elapsed = time.monotonic() - started
+        frame_url = frame.url
+        if not base_url_path:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "assets_map.png"), full_page=True)
+
+        fonts_loaded = _in_frame(
+            frame, "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+        )
+        assert any("Font Awesome" in family for family in fonts_loaded), fonts_loaded
+        assert any("Glyphicons" in family for family in fonts_loaded), fonts_loaded
+        assert urlsplit(frame_url).path.startswith(
+            f"/{base_url_path}/component/" if base_url_path else "/component/"
+        ), frame_url
+        assert log.external() == [], log.external_hosts()
+        assert log.local_failures() == []
+        vendored = [url for url in log.requests if "/app/static/" in url]
+        expected_prefix = urljoin(base, "app/static/")
+        assert vendored and all(url.startswith(expected_prefix) for url in vendored), vendored
+        assert any(url.endswith("/leaflet.js") for url in vendored)
+        assert any("marker-icon" in url for url in vendored)
+        assert tiles.hits, "the configured tile server got no request"
+        assert elapsed < 60
