@@ -143,3 +143,41 @@ def test_check_accepts_a_coastal_point_just_offshore(stations_csv, capsys) -> No
     # The Vieux-Port sits on a coastline that Natural Earth 1:50m generalises.
     path = stations_csv(station("FR-marseille-1", city="Marseille", lat="43.2965", lon="5.3598", geo_precision="city", geo_source="gazetteer"))
     assert main(["check", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_rows_that_cannot_be_placed_are_listed_as_failures_with_their_reason(stations_csv, tmp_path: Path, capsys) -> None:
+    path = stations_csv(
+        station("BV-unpublished-1"),  # Bouvet Island: no Natural Earth feature of its own
+        station("FR-paris-1", city="Paris", geo_source="manual"),
+        station("FR-lyon-1", city="Lyon"),
+    )
+    assert main(["geocode", str(path), "--offline", "--cache", str(tmp_path / "c.json")]) == 0
+    out = capsys.readouterr().out
+    assert "failures (2):" in out
+    assert "BV-unpublished-1: no boundary for BV" in out
+    assert "FR-paris-1: manual row without coordinates" in out
+    rows = read_csv(path)
+    assert rows["BV-unpublished-1"]["lat"] == "" and rows["FR-paris-1"]["lat"] == ""
+    assert rows["FR-lyon-1"]["geo_source"] == "gazetteer"
+
+
+def test_progress_bar_shows_on_request(stations_csv, tmp_path: Path, capsys) -> None:
+    path = stations_csv(station("FR-paris-1", city="Paris"), station("FR-lyon-1", city="Lyon"))
+    assert main(["geocode", str(path), "--offline", "--progress", "--cache", str(tmp_path / "c.json")]) == 0
+    err = capsys.readouterr().err
+    assert "geocoding" in err and "2/2" in err
+
+
+def test_a_file_edited_during_the_run_is_not_overwritten(stations_csv, tmp_path: Path) -> None:
+    from geo.cache import GeoCache
+    from geo.csvio import InputError, read_table, write_table
+    from geo.geocode import Geocoder
+
+    path = stations_csv(station("FR-paris-1", city="Paris"))
+    table = read_table(path)
+    Geocoder(GeoCache(tmp_path / "c.json"), None, say=lambda message: None).run(table, progress=False)
+    edited = path.read_bytes().replace(b"medium", b"high")
+    path.write_bytes(edited)  # a teammate saves the file meanwhile
+    with pytest.raises(InputError, match="changed while geocoding"):
+        write_table(table)
+    assert path.read_bytes() == edited
