@@ -265,7 +265,7 @@ class StationLayer(JSCSSMixin, MacroElement):
       line.appendChild(dot); line.appendChild(document.createTextNode(b)); box.appendChild(line);
     });
     var u = el("div"); var ring = el("i"); ring.style.background = "#fff"; ring.style.border = "2px dashed #333";
-    u.appendChild(ring); u.appendChild(document.createTextNode("Location not published")); box.appendChild(u);
+    u.appendChild(ring); u.appendChild(document.createTextNode("Shown at country level")); box.appendChild(u);
     if (shapes.features.length) {
       box.appendChild(el("strong", "Host government (strongest action)"));
       opts.actionOrder.forEach(function (a) {
@@ -317,7 +317,7 @@ class StationLayer(JSCSSMixin, MacroElement):
                     "address": "street address",
                     "street": "street",
                     "city": "city centre (exact site not shown)",
-                    "country": "country (location not published)",
+                    "country": "country level (not the station's location)",
                 },
                 "actionColours": ACTION_COLOURS,
                 "actionLabels": vocab.ACTION_LABELS,

@@ -200,7 +200,7 @@ def headline(view: pd.DataFrame) -> None:
     cols[2].metric("Named bureaus", len(bureaus), help=", ".join(bureaus) or "none")
     cols[3].metric(
         "Location not published",
-        int((view["geo_precision"] == "country").sum()),
+        int((view["city"] == "").sum()),
         help="Stations whose city was not published: shown at country level.",
     )
 

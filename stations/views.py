@@ -89,7 +89,7 @@ def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | 
     if not station or station not in labels:
         st.caption(
             "Markers are coloured by the Chinese bureau said to run the station. Dashed rings "
-            "mark stations whose city was not published (placed at the country's centre)."
+            "mark stations shown at country level (their city was not published or not located)."
         )
         return None
     row = view.loc[view["station_id"] == station].iloc[0]
@@ -170,13 +170,14 @@ def unpublished_list(view: pd.DataFrame) -> None:
     hidden = view[view["geo_precision"] == "country"]
     if hidden.empty:
         return
-    st.subheader(f"Location not published ({len(hidden)})")
+    st.subheader(f"Shown at country level ({len(hidden)})")
     st.caption(
-        "The sources name the country but not the city of these stations; the map shows them as "
-        "dashed rings at the country's centre, which is not their location."
+        "The map draws these stations as dashed rings at a point inside their country, which is "
+        "not their location: the sources name the country but not the city, or the city is too "
+        "small for the offline gazetteer and awaits a sourced coordinate."
     )
     st.dataframe(
-        hidden[["station_id", "country", "bureau", "wave", "notes"]],
+        hidden[["station_id", "country", "city", "bureau", "wave", "notes"]],
         hide_index=True,
         width="stretch",
     )
