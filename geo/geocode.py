@@ -102,7 +102,10 @@ class Geocoder:
         """(answer or None, came from cache). Records why nothing came back in ``notes``."""
         cached = self.cache.get(query)
         if cached is not None and not (refresh and self.online is not None):
-            return (cached if cached.get("found", True) else None), True
+            if not cached.get("found", True):
+                notes.append(f"{what}: no match (cached answer)")
+                return None, True
+            return cached, True
         if self.online is None:
             notes.append(f"{what} not looked up (offline, not in cache)")
             return None, False
@@ -192,10 +195,11 @@ class Geocoder:
         for i in range(len(table.rows)):
             station_id = table.get(i, "station_id")
             if table.get(i, "geo_source") == "manual":
-                if station_id in refresh or not table.get(i, "lat"):
-                    summary.manual_kept.append(station_id)
-                    if not table.get(i, "lat"):
-                        summary.failures.append((station_id, "manual row without coordinates: add them by hand"))
+                summary.manual_kept.append(station_id)
+                if station_id in refresh:
+                    self.say(f"geo: {station_id} is manual: never overwritten, not refreshed")
+                if not table.get(i, "lat").strip():
+                    summary.failures.append((station_id, "manual row without coordinates: add them by hand"))
                 continue
             if station_id in refresh or not table.get(i, "lat").strip() or not table.get(i, "lon").strip():
                 work.append(i)
@@ -216,7 +220,7 @@ class Geocoder:
             if fix.precision != best and notes:
                 summary.fallbacks.append((station_id, f"{fix.precision} from {fix.source}: " + "; ".join(notes)))
             elif fix.precision != best:
-                summary.fallbacks.append((station_id, f"{fix.precision} from {fix.source}: the geocoder matched no finer"))
+                summary.fallbacks.append((station_id, f"{fix.precision} from {fix.source}: the geocoder matched only the {fix.precision}"))
             table.set(i, "lat", format_degrees(fix.lat))
             table.set(i, "lon", format_degrees(fix.lon))
             table.set(i, "geo_precision", fix.precision)

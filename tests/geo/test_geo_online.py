@@ -45,6 +45,11 @@ def test_address_result_records_honest_precision_and_cache_hits_make_no_request(
     assert (second["lat"], second["geo_precision"], second["geo_source"]) == ("48.8327", "street", "cache")
     assert "from cache: 1" in capsys.readouterr().out
 
+    offline = stations_csv(*rows, name="offline.csv")
+    assert main(["geocode", str(offline), "--offline", *online_args(nominatim, cache)]) == 0
+    assert len(nominatim.searches) == 1
+    assert read_csv(offline)["FR-paris-1"]["geo_source"] == "cache"
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
