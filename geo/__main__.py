@@ -25,19 +25,60 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     geocode = commands.add_parser("geocode", help="fill lat/lon of rows that lack them")
     geocode.add_argument("file", type=Path, help="stations CSV (e.g. data/stations.csv)")
-    geocode.add_argument("--offline", action="store_true", help="use only the cache and the gazetteer: no request at all")
-    geocode.add_argument("--refresh", nargs="+", default=[], metavar="ID", help="re-geocode these station_ids (bypassing the cache)")
-    geocode.add_argument("--user-agent", default=DEFAULT_USER_AGENT, help="User-Agent sent to the geocoder (Nominatim requires a real one)")
-    geocode.add_argument("--domain", default=DEFAULT_DOMAIN, help="geocoder host[:port] (default: %(default)s)")
+    geocode.add_argument(
+        "--offline", action="store_true", help="use only the cache and the gazetteer: no request at all"
+    )
+    geocode.add_argument(
+        "--refresh",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="re-geocode these station_ids (bypassing the cache)",
+    )
+    geocode.add_argument(
+        "--user-agent",
+        default=DEFAULT_USER_AGENT,
+        help="User-Agent sent to the geocoder (Nominatim requires a real one)",
+    )
+    geocode.add_argument(
+        "--domain", default=DEFAULT_DOMAIN, help="geocoder host[:port] (default: %(default)s)"
+    )
     geocode.add_argument("--scheme", default="https", choices=("https", "http"))
-    geocode.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for one answer (default: %(default)s)")
-    geocode.add_argument("--min-delay", type=float, default=1.0, metavar="S", help="seconds between requests (default: %(default)s; the public Nominatim allows no less)")
-    geocode.add_argument("--retries", type=int, default=2, help="retries after a timeout, 429 or 5xx (default: %(default)s)")
-    geocode.add_argument("--backoff", type=float, default=2.0, metavar="S", help="first wait before a retry, doubled each time (default: %(default)s)")
+    geocode.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for one answer (default: %(default)s)",
+    )
+    geocode.add_argument(
+        "--min-delay",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds between requests (default: %(default)s; the public Nominatim allows no less)",
+    )
+    geocode.add_argument(
+        "--retries", type=int, default=2, help="retries after a timeout, 429 or 5xx (default: %(default)s)"
+    )
+    geocode.add_argument(
+        "--backoff",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="first wait before a retry, doubled each time (default: %(default)s)",
+    )
     geocode.add_argument("--cache", type=Path, default=DEFAULT_PATH, help="cache file (default: %(default)s)")
     progress = geocode.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
-    progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show it (default: only on a terminal)")
+    progress.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="always show the progress bar"
+    )
+    progress.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="never show it (default: only on a terminal)",
+    )
     check = commands.add_parser("check", help="every coordinate lies inside its own country")
     check.add_argument("file", type=Path)
     return parser

@@ -43,8 +43,7 @@ def load_countries(resolution: str = "50m") -> dict[str, BaseGeometry]:
         geometry = shapely.make_valid(shape(feature["geometry"]))
         parts.setdefault(iso2, []).append(geometry)
     return {
-        iso2: geoms[0] if len(geoms) == 1 else unary_union(geoms)
-        for iso2, geoms in sorted(parts.items())
+        iso2: geoms[0] if len(geoms) == 1 else unary_union(geoms) for iso2, geoms in sorted(parts.items())
     }
 
 

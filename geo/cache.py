@@ -34,7 +34,9 @@ def query_key(query: Mapping[str, str]) -> str:
     cleaned = {}
     for field, value in query.items():
         text = " ".join(str(value).split())
-        cleaned[field] = text.casefold() if field == "q" else normalise(text) if field != "countrycodes" else text.lower()
+        cleaned[field] = (
+            text.casefold() if field == "q" else normalise(text) if field != "countrycodes" else text.lower()
+        )
     return json.dumps(cleaned, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -67,12 +69,15 @@ class GeoCache:
         self.save()
 
     def dumps(self) -> str:
-        return json.dumps(
-            {"version": FORMAT_VERSION, "entries": self.entries},
-            sort_keys=True,
-            ensure_ascii=False,
-            indent=1,
-        ) + "\n"
+        return (
+            json.dumps(
+                {"version": FORMAT_VERSION, "entries": self.entries},
+                sort_keys=True,
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,13 +39,17 @@ def check_table(table: Table) -> tuple[list[Finding], int]:
         if not precision or not source:
             findings.append(Finding(sid, line, "coordinates without geo_precision/geo_source"))
         if table.get(i, "private_residence") == "true" and precision in ("address", "street"):
-            findings.append(Finding(sid, line, f"private residence located at {precision} level (city at most)"))
+            findings.append(
+                Finding(sid, line, f"private residence located at {precision} level (city at most)")
+            )
         distance = boundaries.distance_to_country(lat, lon, iso2)
         if distance is None:
             findings.append(Finding(sid, line, f"no boundary shipped for {iso2}: cannot check"))
         elif distance > boundaries.COASTAL_TOLERANCE_DEG:
             found = boundaries.country_of(lat, lon) or "the sea or no country"
             findings.append(
-                Finding(sid, line, f"({lat}, {lon}) is {distance:.2f} degree outside {iso2}; it lies in {found}")
+                Finding(
+                    sid, line, f"({lat}, {lon}) is {distance:.2f} degree outside {iso2}; it lies in {found}"
+                )
             )
     return findings, checked

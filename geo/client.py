@@ -105,14 +105,43 @@ def _short(text: str, limit: int = 160) -> str:
 
 #: Nominatim's ``addresstype`` (or ``type``) -> the precision it honestly supports.
 _ADDRESS_TYPES = {
-    "house", "building", "house_number", "amenity", "shop", "office", "tourism", "leisure",
-    "craft", "emergency", "historic", "healthcare", "club", "apartments", "commercial",
+    "house",
+    "building",
+    "house_number",
+    "amenity",
+    "shop",
+    "office",
+    "tourism",
+    "leisure",
+    "craft",
+    "emergency",
+    "historic",
+    "healthcare",
+    "club",
+    "apartments",
+    "commercial",
 }
 _STREET_TYPES = {"road", "street", "pedestrian", "footway", "square"}
 _CITY_TYPES = {
-    "city", "town", "village", "hamlet", "suburb", "neighbourhood", "quarter", "city_district",
-    "borough", "municipality", "locality", "isolated_dwelling", "city_block", "residential",
-    "postcode", "croft", "farm", "allotments", "plot",
+    "city",
+    "town",
+    "village",
+    "hamlet",
+    "suburb",
+    "neighbourhood",
+    "quarter",
+    "city_district",
+    "borough",
+    "municipality",
+    "locality",
+    "isolated_dwelling",
+    "city_block",
+    "residential",
+    "postcode",
+    "croft",
+    "farm",
+    "allotments",
+    "plot",
 }
 _COUNTRY_TYPES = {"country", "state", "region", "province", "county", "state_district", "district"}
 
@@ -157,7 +186,18 @@ def result_precision(raw: Mapping[str, Any]) -> str:
     return "country"
 
 
-_KEEP = ("lat", "lon", "display_name", "addresstype", "class", "category", "type", "place_rank", "osm_type", "osm_id")
+_KEEP = (
+    "lat",
+    "lon",
+    "display_name",
+    "addresstype",
+    "class",
+    "category",
+    "type",
+    "place_rank",
+    "osm_type",
+    "osm_id",
+)
 
 
 class OnlineGeocoder:

@@ -95,9 +95,9 @@ class Table:
                 out.append(self.raw[chunk])
                 continue
             buffer = io.StringIO()
-            csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator=self.endings[chunk] or "\n").writerow(
-                self.rows[chunk]
-            )
+            csv.writer(
+                buffer, quoting=csv.QUOTE_MINIMAL, lineterminator=self.endings[chunk] or "\n"
+            ).writerow(self.rows[chunk])
             out.append(buffer.getvalue())
         return "".join(out)
 
@@ -121,7 +121,9 @@ def read_table(path: str | os.PathLike[str], display_name: str | None = None) ->
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise InputError([Problem(name, line, "-", f"not valid UTF-8 (byte 0x{raw[err.start]:02x})")]) from err
+        raise InputError(
+            [Problem(name, line, "-", f"not valid UTF-8 (byte 0x{raw[err.start]:02x})")]
+        ) from err
 
     consumed: list[str] = []
     source = _lines(text)
@@ -215,7 +217,10 @@ def _row_problems(table: Table, name: str) -> list[Problem]:
         else:
             seen[station_id] = line
         iso2 = table.get(i, "iso2")
-        if not (iso2 in EXTRA_ISO2 or (len(iso2) == 2 and iso2.isupper() and pycountry.countries.get(alpha_2=iso2))):
+        if not (
+            iso2 in EXTRA_ISO2
+            or (len(iso2) == 2 and iso2.isupper() and pycountry.countries.get(alpha_2=iso2))
+        ):
             bad("iso2", f"'{iso2}' is not an ISO 3166-1 alpha-2 code")
         if table.get(i, "private_residence") not in ("true", "false"):
             bad("private_residence", f"'{table.get(i, 'private_residence')}' must be true or false")

@@ -65,7 +65,12 @@ def _index(iso2: str) -> dict[str, list[tuple[int, int, str, float, float]]]:
     """
     index: dict[str, list[tuple[int, int, str, float, float]]] = {}
     for city in _cities_by_country().get(iso2, []):
-        entry = (-int(city.get("population") or 0), city["name"], float(city["latitude"]), float(city["longitude"]))
+        entry = (
+            -int(city.get("population") or 0),
+            city["name"],
+            float(city["latitude"]),
+            float(city["longitude"]),
+        )
         names = {normalise(city["name"]): 0}
         for alt in city.get("alternatenames") or []:
             if alt:

@@ -98,7 +98,9 @@ class Geocoder:
         self._failed_in_a_row = 0
 
     # -- one query, through the cache and, if still online, the geocoder --------------------------
-    def _ask(self, query: dict[str, str], refresh: bool, notes: list[str], what: str) -> tuple[dict[str, Any] | None, bool]:
+    def _ask(
+        self, query: dict[str, str], refresh: bool, notes: list[str], what: str
+    ) -> tuple[dict[str, Any] | None, bool]:
         """(answer or None, came from cache). Records why nothing came back in ``notes``."""
         cached = self.cache.get(query)
         if cached is not None and not (refresh and self.online is not None):
@@ -119,7 +121,9 @@ class Geocoder:
             notes.append(f"{what}: {err.reason}")
             self._failed_in_a_row += 1
             if self._failed_in_a_row >= GIVE_UP_AFTER:
-                self._go_offline(f"the geocoder failed for {GIVE_UP_AFTER} rows in a row (last: {err.reason})")
+                self._go_offline(
+                    f"the geocoder failed for {GIVE_UP_AFTER} rows in a row (last: {err.reason})"
+                )
             return None, False
         finally:
             if self.online is not None:
@@ -140,7 +144,9 @@ class Geocoder:
             self.summary.offline_reason = reason
             self.say(f"geo: {reason}: continuing offline (cache and gazetteer only)")
 
-    def _from_answer(self, answer: dict[str, Any], cached: bool, cap: str, iso2: str, notes: list[str], what: str) -> Fix | None:
+    def _from_answer(
+        self, answer: dict[str, Any], cached: bool, cap: str, iso2: str, notes: list[str], what: str
+    ) -> Fix | None:
         lat, lon = float(answer["lat"]), float(answer["lon"])
         if boundaries.in_country(lat, lon, iso2) is False:
             notes.append(f"{what}: result lies outside {iso2} ({answer.get('display_name', '')[:60]})")
@@ -149,7 +155,9 @@ class Geocoder:
         return Fix(lat, lon, precision, "cache" if cached else "geocoder")
 
     # -- one row --------------------------------------------------------------------------------
-    def locate(self, city: str, address: str, iso2: str, private: bool, refresh: bool) -> tuple[Fix | None, list[str]]:
+    def locate(
+        self, city: str, address: str, iso2: str, private: bool, refresh: bool
+    ) -> tuple[Fix | None, list[str]]:
         """The best honest fix for a row, and notes on every level that could not be used."""
         notes: list[str] = []
         countrycodes = iso2.lower()
@@ -187,7 +195,9 @@ class Geocoder:
         notes.append(f"no boundary for {iso2}")
         return None, notes
 
-    def run(self, table: Table, refresh: frozenset[str] = frozenset(), progress: bool | None = None) -> Summary:
+    def run(
+        self, table: Table, refresh: frozenset[str] = frozenset(), progress: bool | None = None
+    ) -> Summary:
         """Fill every row that lacks coordinates (or is named in ``refresh``); returns the summary."""
         summary = self.summary
         summary.rows = len(table.rows)
@@ -218,9 +228,16 @@ class Geocoder:
                 continue
             best = "address" if address and not private else "city" if city else "country"
             if fix.precision != best and notes:
-                summary.fallbacks.append((station_id, f"{fix.precision} from {fix.source}: " + "; ".join(notes)))
+                summary.fallbacks.append(
+                    (station_id, f"{fix.precision} from {fix.source}: " + "; ".join(notes))
+                )
             elif fix.precision != best:
-                summary.fallbacks.append((station_id, f"{fix.precision} from {fix.source}: the geocoder matched only the {fix.precision}"))
+                summary.fallbacks.append(
+                    (
+                        station_id,
+                        f"{fix.precision} from {fix.source}: the geocoder matched only the {fix.precision}",
+                    )
+                )
             table.set(i, "lat", format_degrees(fix.lat))
             table.set(i, "lon", format_degrees(fix.lon))
             table.set(i, "geo_precision", fix.precision)

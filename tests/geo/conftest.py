@@ -32,5 +32,3 @@ def stations_csv(tmp_path: Path) -> Callable[..., Path]:
         return write_csv(tmp_path / name, list(rows))
 
     return make
-
-

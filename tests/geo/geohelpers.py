@@ -23,7 +23,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from stations.vocab import STATION_COLUMNS
 
-PARIS_STREET = {"lat": "48.8327", "lon": "2.3610", "addresstype": "road", "class": "highway", "type": "residential", "place_rank": 26}
+PARIS_STREET = {
+    "lat": "48.8327",
+    "lon": "2.3610",
+    "addresstype": "road",
+    "class": "highway",
+    "type": "residential",
+    "place_rank": 26,
+}
 
 
 @dataclass
@@ -72,7 +79,9 @@ def _handler(server_state: FakeNominatim) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             params = {k: v[0] for k, v in parse_qs(url.query).items()}
             with server_state.lock:
-                server_state.seen.append(Seen(time.monotonic(), url.path, params, self.headers.get("User-Agent", "")))
+                server_state.seen.append(
+                    Seen(time.monotonic(), url.path, params, self.headers.get("User-Agent", ""))
+                )
             action = server_state.next_action()
             if isinstance(action, tuple) and action[0] == "slow":
                 time.sleep(action[1])
@@ -86,7 +95,9 @@ def _handler(server_state: FakeNominatim) -> type[BaseHTTPRequestHandler]:
                 return
             results: list[dict[str, Any]] = []
             if action == "ok":
-                match = server_state.answer_for(params) if server_state.answer_for else dict(server_state.result)
+                match = (
+                    server_state.answer_for(params) if server_state.answer_for else dict(server_state.result)
+                )
                 if match is not None:
                     match.setdefault("display_name", params.get("q") or params.get("city", ""))
                     if params.get("format") == "jsonv2" and "class" in match:
@@ -143,7 +154,20 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
 def online_args(server: FakeNominatim, cache: Path, *extra: str) -> list[str]:
     """Command-line options pointing the real client at the loopback server, quickly."""
     return [
-        "--domain", server.domain, "--scheme", "http", "--cache", str(cache),
-        "--min-delay", "0.05", "--backoff", "0.05", "--timeout", "2", "--no-progress",
-        "--user-agent", "geo-tests/1.0", *extra,
+        "--domain",
+        server.domain,
+        "--scheme",
+        "http",
+        "--cache",
+        str(cache),
+        "--min-delay",
+        "0.05",
+        "--backoff",
+        "0.05",
+        "--timeout",
+        "2",
+        "--no-progress",
+        "--user-agent",
+        "geo-tests/1.0",
+        *extra,
     ]

@@ -21,5 +21,7 @@ STATIONS = Path(__file__).resolve().parents[2] / "data" / "stations.csv"
 def test_every_committed_coordinate_lies_inside_its_own_country() -> None:
     table = read_table(STATIONS)
     findings, checked = check_table(table)
-    wrong = [f"{f.station_id} (line {f.line}): {f.message}" for f in findings if f.message != "no coordinates"]
+    wrong = [
+        f"{f.station_id} (line {f.line}): {f.message}" for f in findings if f.message != "no coordinates"
+    ]
     assert not wrong, "\n".join(wrong)

@@ -42,7 +42,9 @@ def _rows(n: int) -> list[dict[str, str]]:
     return [station(f"FR-paris-{i}", city="Paris", address=f"{i} {ADDRESS}") for i in range(1, n + 1)]
 
 
-def test_kill_mid_run_leaves_the_file_byte_identical_and_the_cache_valid(nominatim, stations_csv, tmp_path: Path) -> None:
+def test_kill_mid_run_leaves_the_file_byte_identical_and_the_cache_valid(
+    nominatim, stations_csv, tmp_path: Path
+) -> None:
     nominatim.default = ("slow", 0.3)
     path = stations_csv(*_rows(6))
     before = path.read_bytes()
@@ -68,7 +70,9 @@ def test_kill_mid_run_leaves_the_file_byte_identical_and_the_cache_valid(nominat
     assert len(nominatim.searches) - asked_before < 6
 
 
-def test_kill_at_any_moment_leaves_the_old_or_the_complete_file(nominatim, stations_csv, tmp_path: Path) -> None:
+def test_kill_at_any_moment_leaves_the_old_or_the_complete_file(
+    nominatim, stations_csv, tmp_path: Path
+) -> None:
     """Kill at several moments around the end of a run, when the file is being written."""
     path = stations_csv(*_rows(3))
     before = path.read_bytes()

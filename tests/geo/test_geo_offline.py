@@ -47,20 +47,28 @@ def test_rows_fill_from_the_most_precise_field_available(stations_csv, tmp_path:
 
 
 def test_manual_rows_are_never_overwritten(stations_csv, tmp_path: Path, capsys) -> None:
-    manual = station("FR-paris-1", city="Paris", lat="48.1", lon="2.1", geo_precision="address", geo_source="manual")
+    manual = station(
+        "FR-paris-1", city="Paris", lat="48.1", lon="2.1", geo_precision="address", geo_source="manual"
+    )
     path = stations_csv(manual, station("FR-paris-2", city="Paris"))
     before = read_csv(path)["FR-paris-1"]
-    code = main(["geocode", str(path), "--offline", "--refresh", "FR-paris-1", "--cache", str(tmp_path / "c.json")])
+    code = main(
+        ["geocode", str(path), "--offline", "--refresh", "FR-paris-1", "--cache", str(tmp_path / "c.json")]
+    )
     assert code == 0
     assert read_csv(path)["FR-paris-1"] == before
     assert read_csv(path)["FR-paris-2"]["geo_source"] == "gazetteer"
     assert "1 manual kept" in capsys.readouterr().out
 
 
-def test_only_coordinate_cells_change_and_untouched_rows_keep_their_bytes(stations_csv, tmp_path: Path) -> None:
+def test_only_coordinate_cells_change_and_untouched_rows_keep_their_bytes(
+    stations_csv, tmp_path: Path
+) -> None:
     path = stations_csv(
-        station("FR-paris-1", city="Paris", lat="48.85", lon="2.35", geo_precision="city", geo_source="gazetteer"),
-        station("FR-lyon-1", city="Lyon", host_organisation="Assoc, \"Lyon\""),
+        station(
+            "FR-paris-1", city="Paris", lat="48.85", lon="2.35", geo_precision="city", geo_source="gazetteer"
+        ),
+        station("FR-lyon-1", city="Lyon", host_organisation='Assoc, "Lyon"'),
     )
     # A hand-edited quirk the csv module would not write: quotes around a plain field.
     text = path.read_text(encoding="utf-8").replace("FR-paris-1,France", '"FR-paris-1",France')
@@ -92,10 +100,19 @@ def test_second_offline_run_changes_nothing(stations_csv, tmp_path: Path, capsys
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda t: t.replace(",false,Fuzhou", ",maybe,Fuzhou", 1), ":2: private_residence: 'maybe' must be true or false"),
-        (lambda t: t.replace("FR-lyon-1,France", "FR-lyon-1,France,extra"), ":4: notes: expected 22 fields, found 23"),
+        (
+            lambda t: t.replace(",false,Fuzhou", ",maybe,Fuzhou", 1),
+            ":2: private_residence: 'maybe' must be true or false",
+        ),
+        (
+            lambda t: t.replace("FR-lyon-1,France", "FR-lyon-1,France,extra"),
+            ":4: notes: expected 22 fields, found 23",
+        ),
         (lambda t: t.replace("FR,Lyon", "ZZ,Lyon"), ":4: iso2: 'ZZ' is not an ISO 3166-1 alpha-2 code"),
-        (lambda t: t.replace(",city_zh,", ",cityzh,").replace(",lat,", ",latitude,"), ":1: header: missing column 'lat'"),
+        (
+            lambda t: t.replace(",city_zh,", ",cityzh,").replace(",lat,", ",latitude,"),
+            ":1: header: missing column 'lat'",
+        ),
         (lambda t: "\ufeff" + t, ":1: -: UTF-8 byte-order mark"),
     ],
     ids=["bad-boolean", "extra-field", "unknown-iso2", "missing-column", "bom"],
@@ -115,21 +132,40 @@ def test_malformed_input_reports_file_line_and_leaves_the_file_untouched(
 
 
 def test_bad_coordinates_are_reported_with_their_line(stations_csv, tmp_path: Path, capsys) -> None:
-    path = stations_csv(station("FR-paris-1", city="Paris", lat="91", lon="2", geo_source="manual", geo_precision="city"))
+    path = stations_csv(
+        station("FR-paris-1", city="Paris", lat="91", lon="2", geo_source="manual", geo_precision="city")
+    )
     assert main(["check", str(path)]) == 1
     assert f"{path}:2: lat: 91 is outside -90..90" in capsys.readouterr().err
 
 
 def test_unknown_refresh_id_is_a_usage_error(stations_csv, tmp_path: Path, capsys) -> None:
     path = stations_csv(station("FR-paris-1", city="Paris"))
-    assert main(["geocode", str(path), "--offline", "--refresh", "FR-nowhere-1", "--cache", str(tmp_path / "c")]) == 2
+    assert (
+        main(["geocode", str(path), "--offline", "--refresh", "FR-nowhere-1", "--cache", str(tmp_path / "c")])
+        == 2
+    )
     assert "FR-nowhere-1" in capsys.readouterr().err
 
 
 def test_check_reports_a_point_in_another_country(stations_csv, capsys) -> None:
     path = stations_csv(
-        station("FR-paris-1", city="Paris", lat="48.85341", lon="2.3488", geo_precision="city", geo_source="gazetteer"),
-        station("PT-lisbon-1", city="Lisbon", lat="40.4168", lon="-3.7038", geo_precision="city", geo_source="manual"),
+        station(
+            "FR-paris-1",
+            city="Paris",
+            lat="48.85341",
+            lon="2.3488",
+            geo_precision="city",
+            geo_source="gazetteer",
+        ),
+        station(
+            "PT-lisbon-1",
+            city="Lisbon",
+            lat="40.4168",
+            lon="-3.7038",
+            geo_precision="city",
+            geo_source="manual",
+        ),
         station("IT-unpublished-1"),
     )
     assert main(["check", str(path)]) == 1
@@ -141,11 +177,22 @@ def test_check_reports_a_point_in_another_country(stations_csv, capsys) -> None:
 
 def test_check_accepts_a_coastal_point_just_offshore(stations_csv, capsys) -> None:
     # The Vieux-Port sits on a coastline that Natural Earth 1:50m generalises.
-    path = stations_csv(station("FR-marseille-1", city="Marseille", lat="43.2965", lon="5.3598", geo_precision="city", geo_source="gazetteer"))
+    path = stations_csv(
+        station(
+            "FR-marseille-1",
+            city="Marseille",
+            lat="43.2965",
+            lon="5.3598",
+            geo_precision="city",
+            geo_source="gazetteer",
+        )
+    )
     assert main(["check", str(path)]) == 0, capsys.readouterr().out
 
 
-def test_rows_that_cannot_be_placed_are_listed_as_failures_with_their_reason(stations_csv, tmp_path: Path, capsys) -> None:
+def test_rows_that_cannot_be_placed_are_listed_as_failures_with_their_reason(
+    stations_csv, tmp_path: Path, capsys
+) -> None:
     path = stations_csv(
         station("BV-unpublished-1"),  # Bouvet Island: no Natural Earth feature of its own
         station("FR-paris-1", city="Paris", geo_source="manual"),

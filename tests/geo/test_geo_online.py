@@ -33,10 +33,18 @@ def test_address_result_records_honest_precision_and_cache_hits_make_no_request(
     assert request.user_agent == "geo-tests/1.0"
     first = read_csv(path)["FR-paris-1"]
     # The server said addresstype "road": a street, not an address.
-    assert (first["lat"], first["lon"], first["geo_precision"], first["geo_source"]) == ("48.8327", "2.361", "street", "geocoder")
+    assert (first["lat"], first["lon"], first["geo_precision"], first["geo_source"]) == (
+        "48.8327",
+        "2.361",
+        "street",
+        "geocoder",
+    )
     stored = json.loads(cache.read_text(encoding="utf-8"))
     assert list(stored["entries"]) == ['{"countrycodes":"fr","q":"avenue de choisy, paris 13e"}']
-    assert cache.read_text(encoding="utf-8") == json.dumps(stored, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    assert (
+        cache.read_text(encoding="utf-8")
+        == json.dumps(stored, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    )
 
     again = stations_csv(*rows, name="again.csv")
     assert main(["geocode", str(again), *online_args(nominatim, cache)]) == 0
@@ -69,7 +77,9 @@ def test_precision_never_claims_more_than_the_result_says(raw, expected: str) ->
     assert result_precision(raw) == expected
 
 
-def test_a_building_found_for_a_city_query_is_still_only_city(nominatim, stations_csv, tmp_path: Path) -> None:
+def test_a_building_found_for_a_city_query_is_still_only_city(
+    nominatim, stations_csv, tmp_path: Path
+) -> None:
     nominatim.result = {"lat": "32.6735", "lon": "-17.0637", "addresstype": "building", "place_rank": 30}
     path = stations_csv(station("PT-ribeira-brava-1", city="Ribeira Brava"))
     assert main(["geocode", str(path), *online_args(nominatim, tmp_path / "c.json")]) == 0
@@ -81,7 +91,12 @@ def test_a_building_found_for_a_city_query_is_still_only_city(nominatim, station
 def test_private_residence_never_gets_an_address_query(nominatim, stations_csv, tmp_path: Path) -> None:
     nominatim.result = {"lat": "32.6735", "lon": "-17.0637", "addresstype": "house", "place_rank": 30}
     path = stations_csv(
-        station("PT-ribeira-brava-1", city="Ribeira Brava", address="Rua Comandante Camacho de Freitas 5", private_residence="true"),
+        station(
+            "PT-ribeira-brava-1",
+            city="Ribeira Brava",
+            address="Rua Comandante Camacho de Freitas 5",
+            private_residence="true",
+        ),
         station("FR-paris-1", city="Paris", address=ADDRESS, private_residence="true"),
     )
     assert main(["geocode", str(path), *online_args(nominatim, tmp_path / "c.json")]) == 0
@@ -94,13 +109,18 @@ def test_private_residence_never_gets_an_address_query(nominatim, stations_csv, 
 
 @pytest.mark.parametrize(
     ("failure", "reason"),
-    [(500, "HTTP 500 server error (after 3 attempts)"), (429, "HTTP 429 Too Many Requests (after 3 attempts)")],
+    [
+        (500, "HTTP 500 server error (after 3 attempts)"),
+        (429, "HTTP 429 Too Many Requests (after 3 attempts)"),
+    ],
 )
 def test_server_errors_are_retried_then_fall_back_without_losing_rows(
     failure: int, reason: str, nominatim, stations_csv, tmp_path: Path, capsys
 ) -> None:
     nominatim.default = failure
-    path = stations_csv(station("FR-paris-1", city="Paris", address=ADDRESS), station("FR-lyon-1", city="Lyon"))
+    path = stations_csv(
+        station("FR-paris-1", city="Paris", address=ADDRESS), station("FR-lyon-1", city="Lyon")
+    )
     assert main(["geocode", str(path), *online_args(nominatim, tmp_path / "c.json")]) == 0
     assert len(nominatim.searches) == 3  # one try + two retries, then the gazetteer
     rows = read_csv(path)
@@ -131,7 +151,9 @@ def test_timeouts_fall_back_and_are_reported(nominatim, stations_csv, tmp_path: 
     assert "address: no answer within 0.3 s (timeout) (after 2 attempts)" in capsys.readouterr().out
 
 
-def test_repeated_failures_stop_the_online_part_of_the_run(nominatim, stations_csv, tmp_path: Path, capsys) -> None:
+def test_repeated_failures_stop_the_online_part_of_the_run(
+    nominatim, stations_csv, tmp_path: Path, capsys
+) -> None:
     nominatim.default = 500
     rows = [station(f"FR-paris-{n}", city="Paris", address=f"{n} {ADDRESS}") for n in range(1, 6)]
     path = stations_csv(*rows)
@@ -149,7 +171,15 @@ def test_connection_refused_falls_back_and_says_so_once(stations_csv, tmp_path: 
         port = probe.getsockname()[1]
     rows = [station(f"FR-paris-{n}", city="Paris", address=f"{n} {ADDRESS}") for n in range(1, 4)]
     path = stations_csv(*rows, station("IT-unpublished-1"))
-    args = ["--domain", f"127.0.0.1:{port}", "--scheme", "http", "--cache", str(tmp_path / "c.json"), "--no-progress"]
+    args = [
+        "--domain",
+        f"127.0.0.1:{port}",
+        "--scheme",
+        "http",
+        "--cache",
+        str(tmp_path / "c.json"),
+        "--no-progress",
+    ]
     assert main(["geocode", str(path), *args]) == 0
     captured = capsys.readouterr()
     assert captured.err.count("network unreachable") == 1
@@ -173,7 +203,15 @@ def test_rate_limit_spaces_requests_by_the_configured_delay(nominatim, stations_
 def test_default_rate_limit_is_one_request_per_second(nominatim, stations_csv, tmp_path: Path) -> None:
     rows = [station(f"FR-paris-{n}", city="Paris", address=f"{n} {ADDRESS}") for n in range(1, 4)]
     path = stations_csv(*rows)
-    args = ["--domain", nominatim.domain, "--scheme", "http", "--cache", str(tmp_path / "c.json"), "--no-progress"]
+    args = [
+        "--domain",
+        nominatim.domain,
+        "--scheme",
+        "http",
+        "--cache",
+        str(tmp_path / "c.json"),
+        "--no-progress",
+    ]
     assert main(["geocode", str(path), *args]) == 0
     times = [s.at for s in nominatim.searches]
     assert len(times) == 3
@@ -191,7 +229,9 @@ def test_refresh_asks_again_even_when_cached(nominatim, stations_csv, tmp_path: 
     assert (row["lat"], row["geo_precision"], row["geo_source"]) == ("48.833", "address", "geocoder")
 
 
-def test_a_result_outside_the_rows_country_is_rejected(nominatim, stations_csv, tmp_path: Path, capsys) -> None:
+def test_a_result_outside_the_rows_country_is_rejected(
+    nominatim, stations_csv, tmp_path: Path, capsys
+) -> None:
     nominatim.result = {"lat": "40.4168", "lon": "-3.7038", "addresstype": "road", "place_rank": 26}  # Madrid
     path = stations_csv(station("FR-paris-1", city="Paris", address=ADDRESS))
     assert main(["geocode", str(path), *online_args(nominatim, tmp_path / "c.json")]) == 0

@@ -18,7 +18,9 @@ def test_ulaanbaatar_is_found_under_its_geonames_name_ulan_bator() -> None:
     assert place is not None and place.label.startswith("Ulan Bator")
 
 
-@pytest.mark.parametrize("name", ["Paris (13th arrondissement)", "Paris, Île-de-France", "  PARIS  ", "paris [13e]"])
+@pytest.mark.parametrize(
+    "name", ["Paris (13th arrondissement)", "Paris, Île-de-France", "  PARIS  ", "paris [13e]"]
+)
 def test_qualifiers_case_and_spacing_do_not_matter(name: str) -> None:
     assert gazetteer.find_city(name, "FR") == gazetteer.find_city("Paris", "FR")
 
@@ -83,7 +85,9 @@ def test_cache_keys_ignore_case_spacing_and_field_order() -> None:
     a = query_key({"q": "Avenue de Choisy,  Paris", "countrycodes": "FR"})
     b = query_key({"countrycodes": "fr", "q": "avenue de choisy, paris"})
     assert a == b == '{"countrycodes":"fr","q":"avenue de choisy, paris"}'
-    assert query_key({"city": "Viña del Mar", "countrycodes": "cl"}) == query_key({"city": "Vina del Mar", "countrycodes": "CL"})
+    assert query_key({"city": "Viña del Mar", "countrycodes": "cl"}) == query_key(
+        {"city": "Vina del Mar", "countrycodes": "CL"}
+    )
 
 
 def test_cache_file_is_sorted_stable_and_round_trips(tmp_path: Path) -> None:
