@@ -186,7 +186,8 @@ def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | Non
     """``(tiles, attr)`` for ``folium.Map``/``folium.TileLayer``, from the environment.
 
     ``STATION_MAP_TILES`` unset or empty: OpenStreetMap with its attribution. ``none``: no base
-    tiles (``(None, None)``; give the map a ``max_zoom``). Otherwise an ``http(s)`` URL template
+    tiles (``(None, None)``; then set ``fmap.options["max_zoom"]``: folium hands its ``max_zoom``
+    argument to the tile layer only, and MarkerCluster fails with "Map has no maxZoom"). Otherwise an ``http(s)`` URL template
     with ``{z}``, ``{x}`` and ``{y}``, attributed by ``STATION_MAP_TILES_ATTR`` or, failing that,
     by the template's host (folium refuses custom tiles without an attribution). A malformed
     value raises ``ValueError`` at startup rather than drawing an empty map.

@@ -7,6 +7,7 @@ except to the configured tile server.
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from e2e_support import (
     tile_server,
     wait_for_markers,
 )
-from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster
+from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster, marker_cluster
 
 from stations import assets
 
@@ -112,10 +113,12 @@ def test_local_files_keep_folium_names_and_versions() -> None:
         if version and name != "glyphicons_css":  # 3.0.0 is not on npm: 3.1.1 (SOURCES.md)
             assert f"@{version.group(1)}/" in ours[name], (name, cdn_url, ours[name])
     assert f"folium@{folium.__version__}/" in ours["awesome_rotate_css"]
-    cluster = MarkerCluster()  # folium's own URLs, unless a test left the switch on
-    if not cluster.default_js[0][1].startswith(assets.DEFAULT_PREFIX):
-        assert "1.1.0" in cluster.default_js[0][1]
-    assert "leaflet.markercluster@1.1.0/" in assets.CLUSTER_JS[0][1]
+    # MarkerCluster's class attributes may already be switched in this process: read the source.
+    cluster_source = inspect.getsource(marker_cluster)
+    cdn_versions = set(re.findall(r"leaflet\.markercluster/(\d+\.\d+\.\d+)/", cluster_source))
+    assert cdn_versions == {"1.1.0"}
+    for _, path in assets.CLUSTER_JS + assets.CLUSTER_CSS:
+        assert path.startswith("vendor/leaflet.markercluster@1.1.0/"), path
 
 
 def test_every_css_url_resolves_to_a_vendored_file() -> None:
@@ -199,69 +202,75 @@ def test_use_local_assets_rejects_an_empty_prefix(local_assets: None) -> None:
 # Real browser, real server ------------------------------------------------------------------
 
 
-def _in_frame(frame: object, script: str) -> object:
-    return frame.evaluate(script)
-
-
 @pytest.mark.e2e
 @pytest.mark.timeout(180)
-@pytest.mark.parametrize("base_url_path", ["", "dashboard/map"], ids=["root", "base-url-path"])
+@pytest.mark.parametrize(
+    ("base_url_path", "with_tiles"),
+    [("", True), ("dashboard/map", False)],
+    ids=["root-loopback-tiles", "base-url-path-no-tiles"],
+)
 def test_map_draws_from_local_assets_with_loopback_requests_only(
     browser_context: object,  # noqa: F811 (fixture)
     base_url_path: str,
+    with_tiles: bool,
 ) -> None:
-    with (
-        tile_server() as tiles,
-        streamlit_server(
-            APP,
-            base_url_path=base_url_path,
-            env={"STATION_MAP_TILES": tiles.url_template, "STATION_MAP_TILES_ATTR": "test tiles"},
-            static_dir=STATIC_DIR,
-        ) as base,
-    ):
-        log = RequestLog().attach(browser_context)
-        page = browser_context.new_page()
-        started = time.monotonic()
-        page.goto(base, wait_until="domcontentloaded")
-        frame = wait_for_markers(page, timeout_ms=45_000)
-        wait_for_markers(page, ".marker-cluster", timeout_ms=15_000)
-        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=15_000)
-        # The default Leaflet icon image (L.Icon.Default.imagePath), and both icon fonts.
-        frame.wait_for_function(
-            """() => [...document.querySelectorAll('img.leaflet-marker-icon')]
-                     .some(img => img.complete && img.naturalWidth > 0)""",
-            timeout=15_000,
-        )
-        frame.wait_for_function(
-            """async () => {
-                 await document.fonts.ready;
-                 return document.fonts.check('900 14px "Font Awesome 6 Free"')
-                     && document.fonts.check('14px "Glyphicons Halflings"')
-                     && [...document.fonts].some(f => f.status === 'loaded');
-               }""",
-            timeout=15_000,
-        )
-        page.wait_for_timeout(500)  # let tiles and fonts paint before the screenshot
-        elapsed = time.monotonic() - started
-        frame_url = frame.url
-        if not base_url_path:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "assets_map.png"), full_page=True)
+    with tile_server() as tiles:
+        env = {"STATION_MAP_TILES": tiles.url_template if with_tiles else "none"}
+        env["STATION_MAP_TILES_ATTR"] = "test tiles"
+        server = streamlit_server(APP, base_url_path=base_url_path, env=env, static_dir=STATIC_DIR)
+        with server as base:
+            _check_map_page(browser_context, base, base_url_path)
+        assert bool(tiles.hits) == with_tiles, tiles.hits
 
-        fonts_loaded = _in_frame(
-            frame, "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
-        )
-        assert any("Font Awesome" in family for family in fonts_loaded), fonts_loaded
-        assert any("Glyphicons" in family for family in fonts_loaded), fonts_loaded
-        assert urlsplit(frame_url).path.startswith(
-            f"/{base_url_path}/component/" if base_url_path else "/component/"
-        ), frame_url
-        assert log.external() == [], log.external_hosts()
-        assert log.local_failures() == []
-        vendored = [url for url in log.requests if "/app/static/" in url]
-        expected_prefix = urljoin(base, "app/static/")
-        assert vendored and all(url.startswith(expected_prefix) for url in vendored), vendored
-        assert any(url.endswith("/leaflet.js") for url in vendored)
-        assert any("marker-icon" in url for url in vendored)
-        assert tiles.hits, "the configured tile server got no request"
-        assert elapsed < 60
+
+def _check_map_page(context: object, base: str, base_url_path: str) -> None:
+    """Open the test app, wait for every kind of marker, and check what the browser asked for."""
+    log = RequestLog().attach(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    started = time.monotonic()
+    page.goto(base, wait_until="domcontentloaded")
+    try:
+        frame = wait_for_markers(page, timeout_ms=45_000)
+    except Exception as exc:
+        raise AssertionError(f"no marker drew; page errors: {errors}") from exc
+    wait_for_markers(page, ".marker-cluster", timeout_ms=15_000)
+    frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=15_000)
+    # The default Leaflet icon image (L.Icon.Default.imagePath), and both icon fonts.
+    frame.wait_for_function(
+        """() => [...document.querySelectorAll('img.leaflet-marker-icon')]
+                 .some(img => img.complete && img.naturalWidth > 0)""",
+        timeout=15_000,
+    )
+    frame.wait_for_function(
+        """async () => {
+             await document.fonts.ready;
+             return document.fonts.check('900 14px "Font Awesome 6 Free"')
+                 && document.fonts.check('14px "Glyphicons Halflings"')
+                 && [...document.fonts].some(f => f.status === 'loaded');
+           }""",
+        timeout=15_000,
+    )
+    page.wait_for_timeout(500)  # let tiles and fonts paint before the screenshot
+    elapsed = time.monotonic() - started
+    frame_url = frame.url
+    if not base_url_path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "assets_map.png"), full_page=True)
+
+    fonts_loaded = frame.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("Font Awesome" in family for family in fonts_loaded), fonts_loaded
+    assert any("Glyphicons" in family for family in fonts_loaded), fonts_loaded
+    assert urlsplit(frame_url).path.startswith(
+        f"/{base_url_path}/component/" if base_url_path else "/component/"
+    ), frame_url
+    assert errors == []
+    assert log.external() == [], log.external_hosts()
+    assert log.local_failures() == []
+    vendored = [url for url in log.requests if "/app/static/" in url]
+    expected_prefix = urljoin(base, "app/static/")
+    assert vendored and all(url.startswith(expected_prefix) for url in vendored), vendored
+    assert any(url.endswith("/leaflet.js") for url in vendored)
+    assert any("marker-icon" in url for url in vendored)
+    assert elapsed < 60

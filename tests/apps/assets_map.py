@@ -2,7 +2,7 @@
 
 A default Leaflet marker (images via L.Icon.Default.imagePath), awesome-markers with a
 Glyphicons glyph and a Font Awesome glyph (icon fonts), a MarkerCluster and a GeoJson layer.
-Tiles come from STATION_MAP_TILES (the e2e test points it at a loopback tile server).
+Tiles come from STATION_MAP_TILES (the e2e test uses a loopback tile server, or none).
 """
 
 import folium
@@ -16,6 +16,9 @@ use_local_assets()
 tiles, attr = tile_layer_settings()
 
 m = folium.Map(location=[50.0, 8.0], zoom_start=4, tiles=tiles, attr=attr, max_zoom=18)
+# folium passes max_zoom to the tile layer only; without tiles, MarkerCluster needs it on the map
+# ("Map has no maxZoom specified" and nothing draws).
+m.options["max_zoom"] = 18
 folium.Marker([48.8566, 2.3522], tooltip="default Leaflet icon").add_to(m)
 folium.Marker([52.52, 13.405], tooltip="glyphicon", icon=folium.Icon(icon="info-sign", color="red")).add_to(m)
 folium.Marker(
