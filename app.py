@@ -7,8 +7,7 @@ from streamlit_folium import st_folium
 
 from stations import assets, mapping, ui, views
 
-ui.page_setup("Map · 110 Overseas")
-assets.use_local_assets()
+nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()
 
 st.title(ui.TITLE)
@@ -23,6 +22,7 @@ filters = ui.current_filters(data, page="map")
 view = filters.apply(data.stations, data.summary)
 ui.headline(view)
 
+tiles, attribution = assets.tile_layer_settings()
 station = views.selected_station(filters, view)
 left, right = st.columns([5, 2], gap="medium")
 with left:
@@ -30,8 +30,8 @@ with left:
         view,
         data.summary.loc[data.summary.index.isin(view["iso2"])],
         shapes=views.country_shapes(),
-        tiles=assets.tile_layer_settings()[0],
-        attribution=assets.tile_layer_settings()[1],
+        tiles=tiles,
+        attribution=attribution,
         fit=not filters.without("station").is_default,
     )
     clicked = st_folium(
@@ -46,6 +46,7 @@ with right:
     station = views.station_panel(data, view, station)
 filters = filters.with_values(station=station)
 ui.publish(filters)
+ui.navigation(nav, filters)
 ui.share_box(filters)
 
 st.subheader("Stations in this view")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from stations import responses_view, ui
 
-ui.page_setup("Government responses · 110 Overseas")
+nav = ui.page_setup("Government responses · 110 Overseas")
 data = ui.load_data()
 
 st.title("Government responses")
@@ -15,10 +15,12 @@ st.markdown(
     "denials. Each country's strongest action colours the map. The country filter applies here too."
 )
 filters = ui.current_filters(data, page="responses", fields=("country", "action"))
+ui.hidden_filters_note(filters, ("country", "action"))
 actions = responses_view.filter_responses(data, filters)
 responses_view.headline(data, filters, actions)
 responses_view.timeline(actions)
 responses_view.table(actions)
 responses_view.strongest_table(data, filters)
 responses_view.download(actions)
+ui.navigation(nav, filters)
 ui.share_box(filters, "Government_responses")

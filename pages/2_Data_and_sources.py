@@ -6,8 +6,9 @@ import streamlit as st
 
 from stations import sources_view, ui
 
-ui.page_setup("Data & sources · 110 Overseas")
+nav = ui.page_setup("Data & sources · 110 Overseas")
 data = ui.load_data()
+ui.navigation(nav, ui.current_view(data))
 st.title("Data & sources")
 sources_view.overview(data)
 sources_view.full_downloads()

@@ -17,9 +17,7 @@ DEFAULT_FILES = ("data/stations.csv", "data/responses.csv")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stations", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser(
-        "validate", help="check data files against the schema"
-    )
+    validate = commands.add_parser("validate", help="check data files against the schema")
     validate.add_argument(
         "files",
         nargs="*",

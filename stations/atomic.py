@@ -8,9 +8,7 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_text(
-    path: str | os.PathLike[str], text: str, encoding: str = "utf-8"
-) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` so that readers see either the old file or the new one.
 
     The text goes to a temporary file in the same directory (same file system), is flushed and
@@ -19,9 +17,7 @@ def atomic_write_text(
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=directory
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)

@@ -42,9 +42,7 @@ def to_geojson(view: pd.DataFrame) -> dict:
     features = []
     for record in frame[list(vocab.STATION_COLUMNS)].to_dict("records"):
         properties = {c: record[c] for c in props}
-        properties["sources"] = [
-            u for u in record["sources"].split(vocab.SOURCE_SEPARATOR) if u
-        ]
+        properties["sources"] = [u for u in record["sources"].split(vocab.SOURCE_SEPARATOR) if u]
         properties["private_residence"] = bool(record["private_residence"])
         features.append(
             {
@@ -61,6 +59,4 @@ def to_geojson(view: pd.DataFrame) -> dict:
 
 
 def to_geojson_bytes(view: pd.DataFrame) -> bytes:
-    return json.dumps(
-        to_geojson(view), ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(to_geojson(view), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

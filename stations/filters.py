@@ -51,9 +51,7 @@ class Options:
 
 def quote(value: str) -> str:
     """A rejected value, shortened and made inert for a Markdown notice."""
-    text = "".join(
-        ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in value
-    )
+    text = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in value)
     if len(text) > QUOTE_LENGTH:
         text = text[: QUOTE_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
     return "'" + escape_markdown(text) + "'"
@@ -91,14 +89,10 @@ class Filters:
             if not items:
                 continue
             if len(items) > 1:
-                notices.append(
-                    f"parameter {quote(key)} was given {len(items)} times: kept the first"
-                )
+                notices.append(f"parameter {quote(key)} was given {len(items)} times: kept the first")
             value = items[0]
             if len(value) > MAX_VALUE_LENGTH:
-                notices.append(
-                    f"the value of {quote(key)} is too long ({len(value)} characters)"
-                )
+                notices.append(f"the value of {quote(key)} is too long ({len(value)} characters)")
                 continue
             if key == "station":
                 station = _match_station(value, options)
@@ -117,9 +111,7 @@ class Filters:
         for key in LIST_FIELDS:
             chosen = getattr(self, key)
             if chosen:
-                params[key] = ",".join(
-                    v.lower() if key == "bureau" else v for v in chosen
-                )
+                params[key] = ",".join(v.lower() if key == "bureau" else v for v in chosen)
         if self.station:
             params["station"] = self.station
         return params
@@ -130,6 +122,15 @@ class Filters:
         for key, value in changes.items():
             normalised[key] = tuple(value) if key in LIST_FIELDS else value  # type: ignore[arg-type]
         return replace(self, **normalised)  # type: ignore[arg-type]
+
+    def canonical(self, options: Options) -> Filters:
+        """The same view with each list in the options' order, as a parsed link has it, so that
+        a view compares equal however its values were picked."""
+        ordered = {}
+        for key in LIST_FIELDS:
+            chosen = set(getattr(self, key))
+            ordered[key] = tuple(v for v in options.allowed(key) if v in chosen)
+        return replace(self, **ordered)
 
     def without(self, key: str) -> Filters:
         """The same view with one filter lifted: used for the counts next to its options."""
@@ -149,18 +150,14 @@ class Filters:
         if self.wave:
             keep &= stations["wave"].isin(self.wave)
         if self.action:
-            keep &= stations["iso2"].isin(
-                model.countries_with_action(summary, self.action)
-            )
+            keep &= stations["iso2"].isin(model.countries_with_action(summary, self.action))
         return keep
 
     def apply(self, stations: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
         return stations[self.mask(stations, summary)]
 
 
-def _parse_list(
-    key: str, value: str, options: Options
-) -> tuple[tuple[str, ...], list[str]]:
+def _parse_list(key: str, value: str, options: Options) -> tuple[tuple[str, ...], list[str]]:
     allowed = options.allowed(key)
     lookup = {a.lower(): a for a in allowed}
     if key == "country":

@@ -76,18 +76,13 @@ def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Pro
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         prefix = raw[line_start : err.start].decode("utf-8", errors="replace")
         fields = next(csv.reader([prefix]), [""])
-        column = (
-            header[len(fields) - 1]
-            if 0 < len(fields) <= len(header)
-            else f"field {len(fields)}"
-        )
+        column = header[len(fields) - 1] if 0 < len(fields) <= len(header) else f"field {len(fields)}"
         problems.append(
             Problem(
                 name,
                 line,
                 column,
-                f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at byte {err.start}); "
-                "save the file as UTF-8",
+                f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at byte {err.start}); save the file as UTF-8",
             )
         )
         return raw.decode("utf-8", errors="replace"), problems
@@ -141,9 +136,7 @@ def read_records(
                         Problem(
                             name,
                             start,
-                            columns[min(len(record), len(columns)) - 1]
-                            if record
-                            else "-",
+                            columns[min(len(record), len(columns)) - 1] if record else "-",
                             f"expected {len(columns)} fields, found {len(record)} "
                             "(a missing or extra comma, or an unclosed quote?)",
                         )
@@ -153,20 +146,14 @@ def read_records(
                     lines.append(start)
             start = reader.line_num + 1
         if header is None:
-            problems.append(
-                Problem(
-                    name, 1, "header", "the file is empty: a header row is required"
-                )
-            )
+            problems.append(Problem(name, 1, "header", "the file is empty: a header row is required"))
     finally:
         csv.field_size_limit(previous_limit)
     frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
     return frame, lines, problems
 
 
-def _header_problems(
-    name: str, header: Sequence[str], columns: Sequence[str]
-) -> list[Problem]:
+def _header_problems(name: str, header: Sequence[str], columns: Sequence[str]) -> list[Problem]:
     found = [h.strip() for h in header]
     missing = [c for c in columns if c not in found]
     extra = [h for h in found if h not in columns]
@@ -189,12 +176,9 @@ def _to_float(
 ) -> tuple[pd.Series, list[Problem]]:
     text = frame[column].astype(str).str.strip()
     values = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = (text != "") & (
-        values.isna() | ~values.map(lambda v: math.isfinite(v) if pd.notna(v) else True)
-    )
+    bad = (text != "") & (values.isna() | ~values.map(lambda v: math.isfinite(v) if pd.notna(v) else True))
     problems = [
-        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' is not a number")
-        for i in bad[bad].index
+        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' is not a number") for i in bad[bad].index
     ]
     return values.astype(float), problems
 
@@ -205,17 +189,13 @@ def _to_bool(
     text = frame[column].astype(str).str.strip().str.lower()
     bad = ~text.isin(["true", "false"])
     problems = [
-        Problem(
-            name, lines[i], column, f"'{frame[column].iat[i]}' must be true or false"
-        )
+        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' must be true or false")
         for i in bad[bad].index
     ]
     return text == "true", problems
 
 
-def _schema_problems(
-    err: pa.errors.SchemaErrors, name: str, lines: list[int]
-) -> list[Problem]:
+def _schema_problems(err: pa.errors.SchemaErrors, name: str, lines: list[int]) -> list[Problem]:
     problems: list[Problem] = []
     cases = err.failure_cases
     for row in cases.itertuples(index=False):
@@ -228,16 +208,10 @@ def _schema_problems(
             problems.append(Problem(name, 1, column, check))
             continue
         value = row.failure_case
-        shown = (
-            ""
-            if value is None or (isinstance(value, float) and math.isnan(value))
-            else str(value)
-        )
+        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        message = (
-            check if row.schema_context == "DataFrameSchema" else f"'{shown}': {check}"
-        )
+        message = check if row.schema_context == "DataFrameSchema" else f"'{shown}': {check}"
         problems.append(Problem(name, lines[int(index)], column, message))
     return sorted(set(problems))
 
@@ -251,9 +225,7 @@ def _validate(
         return frame, _schema_problems(err, name, lines)
 
 
-def _typed_stations(
-    frame: pd.DataFrame, name: str, lines: list[int]
-) -> tuple[pd.DataFrame, list[Problem]]:
+def _typed_stations(frame: pd.DataFrame, name: str, lines: list[int]) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     typed = frame.copy()
     for column in vocab.STATION_COLUMNS:
@@ -262,9 +234,7 @@ def _typed_stations(
     for column in ("lat", "lon"):
         typed[column], found = _to_float(frame, column, name, lines)
         problems += found
-    typed["private_residence"], found = _to_bool(
-        frame, "private_residence", name, lines
-    )
+    typed["private_residence"], found = _to_bool(frame, "private_residence", name, lines)
     problems += found
     return typed, problems
 
@@ -283,9 +253,7 @@ def check_stations(
     problems += found
     if found:
         return typed, problems
-    typed, found = _validate(
-        typed, lines, name, schema.station_schema(require_coordinates)
-    )
+    typed, found = _validate(typed, lines, name, schema.station_schema(require_coordinates))
     typed.attrs["lines"] = lines
     return typed, problems + found
 
@@ -330,9 +298,7 @@ def check_dataset(
     require_coordinates: bool = True,
 ) -> tuple[Dataset, list[Problem]]:
     """Validate both files and the rules that join them."""
-    stations, problems = check_stations(
-        stations_path, require_coordinates=require_coordinates
-    )
+    stations, problems = check_stations(stations_path, require_coordinates=require_coordinates)
     responses, found = check_responses(responses_path)
     problems += found
     problems += _cross_file_problems(stations, responses, str(responses_path))
@@ -344,9 +310,7 @@ def load_dataset(
 ) -> Dataset:
     """Load both committed files, or raise ``DataError`` listing every problem."""
     directory = Path(data_dir)
-    dataset, problems = check_dataset(
-        directory / "stations.csv", directory / "responses.csv"
-    )
+    dataset, problems = check_dataset(directory / "stations.csv", directory / "responses.csv")
     if problems:
         raise DataError(problems)
     return dataset
@@ -367,7 +331,5 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
         frame, found = check_responses(path, str(path))
         problems += found
         if station_frames and not found:
-            problems += _cross_file_problems(
-                pd.concat(station_frames), frame, str(path)
-            )
+            problems += _cross_file_problems(pd.concat(station_frames), frame, str(path))
     return sorted(problems)

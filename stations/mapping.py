@@ -20,7 +20,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from stations import model, vocab
+from stations import assets, model, vocab
 
 #: Colour of each strongest action on the country layer (stronger is darker), and of none.
 ACTION_COLOURS: dict[str, str] = {
@@ -86,9 +86,7 @@ def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
         if field in ("lat", "lon"):
             columns[field] = [round(float(v), 5) for v in series]
         elif field == "sources":
-            columns[field] = [
-                [u for u in s.split(vocab.SOURCE_SEPARATOR) if u] for s in series
-            ]
+            columns[field] = [[u for u in s.split(vocab.SOURCE_SEPARATOR) if u] for s in series]
         else:
             columns[field] = [str(v) for v in series]
     return {"n": len(frame), "columns": columns}
@@ -117,9 +115,7 @@ def load_country_shapes(path: str | Path) -> dict[str, Any]:
         return json.load(handle)
 
 
-def _country_features(
-    shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]
-) -> dict[str, Any]:
+def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]) -> dict[str, Any]:
     features = []
     for feature in (shapes or {}).get("features", []):
         iso2 = feature.get("properties", {}).get("iso2")
@@ -144,8 +140,11 @@ class StationLayer(JSCSSMixin, MacroElement):
 .station-pin{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.55);
   color:#fff;font:bold 10px/14px system-ui,sans-serif;text-align:center;}
 .station-pin.unpublished{background:#fff !important;border:2px dashed #333;color:#333;}
-.station-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.4 system-ui,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px;}
+.station-legend{background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.35 system-ui,sans-serif;
+  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:200px;}
+.station-legend summary{cursor:pointer;font-weight:600;}
+.station-cluster{background:rgba(40,40,40,.78);color:#fff;border-radius:50%;border:2px solid #fff;
+  box-shadow:0 0 0 1px rgba(0,0,0,.5);font:bold 12px/30px system-ui,sans-serif;text-align:center;}
 .station-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
   vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.4);}
 .station-legend i.sq{border-radius:2px;}
@@ -227,7 +226,12 @@ class StationLayer(JSCSSMixin, MacroElement):
   }
   var cluster = L.markerClusterGroup({
     spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-    maxClusterRadius: 40, chunkedLoading: true
+    maxClusterRadius: 40, chunkedLoading: true,
+    iconCreateFunction: function (cl) {
+      var n = cl.getChildCount();
+      return L.divIcon({html: String(n), className: "station-cluster marker-cluster",
+                        iconSize: [34, 34]});
+    }
   });
   var markers = new Array(data.n);
   for (var i = 0; i < data.n; i++) {
@@ -258,7 +262,11 @@ class StationLayer(JSCSSMixin, MacroElement):
   L.control.layers(null, overlays, {collapsed: true}).addTo(map);
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {
-    var box = el("div", null, "station-legend");
+    var outer = el("details", null, "station-legend");
+    outer.open = map.getSize().x > 760;
+    outer.appendChild(el("summary", "Legend"));
+    var box = el("div");
+    outer.appendChild(box);
     box.appendChild(el("strong", "Operating bureau"));
     opts.bureauOrder.forEach(function (b) {
       var line = el("div"); var dot = el("i"); dot.style.background = opts.colours[b];
@@ -274,12 +282,12 @@ class StationLayer(JSCSSMixin, MacroElement):
         box.appendChild(line);
       });
     }
-    L.DomEvent.disableClickPropagation(box);
-    return box;
+    L.DomEvent.disableClickPropagation(outer);
+    return outer;
   };
   legend.addTo(map);
-  if (opts.fit && data.n) {
-    map.fitBounds(cluster.getBounds(), {maxZoom: 6, padding: [20, 20]});
+  if (data.n) {
+    map.fitBounds(cluster.getBounds(), {maxZoom: opts.fit ? 6 : 3, padding: [20, 20]});
   }
 })();
 {% endmacro %}
@@ -304,12 +312,8 @@ class StationLayer(JSCSSMixin, MacroElement):
             {
                 "fit": fit,
                 "colours": vocab.BUREAU_COLOURS,
-                "letters": {
-                    b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS
-                },
-                "bureauOrder": [
-                    b for b in vocab.BUREAUS if b in set(stations["bureau"])
-                ]
+                "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
+                "bureauOrder": [b for b in vocab.BUREAUS if b in set(stations["bureau"])]
                 or list(vocab.BUREAUS),
                 "waves": vocab.WAVE_LABELS,
                 "statuses": vocab.STATUS_LABELS,
@@ -321,11 +325,7 @@ class StationLayer(JSCSSMixin, MacroElement):
                 },
                 "actionColours": ACTION_COLOURS,
                 "actionLabels": vocab.ACTION_LABELS,
-                "actionOrder": [
-                    a
-                    for a in (*vocab.ACTION_TYPES, vocab.NO_ACTION)
-                    if a in shown_actions
-                ],
+                "actionOrder": [a for a in (*vocab.ACTION_TYPES, vocab.NO_ACTION) if a in shown_actions],
             }
         )
 
@@ -350,6 +350,7 @@ def build_map(
     ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
     to the stations (used when a filter narrows the view).
     """
+    assets.use_local_assets()
     fmap = folium.Map(
         location=(25, 15),
         zoom_start=2,
@@ -360,13 +361,13 @@ def build_map(
         control_scale=True,
         prefer_canvas=False,
     )
+    # folium gives max_zoom to its own tile layer only; clustering needs it on the map itself.
+    fmap.options["max_zoom"] = 18
     # Only Leaflet itself: this map uses no folium icons, Bootstrap or jQuery, so loading them
     # would only slow the first draw (whichever URLs use_local_assets set, local or not).
     fmap.default_js = [(n, u) for n, u in fmap.default_js if n in LEAFLET_ASSETS]
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:
-        folium.TileLayer(
-            tiles=tiles, attr=attribution or "", name="Base map", overlay=False
-        ).add_to(fmap)
+        folium.TileLayer(tiles=tiles, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
     StationLayer(stations, summary, shapes, fit).add_to(fmap)
     return fmap

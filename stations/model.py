@@ -37,16 +37,12 @@ def country_actions(stations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataF
             latest_date=("date", "max"),
             responses=("response_id", "size"),
         )
-        grouped["strongest_action"] = grouped["_best"].map(
-            lambda r: vocab.ACTION_TYPES[int(r)]
-        )
+        grouped["strongest_action"] = grouped["_best"].map(lambda r: vocab.ACTION_TYPES[int(r)])
         grouped = grouped.drop(columns="_best")
     summary = hosts.join(grouped, how="left")
     none = summary["strongest_action"].isna()
     summary.loc[none, "strongest_action"] = vocab.NO_ACTION
-    summary["actions"] = [
-        a if isinstance(a, frozenset) else frozenset() for a in summary["actions"]
-    ]
+    summary["actions"] = [a if isinstance(a, frozenset) else frozenset() for a in summary["actions"]]
     summary["latest_date"] = summary["latest_date"].fillna("")
     summary["responses"] = summary["responses"].fillna(0).astype("int64")
     return summary

@@ -35,7 +35,9 @@ _SCHEMA = pa.DataFrameSchema(
         "stations": pa.Column(str, pa.Check.str_matches(r"^[0-9]+$", name="must be a whole number")),
         "new_countries": pa.Column(str, pa.Check.str_matches(r"^[0-9]+$", name="must be a whole number")),
         "what_is_known": pa.Column(str, pa.Check(lambda s: s.str.strip() != "", name="must not be empty")),
-        "sources": pa.Column(str, pa.Check(_valid_sources, name="needs one or more http(s) URLs separated by ' | '")),
+        "sources": pa.Column(
+            str, pa.Check(_valid_sources, name="needs one or more http(s) URLs separated by ' | '")
+        ),
     },
     strict=True,
     ordered=True,

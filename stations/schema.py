@@ -31,9 +31,7 @@ def _valid_dates(series: pd.Series) -> pd.Series:
     text = series.astype("string").fillna("")
     shaped = text.str.fullmatch(PARTIAL_DATE).fillna(False)
     full = text.str.len() == 10
-    parsed = pd.to_datetime(
-        text.where(full & shaped), format="%Y-%m-%d", errors="coerce"
-    )
+    parsed = pd.to_datetime(text.where(full & shaped), format="%Y-%m-%d", errors="coerce")
     real_day = ~full | parsed.notna()
     return (text == "") | (shaped & real_day)
 
@@ -51,9 +49,7 @@ def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
     """A text column: empty cells are empty strings, never missing values."""
     all_checks = list(checks)
     if required:
-        all_checks.insert(
-            0, pa.Check(lambda s: s.str.strip() != "", name="must not be empty")
-        )
+        all_checks.insert(0, pa.Check(lambda s: s.str.strip() != "", name="must not be empty"))
     all_checks.append(
         pa.Check(
             lambda s: ~s.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", regex=True),
@@ -65,9 +61,7 @@ def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
 
 def _one_of(values: tuple[str, ...] | list[str], what: str) -> pa.Check:
     allowed = list(values)
-    return pa.Check(
-        lambda s: s.isin(allowed), name=f"unknown {what}; allowed: {', '.join(allowed)}"
-    )
+    return pa.Check(lambda s: s.isin(allowed), name=f"unknown {what}; allowed: {', '.join(allowed)}")
 
 
 def _iso2() -> pa.Column:
@@ -144,9 +138,7 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
         name: pa.Column(float, checks=checks, nullable=not require_coordinates)
         for name, checks in coordinate_checks.items()
     }
-    precision_values = list(vocab.GEO_PRECISIONS) + (
-        [] if require_coordinates else [""]
-    )
+    precision_values = list(vocab.GEO_PRECISIONS) + ([] if require_coordinates else [""])
     source_values = list(vocab.GEO_SOURCES) + ([] if require_coordinates else [""])
     return pa.DataFrameSchema(
         {
@@ -170,9 +162,7 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
             "wave": _text(_one_of(vocab.WAVES, "wave")),
             "host_organisation": _text(),
             "host_organisation_zh": _text(),
-            "opened": _text(
-                pa.Check(_valid_dates, name="not a date as YYYY, YYYY-MM or YYYY-MM-DD")
-            ),
+            "opened": _text(pa.Check(_valid_dates, name="not a date as YYYY, YYYY-MM or YYYY-MM-DD")),
             "status": _text(_one_of(vocab.STATUSES, "status")),
             **coord_columns,
             "geo_precision": _text(_one_of(precision_values, "geo_precision")),
@@ -191,9 +181,7 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
                 _consistent_country,
                 name="@country: another row gives this iso2 another country name",
             ),
-            pa.Check(
-                _id_prefix_matches, name="@station_id: must start with the row's iso2"
-            ),
+            pa.Check(_id_prefix_matches, name="@station_id: must start with the row's iso2"),
             pa.Check(
                 _private_has_no_address,
                 name="@address: must be empty for a private residence (never publish a home address)",
@@ -237,9 +225,7 @@ def response_schema() -> pa.DataFrameSchema:
             "country": _text(required=True),
             "iso2": _iso2(),
             "date": _text(
-                pa.Check(
-                    _valid_dates, name="not a date as YYYY, YYYY-MM or YYYY-MM-DD"
-                ),
+                pa.Check(_valid_dates, name="not a date as YYYY, YYYY-MM or YYYY-MM-DD"),
                 required=True,
             ),
             "actor": _text(required=True),

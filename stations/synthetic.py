@@ -39,9 +39,7 @@ def station_row(index: int, rng: random.Random, **overrides: object) -> dict[str
         "iso2": iso2,
         "city": city if published else "",
         "city_zh": "",
-        "address": f"{index + 1} Example Street"
-        if index % 7 == 0 and published
-        else "",
+        "address": f"{index + 1} Example Street" if index % 7 == 0 and published else "",
         "private_residence": "false",
         "bureau": bureau,
         "bureau_district": "",
@@ -53,9 +51,7 @@ def station_row(index: int, rng: random.Random, **overrides: object) -> dict[str
         "status": vocab.STATUSES[index % len(vocab.STATUSES)],
         "lat": f"{lat + rng.uniform(-0.2, 0.2):.5f}",
         "lon": f"{lon + rng.uniform(-0.2, 0.2):.5f}",
-        "geo_precision": ("address" if index % 7 == 0 else "city")
-        if published
-        else "country",
+        "geo_precision": ("address" if index % 7 == 0 else "city") if published else "country",
         "geo_source": "gazetteer",
         "sources": f"https://example.org/report/{index + 1} | https://example.net/news/{index + 1}",
         "confidence": vocab.CONFIDENCES[index % 3],
@@ -118,10 +114,6 @@ def write_dataset(
         if responses is not None
         else responses_rows([c for c in (p[0] for p in PLACES[:-1]) if c in hosts])
     )
-    (directory / "stations.csv").write_text(
-        to_csv(stations, vocab.STATION_COLUMNS), encoding="utf-8"
-    )
-    (directory / "responses.csv").write_text(
-        to_csv(responses, vocab.RESPONSE_COLUMNS), encoding="utf-8"
-    )
+    (directory / "stations.csv").write_text(to_csv(stations, vocab.STATION_COLUMNS), encoding="utf-8")
+    (directory / "responses.csv").write_text(to_csv(responses, vocab.RESPONSE_COLUMNS), encoding="utf-8")
     return directory

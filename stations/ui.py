@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from stations import export, model, vocab
-from stations.filters import KEYS, LIST_FIELDS, Filters, Options
+from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
 from stations.load import DataError, Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +79,27 @@ def load_data() -> Data:
         raise  # unreachable: st.stop() raises
 
 
-def page_setup(title: str) -> None:
+PAGES = (
+    ("app.py", "Map", ":material/map:"),
+    ("pages/1_Government_responses.py", "Government responses", ":material/gavel:"),
+    ("pages/2_Data_and_sources.py", "Data & sources", ":material/description:"),
+)
+
+
+def page_setup(title: str) -> DeltaGenerator:
+    """Configure the page; return the sidebar slot where ``navigation`` will draw the links."""
     st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
+    return st.sidebar.container()
+
+
+def navigation(slot: DeltaGenerator, filters: Filters) -> None:
+    """Links to the pages that carry the current view along (Streamlit's own page menu would
+    drop the address's parameters, and with them the view)."""
+    params = filters.to_query_params()
+    with slot:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon, query_params=params)
+        st.divider()
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -116,7 +136,7 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
     chosen = Filters(
         **{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS},
         station=state.get(WIDGET_KEYS["station"]),
-    )
+    ).canonical(data.options)
     if notices:
         st.warning(
             "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
@@ -124,6 +144,31 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
         )
     publish(chosen)
     return chosen
+
+
+def current_view(data: Data, page: str = "data") -> Filters:
+    """The view on a page without filter widgets: read from the link (or this session), kept
+    in the address so the next page still has it."""
+    params = _url_params()
+    if params:
+        filters, _ = Filters.from_query_params(params, data.options)
+    else:
+        filters = st.session_state.get("_filters", Filters())
+    st.session_state["_page"] = page
+    publish(filters)
+    return filters
+
+
+def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:
+    """Say which filters set on another page still narrow this one."""
+    labels = {"bureau": "bureau", "wave": "report", "country": "country", "action": "government action"}
+    active = [
+        f"{labels[key]}: {', '.join(getattr(filters, key))}"
+        for key in LIST_FIELDS
+        if key not in fields and getattr(filters, key)
+    ]
+    if active:
+        st.caption("Also filtered, as set on the map page: " + "; ".join(escape_markdown(a) for a in active))
 
 
 def publish(filters: Filters) -> None:

@@ -14,8 +14,8 @@ from stations.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")
-RESPONSES_PAGE = str(ROOT / "pages" / "1_Government_responses.py")
-DATA_PAGE = str(ROOT / "pages" / "2_Data_and_sources.py")
+RESPONSES_PAGE = "pages/1_Government_responses.py"
+DATA_PAGE = "pages/2_Data_and_sources.py"
 
 
 @pytest.fixture
@@ -25,11 +25,19 @@ def synthetic_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> load.Data
 
 
 def run(page: str = MAP_PAGE, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(page, default_timeout=60)
+    at = app(page)
     for key, value in params.items():
         at.query_params[key] = [value] if isinstance(value, str) else value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def app(page: str = MAP_PAGE) -> AppTest:
+    """An AppTest of the real entry point, switched to ``page`` (relative to it) if another."""
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    if page != MAP_PAGE:
+        at.switch_page(page)
     return at
 
 
@@ -174,7 +182,7 @@ def test_broken_data_shows_the_problems_not_a_traceback(
     path.write_text(path.read_text(encoding="utf-8").replace(",Fuzhou,", ",Fuzhuo,", 1), encoding="utf-8")
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     for page in (MAP_PAGE, RESPONSES_PAGE, DATA_PAGE):
-        at = AppTest.from_file(page, default_timeout=60).run()
+        at = app(page).run()
         assert not at.exception
         assert "invalid" in at.error[0].value
         assert re.search(r"stations\.csv:\d+: bureau: 'Fuzhuo': unknown bureau", at.code[0].value)
@@ -208,3 +216,31 @@ def test_committed_data_default_view() -> None:
     assert sorted(markers(at)) == sorted(dataset.stations["station_id"])
     run(RESPONSES_PAGE)
     run(DATA_PAGE)
+
+
+def test_page_links_carry_the_view(synthetic_data: load.Dataset) -> None:
+    at = run(country="NL", bureau="fuzhou")
+    links = {link.label: link for link in at.get("page_link")}
+    assert set(links) == {"Map", "Government responses", "Data & sources"}
+    for link in links.values():
+        assert link.proto.query_string == "bureau=fuzhou&country=NL"
+    # The responses page keeps the bureau set on the map page, says so, and keeps it in the link.
+    at = run(RESPONSES_PAGE, country="NL", bureau="fuzhou")
+    assert any("Also filtered" in c.value and "Fuzhou" in c.value for c in at.caption)
+    at.multiselect(key="filter_country").set_value(["NL", "IT"]).run()
+    assert url(at) == {"bureau": ["fuzhou"], "country": ["IT,NL"]}
+
+
+def test_data_page_keeps_the_view_in_the_link(synthetic_data: load.Dataset) -> None:
+    at = run(DATA_PAGE, country="NL")
+    assert url(at) == {"country": ["NL"]}
+
+
+def test_picking_values_in_any_order_keeps_later_changes(synthetic_data: load.Dataset) -> None:
+    at = run()
+    at.multiselect(key="filter_country").set_value(["NL", "IT"]).run()
+    assert url(at) == {"country": ["IT,NL"]}
+    at.multiselect(key="filter_bureau").set_value(["Qingtian"]).run()
+    assert url(at) == {"bureau": ["qingtian"], "country": ["IT,NL"]}
+    want = expected(synthetic_data, Filters(country=("IT", "NL"), bureau=("Qingtian",)))
+    assert sorted(markers(at)) == sorted(want)

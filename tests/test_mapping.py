@@ -117,3 +117,13 @@ def test_csv_download_reloads_through_the_validator(dataset: load.Dataset, tmp_p
     pd.testing.assert_frame_equal(
         again.reset_index(drop=True), dataset.stations.reset_index(drop=True), check_like=False
     )
+
+
+def test_map_loads_nothing_from_outside(dataset: load.Dataset) -> None:
+    from stations import assets
+
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    fmap = mapping.build_map(dataset.stations, summary, tiles=None)
+    assert assets.external_asset_urls(fmap) == []
+    html = fmap.get_root().render()
+    assert '"maxZoom": 18' in html or "maxZoom: 18" in html or '"max_zoom": 18' in html
