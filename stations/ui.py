@@ -102,8 +102,12 @@ def navigation(slot: DeltaGenerator, filters: Filters) -> None:
         st.divider()
 
 
+#: Streamlit's own parameters (embedding options): left alone, neither a filter nor a notice.
+STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
+
+
 def _url_params() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+    return {key: st.query_params.get_all(key) for key in st.query_params if key not in STREAMLIT_PARAMS}
 
 
 def _reset() -> None:

@@ -244,3 +244,9 @@ def test_picking_values_in_any_order_keeps_later_changes(synthetic_data: load.Da
     assert url(at) == {"bureau": ["qingtian"], "country": ["IT,NL"]}
     want = expected(synthetic_data, Filters(country=("IT", "NL"), bureau=("Qingtian",)))
     assert sorted(markers(at)) == sorted(want)
+
+
+def test_streamlit_embed_parameters_are_left_alone(synthetic_data: load.Dataset) -> None:
+    at = run(embed="true", country="NL")
+    assert not at.warning
+    assert metrics(at)["Stations"] == str(len(expected(synthetic_data, Filters(country=("NL",)))))
