@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from stations import vocab
+from stations import reconcile, vocab
 from stations.ui import Data, data_dir, latest_change
 
 
@@ -25,6 +26,7 @@ def overview(data: Data) -> None:
         "abroad and describes these sites as volunteer-run service centres (see the caveats below).",
         icon="⚠️",
     )
+    reconciliation_table(stations)
     counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
     counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
     st.subheader("Stations by report and bureau")
@@ -35,6 +37,38 @@ def overview(data: Data) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+REPORT_NAMES = {"sep-2022": "110 Overseas (Sept 2022)", "dec-2022": "Patrol and Persuade (Dec 2022)"}
+
+
+def reconciliation_table(stations: pd.DataFrame) -> None:
+    """Reported totals against identified rows, with the unidentified remainder made explicit."""
+    path = data_dir() / "unidentified.csv"
+    if not path.exists():
+        return
+    unidentified = reconcile.load_unidentified(path)
+    rows = [
+        {
+            "Report (cumulative)": vocab.WAVE_LABELS[w.wave]
+            .split(",")[0]
+            .replace("Added in the second", "Second"),
+            "Stations reported": w.reported_stations,
+            "Identified here": w.identified_stations,
+            "Not identified": w.unidentified_stations,
+            "Countries reported": w.reported_countries,
+            "Countries identified": w.identified_countries,
+        }
+        for w in reconcile.reconcile(stations, unidentified)
+    ]
+    st.subheader("How the rows reconcile with the reports")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(
+        "Stations the reports counted but no public source available to us identifies are not "
+        "invented as rows: what is known of them is in data/unidentified.csv."
+    )
+    with st.expander("What is known of the unidentified stations"):
+        st.dataframe(unidentified, hide_index=True, width="stretch")
 
 
 def full_downloads() -> None:
