@@ -21,6 +21,7 @@ st.markdown(
 filters = ui.current_filters(data, page="map")
 view = filters.apply(data.stations, data.summary)
 ui.headline(view)
+views.coverage_note(data)
 
 tiles, attribution = assets.tile_layer_settings()
 station = views.selected_station(filters, view)

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from stations import mapping, model, vocab
+from stations import mapping, model, reconcile, vocab
 from stations.filters import escape_markdown
 from stations.ui import WIDGET_KEYS, Data, data_dir
 
@@ -180,4 +180,19 @@ def unpublished_list(view: pd.DataFrame) -> None:
         hidden[["station_id", "country", "city", "bureau", "wave", "notes"]],
         hide_index=True,
         width="stretch",
+    )
+
+
+def coverage_note(data: Data) -> None:
+    """One line on what the map can and cannot show, computed from the data."""
+    path = data_dir() / "unidentified.csv"
+    if not path.exists():
+        return
+    waves = reconcile.reconcile(data.stations, reconcile.load_unidentified(path))
+    last = waves[-1]
+    later = int((data.stations["wave"] == "later").sum())
+    st.caption(
+        f"Safeguard Defenders counted {last.reported_stations} stations in {last.reported_countries} "
+        f"countries; {last.identified_stations} of them in {last.identified_countries} countries are "
+        f"identified here, plus {later} reported later. The rest are described on the Data & sources page."
     )
