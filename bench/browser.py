@@ -1,0 +1,221 @@
+"""The real page in headless Chromium: time until the markers are drawn, and reruns on pan/zoom.
+
+Servers and the browser come from ``tests/e2e_support.py`` (the same start-up, loopback-only
+request log and readiness wait as the e2e tests), so the bench and the tests cannot drift apart.
+
+Reruns are counted from Streamlit's own websocket protocol, decoded with Streamlit's protobuf
+classes: every ``BackMsg.rerun_script`` the page SENDS is a rerun request, every
+``ForwardMsg.script_finished`` it RECEIVES is a script run that happened. Nothing in the app is
+instrumented, so the same counter works on the naive reference; and since the naive page
+(``st_folium`` returning every object) must show reruns on the same gestures, the counter proves
+it can see them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+#: Markers or cluster icons: both are ``.leaflet-marker-icon`` (clusters are divIcons).
+MARKERS = ".leaflet-marker-icon"
+FLOOR_TEXT = "floor ready"
+VIEWPORT = {"width": 1280, "height": 1200}
+
+
+def e2e_support() -> ModuleType:
+    """tests/e2e_support.py, imported once (pytest may already have it as ``e2e_support``)."""
+    if "e2e_support" in sys.modules:
+        return sys.modules["e2e_support"]
+    spec = importlib.util.spec_from_file_location("e2e_support", ROOT / "tests" / "e2e_support.py")
+    if spec is None or spec.loader is None:
+        raise ImportError("tests/e2e_support.py not found")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["e2e_support"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def unavailable_reason() -> str | None:
+    """Why the browser part cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium, or `make chromium`)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+@dataclass
+class WireCounter:
+    """Streamlit websocket traffic of one page: rerun requests, finished runs, bytes in."""
+
+    rerun_requests: int = 0
+    scripts_finished: int = 0
+    bytes_received: int = 0
+    last_frame: float = field(default_factory=time.monotonic)
+
+    def attach(self, page: Any) -> WireCounter:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def sent(payload: str | bytes) -> None:
+            if isinstance(payload, bytes):
+                with contextlib.suppress(Exception):
+                    if BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+                        self.rerun_requests += 1
+
+        def received(payload: str | bytes) -> None:
+            self.last_frame = time.monotonic()
+            if isinstance(payload, bytes):
+                self.bytes_received += len(payload)
+                with contextlib.suppress(Exception):
+                    if ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+                        self.scripts_finished += 1
+
+        def on_socket(ws: Any) -> None:
+            if "_stcore/stream" in ws.url:
+                ws.on("framesent", sent)
+                ws.on("framereceived", received)
+
+        page.on("websocket", on_socket)
+        return self
+
+    def settle(self, page: Any, quiet_s: float, limit_s: float) -> None:
+        """Wait until no frame arrived for ``quiet_s`` (bounded by ``limit_s``)."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline and time.monotonic() - self.last_frame < quiet_s:
+            page.wait_for_timeout(100)
+
+
+def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
+    """Drag the map three times, zoom with the wheel and the +/- buttons; return gestures done."""
+    support = e2e_support()
+    iframe = page.locator(support.MAP_IFRAME)
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    if box is None:
+        raise RuntimeError("map iframe has no box")
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    mouse = page.mouse
+    gestures = 0
+    for dx, dy in ((140, 60), (-200, -40), (60, -80)):
+        mouse.move(cx, cy)
+        mouse.down()
+        mouse.move(cx + dx, cy + dy, steps=8)
+        mouse.up()
+        gestures += 1
+        page.wait_for_timeout(pause_ms)
+    for delta in (-300, 300):
+        mouse.move(cx, cy)
+        mouse.wheel(0, delta)
+        gestures += 1
+        page.wait_for_timeout(pause_ms)
+    for control in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):
+        frame.locator(control).click()
+        gestures += 1
+        page.wait_for_timeout(pause_ms)
+    return gestures
+
+
+def server_pid(port: int) -> int | None:
+    """The ``streamlit run`` child of this process listening on ``port``."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            cmd = child.cmdline()
+            if "--server.port" in cmd and cmd[cmd.index("--server.port") + 1] == str(port):
+                return child.pid
+    return None
+
+
+def peak_rss_mb(pid: int | None) -> float | None:
+    """Peak RSS (VmHWM) of a live process, in MiB; Linux only."""
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run (e2e_support's launch flags)."""
+    with e2e_support().chromium() as instance:
+        yield instance
+
+
+def measure_page(
+    chromium: Any,
+    script: Path,
+    data_dir: Path,
+    *,
+    loads: int,
+    floor: bool = False,
+    gestures: bool = True,
+    timeout_s: float = 180.0,
+) -> dict[str, Any]:
+    """Serve ``script`` on loopback with ``data_dir``; time ``loads`` fresh page loads.
+
+    Each load is a new browser context (no cache, new session), timed from ``goto`` until the
+    markers (or, for the floor, its text) are visible. The first load also pays the server's
+    cold cache; it is kept in the list and reported apart. After the last load the page is left
+    to settle, then panned and zoomed, and the reruns this caused are counted.
+    """
+    support = e2e_support()
+    env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": "none"}
+    static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
+    out: dict[str, Any] = {"load_s": [], "ws_bytes": None, "external_requests": 0}
+    with support.streamlit_server(script, env=env, static_dir=static) as base:
+        pid = server_pid(int(base.split(":")[2].split("/")[0]))
+        for number in range(max(1, loads)):
+            context = chromium.new_context(viewport=VIEWPORT)
+            context.set_default_timeout(timeout_s * 1000)
+            log = support.RequestLog().attach(context)
+            try:
+                page = context.new_page()
+                wire = WireCounter().attach(page)
+                start = time.perf_counter()
+                page.goto(base, timeout=timeout_s * 1000)
+                if floor:
+                    page.get_by_text(FLOOR_TEXT).wait_for(state="visible", timeout=timeout_s * 1000)
+                    frame = None
+                else:
+                    # A frame locator, not e2e_support.wait_for_markers: that waits on the
+                    # iframe's Frame as first attached, and Streamlit may replace the iframe
+                    # (the component remounts on the run that follows st_folium's first value),
+                    # leaving the wait on a detached frame until it times out.
+                    frame = page.frame_locator(support.MAP_IFRAME)
+                    frame.locator(MARKERS).first.wait_for(state="visible", timeout=timeout_s * 1000)
+                out["load_s"].append(time.perf_counter() - start)
+                wire.settle(page, quiet_s=1.5, limit_s=30)
+                out["ws_bytes"] = wire.bytes_received
+                out["initial_runs"] = wire.scripts_finished
+                out["external_requests"] += len(log.external())
+                if gestures and frame is not None and number == loads - 1:
+                    before = (wire.rerun_requests, wire.scripts_finished)
+                    out["gestures"] = pan_and_zoom(page, frame)
+                    wire.settle(page, quiet_s=2.5, limit_s=60)
+                    out["pan_zoom_rerun_requests"] = wire.rerun_requests - before[0]
+                    out["pan_zoom_reruns"] = wire.scripts_finished - before[1]
+            finally:
+                context.close()
+        out["server_peak_rss_mb"] = peak_rss_mb(pid)
+    out["load_median_s"] = statistics.median(out["load_s"])
+    out["first_load_s"] = out["load_s"][0]
+    warm = out["load_s"][1:]
+    out["warm_load_median_s"] = statistics.median(warm) if warm else None
+    return out
