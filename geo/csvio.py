@@ -22,6 +22,7 @@ import pycountry
 
 from geo import PRECISIONS, SOURCES
 from stations.atomic import atomic_write_text
+from stations.load import Problem  # one definition of a located defect, shared with the validator
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "station_id",
@@ -37,19 +38,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 #: ISO-like codes accepted although pycountry lacks them (the boundaries ship them).
 EXTRA_ISO2 = frozenset({"XK"})
 MAX_FIELD = 100_000
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One defect in the input, printed as ``file:line: column: message``."""
-
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
 class InputError(Exception):

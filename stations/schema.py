@@ -80,6 +80,14 @@ def _unique(name: str) -> pa.Check:
     return pa.Check(lambda s: ~s.duplicated(keep="first"), name=f"duplicate {name}")
 
 
+def _sources() -> pa.Column:
+    return _text(pa.Check(_valid_sources, name="needs one or more http(s) URLs separated by ' | '"))
+
+
+def _one_country_name() -> pa.Check:
+    return pa.Check(_consistent_country, name="@country: another row gives this iso2 another country name")
+
+
 def _consistent_country(df: pd.DataFrame) -> pd.Series:
     """One country name per ISO code, so that counts and filters never split a country."""
     first = df.groupby("iso2")["country"].transform("first")
@@ -167,20 +175,12 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
             **coord_columns,
             "geo_precision": _text(_one_of(precision_values, "geo_precision")),
             "geo_source": _text(_one_of(source_values, "geo_source")),
-            "sources": _text(
-                pa.Check(
-                    _valid_sources,
-                    name="needs one or more http(s) URLs separated by ' | '",
-                )
-            ),
+            "sources": _sources(),
             "confidence": _text(_one_of(vocab.CONFIDENCES, "confidence")),
             "notes": _text(),
         },
         checks=[
-            pa.Check(
-                _consistent_country,
-                name="@country: another row gives this iso2 another country name",
-            ),
+            _one_country_name(),
             pa.Check(_id_prefix_matches, name="@station_id: must start with the row's iso2"),
             pa.Check(
                 _private_has_no_address,
@@ -231,20 +231,12 @@ def response_schema() -> pa.DataFrameSchema:
             "actor": _text(required=True),
             "action_type": _text(_one_of(vocab.ACTION_TYPES, "action_type")),
             "summary": _text(required=True),
-            "sources": _text(
-                pa.Check(
-                    _valid_sources,
-                    name="needs one or more http(s) URLs separated by ' | '",
-                )
-            ),
+            "sources": _sources(),
             "confidence": _text(_one_of(vocab.CONFIDENCES, "confidence")),
             "notes": _text(),
         },
         checks=[
-            pa.Check(
-                _consistent_country,
-                name="@country: another row gives this iso2 another country name",
-            ),
+            _one_country_name(),
         ],
         strict=True,
         ordered=True,
