@@ -1,0 +1,609 @@
+"""The dashboard as a reader uses it: the real Streamlit server, headless Chromium, loopback only.
+
+What unit and AppTest tests cannot see is proved here: that Leaflet really draws one marker or
+cluster count per station, that the sidebar filter and the address bar stay in step (and the
+address reproduces the view in a fresh browser), that a click on a station opens its popup with
+working source links and selects it in the panel, that markup in the data stays text in the
+browser, and that no request leaves the machine.
+
+Two servers per module run, each started once: the committed data with ``STATION_MAP_TILES=none``
+(the clean map also used for docs/screenshot.png) and a small hostile dataset with stand-in tiles
+from a loopback tile server. Tests never sleep for animations: they poll conditions with bounds.
+Set ``UPDATE_DOCS_SCREENSHOT=1`` to rewrite docs/screenshot.png (kept opt-in so a test run never
+dirties a tracked file); every run saves its screenshots under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from e2e_support import (
+    MAP_IFRAME,
+    ROOT,
+    SCREENSHOTS,
+    RequestLog,
+    map_frame,
+    streamlit_server,
+    tile_server,
+    wait_for_markers,
+)
+
+from stations import synthetic, vocab
+from stations.load import load_dataset
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+APP = ROOT / "app.py"
+DOCS_SCREENSHOT = ROOT / "docs" / "screenshot.png"
+SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__pwned=1">'
+#: Bound on every wait for the map after a page load or a rerun (the first run of a server
+#: imports pandas and folium, and the machine is shared).
+MAP_TIMEOUT_MS = 45_000
+
+# Leaflet lookups run inside the st_folium iframe. The map is whichever global is an L.Map
+# (st_folium names it map_div); the station layer is the one MarkerClusterGroup on it.
+_JS_HELPERS = """
+  const map = (() => {
+    for (const key of Object.keys(window)) {
+      try { if (window[key] instanceof L.Map) { return window[key]; } } catch (e) { /* getter */ }
+    }
+    return null;
+  })();
+  const group = map && Object.values(map._layers).find(l => typeof l.getVisibleParent === "function");
+  const markerOf = id => group && group.getLayers().find(
+    m => m.getTooltip() && String(m.getTooltip().getContent()).endsWith("[" + id + "]"));
+  const animating = () => !map || map._animatingZoom || !!document.querySelector(".leaflet-cluster-anim")
+    || !!(group && group._inZoomAnimation);
+"""
+
+#: What the reader sees: every cluster's count plus every single pin, counted only when drawn
+#: (inside the map box, opaque, displayed).
+_VISIBLE_COUNT_JS = (
+    "() => {"
+    + _JS_HELPERS
+    + """
+  const box = document.querySelector(".leaflet-container").getBoundingClientRect();
+  const shown = el => {
+    const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.display !== "none" && s.visibility !== "hidden"
+      && parseFloat(s.opacity) > 0.5 && r.right > box.left && r.left < box.right
+      && r.bottom > box.top && r.top < box.bottom;
+  };
+  let clustered = 0, pins = 0, clusters = 0;
+  document.querySelectorAll(".station-cluster").forEach(el => {
+    if (shown(el)) { clusters += 1; clustered += parseInt(el.textContent, 10); }
+  });
+  document.querySelectorAll(".station-pin").forEach(el => { if (shown(el)) { pins += 1; } });
+  return {clusters, clustered, pins, total: clustered + pins, animating: animating()};
+}"""
+)
+
+#: Where a station is now: its own pin ("pin"), or the cluster holding it ("cluster"). The
+#: element is tagged so Playwright can click it, at a point of it that nothing covers (clusters
+#: overlap at world zoom; a reader clicks the part they can see).
+_LOCATE_JS = (
+    "(id) => {"
+    + _JS_HELPERS
+    + """
+  if (!group) { return {state: "no-map"}; }
+  const marker = markerOf(id);
+  if (!marker) { return {state: "unknown"}; }
+  if (animating()) { return {state: "animating"}; }
+  const parent = group.getVisibleParent(marker);
+  if (!parent || !parent._icon) { return {state: "off-screen"}; }
+  document.querySelectorAll("[data-e2e-target]").forEach(el => el.removeAttribute("data-e2e-target"));
+  const icon = parent._icon;
+  icon.setAttribute("data-e2e-target", "1");
+  const r = icon.getBoundingClientRect();
+  let point = null;
+  for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+    for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+      const hit = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
+      if (!point && hit && (hit === icon || icon.contains(hit))) { point = {x: fx * r.width, y: fy * r.height}; }
+    }
+  }
+  return {state: parent === marker ? "pin" : "cluster", point, zoom: map.getZoom(),
+          maxZoom: map.getMaxZoom(), count: parent === marker ? 1 : parent.getChildCount()};
+}"""
+)
+
+#: Arm a one-shot flag that the next cluster click has finished: zoomed in, or spiderfied.
+_ARM_JS = (
+    "() => {"
+    + _JS_HELPERS
+    + """
+  window.__e2eMoved = false;
+  const done = () => { window.__e2eMoved = true; };
+  map.once("zoomend", done); group.once("spiderfied", done);
+}"""
+)
+
+_SETTLED_JS = "() => {" + _JS_HELPERS + " return window.__e2eMoved === true && !animating(); }"
+
+
+# Data ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stations() -> pd.DataFrame:
+    """The committed stations, loaded and validated the way the app loads them."""
+    return load_dataset(ROOT / "data").stations
+
+
+def single_station(stations: pd.DataFrame) -> pd.Series:
+    """A station alone in its country and placed at a city: its popup is easy to reach and read."""
+    counts = stations["iso2"].value_counts()
+    alone = stations[stations["iso2"].map(counts).eq(1) & stations["city"].ne("")]
+    assert not alone.empty, "the data has no single-station country with a city"
+    return alone.sort_values("station_id").iloc[0]
+
+
+def busiest_country(stations: pd.DataFrame) -> tuple[str, str, int]:
+    """(iso2, name, stations) of the country with most stations: filtering it changes the most."""
+    iso2 = stations["iso2"].value_counts().sort_index().idxmax()
+    rows = stations[stations["iso2"] == iso2]
+    return iso2, str(rows["country"].iloc[0]), len(rows)
+
+
+def source_urls(row: pd.Series) -> list[str]:
+    return [u for u in str(row["sources"]).split(vocab.SOURCE_SEPARATOR) if u]
+
+
+# Servers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """The dashboard on the committed data, without a tile layer (country shapes on plain ground)."""
+    with streamlit_server(APP, env={"STATION_MAP_TILES": "none"}) as base:
+        yield base
+
+
+@dataclass(frozen=True)
+class HostileApp:
+    url: str
+    tiles_url: str
+    tile_hits: list[str]
+    station: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileApp]:
+    """The dashboard on synthetic data whose text is markup, with stand-in tiles on loopback.
+
+    One station per synthetic country; the Italian one carries the payloads in its city, host
+    organisation, notes and country name (and Italy's responses in actor and summary). The
+    country outlines are linked in so the country layer (with the country name in a tooltip)
+    draws too.
+    """
+    directory = tmp_path_factory.mktemp("hostile-data")
+    rows = synthetic.stations_rows(len(synthetic.PLACES))
+    target = next(r for r in rows if r["iso2"] == "IT")
+    target.update(
+        city=f"Rome {SCRIPT_PAYLOAD}",
+        host_organisation=f"Association {IMG_PAYLOAD}",
+        notes=f"Reported {SCRIPT_PAYLOAD} and {IMG_PAYLOAD}",
+    )
+    for row in rows:
+        if row["iso2"] == "IT":
+            row["country"] = f"Italy {IMG_PAYLOAD}"
+    responses = synthetic.responses_rows(sorted({r["iso2"] for r in rows} - {synthetic.PLACES[-1][0]}))
+    for response in responses:
+        if response["iso2"] == "IT":
+            response.update(
+                country=f"Italy {IMG_PAYLOAD}",
+                actor=f"Ministry {SCRIPT_PAYLOAD}",
+                summary=f"Summary {IMG_PAYLOAD}",
+            )
+    synthetic.write_dataset(directory, stations=rows, responses=responses)
+    (directory / "boundaries").symlink_to(ROOT / "data" / "boundaries", target_is_directory=True)
+    shutil.copyfile(ROOT / "data" / "unidentified.csv", directory / "unidentified.csv")
+    with tile_server() as tiles:
+        env = {
+            "STATIONS_DATA_DIR": str(directory),
+            "STATION_MAP_TILES": tiles.url_template,
+            "STATION_MAP_TILES_ATTR": "stand-in test tiles",
+        }
+        with streamlit_server(APP, env=env) as base:
+            tiles_root = tiles.url_template.split("{z}")[0]
+            yield HostileApp(base, tiles_root, tiles.hits, dict(target))
+
+
+# Browser helpers ----------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """A page in its own context, with the context's request log and the page's script errors."""
+
+    page: Any
+    log: RequestLog
+    errors: list[str]
+
+
+def open_session(browser: Any, url: str, width: int = 1280, height: int = 900) -> Session:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(30_000)
+    log = RequestLog().attach(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="domcontentloaded")
+    return Session(page, log, errors)
+
+
+def wait_for_count(page: Any, expected: int, timeout_s: float = 30.0) -> dict[str, Any]:
+    """Poll the visible station count until it equals ``expected`` with no animation running.
+
+    Returns the last reading (for the assertion message when it never matched). The iframe is
+    looked up on every poll because a rerun may replace the map inside it.
+    """
+    deadline = time.monotonic() + timeout_s
+    reading: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        try:
+            reading = map_frame(page, 5_000).evaluate(_VISIBLE_COUNT_JS)
+        except Exception as exc:  # the frame may be swapped mid-read by a rerun
+            reading = {"error": str(exc)}
+        if reading.get("total") == expected and not reading.get("animating"):
+            return reading
+        page.wait_for_timeout(150)
+    return reading
+
+
+def reveal_and_click(page: Any, station_id: str, max_clicks: int = 20) -> Any:
+    """Click clusters as a reader would (each zooms in, or spiderfies at max zoom) until the
+    station's own pin shows, then click the pin. Returns the map frame."""
+    frame = map_frame(page)
+    for _ in range(max_clicks):
+        bring_map_into_view(page)
+        frame.wait_for_function(
+            f"(id) => {{ const s = ({_LOCATE_JS})(id).state; return s !== 'animating' && s !== 'no-map'; }}",
+            arg=station_id,
+            timeout=10_000,
+        )
+        where = frame.evaluate(_LOCATE_JS, station_id)
+        assert where["state"] in ("pin", "cluster"), where
+        target = frame.locator("[data-e2e-target='1']")
+        if where["point"] is None:  # covered by a neighbour: zoom in with the control instead
+            frame.evaluate(_ARM_JS)
+            frame.locator(".leaflet-control-zoom-in").click()
+            frame.wait_for_function(_SETTLED_JS, timeout=10_000)
+            continue
+        if where["state"] == "pin":
+            target.hover(position=where["point"])
+            target.click(position=where["point"])
+            return frame
+        frame.evaluate(_ARM_JS)
+        target.click(position=where["point"])
+        frame.wait_for_function(_SETTLED_JS, timeout=10_000)
+    raise AssertionError(f"{station_id} still clustered after {max_clicks} clicks")
+
+
+def bring_map_into_view(page: Any) -> None:
+    """Scroll the whole map into the viewport before clicking in it.
+
+    Chromium scrolls a partly hidden iframe into view when a mousedown focuses it, so the
+    mouseup lands elsewhere and Leaflet sees a drag instead of a click (measured: 163 px off at
+    1280x900, where the map's bottom is below the fold).
+    """
+    iframe = page.locator(MAP_IFRAME)
+    iframe.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    page.wait_for_function(
+        """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                      return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        arg=MAP_IFRAME,
+        timeout=5_000,
+    )
+
+
+def assert_loopback_only(session: Session, allowed_external: tuple[str, ...] = ()) -> None:
+    """Nothing left the machine, nothing local failed, no script error on the page."""
+    external = [u for u in session.log.external() if u not in allowed_external]
+    assert external == [], session.log.external_hosts()
+    assert session.log.local_failures() == []
+    assert session.errors == []
+
+
+def assert_loopback_only_with_tiles(session: Session, tiles_url: str) -> None:
+    """As above; tile requests Leaflet itself cancels on a zoom change (ERR_ABORTED) are fine."""
+    assert session.log.external() == [], session.log.external_hosts()
+    failures = [
+        f for f in session.log.local_failures() if not (f.startswith(tiles_url) and "ERR_ABORTED" in f)
+    ]
+    assert failures == []
+    assert session.errors == []
+
+
+def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"e2e_{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def query(page: Any) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def multiselect(page: Any, label: str) -> Any:
+    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=label)
+
+
+def wait_for_fonts(page: Any) -> None:
+    page.wait_for_function("document.fonts.status === 'loaded'", timeout=10_000)
+
+
+# The default view (one page, read by several tests) -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_view(chromium_browser: Any, app_url: str) -> Iterator[Session]:
+    """The map as a first-time reader sees it at 1400x900, once: the read-only tests share it."""
+    session = open_session(chromium_browser, app_url, 1400, 900)
+    wait_for_markers(session.page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
+    try:
+        yield session
+    finally:
+        session.page.context.close()
+
+
+def test_default_map_draws_one_marker_or_cluster_count_per_station(
+    default_view: Session, stations: pd.DataFrame
+) -> None:
+    reading = wait_for_count(default_view.page, len(stations))
+    assert reading.get("total") == len(stations), reading
+    assert reading["clusters"] >= 1, "the world view is expected to cluster nearby stations"
+    assert query(default_view.page) == {}, "the default view has a clean address"
+    assert_loopback_only(default_view)
+
+
+def test_default_view_screenshot_for_readme_and_artifacts(
+    default_view: Session, stations: pd.DataFrame
+) -> None:
+    """The README's picture is this exact view; it is rewritten only on request."""
+    page = default_view.page
+    assert wait_for_count(page, len(stations)).get("total") == len(stations)
+    page.get_by_text("Stations", exact=True).first.wait_for()
+    wait_for_fonts(page)
+    map_frame(page).wait_for_function("document.fonts.status === 'loaded'", timeout=10_000)
+    path = screenshot(page, "map_default")
+    assert page.viewport_size == {"width": 1400, "height": 900}
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        DOCS_SCREENSHOT.write_bytes(path.read_bytes())
+    assert DOCS_SCREENSHOT.is_file(), "docs/screenshot.png is missing: run with UPDATE_DOCS_SCREENSHOT=1"
+
+
+def test_country_shapes_do_not_streak_across_the_world(default_view: Session) -> None:
+    """Russia and Fiji cross the antimeridian: a ring drawn from -180 to 180 paints a band across
+    the whole map. No host country is wider than half the world, so no shape may be."""
+    frame = map_frame(default_view.page)
+    widths = frame.evaluate(
+        "() => {"
+        + _JS_HELPERS
+        + """
+          const world = 256 * Math.pow(2, map.getZoom());
+          return Object.values(map._layers).filter(l => l.feature && l._path).map(
+            l => [l.feature.properties.iso2, l._path.getBoundingClientRect().width / world]);
+        }"""
+    )
+    assert widths, "the country layer drew no shapes"
+    streaks = {iso2: f"{width:.0%}" for iso2, width in widths if width >= 0.6}
+    assert streaks == {}, "shapes spanning most of the world's width (antimeridian rings)"
+
+
+# Filters and the address bar ----------------------------------------------------------------
+
+
+def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_view(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    iso2, name, count = busiest_country(stations)
+    assert count < len(stations)
+    session = open_session(chromium_browser, app_url)
+    page = session.page
+    assert wait_for_count(page, len(stations), 45).get("total") == len(stations)
+
+    box = multiselect(page, "Host country")
+    box.locator("input").click()
+    page.keyboard.type(name[:5])
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)} \({count}\)$")).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(rf"[?&]country={iso2}(&|$)"), timeout=15_000)
+    assert query(page) == {"country": [iso2]}
+    reading = wait_for_count(page, count)
+    assert reading.get("total") == count, reading
+    screenshot(page, "map_filtered")
+    assert_loopback_only(session)
+    address = page.url
+    page.context.close()
+
+    fresh = open_session(chromium_browser, address)
+    try:
+        reading = wait_for_count(fresh.page, count, 45)
+        assert reading.get("total") == count, reading
+        tags = multiselect(fresh.page, "Host country").locator("[data-tag]")
+        tags.first.wait_for()
+        assert [t.strip() for t in tags.all_inner_texts()] == [f"{name} ({count})"]
+        assert query(fresh.page) == {"country": [iso2]}
+        screenshot(fresh.page, "map_filtered_from_link")
+        assert_loopback_only(fresh)
+    finally:
+        fresh.page.context.close()
+
+
+# A click on a station -----------------------------------------------------------------------
+
+
+def test_clicking_a_station_opens_its_popup_with_source_links_and_selects_it(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    row = single_station(stations)
+    sid = str(row["station_id"])
+    urls = [u for u in source_urls(row) if re.match(r"https?://", u, re.I)]
+    session = open_session(chromium_browser, app_url)
+    page = session.page
+    context = page.context
+    try:
+        assert wait_for_count(page, len(stations), 45).get("total") == len(stations)
+        frame = reveal_and_click(page, sid)
+        popup = frame.locator(".leaflet-popup .station-popup")
+        popup.wait_for(state="visible", timeout=10_000)
+        assert sid in popup.inner_text()
+        links = popup.locator("a").evaluate_all(
+            "as => as.map(a => ({href: a.getAttribute('href'), target: a.target, rel: a.rel}))"
+        )
+        assert [link["href"] for link in links] == urls
+        for link in links:
+            assert link["target"] == "_blank"
+            assert "noopener" in link["rel"].split()
+
+        # The station is selected: in the address and in the panel.
+        page.wait_for_url(re.compile(rf"[?&]station={re.escape(sid)}(&|$)"), timeout=15_000)
+        panel = page.get_by_test_id("stSelectbox").filter(has_text="Selected station")
+        panel.filter(has_text=sid).wait_for(timeout=15_000)
+        page.get_by_text("Sources (open in a new tab)").wait_for(timeout=15_000)
+        if not popup.is_visible():  # a rerun may redraw the map: open the popup again
+            frame = reveal_and_click(page, sid)
+            popup = frame.locator(".leaflet-popup .station-popup")
+            popup.wait_for(state="visible", timeout=10_000)
+        screenshot(page, "popup_open")
+
+        # The first link opens in a new tab, without a handle on the dashboard. The source
+        # site is not contacted: the new tab is answered by a stand-in page.
+        first = urls[0]
+        context.route(
+            first, lambda route: route.fulfill(status=200, body="stand-in", content_type="text/html")
+        )
+        with context.expect_page(timeout=10_000) as opened:
+            popup.locator("a").first.click()
+        tab = opened.value
+        tab.wait_for_load_state("domcontentloaded", timeout=10_000)
+        assert tab.url == first or tab.url.rstrip("/") == first.rstrip("/")
+        assert tab.evaluate("window.opener === null")
+        tab.close()
+        assert_loopback_only(session, allowed_external=(first,))
+    finally:
+        context.close()
+
+
+# Hostile text -------------------------------------------------------------------------------
+
+
+def test_markup_in_the_data_shows_as_text_and_runs_no_script(
+    chromium_browser: Any, hostile_app: HostileApp
+) -> None:
+    sid = hostile_app.station["station_id"]
+    session = open_session(chromium_browser, f"{hostile_app.url}?station={sid}")
+    page = session.page
+    try:
+        n = len(synthetic.PLACES)
+        assert wait_for_count(page, n, 45).get("total") == n
+        # The panel (Markdown, escaped) and the notes (st.text) show the payloads as typed.
+        page.get_by_text("Sources (open in a new tab)").wait_for(timeout=15_000)
+        main = page.get_by_test_id("stMain")
+        assert f"Rome {SCRIPT_PAYLOAD}" in main.inner_text()
+        assert f"Association {IMG_PAYLOAD}" in main.inner_text()
+
+        frame = reveal_and_click(page, sid)
+        tooltip = frame.locator(".leaflet-tooltip")
+        popup = frame.locator(".leaflet-popup .station-popup")
+        popup.wait_for(state="visible", timeout=10_000)
+        text = popup.inner_text()
+        for literal in (f"Rome {SCRIPT_PAYLOAD}", f"Italy {IMG_PAYLOAD}", f"Association {IMG_PAYLOAD}"):
+            assert literal in text
+        assert popup.locator("script, img").count() == 0
+        if tooltip.count():
+            assert SCRIPT_PAYLOAD in tooltip.first.inner_text()
+        screenshot(page, "hostile_popup")
+
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Government responses").click()
+        page.get_by_text(f"Ministry {SCRIPT_PAYLOAD}").first.wait_for(timeout=20_000)
+
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        page.get_by_test_id("stSidebar").get_by_role("link", name="Map").click()
+        frame = wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        for where in (page, frame):
+            assert where.evaluate("typeof window.__pwned") == "undefined"
+        assert not [u for u in session.log.requests if urlsplit(u).path.endswith("/x")], (
+            "an <img> was injected"
+        )
+        assert_loopback_only_with_tiles(session, hostile_app.tiles_url)
+    finally:
+        page.context.close()
+
+
+# Requests -----------------------------------------------------------------------------------
+
+
+def test_every_request_of_every_page_stays_on_loopback(
+    chromium_browser: Any, hostile_app: HostileApp
+) -> None:
+    """With a tile layer configured, the browser asks the app and the tile server, no one else."""
+    session = open_session(chromium_browser, hostile_app.url)
+    page = session.page
+    try:
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        map_frame(page).wait_for_function(
+            "() => [...document.querySelectorAll('img.leaflet-tile')].some(i => i.complete && i.naturalWidth)",
+            timeout=15_000,
+        )
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name="Government responses").click()
+        page.get_by_role("heading", name="Government responses").wait_for(timeout=20_000)
+        sidebar.get_by_role("link", name="Data & sources").click()
+        page.get_by_role("heading", name="Data & sources").wait_for(timeout=20_000)
+        hosts = {urlsplit(u).netloc for u in session.log.requests if u.startswith("http")}
+        app_host = urlsplit(hostile_app.url).netloc
+        tile_host = urlsplit(hostile_app.tiles_url).netloc
+        assert hosts == {app_host, tile_host}
+        assert hostile_app.tile_hits, "the tile layer asked for no tile"
+        assert_loopback_only_with_tiles(session, hostile_app.tiles_url)
+    finally:
+        page.context.close()
+
+
+# The other pages ----------------------------------------------------------------------------
+
+
+def test_page_links_carry_the_view_to_the_responses_and_data_pages(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    iso2, name, _ = busiest_country(stations)
+    session = open_session(chromium_browser, f"{app_url}?country={iso2}", 1400, 900)
+    page = session.page
+    try:
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name="Government responses").click()
+        page.get_by_role("heading", name="Government responses").wait_for(timeout=20_000)
+        page.wait_for_url(re.compile(r"/Government_responses\?"), timeout=15_000)
+        assert query(page) == {"country": [iso2]}
+        tags = multiselect(page, "Host country").locator("[data-tag]")
+        tags.first.wait_for(timeout=15_000)
+        assert tags.first.inner_text().startswith(name)
+        wait_for_fonts(page)
+        screenshot(page, "responses_page", full_page=True)
+
+        sidebar.get_by_role("link", name="Data & sources").click()
+        page.get_by_role("heading", name="Data & sources").wait_for(timeout=20_000)
+        page.wait_for_url(re.compile(r"/Data_and_sources\?"), timeout=15_000)
+        assert query(page) == {"country": [iso2]}
+        page.get_by_test_id("stDataFrame").first.wait_for(timeout=20_000)
+        wait_for_fonts(page)
+        screenshot(page, "data_page", full_page=True)
+        assert_loopback_only(session)
+    finally:
+        page.context.close()
