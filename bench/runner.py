@@ -59,6 +59,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(its map build is still measured at every size); default %(default)s",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per child process")
+    parser.add_argument(
+        "--big-timeout",
+        type=float,
+        default=300,
+        help="seconds per child process and per browser wait at 100,000 stations and more "
+        "(a run that does not finish is reported as timed out); default %(default)s",
+    )
     return parser.parse_args(argv)
 
 
@@ -150,22 +157,23 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         results["floor"] = {"apptest": child(_apptest_args("floor", floor_data, repeat), args.timeout)}
         for n in sizes:
             entry: dict[str, Any] = {}
+            limit = args.big_timeout if n >= 100_000 else args.timeout
             naive_repeat = repeat if n <= args.naive_max else 1
             log(f"{n:,}: load, filter, map build (app, and naive x{naive_repeat})")
             entry["steps"] = child(
                 ["steps", "--data", str(datasets[n]), "--repeat", str(repeat), "--filter-iso", FILTER_ISO],
-                args.timeout,
+                limit,
             )
             naive_steps = child(
                 ["steps", "--data", str(datasets[n]), "--repeat", str(naive_repeat), "--naive"],
-                args.timeout,
+                limit,
             )
             entry["naive_steps"] = naive_steps
             log(f"{n:,}: AppTest (app)")
-            entry["apptest"] = child(_apptest_args("app", datasets[n], repeat), args.timeout)
+            entry["apptest"] = child(_apptest_args("app", datasets[n], repeat), limit)
             if n <= args.naive_max:
                 log(f"{n:,}: AppTest (naive)")
-                entry["naive_apptest"] = child(_apptest_args("naive", datasets[n], repeat), args.timeout)
+                entry["naive_apptest"] = child(_apptest_args("naive", datasets[n], repeat), limit)
             else:
                 entry["naive_apptest"] = {"skipped": f"naive page not run above --naive-max={args.naive_max:,}"}
             results["sizes"][n] = entry
@@ -212,7 +220,7 @@ def _browser_part(
             lambda: browser.measure_page(chromium, APPS["floor"], floor_data, loads=loads, floor=True)
         )
         for n, data in datasets.items():
-            timeout = 120.0 if n <= 10_000 else 600.0
+            timeout = 180.0 if n < 100_000 else args.big_timeout
             log(f"{n:,}: browser (app, {loads} loads, then pan and zoom)")
             results["sizes"][n]["browser"] = _guard(
                 lambda data=data, timeout=timeout: browser.measure_page(
