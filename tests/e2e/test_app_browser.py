@@ -325,10 +325,11 @@ def local_failures(session: Session) -> list[str]:
     return [f for f in session.log.local_failures() if "net::ERR_ABORTED" not in f]
 
 
-def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
+def screenshot(page: Any, name: str) -> Path:
+    """The viewport (Streamlit scrolls inside its main block, so a full-page shot adds nothing)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"e2e_{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path))
     return path
 
 
@@ -340,8 +341,18 @@ def multiselect(page: Any, label: str) -> Any:
     return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=label)
 
 
-def wait_for_fonts(page: Any) -> None:
-    page.wait_for_function("document.fonts.status === 'loaded'", timeout=10_000)
+def wait_for_page_settled(page: Any) -> None:
+    """Before a screenshot: the script run is over (no running icon, no skeleton), charts have
+    drawn, fonts have loaded. Streamlit draws elements as the script reaches them, so a page
+    looks complete long before it is."""
+    page.wait_for_function(
+        """() => !document.querySelector(
+                   '[data-testid=stStatusWidgetRunningIcon], [data-testid=stSkeleton]')
+              && [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                   .every(v => v.querySelector('svg.marks, canvas'))
+              && document.fonts.status === 'loaded'""",
+        timeout=20_000,
+    )
 
 
 # The default view (one page, read by several tests) -----------------------------------------
@@ -374,8 +385,8 @@ def test_default_view_screenshot_for_readme_and_artifacts(
     """The README's picture is this exact view; it is rewritten only on request."""
     page = default_view.page
     assert wait_for_count(page, len(stations)).get("total") == len(stations)
-    page.get_by_text("Stations", exact=True).first.wait_for()
-    wait_for_fonts(page)
+    page.get_by_test_id("stSidebar").get_by_text("Share this view").wait_for()
+    wait_for_page_settled(page)
     map_frame(page).wait_for_function("document.fonts.status === 'loaded'", timeout=10_000)
     path = screenshot(page, "map_default")
     assert page.viewport_size == {"width": 1400, "height": 900}
@@ -423,6 +434,7 @@ def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_v
     assert query(page) == {"country": [iso2]}
     reading = wait_for_count(page, count)
     assert reading.get("total") == count, reading
+    wait_for_page_settled(page)
     screenshot(page, "map_filtered")
     assert_loopback_only(session)
     address = page.url
@@ -436,6 +448,7 @@ def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_v
         tags.first.wait_for()
         assert [t.strip() for t in tags.all_inner_texts()] == [f"{name} ({count})"]
         assert query(fresh.page) == {"country": [iso2]}
+        wait_for_page_settled(fresh.page)
         screenshot(fresh.page, "map_filtered_from_link")
         assert_loopback_only(fresh)
     finally:
@@ -479,6 +492,7 @@ def test_clicking_a_station_opens_its_popup_with_source_links_and_selects_it(
             frame = reveal_and_click(page, sid)
             popup = frame.locator(".leaflet-popup .station-popup")
             popup.wait_for(state="visible", timeout=10_000)
+        wait_for_page_settled(page)
         screenshot(page, "popup_open")
 
         # The first link opens in a new tab, without a handle on the dashboard. The source
@@ -596,16 +610,17 @@ def test_page_links_carry_the_view_to_the_responses_and_data_pages(
         tags = multiselect(page, "Host country").locator("[data-tag]")
         tags.first.wait_for(timeout=15_000)
         assert tags.first.inner_text().startswith(name)
-        wait_for_fonts(page)
-        screenshot(page, "responses_page", full_page=True)
+        sidebar.get_by_text("Share this view").wait_for(timeout=20_000)
+        wait_for_page_settled(page)
+        screenshot(page, "responses_page")
 
         sidebar.get_by_role("link", name="Data & sources").click()
         page.get_by_role("heading", name="Data & sources").wait_for(timeout=20_000)
         page.wait_for_url(re.compile(r"/Data_and_sources\?"), timeout=15_000)
         assert query(page) == {"country": [iso2]}
         page.get_by_test_id("stDataFrame").first.wait_for(timeout=20_000)
-        wait_for_fonts(page)
-        screenshot(page, "data_page", full_page=True)
+        wait_for_page_settled(page)
+        screenshot(page, "data_page")
         assert_loopback_only(session)
     finally:
         page.context.close()
