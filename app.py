@@ -38,7 +38,7 @@ with left:
     clicked = st_folium(
         fmap,
         key="map",
-        height=580,
+        height=520,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )

@@ -115,6 +115,33 @@ def load_country_shapes(path: str | Path) -> dict[str, Any]:
         return json.load(handle)
 
 
+def _unwrap(geometry: Mapping[str, Any]) -> dict[str, Any]:
+    """A shape that crosses the antimeridian, moved onto one side of it.
+
+    Leaflet draws on a plane: a country with parts at -180 and at 180 degrees (Russia, Fiji, the
+    Aleutians) would paint a band across the whole map. The parts on the minority side are
+    shifted by 360 degrees so the shape stays whole next to the rest of it.
+    """
+    if geometry["type"] not in ("Polygon", "MultiPolygon"):
+        return dict(geometry)
+    multi = geometry["type"] == "MultiPolygon"
+    polygons = geometry["coordinates"] if multi else [geometry["coordinates"]]
+    lons = [point[0] for polygon in polygons for ring in polygon for point in ring]
+    if not lons or max(lons) - min(lons) <= 180:
+        return dict(geometry)
+    east = sum(1 for lon in lons if lon >= 0) >= len(lons) / 2
+
+    def shift(lon: float) -> float:
+        if east and lon < 0:
+            return lon + 360
+        if not east and lon > 0:
+            return lon - 360
+        return lon
+
+    moved = [[[[shift(p[0]), *p[1:]] for p in ring] for ring in polygon] for polygon in polygons]
+    return {"type": geometry["type"], "coordinates": moved if multi else moved[0]}
+
+
 def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]) -> dict[str, Any]:
     features = []
     for feature in (shapes or {}).get("features", []):
@@ -124,7 +151,7 @@ def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, 
                 {
                     "type": "Feature",
                     "properties": {"iso2": iso2},
-                    "geometry": feature["geometry"],
+                    "geometry": _unwrap(feature["geometry"]),
                 }
             )
     return {"type": "FeatureCollection", "features": features}

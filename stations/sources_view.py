@@ -28,6 +28,7 @@ def overview(data: Data) -> None:
     )
     reconciliation_table(stations)
     counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
+    counts = counts.reindex([w for w in vocab.WAVES if w in counts.index])
     counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
     st.subheader("Stations by report and bureau")
     st.dataframe(counts, width="stretch")

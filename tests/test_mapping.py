@@ -127,3 +127,17 @@ def test_map_loads_nothing_from_outside(dataset: load.Dataset) -> None:
     assert assets.external_asset_urls(fmap) == []
     html = fmap.get_root().render()
     assert '"maxZoom": 18' in html or "maxZoom: 18" in html or '"max_zoom": 18' in html
+
+
+def test_shapes_across_the_antimeridian_stay_on_one_side() -> None:
+    body = [[[170.0, 60.0], [180.0, 60.0], [180.0, 70.0], [170.0, 60.0]]]
+    tip = [[[-180.0, 65.0], [-170.0, 65.0], [-170.0, 68.0], [-180.0, 65.0]]]
+    big = [[[30.0, 50.0], [100.0, 50.0], [100.0, 70.0], [30.0, 50.0]]]
+    russia = mapping._unwrap({"type": "MultiPolygon", "coordinates": [big, body, tip]})
+    assert [p[0] for p in russia["coordinates"][2][0]] == [180.0, 190.0, 190.0, 180.0]
+    mainland = [[[-120.0, 40.0], [-80.0, 40.0], [-80.0, 45.0], [-120.0, 40.0]]]
+    aleutian = [[[175.0, 52.0], [179.0, 52.0], [179.0, 53.0], [175.0, 52.0]]]
+    usa = mapping._unwrap({"type": "MultiPolygon", "coordinates": [mainland, mainland, aleutian]})
+    assert [p[0] for p in usa["coordinates"][2][0]] == [-185.0, -181.0, -181.0, -185.0]
+    small = {"type": "Polygon", "coordinates": [[[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 1.0]]]}
+    assert mapping._unwrap(small) == small
