@@ -91,8 +91,9 @@ def link_notices(at: AppTest) -> list[str]:
 MARKDOWN_SPECIAL = set("<>[]`*_|$")
 
 
-def unescaped_markup(text: str) -> list[str]:
+def unescaped_markup(text: str, special: str | set[str] = MARKDOWN_SPECIAL) -> list[str]:
     """Markdown/HTML special characters in ``text`` that are not backslash-escaped."""
+    special = set(special)
     found: list[str] = []
     escaped = False
     for ch in text:
@@ -100,7 +101,7 @@ def unescaped_markup(text: str) -> list[str]:
             escaped = False
         elif ch == "\\":
             escaped = True
-        elif ch in MARKDOWN_SPECIAL:
+        elif ch in special:
             found.append(ch)
     return found
 
@@ -112,3 +113,61 @@ def write_summary(path: Path = ARTIFACTS / "cases.json") -> Path:
         encoding="utf-8",
     )
     return path
+
+
+# -- markup payloads ----------------------------------------------------------------------------
+
+#: Each payload, if it ever ran as markup, sets ``window.__pwned`` and the document title.
+PAYLOADS = (
+    "<script>window.__pwned=1;document.title='pwned'</script>",
+    "<img src=x onerror=\"window.__pwned=1;document.title='pwned'\">",
+    "<svg onload=\"window.__pwned=1;document.title='pwned'\"></svg>",
+    "</script><script>window.__pwned=1;document.title='pwned'</script>",
+    '"><iframe srcdoc="<script>parent.__pwned=1;parent.document.title=\'pwned\'</script>"></iframe>',
+    '<a href="javascript:window.__pwned=1">click</a> [md](javascript:window.__pwned=1)',
+    "'><details open ontoggle=\"window.__pwned=1;document.title='pwned'\">",
+    "${window.__pwned=1} **bold** :red[x] $x$ `code` <!-- x",
+)
+STATION_TEXT_FIELDS = (
+    "country",
+    "city",
+    "city_zh",
+    "address",
+    "bureau_district",
+    "host_organisation",
+    "host_organisation_zh",
+    "notes",
+)
+RESPONSE_TEXT_FIELDS = ("country", "actor", "summary", "notes")
+#: Passes the schema (no whitespace, http scheme) yet carries markup: links must stay inert.
+MARKUP_URL = 'https://example.org/"><svg/onload=window.__pwned=1>'
+#: Synthetic rows far apart (Amsterdam, New York, Canberra), so each is its own marker.
+PAYLOAD_ROWS = (0, 3, 7)
+
+
+def payload(field: str, n: int) -> str:
+    """A payload labelled with the field it sits in, so a leak says where it came from."""
+    return f"{field}#{n}:{PAYLOADS[(n + len(field)) % len(PAYLOADS)]}"
+
+
+def write_payload_dataset(directory: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Both CSVs with every free-text field holding markup; returns the rows written."""
+    import random
+
+    from stations import synthetic
+
+    rng = random.Random(3)
+    stations = []
+    for n, index in enumerate(PAYLOAD_ROWS):
+        row = synthetic.station_row(index, rng)
+        row.update({field: payload(field, n) for field in STATION_TEXT_FIELDS})
+        row["sources"] = f"{MARKUP_URL} | https://example.net/ok/{n}"
+        stations.append(row)
+    responses = synthetic.responses_rows([r["iso2"] for r in stations])
+    names = {r["iso2"]: r["country"] for r in stations}
+    for n, row in enumerate(responses):
+        row.update({field: payload(field, 10 + n) for field in RESPONSE_TEXT_FIELDS})
+        row["country"] = f"resp-{names[row['iso2']]}"  # one name per iso2, as the schema wants
+        row["sources"] = MARKUP_URL
+    synthetic.write_dataset(directory, stations=stations, responses=responses)
+    return stations, responses
