@@ -74,8 +74,11 @@ def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Pro
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         line_start = raw.rfind(b"\n", 0, err.start) + 1
-        prefix = raw[line_start : err.start].decode("utf-8", errors="replace")
-        fields = next(csv.reader([prefix]), [""])
+        prefix = raw[line_start : err.start].decode("utf-8", errors="replace").replace("\r", " ")
+        try:
+            fields = next(csv.reader([prefix]), [""])
+        except csv.Error:
+            fields = prefix.split(",")
         column = header[len(fields) - 1] if 0 < len(fields) <= len(header) else f"field {len(fields)}"
         problems.append(
             Problem(
@@ -299,9 +302,11 @@ def check_dataset(
 ) -> tuple[Dataset, list[Problem]]:
     """Validate both files and the rules that join them."""
     stations, problems = check_stations(stations_path, require_coordinates=require_coordinates)
+    unreadable = any(p.column == "header" or p.line == 0 for p in problems)
     responses, found = check_responses(responses_path)
     problems += found
-    problems += _cross_file_problems(stations, responses, str(responses_path))
+    if not unreadable:  # a broken stations header is one problem, not one per response
+        problems += _cross_file_problems(stations, responses, str(responses_path))
     return Dataset(stations=stations, responses=responses), sorted(problems)
 
 

@@ -141,11 +141,7 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
         **{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS},
         station=state.get(WIDGET_KEYS["station"]),
     ).canonical(data.options)
-    if notices:
-        st.warning(
-            "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
-            icon="⚠️",
-        )
+    show_notices(notices)
     publish(chosen)
     return chosen
 
@@ -154,11 +150,13 @@ def current_view(data: Data, page: str = "data") -> Filters:
     """The view on a page without filter widgets: read from the link (or this session), kept
     in the address so the next page still has it."""
     params = _url_params()
+    notices: list[str] = []
     if params:
-        filters, _ = Filters.from_query_params(params, data.options)
+        filters, notices = Filters.from_query_params(params, data.options)
     else:
         filters = st.session_state.get("_filters", Filters())
     st.session_state["_page"] = page
+    show_notices(notices)
     publish(filters)
     return filters
 
@@ -173,6 +171,15 @@ def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:
     ]
     if active:
         st.caption("Also filtered, as set on the map page: " + "; ".join(escape_markdown(a) for a in active))
+
+
+def show_notices(notices: list[str]) -> None:
+    """One short notice for everything a link held that was dropped (values already escaped)."""
+    if notices:
+        st.warning(
+            "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
+            icon="⚠️",
+        )
 
 
 def publish(filters: Filters) -> None:
