@@ -260,3 +260,22 @@ def test_every_page_shows_the_validator_message_for_a_broken_file(
         assert not at.exception, (case, page.name, [e.value for e in at.exception])
         assert at.error and "invalid" in at.error[0].value, (case, page.name)
         assert re.search(r"stations\.csv:\d+: ", at.code[0].value), (case, page.name, at.code[0].value[:200])
+
+
+@pytest.mark.parametrize(
+    ("case", "line"),
+    [
+        ("latin-1 byte in a cell", 4),
+        ("CR line endings and a latin-1 byte", 5),
+        ("CR line endings and a Mac Roman byte", 4),
+    ],
+)
+def test_encoding_error_names_its_real_line_and_column_whatever_the_line_endings(
+    tmp_path: Path, case: str, line: int
+) -> None:
+    """Excel for Mac writes CR line endings: the bad byte's line and column must still be right
+    (counting only LF puts every problem of such a file on line 1, in "field 96")."""
+    record("csv: named malformations")
+    problems = run_checker(tmp_path, MALFORMED[case], load.check_stations)
+    decoding = [p for p in problems if "not valid UTF-8" in p.message]
+    assert [(p.line, p.column) for p in decoding] == [(line, "host_organisation")], [str(p) for p in decoding]
