@@ -122,7 +122,8 @@ def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
         gestures += 1
         page.wait_for_timeout(pause_ms)
     for control in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):
-        frame.locator(control).click()
+        # Bounded: a page busy redrawing thousands of DOM markers can stay unclickable.
+        frame.locator(control).click(timeout=30_000)
         gestures += 1
         page.wait_for_timeout(pause_ms)
     return gestures
@@ -181,7 +182,12 @@ def measure_page(
     out: dict[str, Any] = {"load_s": [], "ws_bytes": None, "external_requests": 0}
     with support.streamlit_server(script, env=env, static_dir=static) as base:
         pid = server_pid(int(base.split(":")[2].split("/")[0]))
+        deadline = time.monotonic() + 3 * timeout_s
         for number in range(max(1, loads)):
+            if number and time.monotonic() > deadline:
+                # A page that slow is already measured; more loads would only stall the run.
+                out["loads_cut"] = f"stopped after {number} loads: over {3 * timeout_s:.0f} s in all"
+                break
             context = chromium.new_context(viewport=VIEWPORT)
             context.set_default_timeout(timeout_s * 1000)
             log = support.RequestLog().attach(context)
@@ -205,7 +211,8 @@ def measure_page(
                 out["ws_bytes"] = wire.bytes_received
                 out["initial_runs"] = wire.scripts_finished
                 out["external_requests"] += len(log.external())
-                if gestures and frame is not None and number == loads - 1:
+                last = number == loads - 1 or time.monotonic() > deadline
+                if gestures and frame is not None and last:
                     before = (wire.rerun_requests, wire.scripts_finished)
                     out["gestures"] = pan_and_zoom(page, frame)
                     wire.settle(page, quiet_s=2.5, limit_s=60)

@@ -177,6 +177,7 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
             else:
                 entry["naive_apptest"] = {"skipped": f"naive page not run above --naive-max={args.naive_max:,}"}
             results["sizes"][n] = entry
+            _checkpoint(results, args)
         _browser_part(results, datasets, floor_data, repeat, args)
     results["bench_wall_s"] = time.monotonic() - started
     results["bench_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -234,10 +235,17 @@ def _browser_part(
                         chromium, APPS["naive"], data, loads=loads, timeout_s=timeout
                     )
                 )
+                _checkpoint(results, args)
             else:
                 results["sizes"][n]["naive_browser"] = {
                     "skipped": f"naive page not run above --naive-max={args.naive_max:,}"
                 }
+
+
+def _checkpoint(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Dump the figures so far to --json, so a run stopped midway still leaves what it measured."""
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
 
 
 def _guard(measure: Any) -> dict[str, Any]:
