@@ -50,6 +50,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--write", action="store_true", help="write the results to --results")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--json", type=Path, help="also dump every raw figure as JSON here")
+    parser.add_argument(
+        "--from-json", type=Path, help="re-render the report from a --json dump instead of measuring"
+    )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
     parser.add_argument(
         "--naive-max",
@@ -139,6 +142,8 @@ def log(message: str) -> None:
 def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Measure everything; return the results (printed, and written with --write)."""
     args = parse_args(argv)
+    if args.from_json:
+        return _render(json.loads(args.from_json.read_text()), args)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     repeat = max(1, args.repeat)
     results: dict[str, Any] = {
@@ -182,11 +187,17 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     results["bench_wall_s"] = time.monotonic() - started
     results["bench_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
+    return _render(results, args)
+
+
+def _render(results: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """Summarise, print, and with --write save the report."""
+    results["sizes"] = {int(n): entry for n, entry in results["sizes"].items()}
     results["summary"] = report.summarise(results)
     text = report.markdown(results)
     print(text)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, default=str))
     if args.write:
         args.results.write_text(text, encoding="utf-8")
         log(f"wrote {args.results}")
