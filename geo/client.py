@@ -27,7 +27,7 @@ from geopy.geocoders import Nominatim
 
 DEFAULT_USER_AGENT = "overseas-police-stations-dashboard/1.0 (geocoding batch job)"
 DEFAULT_DOMAIN = "nominatim.openstreetmap.org"
-RETRYABLE = frozenset({"timeout", "rate_limited", "server"})
+RETRYABLE = frozenset({"timeout", "rate_limited", "server", "dropped"})
 
 
 class Unreachable(Exception):
@@ -91,11 +91,32 @@ def describe_error(error: GeocoderServiceError, timeout: float) -> tuple[str, st
         return "rejected", f"HTTP {status} refused the query", None
     if isinstance(error, GeocoderTimedOut):
         return "timeout", f"no answer within {timeout:g} s (timeout)", None
+    if _dropped(error):
+        return "dropped", "the server dropped the connection", None
     if isinstance(error, GeocoderUnavailable):
         return "unreachable", f"cannot connect: {_short(str(error))}", None
     if isinstance(error, GeocoderParseError):
         return "bad_response", "the answer was not valid JSON", None
     return "error", _short(str(error)) or type(error).__name__, None
+
+
+_DROP_WORDS = ("Connection aborted", "IncompleteRead", "RemoteDisconnected", "Connection reset")
+
+
+def _dropped(error: BaseException) -> bool:
+    """A connection that was made and then cut (retry it), unlike one refused (go offline)."""
+    import http.client
+
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(
+            cause, (http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionResetError)
+        ):
+            return True
+        if type(cause).__name__ in ("ProtocolError", "ChunkedEncodingError"):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return any(word in str(error) for word in _DROP_WORDS)
 
 
 def _short(text: str, limit: int = 160) -> str:

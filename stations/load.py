@@ -72,8 +72,9 @@ def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Pro
     try:
         return raw.decode("utf-8"), problems
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        before = raw[: err.start]
+        line = before.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
         prefix = raw[line_start : err.start].decode("utf-8", errors="replace").replace("\r", " ")
         try:
             fields = next(csv.reader([prefix]), [""])
@@ -318,6 +319,10 @@ def load_dataset(
     dataset, problems = check_dataset(directory / "stations.csv", directory / "responses.csv")
     if problems:
         raise DataError(problems)
+    # pandas deep-copies attrs into every derived frame and row: the line numbers, needed only
+    # for error messages, would make each iterrows() quadratic.
+    dataset.stations.attrs.clear()
+    dataset.responses.attrs.clear()
     return dataset
 
 

@@ -9,6 +9,7 @@ popups are built with DOM ``textContent``; links are kept only when they are htt
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,9 @@ def script_json(value: Any) -> str:
         ("\u2029", "\\u2029"),
     ):
         text = text.replace(raw, escaped)
-    return text
+    # branca renders each script as a Jinja template: "{{", "{%" and "{#" can only occur inside
+    # JSON strings here, where \u007b is the same character and no template syntax.
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
 def station_payload(stations: pd.DataFrame) -> dict[str, Any]:

@@ -141,3 +141,12 @@ def test_shapes_across_the_antimeridian_stay_on_one_side() -> None:
     assert [p[0] for p in usa["coordinates"][2][0]] == [-185.0, -181.0, -181.0, -185.0]
     small = {"type": "Polygon", "coordinates": [[[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 1.0]]]}
     assert mapping._unwrap(small) == small
+
+
+def test_template_syntax_in_the_data_is_not_run(tmp_path: Path) -> None:
+    rows = synthetic.stations_rows(3)
+    rows[0]["city"] = "{{ 7 * 7 }} {% if 1 %}x{% endif %} {# c"
+    dataset = load.load_dataset(synthetic.write_dataset(tmp_path / "d", stations=rows))
+    html = render(dataset.stations, dataset.responses)
+    assert "{{ 7" not in html and "{%" not in html
+    assert payload(html)["columns"]["city"][0] == rows[0]["city"]
