@@ -309,7 +309,9 @@ def tile_server() -> Iterator[TileServer]:
 # ``pytest_plugins = ["e2e_support"]`` in tests/conftest.py to share them suite-wide.
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright allows one sync session per thread, and other modules (assets,
+# bench) start their own; a browser kept for the whole run would make them fail.
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[object]:
     """One headless Chromium for the session; skips the test if Chromium is not installed."""
     if not Path(CHROMIUM).exists():
