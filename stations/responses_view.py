@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stations import model, vocab
+from stations import vocab
 from stations.filters import Filters
 from stations.ui import Data
 
@@ -122,6 +122,3 @@ def download(actions: pd.DataFrame) -> None:
         file_name="responses.csv",
         mime="text/csv",
     )
-
-
-__all__ = ["filter_responses", "headline", "timeline", "table", "strongest_table", "download", "model"]
