@@ -19,21 +19,22 @@ st.markdown(
 )
 
 filters = ui.current_filters(data, page="map")
-view = filters.apply(data.stations, data.summary)
+shown = data.view(filters)
+view = shown.frame
 ui.headline(view)
 views.coverage_note(data)
 
 tiles, attribution = assets.tile_layer_settings()
-station = views.selected_station(filters, view)
+station = views.selected_station(filters, shown)
 left, right = st.columns([5, 2], gap="medium")
 with left:
     fmap = mapping.build_map(
         view,
-        data.summary.loc[data.summary.index.isin(view["iso2"])],
-        shapes=views.country_shapes(),
+        data.summary,
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
+        layer=shown.layer,
     )
     clicked = st_folium(
         fmap,
@@ -42,15 +43,15 @@ with left:
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )
-    station = views.station_from_click(clicked, view, station)
+    station = views.station_from_click(clicked, shown, station)
 with right:
-    station = views.station_panel(data, view, station)
+    station = views.station_panel(data, shown, station)
 filters = filters.with_values(station=station)
 ui.publish(filters)
 ui.navigation(nav, filters)
 ui.share_box(filters)
 
 st.subheader("Stations in this view")
-views.station_table(view)
+views.station_table(shown)
 ui.downloads(view)
-views.unpublished_list(view)
+views.unpublished_list(shown)

@@ -138,7 +138,7 @@ def _component_bytes(at: Any) -> int | None:
 def apptest(app: Path, repeat: int, filter_iso: str) -> dict[str, Any]:
     """The script as AppTest runs it: cold, warm first run of a new session, filter rerun.
 
-    cold: ``st.cache_data`` cleared, so the data is loaded and validated (repeat 1 also pays
+    cold: ``st.cache_data`` and ``st.cache_resource`` cleared, so the data is loaded and validated (repeat 1 also pays
     the imports of a fresh process: reported apart as ``first_in_process_s``). warm: a new
     session with the cache filled (what the next visitor gets). rerun: that session after the
     country multiselect changes (the floor, which has no widget, simply reruns).
@@ -153,6 +153,7 @@ def apptest(app: Path, repeat: int, filter_iso: str) -> dict[str, Any]:
     rerun_payload: int | None = None
     for _ in range(max(1, repeat)):
         st.cache_data.clear()
+        st.cache_resource.clear()
         at = AppTest.from_file(str(app), default_timeout=1800)
         start = time.perf_counter()
         at.run()

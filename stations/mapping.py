@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
+import xyzservices
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from jinja2 import Template
@@ -66,7 +68,11 @@ PAYLOAD_FIELDS = (
 
 def script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``</script>``, no HTML comment."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return escape_for_script(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
+def escape_for_script(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element and a branca (Jinja) template."""
     for raw, escaped in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
@@ -93,6 +99,12 @@ def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
         else:
             columns[field] = [str(v) for v in series]
     return {"n": len(frame), "columns": columns}
+
+
+def station_json(stations: pd.DataFrame) -> str:
+    """The station table as the map's script reads it (``stations.index`` builds the same
+    text faster for a cached view)."""
+    return script_json(station_payload(stations))
 
 
 def country_payload(summary: pd.DataFrame, iso2s: Iterable[str]) -> dict[str, Any]:
@@ -158,6 +170,85 @@ def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, 
                 }
             )
     return {"type": "FeatureCollection", "features": features}
+
+
+class _Text(Element):
+    """Text already rendered, added to the figure as it is.
+
+    branca wraps each rendered macro in ``Element(text)``, which compiles that text as a new
+    Jinja template on every render: slow for the station script (it is parsed whole, megabytes
+    at scale) and a template-injection risk for data. This element's template is fixed.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        # As a Jinja template would give it back: without one trailing newline.
+        self.text = text.removesuffix("\n")
+
+
+def _render_macros(element: MacroElement, kwargs: dict[str, Any]) -> None:
+    """``MacroElement.render`` with ``_Text`` in place of ``Element`` (same slots, same names)."""
+    figure = element.get_root()
+    module = element._template.module.__dict__
+    for part, slot in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = module.get(part)
+        if macro is not None:
+            slot.add_child(_Text(macro(element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+@dataclass(frozen=True)
+class LayerData:
+    """What the station layer sends for one set of stations (a view's, made once per view)."""
+
+    stations_json: str
+    countries_json: str
+    shapes_json: str
+    bureaus: tuple[str, ...]  # for the legend: the bureaus in view (all if none)
+    actions: tuple[str, ...]  # for the legend: the strongest actions shown
+
+
+def layer_data(
+    stations: pd.DataFrame,
+    summary: pd.DataFrame,
+    shapes: Mapping[str, Any] | None,
+    stations_json: str | None = None,
+) -> LayerData:
+    """The layer's JSON for ``stations`` over the countries of ``summary`` (see ``build_map``);
+    ``stations_json`` is ``station_json(stations)`` if the caller already has it."""
+    countries = country_payload(summary, summary.index)
+    shown = {country["strongest_key"] for country in countries.values()}
+    present = set(stations["bureau"])
+    return LayerData(
+        stations_json=station_json(stations) if stations_json is None else stations_json,
+        countries_json=script_json(countries),
+        shapes_json=script_json(_country_features(shapes, countries)),
+        bureaus=tuple(b for b in vocab.BUREAUS if b in present) or vocab.BUREAUS,
+        actions=tuple(a for a in (*vocab.ACTION_TYPES, vocab.NO_ACTION) if a in shown),
+    )
+
+
+def _add_links(element: JSCSSMixin) -> None:
+    """What ``JSCSSMixin.render`` does: the element's scripts and styles in the figure's header."""
+    figure = element.get_root()
+    for name, url in element.default_js:
+        figure.header.add_child(JavascriptLink(url), name=name)
+    for name, url in element.default_css:
+        figure.header.add_child(CssLink(url), name=name)
+
+
+class StationMap(folium.Map):
+    """``folium.Map``, rendered without compiling its output as templates (see ``_Text``)."""
+
+    def render(self, **kwargs: Any) -> None:
+        if self.includes:  # class-level includes need folium's own path
+            super().render(**kwargs)
+            return
+        _add_links(self)
+        _render_macros(self, kwargs)
 
 
 class StationLayer(JSCSSMixin, MacroElement):
@@ -324,27 +415,18 @@ class StationLayer(JSCSSMixin, MacroElement):
 """
     )
 
-    def __init__(
-        self,
-        stations: pd.DataFrame,
-        summary: pd.DataFrame,
-        shapes: Mapping[str, Any] | None,
-        fit: bool,
-    ):
+    def __init__(self, layer: LayerData, fit: bool):
         super().__init__()
         self._name = "StationLayer"
-        countries = country_payload(summary, summary.index)
-        shown_actions = {countries[k]["strongest_key"] for k in countries}
-        self.stations_json = script_json(station_payload(stations))
-        self.countries_json = script_json(countries)
-        self.shapes_json = script_json(_country_features(shapes, countries))
+        self.stations_json = layer.stations_json
+        self.countries_json = layer.countries_json
+        self.shapes_json = layer.shapes_json
         self.options_json = script_json(
             {
                 "fit": fit,
                 "colours": vocab.BUREAU_COLOURS,
                 "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
-                "bureauOrder": [b for b in vocab.BUREAUS if b in set(stations["bureau"])]
-                or list(vocab.BUREAUS),
+                "bureauOrder": list(layer.bureaus),
                 "waves": vocab.WAVE_LABELS,
                 "statuses": vocab.STATUS_LABELS,
                 "precisions": {
@@ -355,7 +437,7 @@ class StationLayer(JSCSSMixin, MacroElement):
                 },
                 "actionColours": ACTION_COLOURS,
                 "actionLabels": vocab.ACTION_LABELS,
-                "actionOrder": [a for a in (*vocab.ACTION_TYPES, vocab.NO_ACTION) if a in shown_actions],
+                "actionOrder": list(layer.actions),
             }
         )
 
@@ -364,7 +446,8 @@ class StationLayer(JSCSSMixin, MacroElement):
         # (stations.assets.use_local_assets) applies to this layer too.
         self.default_js = list(MarkerCluster.default_js)
         self.default_css = list(MarkerCluster.default_css)
-        super().render(**kwargs)
+        _add_links(self)
+        _render_macros(self, kwargs)
 
 
 def build_map(
@@ -374,14 +457,16 @@ def build_map(
     tiles: str | None = None,
     attribution: str | None = None,
     fit: bool = False,
-) -> folium.Map:
+    layer: LayerData | None = None,
+) -> StationMap:
     """A map of ``stations`` (already filtered) over the countries of ``summary``.
 
     ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
-    to the stations (used when a filter narrows the view).
+    to the stations (used when a filter narrows the view). ``layer``, if given, is
+    ``layer_data(stations, summary, shapes)`` already made (a cached view's).
     """
     assets.use_local_assets()
-    fmap = folium.Map(
+    fmap = StationMap(
         location=(25, 15),
         zoom_start=2,
         min_zoom=2,
@@ -398,6 +483,9 @@ def build_map(
     fmap.default_js = [(n, u) for n, u in fmap.default_js if n in LEAFLET_ASSETS]
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:
-        folium.TileLayer(tiles=tiles, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(stations, summary, shapes, fit).add_to(fmap)
+        # A provider object, not a URL: folium would search xyzservices' catalogue of ~1,000
+        # providers for the URL on every build.
+        provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
+        folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
+    StationLayer(layer or layer_data(stations, summary, shapes), fit).add_to(fmap)
     return fmap

@@ -13,7 +13,7 @@ from stations.ui import Data
 
 def filter_responses(data: Data, filters: Filters) -> pd.DataFrame:
     """Responses of the host countries in view: the station filters decide which countries."""
-    stations = filters.apply(data.stations, data.summary)
+    stations = data.view(filters).frame
     countries = set(stations["iso2"])
     actions = data.responses[data.responses["iso2"].isin(countries)]
     if filters.action:
@@ -23,7 +23,7 @@ def filter_responses(data: Data, filters: Filters) -> pd.DataFrame:
 
 
 def headline(data: Data, filters: Filters, actions: pd.DataFrame) -> None:
-    stations = filters.apply(data.stations, data.summary)
+    stations = data.view(filters).frame
     silent = [
         data.summary.at[c, "country"]
         for c in sorted(set(stations["iso2"]))
@@ -98,7 +98,7 @@ def table(actions: pd.DataFrame) -> None:
 
 
 def strongest_table(data: Data, filters: Filters) -> None:
-    stations = filters.apply(data.stations, data.summary)
+    stations = data.view(filters).frame
     summary = data.summary.loc[data.summary.index.isin(stations["iso2"])]
     frame = pd.DataFrame(
         {
@@ -118,7 +118,8 @@ def strongest_table(data: Data, filters: Filters) -> None:
 def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
-        data=actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        data=lambda: actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8"),
         file_name="responses.csv",
         mime="text/csv",
+        on_click="ignore",
     )

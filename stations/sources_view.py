@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from stations import reconcile, vocab
+from stations import vocab
 from stations.ui import Data, data_dir, latest_change
 
 
@@ -26,7 +26,7 @@ def overview(data: Data) -> None:
         "abroad and describes these sites as volunteer-run service centres (see the caveats below).",
         icon="⚠️",
     )
-    reconciliation_table(stations)
+    reconciliation_table(data)
     counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
     counts = counts.reindex([w for w in vocab.WAVES if w in counts.index])
     counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
@@ -43,12 +43,10 @@ def overview(data: Data) -> None:
 REPORT_NAMES = {"sep-2022": "110 Overseas (Sept 2022)", "dec-2022": "Patrol and Persuade (Dec 2022)"}
 
 
-def reconciliation_table(stations: pd.DataFrame) -> None:
+def reconciliation_table(data: Data) -> None:
     """Reported totals against identified rows, with the unidentified remainder made explicit."""
-    path = data_dir() / "unidentified.csv"
-    if not path.exists():
+    if data.unidentified is None:
         return
-    unidentified = reconcile.load_unidentified(path)
     rows = [
         {
             "Report (cumulative)": vocab.WAVE_LABELS[w.wave]
@@ -60,7 +58,7 @@ def reconciliation_table(stations: pd.DataFrame) -> None:
             "Countries reported": w.reported_countries,
             "Countries identified": w.identified_countries,
         }
-        for w in reconcile.reconcile(stations, unidentified)
+        for w in data.waves
     ]
     st.subheader("How the rows reconcile with the reports")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -69,7 +67,7 @@ def reconciliation_table(stations: pd.DataFrame) -> None:
         "invented as rows: what is known of them is in data/unidentified.csv."
     )
     with st.expander("What is known of the unidentified stations"):
-        st.dataframe(unidentified, hide_index=True, width="stretch")
+        st.dataframe(data.unidentified, hide_index=True, width="stretch")
 
 
 def full_downloads() -> None:
@@ -84,7 +82,12 @@ def full_downloads() -> None:
         if not path.exists():
             continue
         col.download_button(
-            f"Download {name}", data=path.read_bytes(), file_name=name, mime=mime, width="stretch"
+            f"Download {name}",
+            data=path.read_bytes,
+            file_name=name,
+            mime=mime,
+            on_click="ignore",
+            width="stretch",
         )
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stations import export, model, vocab
+from stations import export, mapping, model, reconcile, vocab
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
+from stations.index import StationIndex, View
 from stations.load import DataError, Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,8 @@ def data_dir() -> Path:
     return Path(os.environ.get("STATIONS_DATA_DIR") or ROOT / "data")
 
 
+#: Country outlines for the map's country layer, under the data directory (optional).
+SHAPES = Path("boundaries") / "countries-110m.geojson"
 WIDGET_KEYS = {key: f"filter_{key}" for key in KEYS}
 TITLE = "110 Overseas: China's reported overseas police stations"
 
@@ -38,6 +42,9 @@ class Data:
     dataset: Dataset
     summary: pd.DataFrame
     options: Options
+    index: StationIndex
+    #: data/unidentified.csv (stations the reports counted that no source identifies), if present.
+    unidentified: pd.DataFrame | None = None
 
     @property
     def stations(self) -> pd.DataFrame:
@@ -47,23 +54,50 @@ class Data:
     def responses(self) -> pd.DataFrame:
         return self.dataset.responses
 
+    @cached_property
+    def waves(self) -> list[reconcile.Wave]:
+        """Each report's count against the rows identified here (empty without unidentified.csv)."""
+        if self.unidentified is None:
+            return []
+        return reconcile.reconcile(self.stations, self.unidentified)
+
+    def view(self, filters: Filters) -> View:
+        """The stations ``filters`` shows, cached and shared by every session."""
+        return self.index.view(filters)
+
+
+#: The files a page's data is read from (their modification times key the cache).
+DATA_FILES = ("stations.csv", "responses.csv", "unidentified.csv")
+
 
 def _data_version() -> tuple[float, ...]:
     directory = data_dir()
     return tuple(
         (directory / name).stat().st_mtime_ns if (directory / name).exists() else 0.0
-        for name in ("stations.csv", "responses.csv")
+        for name in DATA_FILES
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# A resource, not data: every session shares the one copy (the pages never modify it) instead
+# of unpickling its own on each run, and its index keeps the views already computed.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load(data_dir: str, version: tuple[float, ...]) -> Data:
     dataset = load_dataset(data_dir)
     summary = model.country_actions(dataset.stations, dataset.responses)
+    options = Options.from_stations(dataset.stations)
+    unidentified = Path(data_dir) / "unidentified.csv"
+    shapes = Path(data_dir) / SHAPES
     return Data(
         dataset=dataset,
         summary=summary,
-        options=Options.from_stations(dataset.stations),
+        options=options,
+        index=StationIndex(
+            dataset.stations,
+            summary,
+            options,
+            shapes=mapping.load_country_shapes(shapes) if shapes.exists() else None,
+        ),
+        unidentified=reconcile.load_unidentified(unidentified) if unidentified.exists() else None,
     )
 
 
@@ -194,12 +228,7 @@ def publish(filters: Filters) -> None:
 
 def _facet_counts(data: Data, filters: Filters, key: str) -> dict[str, int]:
     """How many stations each option of one filter would show, given the other filters."""
-    others = filters.without(key).without("station")
-    view = others.apply(data.stations, data.summary)
-    if key == "action":
-        return model.action_counts(view, data.summary)
-    column = {"bureau": "bureau", "country": "iso2", "wave": "wave"}[key]
-    return {str(k): int(v) for k, v in view[column].value_counts().items()}
+    return data.index.facet_counts(filters, key)
 
 
 def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
@@ -262,20 +291,23 @@ def headline(view: pd.DataFrame) -> None:
 
 
 def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
-    """CSV and GeoJSON of exactly the rows in view."""
+    """CSV and GeoJSON of exactly the rows in view, made when a button is clicked (not on
+    every run) and without rerunning the page."""
     left, right = st.columns(2)
     left.download_button(
-        f"Download these {len(view)} stations (CSV)",
-        data=export.to_csv_bytes(view),
+        f"Download these {len(view):,} stations (CSV)",
+        data=lambda: export.to_csv_bytes(view),
         file_name=f"{stem}.csv",
         mime="text/csv",
+        on_click="ignore",
         width="stretch",
     )
     right.download_button(
-        f"Download these {len(view)} stations (GeoJSON)",
-        data=export.to_geojson_bytes(view),
+        f"Download these {len(view):,} stations (GeoJSON)",
+        data=lambda: export.to_geojson_bytes(view),
         file_name=f"{stem}.geojson",
         mime="application/geo+json",
+        on_click="ignore",
         width="stretch",
     )
 

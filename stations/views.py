@@ -7,35 +7,27 @@ Text from the data is shown with Streamlit elements that treat it as text (``st.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from stations import mapping, model, reconcile, vocab
+from stations import model, vocab
 from stations.filters import escape_markdown
-from stations.ui import WIDGET_KEYS, Data, data_dir
+from stations.index import View
+from stations.ui import WIDGET_KEYS, Data
 
-SHAPES = Path("boundaries") / "countries-110m.geojson"
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
+#: Most rows listed in the station picker and the tables; beyond it they say so and point to
+#: the map and the downloads (a list of 10,000 choices helps no one and costs every run).
+MAX_LISTED = 2_000
 
 
-@st.cache_data(show_spinner=False)
-def _shapes(path: str) -> dict[str, Any] | None:
-    return mapping.load_country_shapes(path) if Path(path).exists() else None
-
-
-def country_shapes() -> dict[str, Any] | None:
-    """Country outlines for the government-action layer, if the boundary file is present."""
-    return _shapes(str(data_dir() / SHAPES))
-
-
-def selected_station(filters: Any, view: pd.DataFrame) -> str | None:
+def selected_station(filters: Any, view: View) -> str | None:
     """The station chosen in the link or the panel, if it is still in view."""
     station = filters.station
-    if station and station not in set(view["station_id"]):
+    if station and station not in view.id_set:
         st.info(
             "The selected station is outside the current filters, so it is not shown. "
             "Reset the filters to see it.",
@@ -46,27 +38,17 @@ def selected_station(filters: Any, view: pd.DataFrame) -> str | None:
     return station
 
 
-def station_from_click(result: dict[str, Any] | None, view: pd.DataFrame, current: str | None) -> str | None:
+def station_from_click(result: dict[str, Any] | None, view: View, current: str | None) -> str | None:
     """A click on a marker selects its station (the id is at the end of the tooltip)."""
     tooltip = (result or {}).get("last_object_clicked_tooltip")
     if not tooltip or tooltip == st.session_state.get("_last_click"):
         return current
     st.session_state["_last_click"] = tooltip
     match = _TOOLTIP_ID.search(str(tooltip))
-    if match and match.group(1) in set(view["station_id"]):
+    if match and match.group(1) in view.id_set:
         st.session_state[WIDGET_KEYS["station"]] = match.group(1)
         return match.group(1)
     return current
-
-
-def station_labels(view: pd.DataFrame) -> dict[str, str]:
-    """Readable choices for the station picker, built column-wise (fast at any size)."""
-    place = (view["city"] + ", " + view["country"]).where(
-        view["city"] != "", view["country"] + " (location not published)"
-    )
-    return dict(
-        zip(view["station_id"], place + " · " + view["bureau"] + " · " + view["station_id"], strict=True)
-    )
 
 
 def _link(url: str) -> str:
@@ -77,9 +59,16 @@ def _link(url: str) -> str:
     return f"[{escape_markdown(host)}]({target})"
 
 
-def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | None:
+def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     """The detail panel: pick a station (or click one on the map) to read its record."""
-    labels = station_labels(view)
+    labels = shown.labels
+    if len(labels) > MAX_LISTED:
+        # Too many to list: offer the selected one only; a click on the map still selects.
+        labels = {station: labels[station]} if station in labels else {}
+        st.caption(
+            f"{len(shown):,} stations are in view, too many to list here: click a marker, or "
+            "narrow the filters to choose from a list."
+        )
     st.selectbox(
         "Selected station",
         options=list(labels),
@@ -90,13 +79,16 @@ def station_panel(data: Data, view: pd.DataFrame, station: str | None) -> str | 
     )
     station = st.session_state.get(WIDGET_KEYS["station"])
     if not station or station not in labels:
+        if station:
+            st.session_state[WIDGET_KEYS["station"]] = None
         st.caption(
             "Markers are coloured by the Chinese bureau said to run the station. Dashed rings "
             "mark stations shown at country level (their city was not published or not located)."
         )
         return None
-    row = view.loc[view["station_id"] == station].iloc[0]
-    address = model.public_address(view.loc[view["station_id"] == station]).iloc[0]
+    record = shown.frame.loc[shown.frame["station_id"] == station]
+    row = record.iloc[0]
+    address = model.public_address(record).iloc[0]
     facts = [
         ("Country", row["country"]),
         ("City", row["city"] or "not published"),
@@ -152,12 +144,28 @@ TABLE_COLUMNS = {
 }
 
 
-def station_table(view: pd.DataFrame) -> None:
-    frame = view.assign(
+def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The first ``MAX_LISTED`` rows, with a line saying where the rest are."""
+    if len(view) <= MAX_LISTED:
+        return view
+    st.caption(
+        f"The table lists the first {MAX_LISTED:,} of these {len(view):,} {what}; the downloads "
+        "of this view hold them all."
+    )
+    return view.iloc[:MAX_LISTED]
+
+
+def table_frame(view: pd.DataFrame) -> pd.DataFrame:
+    """The station table's rows: readable labels, the first source as a link."""
+    return view.assign(
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         wave=view["wave"].map(vocab.WAVE_LABELS),
         status=view["status"].map(vocab.STATUS_LABELS),
     )[list(TABLE_COLUMNS)]
+
+
+def station_table(shown: View) -> None:
+    frame = _listed(shown.derived("table", table_frame), "stations")
     st.dataframe(
         frame,
         hide_index=True,
@@ -169,18 +177,22 @@ def station_table(view: pd.DataFrame) -> None:
     )
 
 
-def unpublished_list(view: pd.DataFrame) -> None:
-    hidden = view[view["geo_precision"] == "country"]
+def _unpublished(view: pd.DataFrame) -> pd.DataFrame:
+    return view.loc[view["geo_precision"] == "country", ["station_id", "country", "city", "bureau", "wave", "notes"]]
+
+
+def unpublished_list(shown: View) -> None:
+    hidden = shown.derived("unpublished", _unpublished)
     if hidden.empty:
         return
-    st.subheader(f"Shown at country level ({len(hidden)})")
+    st.subheader(f"Shown at country level ({len(hidden):,})")
     st.caption(
         "The map draws these stations as dashed rings at a point inside their country, which is "
         "not their location: the sources name the country but not the city, or the city is too "
         "small for the offline gazetteer and awaits a sourced coordinate."
     )
     st.dataframe(
-        hidden[["station_id", "country", "city", "bureau", "wave", "notes"]],
+        _listed(hidden, "stations shown at country level"),
         hide_index=True,
         width="stretch",
     )
@@ -188,11 +200,9 @@ def unpublished_list(view: pd.DataFrame) -> None:
 
 def coverage_note(data: Data) -> None:
     """One line on what the map can and cannot show, computed from the data."""
-    path = data_dir() / "unidentified.csv"
-    if not path.exists():
+    if not data.waves:
         return
-    waves = reconcile.reconcile(data.stations, reconcile.load_unidentified(path))
-    last = waves[-1]
+    last = data.waves[-1]
     later = int((data.stations["wave"] == "later").sum())
     st.caption(
         f"Safeguard Defenders counted {last.reported_stations} stations in {last.reported_countries} "

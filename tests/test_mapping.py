@@ -150,3 +150,34 @@ def test_template_syntax_in_the_data_is_not_run(tmp_path: Path) -> None:
     html = render(dataset.stations, dataset.responses)
     assert "{{ 7" not in html and "{%" not in html
     assert payload(html)["columns"]["city"][0] == rows[0]["city"]
+
+
+def test_rendering_without_template_compilation_gives_foliums_own_page(
+    dataset: load.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map skips branca's compile-each-output step; the page must still be exactly the one
+    folium's own render path makes (ids aside), tiles, shapes and station script included."""
+    import folium
+    from folium.elements import JSCSSMixin
+    from folium.plugins import MarkerCluster
+
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    shapes = {"type": "FeatureCollection", "features": []}
+
+    def page() -> str:
+        fmap = mapping.build_map(
+            dataset.stations, summary, shapes=shapes, tiles="https://t.test/{z}/{x}/{y}.png", attribution="a"
+        )
+        return re.sub(r"[0-9a-f]{32}", "ID", fmap.get_root().render())
+
+    fast = page()
+
+    def folium_layer_render(self, **kwargs) -> None:
+        self.default_js = list(MarkerCluster.default_js)
+        self.default_css = list(MarkerCluster.default_css)
+        JSCSSMixin.render(self, **kwargs)
+
+    monkeypatch.setattr(mapping.StationMap, "render", folium.Map.render)
+    monkeypatch.setattr(mapping.StationLayer, "render", folium_layer_render)
+    assert fast == page()
+    assert "markerClusterGroup" in fast and "t.test" in fast
