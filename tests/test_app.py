@@ -248,3 +248,30 @@ def test_streamlit_embed_parameters_are_left_alone(synthetic_data: load.Dataset)
     at = run(embed="true", country="NL")
     assert not at.warning
     assert metrics(at)["Stations"] == str(len(expected(synthetic_data, Filters(country=("NL",)))))
+
+
+def test_a_view_too_large_to_list_keeps_picker_and_tables_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stations.views import MAX_LISTED
+
+    directory = synthetic.write_dataset(tmp_path / "big", n=MAX_LISTED + 150)
+    monkeypatch.setenv("STATIONS_DATA_DIR", str(directory))
+    stations = load.load_dataset(directory).stations
+    chosen = stations.iloc[-1]["station_id"]
+    at = run(station=chosen)
+    assert metrics(at)["Stations"] == f"{len(stations):,}"
+    assert len(markers(at)) == len(stations)  # the map still draws them all
+    picker = at.selectbox(key="filter_station")
+    assert picker.value == chosen
+    assert len(picker.options) == 1 and picker.options[0].endswith(chosen)  # the selected one only
+    captions = " ".join(c.value for c in at.caption)
+    assert "too many to list here" in captions
+    assert f"first {MAX_LISTED:,} of these {len(stations):,} stations" in captions
+    assert len(at.dataframe[0].value) == MAX_LISTED
+    # Narrowed below the limit, the picker lists every station in view again.
+    at.multiselect(key="filter_country").set_value(["NL"]).run()
+    in_view = int((stations["iso2"] == "NL").sum())
+    assert in_view < MAX_LISTED
+    assert len(at.selectbox(key="filter_station").options) == in_view
+    assert "too many to list here" not in " ".join(c.value for c in at.caption)

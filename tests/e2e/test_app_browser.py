@@ -624,3 +624,44 @@ def test_page_links_carry_the_view_to_the_responses_and_data_pages(
         assert_loopback_only(session)
     finally:
         page.context.close()
+
+
+# Downloads ----------------------------------------------------------------------------------
+
+
+def test_downloads_from_a_link_hold_exactly_the_filtered_rows(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame, tmp_path: Path
+) -> None:
+    """The files are made on click (not on every run): they must still be the view's rows, in
+    the published format, and the click must not rerun the page or drop the view."""
+    import csv
+    import io
+    import json
+
+    iso2, name, count = busiest_country(stations)
+    expected = stations.loc[stations["iso2"] == iso2, "station_id"].tolist()
+    session = open_session(chromium_browser, f"{app_url}?country={iso2}&wave=sep-2022,dec-2022,later")
+    page = session.page
+    try:
+        wait_for_count(page, count, 45)
+        wait_for_page_settled(page)
+        address = page.url
+        files: dict[str, bytes] = {}
+        for kind in ("CSV", "GeoJSON"):
+            button = page.get_by_role("button", name=f"Download these {count:,} stations ({kind})")
+            button.scroll_into_view_if_needed()
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            target = tmp_path / download.value.suggested_filename
+            download.value.save_as(target)
+            files[kind] = target.read_bytes()
+        rows = list(csv.DictReader(io.StringIO(files["CSV"].decode("utf-8"))))
+        assert [r["station_id"] for r in rows] == expected
+        assert list(rows[0]) == list(vocab.STATION_COLUMNS)
+        features = json.loads(files["GeoJSON"])["features"]
+        assert [f["id"] for f in features] == expected
+        assert page.url == address  # still the same view
+        assert not page.get_by_test_id("stException").count()
+        assert_loopback_only(session)
+    finally:
+        page.context.close()
