@@ -179,7 +179,7 @@ def measure_page(
     support = e2e_support()
     env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": "none"}
     static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
-    out: dict[str, Any] = {"load_s": [], "ws_bytes": None, "external_requests": 0}
+    out: dict[str, Any] = {"load_s": [], "ws_bytes": None, "external_requests": 0, "page_errors": []}
     with support.streamlit_server(script, env=env, static_dir=static) as base:
         pid = server_pid(int(base.split(":")[2].split("/")[0]))
         deadline = time.monotonic() + 3 * timeout_s
@@ -193,6 +193,7 @@ def measure_page(
             log = support.RequestLog().attach(context)
             try:
                 page = context.new_page()
+                page.on("pageerror", lambda error: out["page_errors"].append(str(error)[:200]))
                 wire = WireCounter().attach(page)
                 start = time.perf_counter()
                 page.goto(base, timeout=timeout_s * 1000)
@@ -203,9 +204,13 @@ def measure_page(
                     # A frame locator, not e2e_support.wait_for_markers: that waits on the
                     # iframe's Frame as first attached, and Streamlit may replace the iframe
                     # (the component remounts on the run that follows st_folium's first value),
-                    # leaving the wait on a detached frame until it times out.
+                    # leaving the wait on a detached frame until it times out. Any visible
+                    # marker counts: the first in the DOM may be a cluster icon that Leaflet
+                    # has already hidden (it stays in the DOM after a zoom).
                     frame = page.frame_locator(support.MAP_IFRAME)
-                    frame.locator(MARKERS).first.wait_for(state="visible", timeout=timeout_s * 1000)
+                    frame.locator(f"{MARKERS} >> visible=true").first.wait_for(
+                        state="visible", timeout=timeout_s * 1000
+                    )
                 out["load_s"].append(time.perf_counter() - start)
                 wire.settle(page, quiet_s=1.5, limit_s=30)
                 out["ws_bytes"] = wire.bytes_received

@@ -29,6 +29,7 @@ FIGURES = (
     "browser_load_s",
     "browser_ws_bytes",
     "browser_external_requests",
+    "browser_page_errors",
     "naive_browser_load_s",
     "pan_zoom_rerun_requests",
     "pan_zoom_reruns",
@@ -100,6 +101,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "browser_load_s": _med(br.get("warm_load_median_s")),
             "browser_ws_bytes": _med(br.get("ws_bytes")),
             "browser_external_requests": _med(br.get("external_requests")),
+            "browser_page_errors": len(br["page_errors"]) if "page_errors" in br else None,
             "naive_browser_load_s": _med(nbr.get("warm_load_median_s")),
             "pan_zoom_rerun_requests": _med(br.get("pan_zoom_rerun_requests")),
             "pan_zoom_reruns": _med(br.get("pan_zoom_reruns")),
@@ -176,11 +178,16 @@ def targets(floor: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> list[dic
         load = big["browser_load_s"]
         failed = big["problems"].get("browser", "")
         timed_out = load is None and "Timeout" in failed
+        errors = big["browser_page_errors"]
+        if errors:
+            failed = f"{errors} script errors on the page"
         add(
             "10,000 stations: markers drawn in under 3 s in the browser",
-            False if timed_out else (None if load is None else load < 3),
+            False if timed_out or errors else (None if load is None else load < 3),
             f"not drawn before the wait ended: {failed}"
             if timed_out
+            else failed
+            if errors
             else f"median {_s(load)} (first load, cold server cache: {_s(big['browser_first_load_s'])})",
         )
     else:
@@ -210,6 +217,8 @@ def targets(floor: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> list[dic
     huge = sizes.get(100_000)
     if huge:
         failed = {k: v for k, v in huge["problems"].items() if not k.startswith("naive")}
+        if huge["browser_page_errors"]:
+            failed["browser"] = f"{huge['browser_page_errors']} script errors on the page"
         add(
             "100,000 stations run to completion without exhausting memory",
             not failed,
@@ -278,6 +287,7 @@ ROWS: tuple[tuple[str, str, Any], ...] = (
     ("  ratio to naive", ("ratios", "browser_x_naive"), _x),
     ("  websocket bytes received per page load", "browser_ws_bytes", _b),
     ("  requests leaving loopback (blocked)", "browser_external_requests", _n),
+    ("  script errors on the page (all loads)", "browser_page_errors", _n),
     ("Pan/zoom (7 gestures): rerun requests / runs", ("pan_zoom_rerun_requests", "pan_zoom_reruns"), None),
     ("  naive: rerun requests / runs", ("naive_pan_zoom_rerun_requests", "naive_pan_zoom_reruns"), None),
     ("Peak RSS: steps process", "steps_peak_rss_mb", _mb),

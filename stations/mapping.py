@@ -378,6 +378,18 @@ class StationLayer(JSCSSMixin, MacroElement):
     countryLayer.addTo(map);
     overlays["Strongest government action"] = countryLayer;
   }
+  if (data.n) {
+    // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
+    // its markers yet (at 100,000 it holds none), and Leaflet throws on empty bounds. Before
+    // the cluster is on the map and without animation: a zoom that ends while the cluster is
+    // still being built breaks markercluster ("reading 'lat'" in _recursively).
+    var south = 90, west = 180, north = -90, east = -180;
+    for (var j = 0; j < data.n; j++) {
+      south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
+      west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
+    }
+    map.fitBounds([[south, west], [north, east]], {maxZoom: opts.fit ? 6 : 3, padding: [20, 20], animate: false});
+  }
   cluster.addTo(map);
   overlays["Stations"] = cluster;
   L.control.layers(null, overlays, {collapsed: true}).addTo(map);
@@ -407,9 +419,6 @@ class StationLayer(JSCSSMixin, MacroElement):
     return outer;
   };
   legend.addTo(map);
-  if (data.n) {
-    map.fitBounds(cluster.getBounds(), {maxZoom: opts.fit ? 6 : 3, padding: [20, 20]});
-  }
 })();
 {% endmacro %}
 """

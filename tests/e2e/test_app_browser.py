@@ -665,3 +665,28 @@ def test_downloads_from_a_link_hold_exactly_the_filtered_rows(
         assert_loopback_only(session)
     finally:
         page.context.close()
+
+
+# Scale --------------------------------------------------------------------------------------
+
+
+def test_a_large_view_draws_every_station_without_a_script_error(
+    chromium_browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Markers are clustered in chunks at this size: fitting the view and zooming must not
+    happen while the cluster is half-built (markercluster threw, leaving the map 0 px high)."""
+    n = 40_000
+    directory = synthetic.write_dataset(tmp_path_factory.mktemp("large") / "data", n=n)
+    (directory / "boundaries").symlink_to(ROOT / "data" / "boundaries", target_is_directory=True)
+    env = {"STATIONS_DATA_DIR": str(directory), "STATION_MAP_TILES": "none"}
+    with streamlit_server(APP, env=env) as base:
+        session = open_session(chromium_browser, base)
+        try:
+            reading = wait_for_count(session.page, n, 150)
+            assert reading.get("total") == n, reading
+            height = session.page.locator(MAP_IFRAME).evaluate("f => f.getBoundingClientRect().height")
+            assert height > 400
+            assert session.errors == []
+            assert_loopback_only(session)
+        finally:
+            session.page.context.close()
