@@ -30,6 +30,7 @@ APPS = {
     "app": ROOT / "app.py",
     "naive": ROOT / "bench" / "apps" / "naive.py",
     "floor": ROOT / "bench" / "apps" / "floor.py",
+    "elements": ROOT / "bench" / "apps" / "elements.py",
 }
 SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 DEFAULT_SIZES = (102, 1_000, 10_000, 100_000)
@@ -160,6 +161,8 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         floor_data = datasets[min(sizes)]
         log(f"floor: AppTest ({repeat} runs)")
         results["floor"] = {"apptest": child(_apptest_args("floor", floor_data, repeat), args.timeout)}
+        log(f"elements reference: AppTest ({repeat} runs)")
+        results["elements"] = {"apptest": child(_apptest_args("elements", floor_data, repeat), args.timeout)}
         for n in sizes:
             entry: dict[str, Any] = {}
             limit = args.big_timeout if n >= 100_000 else args.timeout

@@ -1,0 +1,64 @@
+"""Elements reference: the map page's Streamlit elements, with no data behind them.
+
+The same layout as ``app.py`` (sidebar links, four filter multiselects with counts, a reset
+button, the share box, title, text, four metrics, a map component, the station picker, a
+100-row table, two download buttons, a second table), filled with constant values and doing
+no data work. Its rerun is what Streamlit itself charges for this page's elements: the part of
+the real page's rerun that no caching in the app can remove.
+"""
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+st.set_page_config(page_title="elements reference", layout="wide")
+nav = st.sidebar.container()
+st.title("Elements reference")
+st.markdown("A paragraph of introduction, as long as the real page's. " * 6)
+with st.sidebar:
+    st.header("Filters")
+    # The country codes of the synthetic data, so the bench's filter change applies here too.
+    codes = ("AU", "BR", "CA", "DE", "ES", "FR", "GB", "HU", "IT", "JP", "NL", "US")
+    for key in ("country", "bureau", "wave", "action"):
+        st.multiselect(
+            key,
+            options=codes if key == "country" else [f"{key}-{i}" for i in range(12)],
+            format_func=lambda v: f"{v} (1)",
+            key=f"filter_{key}",
+            placeholder="All",
+        )
+    st.button("Reset filters", width="stretch")
+cols = st.columns(4)
+for col, label in zip(cols, ("Stations", "Countries", "Named bureaus", "Location not published"), strict=True):
+    col.metric(label, "1")
+st.caption("A coverage note.")
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    st_folium(
+        folium.Map(location=(25, 15), zoom_start=2, tiles=None),
+        key="map",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+with right:
+    st.selectbox("Selected station", options=[f"station-{i}" for i in range(100)], index=None)
+    st.caption("How to read the markers.")
+with nav:
+    for label in ("Map", "Government responses", "Data & sources"):
+        st.page_link("https://example.org/" + label.replace(" ", "-"), label=label)
+    st.divider()
+with st.sidebar:
+    st.subheader("Share this view")
+    st.caption("The address bar always holds this view.")
+    st.code("/", language=None)
+st.subheader("Stations in this view")
+table = pd.DataFrame({column: [f"{column} {i}" for i in range(100)] for column in "abcdefghij"})
+st.dataframe(table, hide_index=True, width="stretch")
+a, b = st.columns(2)
+a.download_button("CSV", data=lambda: b"", file_name="a.csv", on_click="ignore", width="stretch")
+b.download_button("GeoJSON", data=lambda: b"", file_name="a.geojson", on_click="ignore", width="stretch")
+st.subheader("Shown at country level")
+st.caption("A caption.")
+st.dataframe(table.iloc[:20], hide_index=True, width="stretch")
