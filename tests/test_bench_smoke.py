@@ -31,7 +31,7 @@ def test_bench_at_102_stations_produces_every_figure(tmp_path: Path) -> None:
     assert not missing, f"figures not produced: {missing}; problems: {figures['problems']}"
     if skipped_browser:
         assert results["browser_skipped"] == skipped_browser
-    floor_figures = ["apptest_cold_s", "apptest_warm_s", "apptest_rerun_s"]
+    floor_figures = ["apptest_cold_s", "apptest_warm_s", "apptest_rerun_s", "elements_rerun_s"]
     if not skipped_browser:
         floor_figures += ["browser_load_s", "browser_first_load_s", "server_peak_rss_mb"]
     assert all(summary["floor"][name] is not None for name in floor_figures), summary["floor"]
