@@ -488,11 +488,10 @@ def test_clicking_a_station_opens_its_popup_with_source_links_and_selects_it(
         main = page.get_by_test_id("stMain")
         main.get_by_text(f"City: {row['city']}").first.wait_for(timeout=15_000)
         main.get_by_text("Sources (open in a new tab)").wait_for(timeout=15_000)
-        if not popup.is_visible():  # a rerun may redraw the map: open the popup again
-            frame = reveal_and_click(page, sid)
-            popup = frame.locator(".leaflet-popup .station-popup")
-            popup.wait_for(state="visible", timeout=10_000)
         wait_for_page_settled(page)
+        # The rerun that selected the station sends the same map: it must not redraw it, which
+        # would close the popup the reader just opened.
+        assert popup.is_visible(), "the rerun after the click redrew the map and closed the popup"
         screenshot(page, "popup_open")
 
         # The first link opens in a new tab, without a handle on the dashboard. The source
