@@ -28,13 +28,11 @@ tiles, attribution = assets.tile_layer_settings()
 station = views.selected_station(filters, shown)
 left, right = st.columns([5, 2], gap="medium")
 with left:
-    fmap = mapping.build_map(
-        view,
-        data.summary,
+    fmap = mapping.map_of_layer(
+        shown.layer,
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
-        layer=shown.layer,
     )
     clicked = st_folium(
         fmap,

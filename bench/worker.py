@@ -99,27 +99,23 @@ def steps(data_dir: Path, repeat: int, filter_iso: str, naive: bool) -> dict[str
             view, summary.loc[summary.index.isin(view["iso2"])], shapes=shapes, tiles=None
         )
 
-    def build_and_render() -> tuple[Any, str]:
-        fmap = build(stations)
+    def rendered(make: Callable[[Any], Any], view: Any) -> tuple[Any, str]:
+        fmap = make(view)
         return fmap, fmap.get_root().render()
 
-    times, (fmap, html) = timed(build_and_render, repeat)
+    times, (fmap, html) = timed(lambda: rendered(build, stations), repeat)
     out["map_build_render_s"] = times
     out["map_html_bytes"] = len(html.encode("utf-8"))
     out["map_payload_bytes"] = st_folium_payload_bytes(fmap)
-    empty = build(stations.iloc[0:0])
-    out["empty_map_html_bytes"] = len(empty.get_root().render().encode("utf-8"))
-    out["empty_map_payload_bytes"] = st_folium_payload_bytes(build(stations.iloc[0:0]))
+    empty, html = rendered(build, stations.iloc[0:0])
+    out["empty_map_html_bytes"] = len(html.encode("utf-8"))
+    out["empty_map_payload_bytes"] = st_folium_payload_bytes(empty)
     times, geojson = timed(lambda: export.to_geojson_bytes(stations), repeat)
     out["geojson_s"] = times
     out["geojson_bytes"] = len(geojson)
     out["rows"] = len(stations)
     if naive:
-        def naive_build_and_render() -> tuple[Any, str]:
-            fmap = naive_map(stations)
-            return fmap, fmap.get_root().render()
-
-        times, (fmap, html) = timed(naive_build_and_render, repeat)
+        times, (fmap, html) = timed(lambda: rendered(naive_map, stations), repeat)
         out["naive_build_render_s"] = times
         out["naive_map_html_bytes"] = len(html.encode("utf-8"))
         out["naive_payload_bytes"] = st_folium_payload_bytes(fmap)

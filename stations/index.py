@@ -36,6 +36,7 @@ class View:
 
     index: StationIndex
     positions: np.ndarray  # row positions in index.stations, in file order
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -77,10 +78,6 @@ class View:
         if found is None:
             found = self._derived.setdefault(name, make(self.frame))
         return found
-
-    @cached_property
-    def _derived(self) -> dict[str, Any]:
-        return {}
 
 
 @dataclass(eq=False)
@@ -127,14 +124,13 @@ class StationIndex:
             if key == skip or not chosen:
                 continue
             allowed = self.options.allowed(key)
-            wanted = np.zeros(len(allowed), dtype=bool)
+            picked = [allowed.index(v) for v in chosen if v in allowed]
             if key == "action":
-                columns = [allowed.index(a) for a in chosen if a in allowed]
-                countries = self._actions[:, columns].any(axis=1)
-                keep &= countries[self._codes["country"]]
-                continue
-            wanted[[allowed.index(v) for v in chosen if v in allowed]] = True
-            keep &= wanted[self._codes[key]]
+                keep &= self._actions[:, picked].any(axis=1)[self._codes["country"]]
+            else:
+                wanted = np.zeros(len(allowed), dtype=bool)
+                wanted[picked] = True
+                keep &= wanted[self._codes[key]]
         return keep
 
     def view(self, filters: Filters) -> View:

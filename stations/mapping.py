@@ -466,14 +466,19 @@ def build_map(
     tiles: str | None = None,
     attribution: str | None = None,
     fit: bool = False,
-    layer: LayerData | None = None,
 ) -> StationMap:
     """A map of ``stations`` (already filtered) over the countries of ``summary``.
 
     ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
-    to the stations (used when a filter narrows the view). ``layer``, if given, is
-    ``layer_data(stations, summary, shapes)`` already made (a cached view's).
+    to the stations (used when a filter narrows the view).
     """
+    return map_of_layer(layer_data(stations, summary, shapes), tiles, attribution, fit)
+
+
+def map_of_layer(
+    layer: LayerData, tiles: str | None = None, attribution: str | None = None, fit: bool = False
+) -> StationMap:
+    """The map around a layer already made (a cached view's ``layer``); see ``build_map``."""
     assets.use_local_assets()
     fmap = StationMap(
         location=(25, 15),
@@ -496,5 +501,5 @@ def build_map(
         # providers for the URL on every build.
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(layer or layer_data(stations, summary, shapes), fit).add_to(fmap)
+    StationLayer(layer, fit).add_to(fmap)
     return fmap

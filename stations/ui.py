@@ -226,11 +226,6 @@ def publish(filters: Filters) -> None:
     state["_filters"] = filters
 
 
-def _facet_counts(data: Data, filters: Filters, key: str) -> dict[str, int]:
-    """How many stations each option of one filter would show, given the other filters."""
-    return data.index.facet_counts(filters, key)
-
-
 def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
     state = st.session_state
     draft = Filters(**{key: tuple(state.get(WIDGET_KEYS[key], ())) for key in LIST_FIELDS})
@@ -255,7 +250,7 @@ def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
         for key in ("country", "bureau", "wave", "action"):
             if key not in fields:
                 continue
-            counts = _facet_counts(data, draft, key)
+            counts = data.index.facet_counts(draft, key)
             label, name = labels[key]
             st.multiselect(
                 label,
@@ -314,6 +309,12 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
 
 def latest_change() -> str:
     """Date of the latest change to the data: from git where the app runs from a clone."""
+    return _latest_change(_data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _latest_change(version: tuple[float, ...]) -> str:
+    """Asked of git once per version of the data files, not on every run of the page."""
     try:
         out = subprocess.run(
             [
@@ -335,5 +336,5 @@ def latest_change() -> str:
         out = ""
     if out:
         return out
-    newest = max(_data_version())
+    newest = max(version)
     return pd.Timestamp(newest, unit="ns").date().isoformat() if newest else "unknown"
