@@ -8,8 +8,10 @@ from stations import sources_view, ui
 
 nav = ui.page_setup("Data & sources · 110 Overseas")
 data = ui.load_data()
-ui.navigation(nav, ui.current_view(data))
+filters = ui.current_view(data)
+ui.navigation(nav, filters)
 st.title("Data & sources")
+sources_view.cite_box(filters)
 sources_view.overview(data)
 sources_view.full_downloads()
 sources_view.documentation()

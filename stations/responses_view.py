@@ -6,9 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stations import vocab
+from stations import correction_view, vocab
 from stations.filters import Filters
-from stations.ui import Data
+from stations.ui import Data, download_name
+
+#: This page's address path, for links back to it.
+PAGE = "Government_responses"
 
 
 def filter_responses(data: Data, filters: Filters) -> pd.DataFrame:
@@ -78,7 +81,8 @@ def table(actions: pd.DataFrame) -> None:
     frame = actions.assign(
         action=actions["action_type"].map(vocab.ACTION_LABELS),
         source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
-    )[["date", "country", "actor", "action", "summary", "confidence", "source", "sources", "response_id"]]
+        correction=corrections(actions),
+    )[["date", "country", "actor", "action", "summary", "confidence", "source", "sources", "response_id", "correction"]]
     st.dataframe(
         frame,
         hide_index=True,
@@ -93,8 +97,15 @@ def table(actions: pd.DataFrame) -> None:
             "source": st.column_config.LinkColumn("Source", display_text="open"),
             "sources": st.column_config.TextColumn("All sources"),
             "response_id": st.column_config.TextColumn("Id"),
+            "correction": st.column_config.LinkColumn("Correction", display_text="Suggest a correction"),
         },
     )
+
+
+def corrections(actions: pd.DataFrame) -> list[str]:
+    """Each action's "Suggest a correction" link, naming the row and this page's view."""
+    link = correction_view.view_link(PAGE)
+    return [correction_view.correction_url("government action", rid, link) for rid in actions["response_id"]]
 
 
 def strongest_table(data: Data, filters: Filters) -> None:
@@ -119,7 +130,7 @@ def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
         data=lambda: actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        file_name="responses.csv",
+        file_name=download_name("responses", "csv"),
         mime="text/csv",
         on_click="ignore",
     )

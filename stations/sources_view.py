@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from stations import vocab
+from stations import citation, datapackage, vocab
+from stations.filters import Filters
 from stations.ui import Data, data_dir, latest_change
+
+
+def cite_box(filters: Filters, page: str = "") -> None:
+    """"Cite this", first on the page: the link to the reader's view, the data version and date,
+    the licence and a sentence to paste (the parts are built in ``stations.citation``)."""
+    recorded = datapackage.data_version(data_dir())
+    url = citation.view_url(citation.public_base(st.context.url), page, filters.to_query_params())
+    cite = citation.citation(
+        url,
+        recorded.version if recorded else None,
+        recorded.date if recorded else latest_change(),
+        dt.datetime.now(dt.UTC).date(),
+    )
+    with st.container(border=True, key="cite_this"):
+        st.subheader("Cite this")
+        st.markdown(
+            f"**Title:** {cite.title}  \n"
+            f"**Data version:** {cite.version}, data of {cite.date}  \n"
+            f"**Licence:** data [{cite.licence.short}]({cite.licence.url}), code "
+            f"[{citation.CODE_LICENCE.short}]({citation.CODE_LICENCE.url}): reuse with credit to "
+            "the project and to each row's sources.  \n"
+            "**Link to the view you are citing:**"
+        )
+        st.code(cite.url, language=None, wrap_lines=True)
+        st.markdown("**Suggested citation:**")
+        st.code(cite.text, language=None, wrap_lines=True)
 
 
 def overview(data: Data) -> None:
@@ -84,11 +113,18 @@ def full_downloads() -> None:
         col.download_button(
             f"Download {name}",
             data=path.read_bytes,
-            file_name=name,
+            file_name=_full_file_name(name),
             mime=mime,
             on_click="ignore",
             width="stretch",
         )
+
+
+def _full_file_name(name: str) -> str:
+    """The full files carry the data version in their name, like the downloads of a view."""
+    stem, _, ext = name.rpartition(".")
+    recorded = datapackage.data_version(data_dir())
+    return citation.download_name(stem.lower(), {}, recorded.version if recorded else None, ext)
 
 
 def documentation() -> None:

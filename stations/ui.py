@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stations import export, mapping, model, reconcile, vocab
+from stations import citation, datapackage, export, mapping, model, reconcile, vocab
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
 from stations.index import StationIndex, View
 from stations.load import DataError, Dataset, load_dataset
@@ -292,7 +292,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     left.download_button(
         f"Download these {len(view):,} stations (CSV)",
         data=lambda: export.to_csv_bytes(view),
-        file_name=f"{stem}.csv",
+        file_name=download_name(stem, "csv"),
         mime="text/csv",
         on_click="ignore",
         width="stretch",
@@ -300,7 +300,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     right.download_button(
         f"Download these {len(view):,} stations (GeoJSON)",
         data=lambda: export.to_geojson_bytes(view),
-        file_name=f"{stem}.geojson",
+        file_name=download_name(stem, "geojson"),
         mime="application/geo+json",
         on_click="ignore",
         width="stretch",
@@ -308,8 +308,17 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
 
 
 def latest_change() -> str:
-    """Date of the latest change to the data: from git where the app runs from a clone."""
-    return _latest_change(_data_version())
+    """Date of the data: as recorded with its version in datapackage.json (a deployed image has
+    no git); from git or the files' times only where no package exists (e.g. previews)."""
+    recorded = datapackage.data_version(data_dir())
+    return recorded.date if recorded else _latest_change(_data_version())
+
+
+def download_name(kind: str, ext: str) -> str:
+    """A download's file name: what it holds, the view in the address, the data version."""
+    recorded = datapackage.data_version(data_dir())
+    params = {key: ",".join(values) for key, values in _url_params().items()}
+    return citation.download_name(kind, params, recorded.version if recorded else None, ext)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from stations import model, vocab
+from stations import correction_view, model, vocab
 from stations.filters import escape_markdown
 from stations.index import View
 from stations.ui import WIDGET_KEYS, Data
@@ -127,6 +127,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     if row["notes"]:
         with st.expander("Notes"):
             st.text(row["notes"])
+    correction_view.correction_button("station", station, station=station)
     return station
 
 
