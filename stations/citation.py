@@ -72,12 +72,20 @@ def repository_url(env: Mapping[str, str] | None = None) -> str:
     return (env.get(REPOSITORY_ENV) or DEFAULT_REPOSITORY).strip().rstrip("/")
 
 
+#: The address paths of the pages other than the map (from their files in pages/).
+PAGE_PATHS = ("Government_responses", "Data_and_sources")
+
+
 def public_base(browser_url: str | None, env: Mapping[str, str] | None = None) -> str:
-    """The app's base address: ``STATIONS_PUBLIC_URL`` if set, else the browser's, else empty
-    (then links stay relative, which is still correct on the page itself)."""
+    """The app's base address: ``STATIONS_PUBLIC_URL`` if set, else the browser's without the
+    page's own path, else empty (then links stay relative, still correct on the page itself)."""
     env = os.environ if env is None else env
-    base = env.get(PUBLIC_URL_ENV) or browser_url or ""
-    return base.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    base = (env.get(PUBLIC_URL_ENV) or browser_url or "").strip()
+    base = base.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    for page in PAGE_PATHS:
+        if base.endswith("/" + page):
+            return base.removesuffix("/" + page)
+    return base
 
 
 def view_url(base: str, page: str, params: Mapping[str, str]) -> str:
