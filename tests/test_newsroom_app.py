@@ -34,7 +34,9 @@ def file_names(monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
     names: dict[str, str | None] = {}
     original = MediaFileManager.add_deferred
 
-    def record(self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, file_name: Any = None, **kw: Any) -> str:
+    def record(
+        self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, file_name: Any = None, **kw: Any
+    ) -> str:
         file_id = original(self, data, mimetype, coordinates, file_name, **kw)
         names[file_id] = file_name
         return file_id
