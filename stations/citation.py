@@ -1,4 +1,4 @@
-"""How the dataset is named, cited, licensed, downloaded and corrected.
+"""How the dataset is named, cited, licensed, downloaded, embedded and corrected.
 
 Text and links only, built without Streamlit, so that each piece can be tested on its own and a
 page merely lays them out. A journalist needs four things to use a figure from the dashboard:
@@ -9,6 +9,7 @@ paste; readers who spot an error need a way to say so that reaches the editors w
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 from collections.abc import Mapping
@@ -165,3 +166,21 @@ def correction_url(repository: str, kind: str, row_id: str, link: str) -> str:
         }
     )
     return f"{repository.rstrip('/')}/issues/new?{query}"
+
+
+def embed_url(url: str) -> str:
+    """The same view in the embed layout (``embed=true``, Streamlit's own switch)."""
+    base, _, fragment = url.partition("#")
+    joiner = "&" if "?" in base else "?"
+    if "embed=true" not in base.split("?", 1)[-1].split("&"):
+        base = f"{base}{joiner}embed=true"
+    return base + (f"#{fragment}" if fragment else "")
+
+
+def embed_snippet(url: str, title: str = DATASET_TITLE, height: int = 600) -> str:
+    """The iframe an article pastes to show the view: a meaningful title for screen readers,
+    full width, lazy loading; every attribute escaped."""
+    return (
+        f'<iframe src="{html.escape(embed_url(url), quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'width="100%" height="{int(height)}" style="border:0" loading="lazy" allowfullscreen></iframe>'
+    )

@@ -140,6 +140,27 @@ def test_download_name_is_always_a_safe_short_file_name(params: dict, version: s
     assert len(name) < 255
 
 
+# Embedding ------------------------------------------------------------------------------------
+
+
+def test_embed_snippet_is_an_iframe_of_the_view_in_the_embed_layout() -> None:
+    snippet = citation.embed_snippet("https://x.org/?country=IT,NL", "Map of reported stations", 640)
+    assert snippet == (
+        '<iframe src="https://x.org/?country=IT,NL&amp;embed=true" title="Map of reported stations" '
+        'width="100%" height="640" style="border:0" loading="lazy" allowfullscreen></iframe>'
+    )
+    assert citation.embed_url("https://x.org/") == "https://x.org/?embed=true"
+    assert (
+        citation.embed_url("https://x.org/?embed=true&country=IT") == "https://x.org/?embed=true&country=IT"
+    )
+
+
+def test_embed_snippet_escapes_what_could_break_out_of_the_attribute() -> None:
+    snippet = citation.embed_snippet('https://x.org/?q="><script>', 'A "title" <b>')
+    assert "<script>" not in snippet and "<b>" not in snippet
+    assert snippet.count('"') == 2 * 6  # six attributes with values, each quoted once
+
+
 # Corrections -----------------------------------------------------------------------------------
 
 
