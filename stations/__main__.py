@@ -65,7 +65,10 @@ def _bump(directory: Path) -> int:
         print(f"{len(problems)} problem(s) found: no version recorded", file=sys.stderr)
         return 1
     package = datapackage.bump(directory)
-    print(f"data version {package['version']} recorded in {directory / datapackage.PACKAGE_FILE}", file=sys.stderr)
+    print(
+        f"data version {package['version']} recorded in {directory / datapackage.PACKAGE_FILE}",
+        file=sys.stderr,
+    )
     return 0
 
 

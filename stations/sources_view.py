@@ -13,7 +13,7 @@ from stations.ui import Data, data_dir, latest_change
 
 
 def cite_box(filters: Filters, page: str = "") -> None:
-    """"Cite this", first on the page: the link to the reader's view, the data version and date,
+    """The "Cite this" box, first on the page: the link to the reader's view, the data version and date,
     the licence and a sentence to paste (the parts are built in ``stations.citation``)."""
     recorded = datapackage.data_version(data_dir())
     url = citation.view_url(citation.public_base(st.context.url), page, filters.to_query_params())
