@@ -1,4 +1,4 @@
-""" "Suggest a correction": the link each station and government action offers its readers.
+"""The "Suggest a correction" link that each station and government action offers its readers.
 
 It opens the repository's correction form prefilled with the row id and the link to the view
 (the URL is built in ``stations.citation``); the reader adds the claim and its source.
