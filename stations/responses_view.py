@@ -172,21 +172,8 @@ def table(actions: pd.DataFrame) -> None:
     frame = actions.assign(
         action=actions["action_type"].map(vocab.ACTION_LABELS),
         source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
-        correction=corrections(actions),
-    )[
-        [
-            "date",
-            "country",
-            "actor",
-            "action",
-            "summary",
-            "confidence",
-            "source",
-            "sources",
-            "response_id",
-            "correction",
-        ]
-    ]
+    )[["date", "country", "actor", "action", "summary", "confidence", "source", "sources", "response_id"]]
+    frame = frame.assign(correction=corrections(actions))
     st.dataframe(
         frame,
         hide_index=True,
@@ -233,9 +220,7 @@ def strongest_table(data: Data, filters: Filters) -> None:
 def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
-        data=lambda: (
-            actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8")
-        ),
+        data=lambda: actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8"),
         file_name=download_name("responses", "csv"),
         mime="text/csv",
         on_click="ignore",

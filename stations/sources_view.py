@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from stations import citation, datapackage, vocab
-from stations.filters import Filters
+from stations.filters import Filters, escape_markdown
 from stations.ui import Data, data_dir, latest_change
 
 
@@ -27,7 +27,7 @@ def cite_box(filters: Filters, page: str = "") -> None:
         st.subheader("Cite this")
         st.markdown(
             f"**Title:** {cite.title}  \n"
-            f"**Data version:** {cite.version}, data of {cite.date}  \n"
+            f"**Data version:** {escape_markdown(cite.version)}, data of {escape_markdown(cite.date)}  \n"
             f"**Licence:** data [{cite.licence.short}]({cite.licence.url}), code "
             f"[{citation.CODE_LICENCE.short}]({citation.CODE_LICENCE.url}): reuse with credit to "
             "the project and to each row's sources.  \n"

@@ -12,6 +12,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from stations import citation, datapackage
+from stations.filters import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")
@@ -67,7 +68,8 @@ def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
     assert first.type == "flex_container" and first.proto.flex_container.border
     assert first.children[0].value == "Cite this"
     facts = first.children[1].value
-    assert f"**Data version:** {VERSION['version']}, data of {VERSION['created'][:10]}" in facts
+    version, date = escape_markdown(VERSION["version"]), escape_markdown(VERSION["created"][:10])
+    assert f"**Data version:** {version}, data of {date}" in facts
     assert "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in facts and "MIT" in facts
     link, text = [c.value for c in first.children.values() if c.type == "code"]
     assert link == f"{BASE}?country=IT,NL"
