@@ -21,6 +21,8 @@ import pandera.pandas as pa
 
 from stations import publishers, schema, vocab
 
+#: Columns a download adds after the published ones (outlet names); the loader ignores them.
+DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
 #: Longest accepted cell, in characters: far above any real note, far below a runaway file.
 MAX_FIELD = 100_000
 BOM = "\ufeff"
@@ -122,6 +124,7 @@ def read_records(
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[str] | None = None
+        derived = 0
         start = 1
         while True:
             try:
@@ -133,10 +136,16 @@ def read_records(
                 break
             if header is None:
                 header = record
+                # A download carries an extra, derived column of outlet names: accepted, ignored.
+                if [h.strip() for h in header[len(columns) :]] == list(DERIVED_COLUMNS):
+                    header = header[: len(columns)]
+                    derived = len(DERIVED_COLUMNS)
                 problems.extend(_header_problems(name, header, columns))
                 if any(p.line == 1 and p.column == "header" for p in problems):
                     break
             elif record and any(cell.strip() for cell in record):
+                if derived and len(record) == len(columns) + derived:
+                    record = record[: len(columns)]
                 if len(record) != len(columns):
                     problems.append(
                         Problem(

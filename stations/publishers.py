@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 #: Tiers, strongest first. There is deliberately no "junk" tier: a copy is replaced or dropped.
@@ -194,8 +195,8 @@ def load_register(directory: str | Path) -> Register | None:
             bad.append(("tier", f"'{row['tier']}': unknown tier; allowed: {', '.join(TIERS)}"))
         if row["kind"] not in KINDS:
             bad.append(("kind", f"'{row['kind']}': unknown kind; allowed: {', '.join(KINDS)}"))
-        if not row["name"]:
-            bad.append(("name", "must not be empty"))
+        if not row["name"] or "|" in row["name"]:
+            bad.append(("name", "must not be empty or contain '|'"))
         if host in register.publishers:
             bad.append(("host", f"'{host}': duplicate host"))
         register.problems += [RegisterProblem(REGISTER_FILE, line, c, m) for c, m in bad]
@@ -243,3 +244,34 @@ def load_register(directory: str | Path) -> Register | None:
             key = (row["wave"], row["url"])
             register.evidence[key] = register.evidence.get(key, frozenset()) | codes
     return register
+
+
+#: Columns the app adds to a loaded frame (never stored in the data files).
+LABELS_COLUMN = "source_labels"
+TIER_COLUMN = "best_tier"
+#: The extra column of outlet names in downloads; the loader accepts and ignores it.
+OUTLETS_COLUMN = "source_outlets"
+LABEL_SEPARATOR = " | "
+
+
+def annotate(frame: Any, register: Register | None) -> Any:
+    """``frame`` with each row's source labels and best tier, computed once per data version."""
+    sources = frame["sources"].tolist()
+    labels = [LABEL_SEPARATOR.join(label for _, label in labelled_sources(s, register)) for s in sources]
+    tiers = [best_tier_of(s, register) for s in sources]
+    return frame.assign(**{LABELS_COLUMN: labels, TIER_COLUMN: tiers})
+
+
+def source_pairs(frame: Any) -> list[list[tuple[str, str]]]:
+    """``[(url, label), ...]`` per row: the labels ``annotate`` added, else the bare hosts."""
+    sources = frame["sources"].tolist()
+    if LABELS_COLUMN not in frame:
+        return [labelled_sources(s, None) for s in sources]
+    pairs = []
+    for text, labels in zip(sources, frame[LABELS_COLUMN].tolist(), strict=True):
+        urls = split_sources(text)
+        names = str(labels).split(LABEL_SEPARATOR) if labels else []
+        if len(names) != len(urls):
+            names = [label_for(u, None) for u in urls]
+        pairs.append(list(zip(urls, names, strict=True)))
+    return pairs
