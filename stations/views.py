@@ -68,13 +68,22 @@ CONFIDENCE_WHY = {
 }
 
 
-def how_sure(row: pd.Series) -> str:
-    """One line on how sure the row is and why: its confidence, what that means, its best source."""
+def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str:
+    """One line on how sure the row is and why: its confidence, what that means, and its best
+    source by kind and name (the notes give the row's own caveats)."""
     confidence = str(row["confidence"])
     text = f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
     tier = str(row.get(publishers.TIER_COLUMN, "") or "")
     if tier:
         text += f". Best source: {escape_markdown(publishers.TIER_LABELS[tier].lower())}"
+        if register is not None:
+            best = [
+                publisher.name
+                for publisher in (register.publisher(u) for u in publishers.split_sources(row["sources"]))
+                if publisher is not None and publisher.tier == tier
+            ]
+            if best:
+                text += f" ({escape_markdown(', '.join(dict.fromkeys(best)))})"
     return text + "."
 
 
@@ -129,7 +138,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         ("Placed at", f"{row['geo_precision']} level ({row['geo_source']})"),
     ]
     lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
-    st.markdown("  \n".join([*lines, how_sure(row)]))
+    st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
     summary = data.summary.loc[row["iso2"]]
     st.markdown(f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}")
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")

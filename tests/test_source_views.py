@@ -47,6 +47,7 @@ def test_station_panel_names_the_outlets_and_says_how_sure(registered: load.Data
     assert "](https://example.org/report/2)" in text and "[example.org]" not in text
     assert f"**How sure:** {station['confidence']}," in text
     assert "Best source: primary" in text
+    assert "(Example Ministry, Report Author)" in text
 
 
 def test_a_weak_only_station_is_flagged_in_the_panel(registered: load.Dataset) -> None:
