@@ -345,6 +345,11 @@ def source_problems(
                         f"'{host}' is not in {publishers.REGISTER_FILE}: register the publisher or cite another source",
                     )
                 )
+        ranks = [publishers.TIERS.index(t) for t in (register.tier(u) for u in urls) if t in publishers.TIERS]
+        if ranks != sorted(ranks):
+            problems.append(
+                Problem(name, line, "sources", "list the sources strongest first (primary, established, reference, weak)")
+            )
         best = register.best_tier(urls)
         if best == "weak" and confidence != "low":
             problems.append(

@@ -166,6 +166,7 @@ TABLE_COLUMNS = {
     "status": "Status",
     "geo_precision": "Placed at",
     "confidence": "Confidence",
+    "first_outlet": "Best source",
     "first_source": "Source",
 }
 
@@ -182,8 +183,10 @@ def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def table_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """The station table's rows: readable labels, the first source as a link."""
+    """The station table's rows: readable labels, the first source (the strongest: sources are
+    listed strongest first) by outlet name and as a link."""
     return view.assign(
+        first_outlet=[pairs[0][1] if pairs else "" for pairs in publishers.source_pairs(view)],
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         wave=view["wave"].map(vocab.WAVE_LABELS),
         status=view["status"].map(vocab.STATUS_LABELS),

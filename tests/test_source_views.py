@@ -26,7 +26,7 @@ https://report.example/list,dec-2022,*,the list
 def registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> load.Dataset:
     rows = synthetic.stations_rows(12)
     for row in rows:
-        row["sources"] += " | https://report.example/list"
+        row["sources"] = "https://report.example/list | " + row["sources"]
     # One row rests on a weak page alone.
     rows[4].update(sources="https://blog.example/post", confidence="low", wave="later")
     directory = synthetic.write_dataset(tmp_path / "data", stations=rows)
@@ -47,7 +47,7 @@ def test_station_panel_names_the_outlets_and_says_how_sure(registered: load.Data
     assert "](https://example.org/report/2)" in text and "[example.org]" not in text
     assert f"**How sure:** {station['confidence']}," in text
     assert "Best source: primary" in text
-    assert "(Example Ministry, Report Author)" in text
+    assert "(Report Author, Example Ministry)" in text
 
 
 def test_a_weak_only_station_is_flagged_in_the_panel(registered: load.Dataset) -> None:

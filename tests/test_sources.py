@@ -31,9 +31,11 @@ EVIDENCE = f"""url,wave,iso2,shows
 def _rows() -> list[dict[str, str]]:
     rows = synthetic.stations_rows(6)
     for row in rows:
-        evidence = {"sep-2022": SEP_LIST, "dec-2022": DEC_REPORT}.get(row["wave"])
-        if evidence:
-            row["sources"] += f" | {evidence}"
+        # Sources strongest first: the report (primary) leads, an established list follows.
+        if row["wave"] == "dec-2022":
+            row["sources"] = f"{DEC_REPORT} | {row['sources']}"
+        elif row["wave"] == "sep-2022":
+            row["sources"] += f" | {SEP_LIST}"
     return rows
 
 
@@ -71,6 +73,11 @@ def test_a_registered_fixture_is_valid(tmp_path: Path) -> None:
             {"sources": "https://blog.example/post", "confidence": "high", "wave": "later"},
             "confidence",
             "every source is weak, so confidence must be low",
+        ),
+        (
+            {"sources": "https://blog.example/post | https://example.net/story", "wave": "later"},
+            "sources",
+            "list the sources strongest first",
         ),
         (
             {"sources": "https://example.net/story", "wave": "dec-2022"},
