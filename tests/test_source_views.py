@@ -76,3 +76,12 @@ def test_data_page_counts_rows_by_best_source_and_shows_the_register(registered:
     assert stations[publishers.TIER_LABELS["weak"]] == 1
     register = next(df.value for df in at.dataframe if "Outlet" in df.value.columns)
     assert set(register["Outlet"]) == {"Example Ministry", "Example Daily", "Example Blog", "Report Author"}
+
+
+def test_station_table_names_each_rows_best_source(registered: load.Dataset) -> None:
+    at = run()
+    table = next(df.value for df in at.dataframe if "first_outlet" in df.value.columns)
+    weak_row = registered.stations.iloc[4]["station_id"]
+    outlets = dict(zip(table["station_id"], table["first_outlet"], strict=True))
+    assert outlets[weak_row] == "Example Blog (weak source)"
+    assert {v for k, v in outlets.items() if k != weak_row} == {"Report Author"}
