@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations import citation, schema, vocab
+from stations import citation, publishers, schema, vocab
 from stations.atomic import atomic_write_text
 from stations.load import Problem
 from stations.reconcile import REPORT_SOURCES, REPORTED
@@ -34,6 +34,9 @@ RESOURCES: tuple[tuple[str, str, str], ...] = (
     ("stations", "stations.csv", "Reported overseas police stations"),
     ("responses", "responses.csv", "Dated actions of host governments"),
     ("unidentified", "unidentified.csv", "Stations the reports counted that no public source identifies"),
+    ("publishers", publishers.REGISTER_FILE, "The publisher register: each cited host, its outlet and tier"),
+    ("blocked_hosts", publishers.BLOCKED_FILE, "Scraper and copy sites that must never be cited"),
+    ("report_evidence", publishers.EVIDENCE_FILE, "Pages that show which stations were in each report"),
 )
 #: Files without which there is no dataset; the others are described when present.
 REQUIRED = ("stations.csv", "responses.csv")
@@ -237,6 +240,63 @@ def _unidentified_fields() -> list[dict[str, Any]]:
     ]
 
 
+def _register_fields() -> list[dict[str, Any]]:
+    return [
+        _field("host", "string", "Host name as cited, lower case, without www.", required=True, unique=True),
+        _field("name", "string", "The outlet's or body's name, as readers know it.", required=True),
+        _field(
+            "kind", "string", "What kind of publisher it is.", required=True, enum=_enum(publishers.KINDS)
+        ),
+        _field(
+            "tier",
+            "string",
+            "How far a reader can trust it, strongest first.",
+            required=True,
+            enum=_enum(publishers.TIERS),
+        ),
+    ]
+
+
+def _blocked_fields() -> list[dict[str, Any]]:
+    return [
+        _field(
+            "host",
+            "string",
+            "Host of a scraper, mirror or machine-translated copy.",
+            required=True,
+            unique=True,
+        ),
+        _field("reason", "string", "What it copies, and why it is not a source.", required=True),
+    ]
+
+
+def _evidence_fields() -> list[dict[str, Any]]:
+    return [
+        _field(
+            "url",
+            "string",
+            "A page of the report's author or an established outlet.",
+            required=True,
+            pattern=r"^https?://\S+$",
+        ),
+        _field(
+            "wave",
+            "string",
+            "The report whose list the page shows.",
+            required=True,
+            enum=_enum(publishers.REPORT_WAVES),
+        ),
+        _field(
+            "iso2",
+            "string",
+            "Countries of the list it shows (ISO codes separated by spaces), or *.",
+            required=True,
+            pattern=r"^(\*|[A-Z]{2}( [A-Z]{2})*)$",
+        ),
+        _field("shows", "string", "What the page shows, with its outlet and date."),
+    ]
+
+
 def _schemas() -> dict[str, dict[str, Any]]:
     return {
         "stations": {"fields": _station_fields(), "primaryKey": ["station_id"], "missingValues": [""]},
@@ -247,6 +307,13 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "missingValues": [""],
         },
         "unidentified": {"fields": _unidentified_fields(), "primaryKey": ["wave"], "missingValues": [""]},
+        "publishers": {"fields": _register_fields(), "primaryKey": ["host"], "missingValues": [""]},
+        "blocked_hosts": {"fields": _blocked_fields(), "primaryKey": ["host"], "missingValues": [""]},
+        "report_evidence": {
+            "fields": _evidence_fields(),
+            "primaryKey": ["url", "wave"],
+            "missingValues": [""],
+        },
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from stations import datapackage, vocab
+from stations import datapackage, publishers, vocab
 from stations.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ DATA = ROOT / "data"
 def _copy_data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     target.mkdir()
-    for name in ("stations.csv", "responses.csv", "unidentified.csv", datapackage.PACKAGE_FILE):
+    for name in (*(f for _, f, _ in datapackage.RESOURCES), datapackage.PACKAGE_FILE):
         shutil.copyfile(DATA / name, target / name)
     return target
 
@@ -44,10 +44,10 @@ def test_committed_package_is_valid_for_frictionless() -> None:
     report = validate(str(DATA / datapackage.PACKAGE_FILE))
     errors = [f"{task.name}: {e.message}" for task in report.tasks for e in task.errors]
     assert report.valid, errors[:10]
-    assert [task.name for task in report.tasks] == ["stations", "responses", "unidentified"]
+    assert [task.name for task in report.tasks] == [name for name, _, _ in datapackage.RESOURCES]
     assert [task.stats["rows"] for task in report.tasks] == [
         len(list(csv.DictReader(io.StringIO((DATA / f).read_text(encoding="utf-8")))))
-        for f in ("stations.csv", "responses.csv", "unidentified.csv")
+        for _, f, _ in datapackage.RESOURCES
     ]
 
 
@@ -68,6 +68,16 @@ def test_package_describes_enums_keys_and_types_from_the_vocabulary() -> None:
     assert responses["foreignKeys"] == [
         {"fields": ["iso2"], "reference": {"resource": "stations", "fields": ["iso2"]}}
     ]
+    register = {f["name"]: f for f in resources["publishers"]["schema"]["fields"]}
+    assert list(register) == list(publishers.REGISTER_COLUMNS)
+    assert register["tier"]["constraints"]["enum"] == list(publishers.TIERS)
+    assert register["kind"]["constraints"]["enum"] == list(publishers.KINDS)
+    assert [f["name"] for f in resources["report_evidence"]["schema"]["fields"]] == list(
+        publishers.EVIDENCE_COLUMNS
+    )
+    assert [f["name"] for f in resources["blocked_hosts"]["schema"]["fields"]] == list(
+        publishers.BLOCKED_COLUMNS
+    )
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["version"] and package["created"].endswith("Z")
 
