@@ -130,12 +130,13 @@ def reconciliation_table(data: Data) -> None:
 
 def full_downloads() -> None:
     st.subheader("Download the full files")
-    cols = st.columns(4)
+    cols = st.columns(5)
     for col, name, mime in (
         (cols[0], "stations.csv", "text/csv"),
         (cols[1], "responses.csv", "text/csv"),
         (cols[2], publishers.REGISTER_FILE, "text/csv"),
         (cols[3], "README.md", "text/markdown"),
+        (cols[4], datapackage.PACKAGE_FILE, "application/json"),
     ):
         path = data_dir() / name
         if not path.exists():

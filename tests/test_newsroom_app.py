@@ -98,6 +98,7 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     assert set(downloads(at, file_names).values()) >= {
         f"110-overseas_stations_v{v}.csv",
         f"110-overseas_responses_v{v}.csv",
+        f"110-overseas_datapackage_v{v}.json",
     }
 
 
