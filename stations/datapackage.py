@@ -22,7 +22,7 @@ from typing import Any
 from stations import citation, publishers, schema, vocab
 from stations.atomic import atomic_write_text
 from stations.load import Problem
-from stations.reconcile import REPORT_SOURCES, REPORTED
+from stations.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
 
 PACKAGE_FILE = "datapackage.json"
 BUMP_COMMAND = "python -m stations bump-version"
@@ -212,7 +212,6 @@ def _unidentified_fields() -> list[dict[str, Any]]:
             "string",
             "The report whose count these stations belong to.",
             required=True,
-            unique=True,
             enum=_enum(list(REPORTED)),
         ),
         _field(
@@ -228,6 +227,12 @@ def _unidentified_fields() -> list[dict[str, Any]]:
             "Countries among them not otherwise in the data.",
             required=True,
             minimum=0,
+        ),
+        _field(
+            "bureau",
+            "string",
+            "The bureau of these stations, where the report's counts tell it; empty when not known.",
+            enum=_enum(UNIDENTIFIED_BUREAUS),
         ),
         _field("what_is_known", "string", "What is known of them, inferences marked.", required=True),
         _field(
@@ -306,7 +311,8 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "foreignKeys": [{"fields": ["iso2"], "reference": {"resource": "stations", "fields": ["iso2"]}}],
             "missingValues": [""],
         },
-        "unidentified": {"fields": _unidentified_fields(), "primaryKey": ["wave"], "missingValues": [""]},
+        # One row per report and bureau; the bureau may be unknown (empty), so there is no key.
+        "unidentified": {"fields": _unidentified_fields(), "missingValues": [""]},
         "publishers": {"fields": _register_fields(), "primaryKey": ["host"], "missingValues": [""]},
         "blocked_hosts": {"fields": _blocked_fields(), "primaryKey": ["host"], "missingValues": [""]},
         "report_evidence": {

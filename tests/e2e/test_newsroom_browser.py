@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = json.loads((ROOT / "data" / datapackage.PACKAGE_FILE).read_text(encoding="utf-8"))
 VERSION = PACKAGE["version"]
+IN_NAME = VERSION.replace(".", "-")  # a file name keeps letters, digits, - and _
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def test_cite_box_is_first_and_cites_the_address_the_reader_uses(chromium_browse
         page.screenshot(path=str(shot("cite_box")))
         with page.expect_download() as download:
             page.get_by_role("button", name="Download stations.csv").click()
-        assert download.value.suggested_filename == f"110-overseas_stations_v{VERSION}.csv"
+        assert download.value.suggested_filename == f"110-overseas_stations_v{IN_NAME}.csv"
     finally:
         page.context.close()
 
@@ -73,7 +74,7 @@ def test_a_view_downloads_under_a_name_that_says_what_it_holds(chromium_browser:
             button.click()
         assert (
             download.value.suggested_filename
-            == f"110-overseas_stations_country-IT_bureau-qingtian_v{VERSION}.csv"
+            == f"110-overseas_stations_country-IT_bureau-qingtian_v{IN_NAME}.csv"
         )
     finally:
         page.context.close()
