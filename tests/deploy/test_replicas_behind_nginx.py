@@ -366,19 +366,25 @@ def test_killing_the_replica_of_an_open_page_costs_the_reader_only_a_reconnect(
 
         killed_at = replicas.kill(victim)
         page = reader.page
+        # Back: the browser opened a new WebSocket, the survivor counted a new session for it
+        # (the new socket is silent until the reader acts, so the count is the proof), and the
+        # page no longer says "Connecting".
         deadline = killed_at + RECONNECT_TIMEOUT_S
+        reconnected = None
         while time.monotonic() < deadline:
-            fresh = reader.sockets[sockets:]
             if (
-                any(s["first_frame"] for s in fresh)
+                len(reader.sockets) > sockets
+                and replicas.connects()[survivor] > before
                 and page.get_by_test_id("stConnectionStatus").count() == 0
             ):
+                reconnected = time.monotonic() - killed_at
                 break
             page.wait_for_timeout(100)
-        fresh = [s for s in reader.sockets[sockets:] if s["first_frame"]]
-        assert fresh, f"no new WebSocket within {RECONNECT_TIMEOUT_S:.0f} s of the kill"
-        reconnected = fresh[0]["first_frame"] - killed_at
-        page.get_by_test_id("stConnectionStatus").wait_for(state="detached", timeout=10_000)
+        assert reconnected is not None, (
+            f"not reconnected within {RECONNECT_TIMEOUT_S:.0f} s of the kill: "
+            f"{len(reader.sockets) - sockets} new sockets, survivor sessions {before} -> "
+            f"{replicas.connects()[survivor]}"
+        )
         print(f"kill -9 {victim}: the page reconnected to {survivor} after {reconnected:.1f} s")
 
         # Same view, on the survivor, without a reload.
@@ -386,7 +392,6 @@ def test_killing_the_replica_of_an_open_page_costs_the_reader_only_a_reconnect(
         assert stations_shown(page) == str(COUNTRY_STATIONS)
         assert wait_for_markers(page, MARKERS, timeout_ms=10_000).locator(MARKERS).count() >= 1
         assert set(reader.served_by[served:]) == {survivor}, reader.served_by[served:]
-        assert replicas.connects()[survivor] >= before + 1
 
         # The reader reloads: the link alone restores the view, from the survivor.
         page.reload(wait_until="domcontentloaded")
