@@ -122,7 +122,7 @@ def _security_headers(s: Settings) -> list[str]:
         # address holds the filters), nor that they came from here at all.
         "add_header Referrer-Policy no-referrer always;",
         f'add_header Content-Security-Policy "frame-ancestors {s.frame_ancestors}" always;',
-        'add_header Permissions-Policy "camera=(), microphone=(), geolocation=(), interest-cohort=()" always;',
+        'add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;',
         "add_header X-Replica $stations_served_by always;",
         "add_header Set-Cookie $stations_set_cookie always;",
     ]
