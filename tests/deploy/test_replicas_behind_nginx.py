@@ -18,20 +18,23 @@ The kill test runs last (it leaves one replica).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import websocket
 from deploy_support import PREVIEW, Cluster, cluster, nginx_binary, session_connects
-from e2e_support import RequestLog, wait_for_markers
+from e2e_support import MAP_IFRAME, RequestLog, wait_for_markers
 
 from deploy.nginx_conf import DESCRIPTION, TITLE
 
@@ -215,6 +218,56 @@ def test_a_source_link_sends_no_referrer_so_the_view_does_not_leak(
     assert referer_from(f"{replicas.url}?country={COUNTRY}") is None
     direct = referer_from(f"{replicas.replicas['r1']}?country={COUNTRY}")
     assert direct is not None and "country" not in direct  # control: the header is what removes it
+
+
+@contextlib.contextmanager
+def newsroom_page(body: str) -> Iterator[str]:
+    """A page on another loopback origin (a real server: Chromium's local-network checks treat
+    a page Playwright fulfils itself as public and refuse to let it frame a loopback site)."""
+    page = body.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/story.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_another_site_can_embed_the_map_under_the_frame_ancestors_policy(
+    chromium_browser: Any, replicas: Cluster
+) -> None:
+    """A newsroom page on another origin frames ``?embed=true``: the headers nginx adds (CSP
+    frame-ancestors among them) let the embedded map draw, on one replica."""
+    embed = f"{replicas.url}?embed=true&country={COUNTRY}"
+    story = f'<h1>Story</h1><iframe id="map" src="{embed}" width="1000" height="700"></iframe>'
+    with newsroom_page(story) as newsroom:
+        reader = open_reader(chromium_browser, newsroom, "embed")
+        try:
+            outer = reader.page.frame_locator("#map")
+            drawn = outer.frame_locator(MAP_IFRAME).locator(MARKERS).first
+            drawn.wait_for(state="visible", timeout=MAP_TIMEOUT_MS)
+            assert len(set(reader.served_by)) == 1, reader.served_by
+            assert reader.errors == []
+            assert reader.log.external() == []
+        finally:
+            reader.close()
+    seen = replicas.replicas_of(reader.user_agent)
+    assert seen["websocket"] == seen["http"] == set(reader.served_by), seen
 
 
 # HTTP through nginx ---------------------------------------------------------------------------
