@@ -223,12 +223,14 @@ def render(s: Settings) -> str:
         w(f"        ~:{port_of(replica)}$ {name};")
     w("        default '';")
     w("    }")
-    secure = "; Secure" if s.secure_cookie else ""
+    # Over https the cookie is SameSite=None, so that a map embedded in another site (a
+    # third-party frame) stays on its replica where the browser allows such cookies.
+    secure = "; SameSite=None; Secure" if s.secure_cookie else "; SameSite=Lax"
     w("    # Set the cookie only when it does not already name the replica that answered.")
     w(f'    map "$cookie_{COOKIE}:$stations_served_by" $stations_set_cookie {{')
     w("        ~^(r[0-9]+):\\1$ '';")
     w("        ~:$ '';")
-    w(f'        default "{COOKIE}=$stations_served_by; Path=/; HttpOnly; SameSite=Lax{secure}";')
+    w(f'        default "{COOKIE}=$stations_served_by; Path=/; HttpOnly{secure}";')
     w("    }")
     w("")
     # A dead replica is skipped for fail_timeout after one failed connection; proxy_next_upstream
@@ -327,6 +329,18 @@ def render(s: Settings) -> str:
         f"= {PREVIEW_PATH}",
         ["# The link-preview picture (docs/screenshot.png).", f"alias {s.preview_image};"],
         ['add_header Cache-Control "public, max-age=86400";'],
+    )
+    location(
+        "^~ /media/",
+        [
+            "# Downloads live in the memory of the replica that runs the reader's session. A",
+            "# browser that refuses the cookie (an embed in a site that blocks third-party",
+            "# cookies) may ask another replica: a 404 is then retried on the next one.",
+            "proxy_pass http://$stations_upstream;",
+            "proxy_next_upstream error timeout http_404 http_502 http_503 http_504;",
+            f"proxy_next_upstream_tries {len(s.replicas) + 1};",
+        ],
+        ["add_header Cache-Control no-store always;"],
     )
     location(
         "^~ /component/",

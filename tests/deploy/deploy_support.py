@@ -105,10 +105,11 @@ class Cluster:
             found = _LOG.match(raw)
             if not found:
                 raise AssertionError(f"access log line not in the stations format: {raw!r}")
+            values = {k: "" if v == "-" else v for k, v in found.groupdict().items()}  # nginx logs "" as "-"
             lines.append(
                 LogLine(
-                    found["method"], found["uri"], int(found["status"]), found["upstream"],
-                    found["replica"], found["cookie"], found["ua"],
+                    values["method"], values["uri"], int(values["status"]), values["upstream"],
+                    values["replica"], values["cookie"], values["ua"],
                 )
             )  # fmt: skip
         return lines

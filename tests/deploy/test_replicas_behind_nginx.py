@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -398,6 +399,35 @@ def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Clust
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_a_download_is_served_even_to_a_request_without_the_cookie(
+    chromium_browser: Any, replicas: Cluster
+) -> None:
+    """Downloads live in the memory of the replica that runs the session. A browser that sends
+    no cookie (an embed where third-party cookies are blocked) may ask another replica: nginx
+    retries a 404 on the next one, so the file is always found."""
+    reader = open_reader(chromium_browser, f"{replicas.url}?country={COUNTRY}", "download")
+    try:
+        wait_for_view(reader, COUNTRY_STATIONS)
+        button = reader.page.get_by_test_id("stDownloadButton").filter(has_text="(CSV)").locator("button")
+        with reader.page.expect_download(timeout=60_000) as info:
+            button.click()
+        saved = Path(info.value.path()).read_bytes()
+        media = [u for u in reader.log.requests if urlsplit(u).path.startswith("/media/")]
+        assert media, "the download did not come from /media/"
+        assert len(saved.decode().strip().splitlines()) == COUNTRY_STATIONS + 1  # header + rows
+    finally:
+        reader.close()
+    for _ in range(6):  # no cookie: round robin over both replicas, half of them the wrong one
+        status, _, body = fetch(media[-1])
+        assert (status, body) == (200, saved)
+    retried = [
+        line
+        for line in replicas.log()
+        if line.uri.startswith("/media/") and "," in line.upstream and not line.cookie
+    ]
+    assert retried, "no cookie-less download reached the other replica first: the fallback was not exercised"
 
 
 # A replica dies (last: it leaves one replica) ------------------------------------------------
