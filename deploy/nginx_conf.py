@@ -32,7 +32,7 @@ import html
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,8 +75,14 @@ class Settings:
     temp_dir: str = ""
     access_log: str = "/dev/stdout"
     error_log: str = "stderr"
-    #: Mark the cookie ``Secure`` (true when the public address is https).
-    secure_cookie: bool = field(default=False)
+    #: Addresses of a proxy or CDN in front of nginx: trust its X-Forwarded-For, so the
+    #: per-address limit counts readers, not the proxy.
+    real_ip_from: tuple[str, ...] = ()
+
+    @property
+    def secure_cookie(self) -> bool:
+        """Readers come over https: the cookie is ``Secure`` (and may then be ``SameSite=None``)."""
+        return self.public_url.startswith("https://")
 
     def __post_init__(self) -> None:
         if not self.replicas:
@@ -96,6 +102,9 @@ class Settings:
             raise ValueError(f"public_url {self.public_url!r}: expected scheme://host[:port], no path")
         if self.conn_per_address < 1:
             raise ValueError("conn_per_address must be at least 1")
+        for cidr in self.real_ip_from:
+            if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d{1,3})?", cidr):
+                raise ValueError(f"real_ip_from {cidr!r}: expected an address or CIDR range")
         if any(ch in self.frame_ancestors for ch in ';"\n'):
             raise ValueError(
                 f"frame_ancestors {self.frame_ancestors!r}: one CSP source list, no ';' or quotes"
@@ -193,6 +202,11 @@ def render(s: Settings) -> str:
     w("")
     w("    # A reader holds one WebSocket and a few short requests; one address holding more than")
     w("    # this is refused with 429 (limits a single abusive client, not readers behind a NAT).")
+    for cidr in s.real_ip_from:
+        w(f"    set_real_ip_from {cidr};")
+    if s.real_ip_from:
+        w("    real_ip_header X-Forwarded-For;")
+        w("    real_ip_recursive on;")
     w("    limit_conn_zone $binary_remote_addr zone=per_address:10m;")
     w(f"    limit_conn per_address {s.conn_per_address};")
     w("    limit_conn_status 429;")
@@ -391,6 +405,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--conn-per-address", type=int, default=Settings.conn_per_address)
     parser.add_argument("--frame-ancestors", default=Settings.frame_ancestors)
+    parser.add_argument(
+        "--real-ip-from",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="a proxy or CDN in front of nginx whose X-Forwarded-For is trusted (repeat)",
+    )
     parser.add_argument("--worker-processes", default="auto")
     parser.add_argument("--pid", default=Settings.pid, help="pid file (default %(default)s)")
     parser.add_argument("--temp-dir", default="", help="directory for nginx's temporary files")
@@ -420,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 temp_dir=args.temp_dir,
                 access_log=args.access_log,
                 error_log=args.error_log,
-                secure_cookie=args.public_url.startswith("https://"),
+                real_ip_from=tuple(args.real_ip_from),
             )
             output = args.output
     except ValueError as err:

@@ -152,3 +152,34 @@ def test_the_renderer_refuses_replicas_it_could_not_tell_apart() -> None:
     with pytest.raises(ValueError, match="public_url"):
         Settings(replicas=("a:1",), public_url='http://x/path"')
     assert nginx_conf.main(["--replica", "a:1", "--replica", "b:1"]) == 2
+
+
+def test_nginx_accepts_a_configuration_behind_a_proxy_over_https(tmp_path: Path) -> None:
+    """The options the compose file does not use: https (Secure cookie), a trusted proxy in front,
+    embedding limited to named sites, three replicas."""
+    binary = nginx_binary()
+    if binary is None:
+        pytest.skip("nginx not installed (make test installs it)")
+    settings = Settings(
+        replicas=("127.0.0.1:8501", "127.0.0.1:8502", "127.0.0.1:8503"),
+        public_url="https://stations.example.org",
+        frame_ancestors="'self' https://newsroom.example",
+        real_ip_from=("10.0.0.0/8", "2001:db8::/32"),
+        pid=str(tmp_path / "nginx.pid"),
+        error_log=str(tmp_path / "error.log"),
+        access_log=str(tmp_path / "access.log"),
+        temp_dir=str(tmp_path),
+    )
+    text = render(settings)
+    assert "SameSite=None; Secure" in text
+    assert "set_real_ip_from 10.0.0.0/8;" in text and "real_ip_header X-Forwarded-For;" in text
+    assert "frame-ancestors 'self' https://newsroom.example" in text
+    assert text.count("backup;") == 6  # each replica's group: itself, the two others as backups
+    (tmp_path / "nginx.conf").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
