@@ -7,8 +7,10 @@ nginx only:
 - the map draws and a filtered link restores its view, with no request leaving loopback;
 - new visitors are spread over both replicas (counted by each replica's own session counter),
   and every request of one visitor, its WebSocket included, reaches one replica (access log);
+- another site can embed the map; a source link sends no Referer; a download is found even when
+  the request carries no cookie and reaches the other replica;
 - the link-preview tags are in the HTML nginx serves and their image is served; the security and
-  cache headers are sent, gzip applies, /_stcore/metrics is refused in every spelling, and one
+  cache headers are sent, gzip applies, /_stcore/metrics is refused in six spellings, and one
   address cannot hold more connections than the configured limit;
 - ``kill -9`` of the replica serving an open page: the page reconnects by itself to the survivor
   with the same view, a reload restores the view, new visitors are served by the survivor.
