@@ -144,6 +144,23 @@ def test_kubernetes_service_selects_the_pods_and_ingress_is_sticky_by_cookie(kub
     assert blocked["spec"]["rules"][0]["host"] == main["spec"]["rules"][0]["host"]
 
 
+def test_the_access_log_format_holds_no_client_address_and_no_query_string() -> None:
+    text = render(compose_settings())
+    (log_format,) = [line for line in text.splitlines() if "log_format" in line]
+    assert "$uri" in log_format
+    for variable in (
+        "$remote_addr",
+        "$binary_remote_addr",
+        "$request ",
+        "$request_uri",
+        "$args",
+        "$query_string",
+        "$http_x_forwarded_for",
+        "$http_referer",
+    ):
+        assert variable not in log_format + " ", variable
+
+
 def test_the_renderer_refuses_replicas_it_could_not_tell_apart() -> None:
     with pytest.raises(ValueError, match="its own port"):
         Settings(replicas=("a:8501", "b:8501"))

@@ -166,6 +166,9 @@ def test_a_filtered_link_through_nginx_restores_its_view_on_one_replica_and_loop
         reader.close()
     seen = replicas.replicas_of(reader.user_agent)
     assert seen["websocket"] == seen["http"] == set(reader.served_by), seen
+    # The access log does not record which view was read, nor by which address.
+    logged = replicas.access_log.read_text(encoding="utf-8")
+    assert f"country={COUNTRY}" not in logged
 
 
 def test_new_visitors_are_spread_over_both_replicas_and_each_stays_on_one(
