@@ -93,8 +93,18 @@ CLUSTER_CSS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-#: The station layer's own files, loaded after markercluster's (they call ``L.markerClusterGroup``).
-LAYER_JS: tuple[tuple[str, str], ...] = (("station_layer", STATION_LAYER_SCRIPT),)
+#: Leaflet, the icon-path fix and markercluster in one file, for the station map. streamlit-folium
+#: loads a map's scripts one after another (each waits for the previous one's ``load``), so three
+#: files cost three round trips before the first marker; one file costs one. Made from the files
+#: below by ``scripts/build_map_bundle.py`` (:func:`leaflet_bundle_text`); a test keeps it current.
+LEAFLET_BUNDLE = "js/leaflet-bundle.js"
+LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (MAP_JS[0][1], ICON_PATH_SCRIPT, CLUSTER_JS[0][1])
+
+#: The station layer's scripts: the bundle, then its own file (it calls ``L.markerClusterGroup``).
+LAYER_JS: tuple[tuple[str, str], ...] = (
+    ("leaflet_bundle", LEAFLET_BUNDLE),
+    ("station_layer", STATION_LAYER_SCRIPT),
+)
 LAYER_CSS: tuple[tuple[str, str], ...] = (("station_layer_css", STATION_LAYER_STYLE),)
 
 #: OpenStreetMap's standard tiles. Their usage policy asks for this attribution; note that tile
@@ -141,12 +151,27 @@ def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
 
 
 def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(default_js, default_css)`` of the station layer: markercluster's files, then its own,
-    under the prefix of the last :func:`use_local_assets` call (read at render time)."""
-    return (
-        [*MarkerCluster.default_js, *_urls(_prefix, LAYER_JS)],
-        [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)],
-    )
+    """``(default_js, default_css)`` of the station layer, under the prefix of the last
+    :func:`use_local_assets` call (read at render time): the Leaflet bundle and the layer's
+    script; markercluster's stylesheets and the layer's. The map itself then lists no script
+    (``stations.mapping.map_of_layer``): Leaflet comes with the bundle."""
+    return (_urls(_prefix, LAYER_JS), [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)])
+
+
+def leaflet_bundle_text(static_dir: Path = STATIC_DIR) -> str:
+    """What :data:`LEAFLET_BUNDLE` holds: its parts in order, each under a line naming it (the
+    parts keep their own licence headers; source map comments are dropped). The icon-path fix still finds the images, because
+    it resolves them from the URL of the script it runs in, and the bundle sits beside it."""
+    pieces = [
+        "// Built by scripts/build_map_bundle.py from the files named below (stations/assets.py,\n"
+        "// LEAFLET_BUNDLE_PARTS); do not edit by hand. Licences: static/vendor/SOURCES.md.\n"
+    ]
+    for part in LEAFLET_BUNDLE_PARTS:
+        lines = (static_dir / part).read_text("utf-8").splitlines()
+        # A source map comment would point beside the bundle, where no map is.
+        text = "\n".join(line for line in lines if not line.startswith("//# sourceMappingURL="))
+        pieces.append(f"\n// ---- static/{part}\n{text.rstrip()}\n;\n")
+    return "".join(pieces)
 
 
 def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:

@@ -42,9 +42,9 @@ ACTION_COLOURS: dict[str, str] = {
     vocab.NO_ACTION: "#f0f0f0",
 }
 
-#: The folium.Map assets this map needs, by folium's names (plus the icon-path fix of
-#: stations.assets, which must follow Leaflet).
-LEAFLET_ASSETS = frozenset({"leaflet", "leaflet_css", "leaflet_default_icon_path"})
+#: The folium.Map stylesheets this map needs, by folium's names (its scripts come with the
+#: station layer's bundle).
+LEAFLET_ASSETS = frozenset({"leaflet_css"})
 
 #: Fields sent to the browser for each station, in this order.
 PAYLOAD_FIELDS = (
@@ -376,9 +376,10 @@ def map_of_layer(
     )
     # folium gives max_zoom to its own tile layer only; clustering needs it on the map itself.
     fmap.options["max_zoom"] = 18
-    # Only Leaflet itself: this map uses no folium icons, Bootstrap or jQuery, so loading them
-    # would only slow the first draw (whichever URLs use_local_assets set, local or not).
-    fmap.default_js = [(n, u) for n, u in fmap.default_js if n in LEAFLET_ASSETS]
+    # Only Leaflet's stylesheet: this map uses no folium icons, Bootstrap or jQuery, so loading
+    # them would only slow the first draw. Leaflet's script comes with the layer's bundle
+    # (stations.assets.LEAFLET_BUNDLE): one request instead of three one after another.
+    fmap.default_js = []
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:
         # A provider object, not a URL: folium would search xyzservices' catalogue of ~1,000
