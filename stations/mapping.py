@@ -9,6 +9,8 @@ popups are built with DOM ``textContent``; links are kept only when they are htt
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -157,6 +159,32 @@ def _unwrap(geometry: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": geometry["type"], "coordinates": moved if multi else moved[0]}
 
 
+#: Decimal places kept in country outlines: 0.01 degree is about 1 km, far finer than the
+#: 1:110,000,000 outlines themselves (1 mm on that map is 110 km); the JSON is a third smaller.
+SHAPE_DIGITS = 2
+
+
+def _rounded(geometry: Mapping[str, Any], digits: int = SHAPE_DIGITS) -> dict[str, Any]:
+    """A (Multi)Polygon with its coordinates rounded and the repeats that makes dropped."""
+
+    def ring(points: list[list[float]]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for point in points:
+            p = [round(point[0], digits), round(point[1], digits)]
+            if not out or p != out[-1]:
+                out.append(p)
+        return out if len(out) >= 4 else [[round(x, digits) for x in q[:2]] for q in points]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+    if geometry["type"] == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
+        }
+    return dict(geometry)
+
+
 def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]) -> dict[str, Any]:
     features = []
     for feature in (shapes or {}).get("features", []):
@@ -166,7 +194,7 @@ def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, 
                 {
                     "type": "Feature",
                     "properties": {"iso2": iso2},
-                    "geometry": _unwrap(feature["geometry"]),
+                    "geometry": _rounded(_unwrap(feature["geometry"])),
                 }
             )
     return {"type": "FeatureCollection", "features": features}
@@ -209,6 +237,11 @@ class LayerData:
     shapes_json: str
     bureaus: tuple[str, ...]  # for the legend: the bureaus in view (all if none)
     actions: tuple[str, ...]  # for the legend: the strongest actions shown
+
+    @functools.cached_property
+    def stations_digest(self) -> str:
+        """A short digest of the station table, named in the map script (see ``StationLayer``)."""
+        return hashlib.blake2b(self.stations_json.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def layer_data(
@@ -256,8 +289,13 @@ class StationLayer(JSCSSMixin, MacroElement):
 
     The drawing is ``static/js/station-layer.js`` (``L.stationLayer``), listed in
     ``default_js`` like folium's plugins list theirs; the template passes JSON and nothing else.
-    The line ``var data = {...};`` holds the station table (read back by
-    :func:`read_station_table`).
+
+    The station table travels in the map's HTML, as a JSON element (:data:`STATION_TABLE_ID`,
+    read back by :func:`read_station_table`), not in its script: streamlit-folium runs several
+    whole-text passes over the script (variable renaming, ``textwrap.dedent``, a hash), which
+    at 10,000 stations cost about 0.1-0.2 s per run and grow with the table. The script names
+    the table's digest instead, so that it still changes whenever the stations do (its text is
+    the component's identity: a new text redraws the map, the same text keeps it, popup open).
 
     Parameters
     ----------
@@ -271,9 +309,13 @@ class StationLayer(JSCSSMixin, MacroElement):
 
     _template = Template(
         """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="station-table">{{ this.stations_json }}</script>
+{% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var data = {{ this.stations_json }};
+  var table = {{ this.table_ref }};
+  var data = JSON.parse(document.getElementById(table.id).textContent);
   var countries = {{ this.countries_json }};
   var shapes = {{ this.shapes_json }};
   var opts = {{ this.options_json }};
@@ -287,6 +329,7 @@ class StationLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "StationLayer"
         self.stations_json = layer.stations_json
+        self.table_ref = script_json({"id": STATION_TABLE_ID, "digest": layer.stations_digest})
         self.countries_json = layer.countries_json
         self.shapes_json = layer.shapes_json
         self.options_json = script_json(layer_options(layer, fit, selected))
@@ -325,16 +368,23 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
     }
 
 
-#: The station table's line in the map script (see ``StationLayer``).
-STATION_TABLE_LINE = re.compile(r"var data = (\{.*?\});\n", re.S)
+#: The id of the JSON element that holds the station table in the map's HTML.
+STATION_TABLE_ID = "station-table"
+
+_STATION_TABLE = re.compile(r'<script type="application/json" id="station-table">(\{.*?\})</script>', re.S)
 
 
-def read_station_table(script: str) -> dict[str, Any]:
-    """The station table a rendered map (or st_folium's script) carries, parsed back."""
-    found = STATION_TABLE_LINE.search(script)
+def station_table_text(page: str) -> str:
+    """The station table's JSON text in a rendered map, or in st_folium's ``html`` argument."""
+    found = _STATION_TABLE.search(page)
     if not found:
-        raise ValueError("no station table (var data = {...};) in the map script")
-    return json.loads(found.group(1))
+        raise ValueError(f'no station table (<script id="{STATION_TABLE_ID}">) in the map page')
+    return found.group(1)
+
+
+def read_station_table(page: str) -> dict[str, Any]:
+    """The station table a rendered map (or st_folium's ``html`` argument) carries, parsed."""
+    return json.loads(station_table_text(page))
 
 
 def build_map(

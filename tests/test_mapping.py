@@ -58,7 +58,7 @@ def test_every_text_field_is_escaped(tmp_path: Path) -> None:
     assert data["columns"]["address"][0] == attack + "address"
     # The page carries data only; the layer's script builds popups with textContent and passes
     # tooltips through esc(): no field reaches innerHTML raw.
-    assert "innerHTML" not in html.split("var data =", 1)[1]
+    assert "innerHTML" not in html.split(mapping.STATION_TABLE_ID, 1)[1]
     assert "innerHTML" not in LAYER_SCRIPT
     assert "m.bindTooltip(esc(" in LAYER_SCRIPT
     assert "L.stationLayer(" in html
@@ -89,8 +89,13 @@ def test_the_page_loads_the_layer_script_and_passes_only_data(dataset: load.Data
     assert [u.rsplit("/", 1)[-1] for u in scripts] == ["leaflet-bundle.js", "station-layer.js"]
     assert any(u.endswith(assets.STATION_LAYER_STYLE) for u in urls)
     assert assets.external_asset_urls(fmap) == []
-    script = html.split("var data =", 1)[1].split("})();", 1)[0]
+    script = html.split("var table =", 1)[1].split("})();", 1)[0]
     assert "function" not in script  # the template passes JSON and calls the layer, nothing else
+    table = json.loads(re.search(r"var table = (\{.*?\});\n", html).group(1))
+    assert table == {
+        "id": mapping.STATION_TABLE_ID,
+        "digest": mapping.layer_data(dataset.stations, summary, None).stations_digest,
+    }
     opts = json.loads(re.search(r"var opts = (\{.*?\});\n", html).group(1))
     assert opts["selected"] == "X-1"
     assert (
@@ -203,3 +208,51 @@ def test_rendering_without_template_compilation_gives_foliums_own_page(
     monkeypatch.setattr(mapping.StationLayer, "render", folium_layer_render)
     assert fast == page()
     assert "L.stationLayer(" in fast and "t.test" in fast
+
+
+def test_station_table_travels_in_the_html_and_the_script_follows_it(dataset: load.Dataset) -> None:
+    """What st_folium sends: the table in ``html`` (kept out of the script's text passes), and a
+    script that changes with the stations (its text is the component's identity) and only then."""
+    from streamlit_folium import _get_html, _get_map_string
+
+    summary = model.country_actions(dataset.stations, dataset.responses)
+
+    def sent(stations: pd.DataFrame) -> tuple[str, str]:
+        fmap = mapping.build_map(stations, summary)
+        fmap.get_root().render()
+        html = _get_html(fmap)
+        return _get_map_string(fmap), html
+
+    script, html = sent(dataset.stations)
+    ids = list(dataset.stations["station_id"])
+    assert mapping.read_station_table(html)["columns"]["station_id"] == ids
+    assert not any(sid in script for sid in ids)
+    assert sent(dataset.stations)[0] == script
+    assert sent(dataset.stations.iloc[1:])[0] != script
+
+
+def test_country_outlines_are_sent_rounded_and_stay_closed_rings() -> None:
+    ring = [[10.0, 50.0], [10.001, 50.002], [10.004, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 50.0]]
+    shapes = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"iso2": "NL"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"iso2": "IT"},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[[1.23456, 2.34567], *ring[1:4], [1.23456, 2.34567]]]],
+                },
+            },
+        ],
+    }
+    drawn = mapping._country_features(shapes, {"NL": {}, "IT": {}})["features"]
+    nl = drawn[0]["geometry"]["coordinates"][0]
+    assert nl == [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 50.0]]  # repeats after rounding dropped
+    it = drawn[1]["geometry"]["coordinates"][0][0]
+    assert it[0] == it[-1] == [1.23, 2.35] and len(it) >= 4

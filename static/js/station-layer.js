@@ -116,11 +116,14 @@
       }
     });
 
+    // One content function and one options object for every popup (built when opened).
+    function popupOf(marker) { return popup(marker.options.station); }
+    var popupOptions = {maxWidth: 320};
     for (var i = 0; i < data.n; i++) {
-      var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: ""});
+      var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: "", station: i});
       // The app reads the station id back from this text ("... [ID]"): keep its form.
       m.bindTooltip(esc(place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
-      m.bindPopup((function (n) { return function () { return popup(n); }; })(i), {maxWidth: 320});
+      m.bindPopup(popupOf, popupOptions);
       markers[i] = m;
       if (opts.selected && c.station_id[i] === opts.selected) { selected = i; }
     }
