@@ -105,7 +105,9 @@
 
     var cluster = L.markerClusterGroup({
       spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-      maxClusterRadius: 40, chunkedLoading: true,
+      // Chunked so that a big table keeps the page responsive; markers show only once every
+      // chunk is in, so the pause between chunks is kept short (markercluster's default is 50 ms).
+      maxClusterRadius: 40, chunkedLoading: true, chunkDelay: 5,
       // Called after each chunk; the last call comes before the clusters are drawn.
       chunkProgress: function (done, total) {
         if (done === total) { setTimeout(select, 0); }
