@@ -270,12 +270,21 @@ def _sidebar(data: Data, fields: tuple[str, ...]) -> None:
 
 
 def share_box(filters: Filters, page_path: str = "") -> None:
-    """Show the link to this exact view, ready to copy."""
+    """Show the link to this exact view, ready to copy.
+
+    The link is plain text; the code block with its copy button sits in a popover, whose
+    content Streamlit draws only when it opens. A code block on the page makes the browser
+    fetch and compile Streamlit's syntax highlighter (about 1.5 MB of JavaScript) on every
+    first visit, on the same thread as the map's frame, which then waits for it.
+    """
     query = "&".join(f"{k}={v}" for k, v in filters.to_query_params().items())
+    link = f"{page_path}?{query}" if query else (page_path or "/")
     with st.sidebar:
         st.subheader("Share this view")
         st.caption("The address bar always holds this view; this is the same link.")
-        st.code(f"{page_path}?{query}" if query else (page_path or "/"), language=None)
+        st.text(link)
+        with st.popover("Copy the link"):
+            st.code(link, language=None)
 
 
 def headline(view: pd.DataFrame) -> None:
