@@ -152,8 +152,9 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     """CSV and GeoJSON of exactly the rows in view, made when a button is clicked (not on
     every run) and without rerunning the page."""
     left, right = st.columns(2)
+    what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
     left.download_button(
-        f"Download these {len(view):,} stations (CSV)",
+        f"Download these {what} (CSV)",
         data=lambda: export.to_csv_bytes(view),
         file_name=f"{stem}.csv",
         mime="text/csv",
@@ -161,7 +162,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
         width="stretch",
     )
     right.download_button(
-        f"Download these {len(view):,} stations (GeoJSON)",
+        f"Download these {what} (GeoJSON)",
         data=lambda: export.to_geojson_bytes(view),
         file_name=f"{stem}.geojson",
         mime="application/geo+json",

@@ -25,13 +25,16 @@ PAGE_PATHS = {"map": "", "responses": "Government_responses", "data": "Data_and_
 
 def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS) -> Filters:
     """Read the view, draw the filter widgets from it, and return it (published to the address)."""
-    reading = state.read(data.options, page, in_view=_in_view(data))
+    # Only the map page shows a selected station, so only there is one outside the filters
+    # dropped (other pages carry it along in the link).
+    in_view = _in_view(data) if page == "map" else None
+    reading = state.read(data.options, page, in_view=in_view)
     shown = [f for f in facets.FACETS if f.key in fields]
     if not reading.fresh:
         state.seed(reading.filters, [f.key for f in shown])
         if page == "map":
             state.seed(reading.filters, ["station"])
-    _sidebar(data, shown, reading.fresh)
+    _sidebar(data, shown, reading.fresh, in_view)
     show_notices(reading.notices)
     if reading.dropped_station and page == "map":
         st.info(
@@ -47,7 +50,7 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
 def current_view(data: Data, page: str = "data") -> Filters:
     """The view on a page without filter widgets: read from the link (or this session), kept
     in the address so the next page still has it."""
-    reading = state.read(data.options, page, in_view=_in_view(data))
+    reading = state.read(data.options, page)
     show_notices(reading.notices)
     state.publish(reading.filters)
     return reading.filters
@@ -57,7 +60,7 @@ def _in_view(data: Data):  # noqa: ANN202 (a callable handed to the state module
     return lambda filters: data.view(filters).id_set
 
 
-def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool) -> None:
+def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: object) -> None:
     countries = data.options.countries
     slots = {}
     with st.sidebar:
@@ -72,7 +75,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool) -> None:
                 # default, and a reconnected browser's own values win over it.
                 default=list(getattr(state.current(), facet.key)) if fresh else None,
                 on_change=state.on_facet_change,
-                args=(facet.key, data.options, _in_view(data)),
+                args=(facet.key, data.options, in_view),
                 placeholder="All",
                 help=facet.help,
                 # No "Select all" / "Select N matches" row: Enter picks the best single match,
