@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
 
@@ -177,11 +179,23 @@ def reset_fired() -> bool:
     return bool(st.session_state.pop(RESET, False))
 
 
+def _spelling() -> str | None:
+    """The address's query string as the browser has it, minus Streamlit's embed parameters."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    pairs = parse_qsl(ctx.query_string or "", keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if k.lower() not in STREAMLIT_PARAMS])
+
+
 def publish(filters: Filters) -> None:
     """Write the view to the address (only when it differs) and remember what was written."""
     wanted = filters.to_query_params()
     as_lists = {k: [v] for k, v in wanted.items()}
-    if url_params() != as_lists:
+    if url_params() != as_lists or _spelling() not in (None, urlencode(wanted)):
+        # Streamlit writes the address as ``urlencode`` of these parameters, which is also how
+        # the share link spells them: a link typed with bare commas, in another order or with
+        # tracking parameters is rewritten once, so the address bar and the share box agree.
         st.query_params.from_dict(wanted)
     st.session_state[PUBLISHED] = as_lists
     st.session_state[VIEW] = filters
