@@ -184,10 +184,17 @@ def metric(page: Any, label: str) -> str:
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
-def grid_rows(page: Any) -> int:
-    """Rows of the page's first table (its ARIA row count, minus the header row)."""
+def grid_rows(page: Any, expected: int) -> int:
+    """Rows of the page's first table (its ARIA row count, minus the header row), once it shows
+    ``expected`` or after a bound (the grid redraws a moment after the run ends)."""
     grid = page.locator("[data-testid=stDataFrame] [role=grid]").first
-    return int(grid.get_attribute("aria-rowcount")) - 1
+    rows = -1
+    for _ in range(40):
+        rows = int(grid.get_attribute("aria-rowcount")) - 1
+        if rows == expected:
+            break
+        page.wait_for_timeout(250)
+    return rows
 
 
 def marker_ids(page: Any) -> list[str]:
@@ -221,7 +228,7 @@ def check_map_page(page: Any, world: World, filters: Filters, tmp_path: Path) ->
     assert metric(page, "Stations") == f"{len(view):,}"
     assert marker_ids(page) == ids
     if len(view):
-        assert grid_rows(page) == len(view)
+        assert grid_rows(page, len(view)) == len(view)
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Selected station").locator("input")
     assert (filters.station or "") in picker.input_value()
     if not filters.station:
@@ -236,7 +243,7 @@ def check_responses_page(page: Any, world: World, filters: Filters, tmp_path: Pa
     check_chips(page, world, filters, ("country", "action"))
     assert metric(page, "Actions recorded") == str(len(acts))
     if len(acts):
-        assert grid_rows(page) == len(acts)
+        assert grid_rows(page, len(acts)) == len(acts)
     got = download_ids(page, f"Download these {len(acts)} actions (CSV)", "response_id", tmp_path)
     assert got == sorted(acts["response_id"])
 
