@@ -42,6 +42,11 @@ LEAFLET_IMAGES = "vendor/leaflet@1.9.3/dist/images/"
 #: guess is empty and the default marker images 404.
 ICON_PATH_SCRIPT = "js/leaflet-default-icon-path.js"
 
+#: The station layer's script and stylesheet (``stations.mapping.StationLayer``): JavaScript
+#: and CSS written as files, so the browser caches them and each page sends only data.
+STATION_LAYER_SCRIPT = "js/station-layer.js"
+STATION_LAYER_STYLE = "css/station-layer.css"
+
 #: folium.Map's scripts, in folium's order and under folium's names, plus the icon-path fix
 #: right after Leaflet. Paths are relative to ``static/``.
 MAP_JS: tuple[tuple[str, str], ...] = (
@@ -88,6 +93,10 @@ CLUSTER_CSS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+#: The station layer's own files, loaded after markercluster's (they call ``L.markerClusterGroup``).
+LAYER_JS: tuple[tuple[str, str], ...] = (("station_layer", STATION_LAYER_SCRIPT),)
+LAYER_CSS: tuple[tuple[str, str], ...] = (("station_layer_css", STATION_LAYER_STYLE),)
+
 #: OpenStreetMap's standard tiles. Their usage policy asks for this attribution; note that tile
 #: requests do reveal a visitor's address to the tile server, hence the setting below.
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -102,6 +111,9 @@ TILES_ATTR_ENV = "STATION_MAP_TILES_ATTR"
 TILE_URL = OSM_TILE_URL
 
 _NO_TILES = {"none", "off", "false", "0"}
+
+#: The prefix of the last :func:`use_local_assets` call (the station layer's URLs follow it).
+_prefix = DEFAULT_PREFIX
 
 
 def _urls(prefix: str, entries: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -118,12 +130,23 @@ def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
     LayerControl load nothing of their own. Other plugins (Fullscreen, MiniMap, ...) and branca
     colour maps still point at CDNs: check a map with :func:`external_asset_urls`.
     """
+    global _prefix
     if not prefix:
         raise ValueError("prefix must not be empty; use '.' for the document's own folder")
+    _prefix = prefix
     folium.Map.default_js = _urls(prefix, MAP_JS)
     folium.Map.default_css = _urls(prefix, MAP_CSS)
     MarkerCluster.default_js = _urls(prefix, CLUSTER_JS)
     MarkerCluster.default_css = _urls(prefix, CLUSTER_CSS)
+
+
+def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(default_js, default_css)`` of the station layer: markercluster's files, then its own,
+    under the prefix of the last :func:`use_local_assets` call (read at render time)."""
+    return (
+        [*MarkerCluster.default_js, *_urls(_prefix, LAYER_JS)],
+        [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)],
+    )
 
 
 def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
@@ -137,7 +160,9 @@ def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
 
 def local_files() -> list[Path]:
     """Every file the tables above name, as paths under :data:`STATIC_DIR`."""
-    return [STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS)]
+    return [
+        STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS, *LAYER_JS, *LAYER_CSS)
+    ]
 
 
 def _walk(element: object) -> Iterator[object]:

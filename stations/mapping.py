@@ -1,7 +1,8 @@
 """The world map: a pure function from the stations in view to a ``folium.Map``.
 
-All stations travel to the browser as one compact JSON table and are drawn by one small script
-(clustered, spiderfied on click), which keeps the page light at 100,000 points. The data is
+All stations travel to the browser as one compact JSON table and are drawn by one static script,
+``static/js/station-layer.js`` (clustered, spiderfied on click), which keeps the page light at
+100,000 points. The data is
 text, never markup: the JSON is escaped for a ``<script>`` block, tooltips are HTML-escaped, and
 popups are built with DOM ``textContent``; links are kept only when they are http(s).
 """
@@ -20,7 +21,6 @@ import pandas as pd
 import xyzservices
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from stations import assets, model, vocab
@@ -252,211 +252,89 @@ class StationMap(folium.Map):
 
 
 class StationLayer(JSCSSMixin, MacroElement):
-    """Clustered station markers, the country layer, a legend and a layer switch, in one script."""
+    """Clustered station markers, the country layer, a legend and a layer switch.
+
+    The drawing is ``static/js/station-layer.js`` (``L.stationLayer``), listed in
+    ``default_js`` like folium's plugins list theirs; the template passes JSON and nothing else.
+    The line ``var data = {...};`` holds the station table (read back by
+    :func:`read_station_table`).
+
+    Parameters
+    ----------
+    layer : LayerData
+        The stations, countries and shapes of the view (``layer_data`` or a cached view's).
+    fit : bool
+        Zoom to the stations (when a filter narrows the view) rather than show the world.
+    selected : str or None
+        A station id: the map zooms to that station and opens its popup.
+    """
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-.station-pin{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.55);
-  color:#fff;font:bold 10px/14px system-ui,sans-serif;text-align:center;}
-.station-pin.unpublished{background:#fff !important;border:2px dashed #333;color:#333;}
-.station-legend{background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.35 system-ui,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:200px;}
-.station-legend summary{cursor:pointer;font-weight:600;}
-.station-cluster{background:rgba(40,40,40,.78);color:#fff;border-radius:50%;border:2px solid #fff;
-  box-shadow:0 0 0 1px rgba(0,0,0,.5);font:bold 12px/30px system-ui,sans-serif;text-align:center;}
-.station-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
-  vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.4);}
-.station-legend i.sq{border-radius:2px;}
-.station-popup{font:13px/1.4 system-ui,sans-serif;max-width:300px;}
-.station-popup h4{margin:0 0 4px;font-size:14px;}
-.station-popup dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:1px 8px;}
-.station-popup dt{color:#555;}
-.station-popup dd{margin:0;overflow-wrap:anywhere;}
-.station-popup ol{margin:4px 0 0;padding-left:18px;}
-</style>
-{% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var map = {{ this._parent.get_name() }};
   var data = {{ this.stations_json }};
   var countries = {{ this.countries_json }};
   var shapes = {{ this.shapes_json }};
   var opts = {{ this.options_json }};
-  var c = data.columns;
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, function (ch) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch];
-    });
-  }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function row(dl, label, value) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", label));
-    dl.appendChild(el("dd", value));
-  }
-  function place(i) {
-    return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
-  }
-  function popup(i) {
-    var root = el("div", null, "station-popup");
-    root.appendChild(el("h4", place(i)));
-    var dl = el("dl");
-    row(dl, "Station", c.station_id[i]);
-    row(dl, "Address", c.address[i]);
-    row(dl, "Bureau", c.bureau[i] + (c.bureau_district[i] ? " (" + c.bureau_district[i] + ")" : ""));
-    row(dl, "Report", opts.waves[c.wave[i]] || c.wave[i]);
-    row(dl, "Host organisation", c.host_organisation[i]);
-    row(dl, "Opened", c.opened[i]);
-    row(dl, "Status", opts.statuses[c.status[i]] || c.status[i]);
-    row(dl, "Placed at", opts.precisions[c.geo_precision[i]] || c.geo_precision[i]);
-    var k = countries[c.iso2[i]];
-    row(dl, "Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
-    root.appendChild(dl);
-    var list = el("ol");
-    c.sources[i].forEach(function (url, n) {
-      if (!/^https?:\\/\\//i.test(url)) { return; }
-      var a = el("a", "Source " + (n + 1) + ": " + url.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0]);
-      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-      var li = el("li"); li.appendChild(a); list.appendChild(li);
-    });
-    root.appendChild(el("div", "Sources"));
-    root.appendChild(list);
-    return root;
-  }
-  var icons = {};
-  function icon(i) {
-    var unpublished = c.geo_precision[i] === "country";
-    var key = c.bureau[i] + (unpublished ? "/u" : "");
-    if (!icons[key]) {
-      var colour = opts.colours[c.bureau[i]] || "#6b6b6b";
-      icons[key] = L.divIcon({
-        className: "station-pin" + (unpublished ? " unpublished" : ""),
-        html: "<span style=\\"display:block;width:100%;height:100%;border-radius:50%;background:" +
-          colour + "\\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
-        iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [8, 0]
-      });
-    }
-    return icons[key];
-  }
-  var cluster = L.markerClusterGroup({
-    spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-    maxClusterRadius: 40, chunkedLoading: true,
-    iconCreateFunction: function (cl) {
-      var n = cl.getChildCount();
-      return L.divIcon({html: String(n), className: "station-cluster marker-cluster",
-                        iconSize: [34, 34]});
-    }
-  });
-  var markers = new Array(data.n);
-  for (var i = 0; i < data.n; i++) {
-    var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: ""});
-    m.bindTooltip(esc(place(i) + " \\u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
-    m.bindPopup((function (n) { return function () { return popup(n); }; })(i), {maxWidth: 320});
-    markers[i] = m;
-  }
-  cluster.addLayers(markers);
-  var overlays = {};
-  if (shapes.features.length) {
-    var countryLayer = L.geoJSON(shapes, {
-      style: function (f) {
-        var k = countries[f.properties.iso2];
-        return {color: "#555", weight: 0.6, fillOpacity: 0.55,
-                fillColor: opts.actionColours[k ? k.strongest_key : "none"] || "#f0f0f0"};
-      },
-      onEachFeature: function (f, layer) {
-        var k = countries[f.properties.iso2];
-        if (k) { layer.bindTooltip(esc(k.name + ": " + k.strongest)); }
-      }
-    });
-    countryLayer.addTo(map);
-    overlays["Strongest government action"] = countryLayer;
-  }
-  if (data.n) {
-    // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
-    // its markers yet (at 100,000 it holds none), and Leaflet throws on empty bounds. Before
-    // the cluster is on the map and without animation: a zoom that ends while the cluster is
-    // still being built breaks markercluster ("reading 'lat'" in _recursively).
-    var south = 90, west = 180, north = -90, east = -180;
-    for (var j = 0; j < data.n; j++) {
-      south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
-      west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
-    }
-    map.fitBounds([[south, west], [north, east]], {maxZoom: opts.fit ? 6 : 3, padding: [20, 20], animate: false});
-  }
-  cluster.addTo(map);
-  overlays["Stations"] = cluster;
-  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var outer = el("details", null, "station-legend");
-    outer.open = map.getSize().x > 760;
-    outer.appendChild(el("summary", "Legend"));
-    var box = el("div");
-    outer.appendChild(box);
-    box.appendChild(el("strong", "Operating bureau"));
-    opts.bureauOrder.forEach(function (b) {
-      var line = el("div"); var dot = el("i"); dot.style.background = opts.colours[b];
-      line.appendChild(dot); line.appendChild(document.createTextNode(b)); box.appendChild(line);
-    });
-    var u = el("div"); var ring = el("i"); ring.style.background = "#fff"; ring.style.border = "2px dashed #333";
-    u.appendChild(ring); u.appendChild(document.createTextNode("Shown at country level")); box.appendChild(u);
-    if (shapes.features.length) {
-      box.appendChild(el("strong", "Host government (strongest action)"));
-      opts.actionOrder.forEach(function (a) {
-        var line = el("div"); var sq = el("i", null, "sq"); sq.style.background = opts.actionColours[a];
-        line.appendChild(sq); line.appendChild(document.createTextNode(opts.actionLabels[a]));
-        box.appendChild(line);
-      });
-    }
-    L.DomEvent.disableClickPropagation(outer);
-    return outer;
-  };
-  legend.addTo(map);
+  L.stationLayer({{ this._parent.get_name() }}, data, countries, shapes, opts);
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, layer: LayerData, fit: bool):
+    def __init__(self, layer: LayerData, fit: bool, selected: str | None = None):
         super().__init__()
         self._name = "StationLayer"
         self.stations_json = layer.stations_json
         self.countries_json = layer.countries_json
         self.shapes_json = layer.shapes_json
-        self.options_json = script_json(
-            {
-                "fit": fit,
-                "colours": vocab.BUREAU_COLOURS,
-                "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
-                "bureauOrder": list(layer.bureaus),
-                "waves": vocab.WAVE_LABELS,
-                "statuses": vocab.STATUS_LABELS,
-                "precisions": {
-                    "address": "street address",
-                    "street": "street",
-                    "city": "city centre (exact site not shown)",
-                    "country": "country level (not the station's location)",
-                },
-                "actionColours": ACTION_COLOURS,
-                "actionLabels": vocab.ACTION_LABELS,
-                "actionOrder": list(layer.actions),
-            }
-        )
+        self.options_json = script_json(layer_options(layer, fit, selected))
 
     def render(self, **kwargs: Any) -> None:
-        # Read the cluster plugin's asset URLs at render time, so that serving them locally
+        # Read the asset URLs at render time, so that serving them locally
         # (stations.assets.use_local_assets) applies to this layer too.
-        self.default_js = list(MarkerCluster.default_js)
-        self.default_css = list(MarkerCluster.default_css)
+        self.default_js, self.default_css = assets.layer_assets()
         _add_links(self)
         _render_macros(self, kwargs)
+
+
+#: How each geocoding precision reads in a popup.
+PRECISION_LABELS: dict[str, str] = {
+    "address": "street address",
+    "street": "street",
+    "city": "city centre (exact site not shown)",
+    "country": "country level (not the station's location)",
+}
+
+
+def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
+    """The ``opts`` argument of ``L.stationLayer``: labels, colours and the view options."""
+    return {
+        "fit": fit,
+        "selected": selected,
+        "colours": vocab.BUREAU_COLOURS,
+        "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
+        "bureauOrder": list(layer.bureaus),
+        "waves": vocab.WAVE_LABELS,
+        "statuses": vocab.STATUS_LABELS,
+        "precisions": PRECISION_LABELS,
+        "actionColours": ACTION_COLOURS,
+        "actionLabels": vocab.ACTION_LABELS,
+        "actionOrder": list(layer.actions),
+    }
+
+
+#: The station table's line in the map script (see ``StationLayer``).
+STATION_TABLE_LINE = re.compile(r"var data = (\{.*?\});\n", re.S)
+
+
+def read_station_table(script: str) -> dict[str, Any]:
+    """The station table a rendered map (or st_folium's script) carries, parsed back."""
+    found = STATION_TABLE_LINE.search(script)
+    if not found:
+        raise ValueError("no station table (var data = {...};) in the map script")
+    return json.loads(found.group(1))
 
 
 def build_map(
@@ -466,17 +344,23 @@ def build_map(
     tiles: str | None = None,
     attribution: str | None = None,
     fit: bool = False,
+    selected: str | None = None,
 ) -> StationMap:
     """A map of ``stations`` (already filtered) over the countries of ``summary``.
 
     ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
-    to the stations (used when a filter narrows the view).
+    to the stations (used when a filter narrows the view); ``selected`` is a station id whose
+    popup the map opens, zoomed to it.
     """
-    return map_of_layer(layer_data(stations, summary, shapes), tiles, attribution, fit)
+    return map_of_layer(layer_data(stations, summary, shapes), tiles, attribution, fit, selected)
 
 
 def map_of_layer(
-    layer: LayerData, tiles: str | None = None, attribution: str | None = None, fit: bool = False
+    layer: LayerData,
+    tiles: str | None = None,
+    attribution: str | None = None,
+    fit: bool = False,
+    selected: str | None = None,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``."""
     assets.use_local_assets()
@@ -501,5 +385,5 @@ def map_of_layer(
         # providers for the URL on every build.
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(layer, fit).add_to(fmap)
+    StationLayer(layer, fit, selected).add_to(fmap)
     return fmap

@@ -46,12 +46,14 @@ def local_assets() -> Iterator[None]:
         for cls in (folium.Map, MarkerCluster)
         for attr in ("default_js", "default_css")
     ]
+    prefix = assets._prefix
     assets.use_local_assets()
     try:
         yield
     finally:
         for cls, attr, value in saved:
             setattr(cls, attr, value)
+        assets._prefix = prefix
 
 
 def sample_map(tiles: str | None = None, attr: str | None = None) -> folium.Map:
@@ -154,6 +156,23 @@ def test_icon_path_script_points_at_leaflet_images() -> None:
     assert assets.icon_image_path_js("../../app/static") == (
         f'L.Icon.Default.imagePath = "../../app/static/{assets.LEAFLET_IMAGES}";'
     )
+
+
+def test_station_layer_files_load_after_markercluster_under_the_prefix(local_assets: None) -> None:
+    script = (STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
+    style = (STATIC_DIR / assets.STATION_LAYER_STYLE).read_text("utf-8")
+    assert "L.stationLayer = stationLayer;" in script and "L.markerClusterGroup(" in script
+    assert "innerHTML" not in script  # data reaches the page through textContent and esc() only
+    assert ".station-pin{" in style and ".station-popup{" in style
+    js, css = assets.layer_assets()
+    assert [name for name, _ in js] == ["markerclusterjs", "station_layer"]
+    assert js[-1][1] == f"{assets.DEFAULT_PREFIX}/{assets.STATION_LAYER_SCRIPT}"
+    assert css[-1] == ("station_layer_css", f"{assets.DEFAULT_PREFIX}/{assets.STATION_LAYER_STYLE}")
+    resolved = urlsplit(urljoin(IFRAME_URL, js[-1][1])).path
+    assert resolved == f"/app/static/{assets.STATION_LAYER_SCRIPT}"
+    assets.use_local_assets("../static")
+    assert assets.layer_assets()[0][-1][1] == f"../static/{assets.STATION_LAYER_SCRIPT}"
+    assert all(path.is_file() for path in assets.local_files())
 
 
 def test_external_asset_urls_flags_plugins_still_on_a_cdn(local_assets: None) -> None:
