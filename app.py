@@ -34,6 +34,9 @@ with left:
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
+        # A station picked or named by the link: zoomed to, popup open. Not one clicked on the
+        # map (it is already open there; a changed map would be redrawn and close it).
+        selected=state.focus(),
     )
     clicked = st_folium(
         fmap,

@@ -91,8 +91,10 @@ def read(options: Options, page: str, in_view: Any = None) -> Reading:
     dropped = state.pop(DROPPED, None)
     if in_view is not None and view.station and view.station not in in_view(view):
         dropped, view = view.station, view.with_values(station=None)
-    if news:
-        state[FOCUS] = view.station  # a link's station is shown: zoomed to, popup open
+    if news or state.get(PAGE) != page:
+        # A link's station (or the selected one on arriving at the map) is shown: zoomed to,
+        # its popup open.
+        state[FOCUS] = view.station
     if dropped and state.get(FOCUS) == dropped:
         state[FOCUS] = None
     state[VIEW] = view
@@ -111,9 +113,10 @@ def first_run() -> bool:
 
 
 def focus() -> str | None:
-    """The station the map should zoom to and open, if it is still selected."""
-    station = st.session_state.get(FOCUS)
-    return station if station and station == current().station else None
+    """The station the map zooms to and opens. It stays while the reader clicks other markers
+    (the map, unchanged, is then not redrawn and keeps the popup they opened); a filter
+    change, a pick in the picker or a reset replaces it."""
+    return st.session_state.get(FOCUS)
 
 
 def seed(filters: Filters, keys: Iterable[str]) -> None:

@@ -29,7 +29,14 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 from e2e_support import ROOT, free_port, streamlit_server, wait_for_markers
-from test_app_browser import _JS_HELPERS, MAP_TIMEOUT_MS, map_frame, multiselect, reveal_and_click
+from test_app_browser import (
+    _JS_HELPERS,
+    MAP_TIMEOUT_MS,
+    bring_map_into_view,
+    map_frame,
+    multiselect,
+    reveal_and_click,
+)
 
 from stations import facets, headline, model, reconcile, vocab
 from stations.filters import Filters, Options
@@ -517,3 +524,50 @@ def test_headline_states_the_reconciliation_with_the_views_figures(page: Any, ap
     plain = figures.sentence().replace("**", "")
     main.get_by_text(plain).wait_for()
     assert str(len(view)) in plain and str(figures.in_view_reported) in plain
+
+
+_ZOOM_JS = "() => {" + _JS_HELPERS + " return map ? map.getZoom() : null; }"
+
+
+def clustered_station(world: World) -> str:
+    """A station with a city in the country with most stations: at world zoom it sits inside a
+    cluster, so showing it takes a zoom."""
+    iso2 = world.stations["iso2"].value_counts().idxmax()
+    rows = world.stations[(world.stations["iso2"] == iso2) & (world.stations["city"] != "")]
+    return str(rows.sort_values("station_id").iloc[0]["station_id"])
+
+
+def wait_for_open_popup(page: Any, station: str) -> Any:
+    frame = map_frame(page)
+    popup = frame.locator(".leaflet-popup .station-popup")
+    popup.wait_for(state="visible", timeout=WAIT_MS)
+    assert station in popup.inner_text()
+    return frame
+
+
+def test_a_station_link_zooms_to_the_station_and_opens_its_popup(page: Any, app_url: str, world: World) -> None:
+    station = clustered_station(world)
+    page.goto(f"{app_url}?station={station}")
+    wait_for_markers(page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
+    frame = wait_for_open_popup(page, station)
+    assert frame.evaluate(_ZOOM_JS) > 2, "the map stayed at world zoom"
+    wait_for_link(page, Filters(station=station))
+
+
+def test_picking_a_station_zooms_to_it_and_a_later_marker_click_keeps_its_own_popup(
+    page: Any, app_url: str, world: World
+) -> None:
+    station = clustered_station(world)
+    page.goto(app_url)
+    wait_for_markers(page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
+    pick_station(page, station)
+    wait_for_link(page, Filters(station=station))
+    frame = wait_for_open_popup(page, station)
+    assert frame.evaluate(_ZOOM_JS) > 2, "the map stayed at world zoom"
+    # Two clicks on other markers: each rerun must leave the clicked station's popup open.
+    others = [s for s in sorted(world.stations["station_id"]) if s != station and s.split("-")[0] == station[:2]]
+    for other in others[:2]:
+        bring_map_into_view(page)
+        reveal_and_click(page, other)
+        wait_for_link(page, Filters(station=other))
+        wait_for_open_popup(page, other)
