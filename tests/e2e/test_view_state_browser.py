@@ -34,7 +34,6 @@ from test_app_browser import (
     MAP_TIMEOUT_MS,
     bring_map_into_view,
     map_frame,
-    multiselect,
     reveal_and_click,
 )
 
@@ -159,6 +158,13 @@ def wait_for_link(page: Any, filters: Filters) -> None:
         )
     assert query(page) == want, f"link {page.url} is not the view chosen: {filters}"
     settle(page)
+
+
+def multiselect(page: Any, label: str) -> Any:
+    """The sidebar menu whose label is exactly ``label`` (a chip's text can contain another
+    menu's label: "No action reported" holds "Report")."""
+    label_box = page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has=label_box)
 
 
 def chips(page: Any, label: str) -> list[str]:
@@ -499,7 +505,7 @@ def test_bureau_filter_says_how_many_stations_in_view_have_no_known_bureau(
         view = world.view(filters)
         unknown = int((view["bureau"] == "Unknown").sum())
         sidebar = page.get_by_test_id("stSidebar")
-        menu = multiselect(page, "Operating bureau")
+        menu = multiselect(page, facets.BY_KEY["bureau"].label)
         caption = sidebar.get_by_text(f"{unknown} of the {len(view)} stations in view have no known bureau")
         caption.wait_for()
         # Beside the bureau menu: just under it, before the next menu.
