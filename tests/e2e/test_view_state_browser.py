@@ -47,7 +47,7 @@ APP = ROOT / "app.py"
 RESPONSES = "Government_responses"
 #: Random sequences per page and steps per sequence: bounded for a shared 2-core machine.
 SEQUENCES = 2
-STEPS = 5
+STEPS = 6
 WAIT_MS = 30_000
 
 #: Station ids of every marker the map holds (drawn or inside a cluster), from their tooltips.
@@ -296,7 +296,7 @@ def random_step(
 ) -> tuple[str, Filters]:
     """Do one random reader action; return its description and the view it should give."""
     view = world.view(filters)
-    moves = ["pick", "pick", "pick", "pick", "pick", "remove", "reset"]
+    moves = ["pick"] * 6 + ["remove"] * 2 + ["reset"]
     if map_page and len(view):
         moves += ["marker", "station"]
     move = rng.choice(moves)
