@@ -522,8 +522,8 @@ def test_markup_in_the_data_shows_as_text_and_runs_no_script(
     session = open_session(chromium_browser, f"{hostile_app.url}?station={sid}")
     page = session.page
     try:
-        n = len(synthetic.PLACES)
-        assert wait_for_count(page, n, 45).get("total") == n
+        # The link zooms to its station (so not every marker is in sight): wait for any.
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
         # The panel (Markdown, escaped) and the notes (st.text) show the payloads as typed.
         page.get_by_text("Sources (open in a new tab)").wait_for(timeout=15_000)
         main = page.get_by_test_id("stMain")
