@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state.query_params import sanitize_query_string
 
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
 
@@ -187,7 +188,9 @@ def _spelling() -> str | None:
     ctx = get_script_run_ctx()
     if ctx is None:
         return None
-    pairs = parse_qsl(ctx.query_string or "", keep_blank_values=True)
+    # As Streamlit reads it: a query string over its limits reaches the app as empty, and
+    # is then left in the address as it is.
+    pairs = parse_qsl(sanitize_query_string(ctx.query_string or ""), keep_blank_values=True)
     return urlencode([(k, v) for k, v in pairs if k.lower() not in STREAMLIT_PARAMS])
 
 
