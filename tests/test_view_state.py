@@ -113,12 +113,17 @@ def test_headline_figures_come_from_the_data_and_unidentified_csv() -> None:
     italy = stations[stations["iso2"] == "IT"]
     part = headline.headline(italy, waves, filtered=True)
     assert part.in_view == len(italy) == part.in_view_reported + part.in_view_later
-    assert part.sentence().startswith(f"**{len(italy)} stations in this view:** {part.in_view_reported} of the")
+    assert part.sentence().startswith(
+        f"**{len(italy)} stations in this view:** {part.in_view_reported} of the"
+    )
 
 
 def test_headline_without_unidentified_file_counts_the_view_only(data_dir: Path) -> None:
     stations = load.load_dataset(data_dir).stations
-    assert headline.headline(stations, [], filtered=False).sentence() == f"**{len(stations)} stations** in this view."
+    assert (
+        headline.headline(stations, [], filtered=False).sentence()
+        == f"**{len(stations)} stations** in this view."
+    )
 
 
 # The pages --------------------------------------------------------------------------------------
@@ -190,7 +195,9 @@ def test_bureau_caption_counts_stations_with_no_known_bureau(synthetic_data: loa
     at = run()
     unknown = int((synthetic_data.stations["bureau"] == "Unknown").sum())
     captions = [c.value for c in at.sidebar.caption]
-    assert f"{unknown} of the {len(synthetic_data.stations)} stations in view have no known bureau." in captions
+    assert (
+        f"{unknown} of the {len(synthetic_data.stations)} stations in view have no known bureau." in captions
+    )
 
 
 def test_chosen_options_show_current_counts_under_their_menu(synthetic_data: load.Dataset) -> None:

@@ -56,11 +56,11 @@ def current_view(data: Data, page: str = "data") -> Filters:
     return reading.filters
 
 
-def _in_view(data: Data):  # noqa: ANN202 (a callable handed to the state module)
+def _in_view(data: Data) -> state.InView:
     return lambda filters: data.view(filters).id_set
 
 
-def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: object) -> None:
+def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.InView | None) -> None:
     countries = data.options.countries
     slots = {}
     with st.sidebar:

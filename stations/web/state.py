@@ -16,7 +16,7 @@ the browser's values win where it has any, and the view is then read back from t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -48,6 +48,8 @@ FOCUS = "_focus"
 FIRST_RUN = "_first_run"
 #: One widget key per filter. Tests and the benchmark drive the widgets by these keys.
 WIDGET_KEYS = {key: f"filter_{key}" for key in KEYS}
+#: The station ids a view shows (to drop a selected station the filters leave out).
+InView = Callable[[Filters], Collection[str]]
 #: Streamlit's own parameters (embedding options): neither a filter nor a notice.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
 
@@ -73,7 +75,7 @@ def url_params() -> dict[str, list[str]]:
     }
 
 
-def read(options: Options, page: str, in_view: Any = None) -> Reading:
+def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     """The view for this run; parse the address only when it is news to this session.
 
     ``in_view(filters) -> set of station ids`` lets a station the filters leave out be
@@ -131,7 +133,7 @@ def widget_value(key: str) -> Any:
     return st.session_state.get(WIDGET_KEYS[key], None if key == "station" else [])
 
 
-def _set(view: Filters, options: Options, in_view: Any = None) -> None:
+def _set(view: Filters, options: Options, in_view: InView | None = None) -> None:
     view = view.canonical(options)
     if in_view is not None and view.station and view.station not in in_view(view):
         st.session_state[DROPPED] = view.station
@@ -139,7 +141,7 @@ def _set(view: Filters, options: Options, in_view: Any = None) -> None:
     st.session_state[VIEW] = view
 
 
-def on_facet_change(key: str, options: Options, in_view: Any = None) -> None:
+def on_facet_change(key: str, options: Options, in_view: InView | None = None) -> None:
     """A list filter's widget changed: the reader's choice becomes the view."""
     chosen = [v for v in widget_value(key) if v in options.allowed(key)]
     _set(current().with_values(**{key: tuple(chosen)}), options, in_view)

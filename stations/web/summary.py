@@ -35,7 +35,8 @@ def empty_note(data: Data, filters: Filters) -> bool:
             continue
         n = len(data.view(filters.without(facet.key)))
         names = ", ".join(facet.option_label(v, data.options.countries) for v in chosen)
-        ways.append((n, f"the {facet.short} filter ({escape_markdown(names)}) to see {n:,}"))
+        noun = "station" if n == 1 else "stations"
+        ways.append((n, f"the {facet.short} filter ({escape_markdown(names)}) to see {n:,} {noun}"))
     ways.sort(key=lambda way: -way[0])
     advice = "; or ".join(text for n, text in ways if n) or "the filters"
     st.warning(f"No station matches these filters. Remove {advice}.", icon="🔎")

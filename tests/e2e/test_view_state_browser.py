@@ -339,7 +339,9 @@ def random_step(
         key = rng.choice(unused if unused and rng.random() < 0.7 else keys)
         free = [v for v in world.options.allowed(key) if v not in getattr(filters, key)]
         # Mostly options that keep some stations (as readers do), sometimes any option.
-        useful = [v for v in free if len(world.view(filters.with_values(**{key: (*getattr(filters, key), v)})))]
+        useful = [
+            v for v in free if len(world.view(filters.with_values(**{key: (*getattr(filters, key), v)})))
+        ]
         value = rng.choice(useful if useful and rng.random() < 0.8 else free)
         label = world.label(key, value)
         pick_option(page, key, label)
@@ -443,7 +445,9 @@ def test_first_filter_change_after_the_server_restarts_under_an_open_page_is_kep
         context.close()
 
 
-def test_enter_in_the_country_search_takes_the_best_single_match(page: Any, app_url: str, world: World) -> None:
+def test_enter_in_the_country_search_takes_the_best_single_match(
+    page: Any, app_url: str, world: World
+) -> None:
     page.goto(app_url)
     wait_for_markers(page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
     box = multiselect(page, "Host country")
@@ -502,7 +506,9 @@ def test_tracking_parameters_are_ignored_silently_and_real_typos_still_noticed(
     assert "colour" in notice.inner_text() and "utm" not in notice.inner_text()
 
 
-def test_an_empty_result_says_so_and_names_the_filter_to_remove(page: Any, app_url: str, world: World) -> None:
+def test_an_empty_result_says_so_and_names_the_filter_to_remove(
+    page: Any, app_url: str, world: World
+) -> None:
     # A country and a bureau that never meet, chosen from the data.
     pairs = world.stations.groupby(["iso2", "bureau"]).size()
     iso2 = world.stations["iso2"].value_counts().idxmax()
@@ -541,7 +547,9 @@ def test_bureau_filter_says_how_many_stations_in_view_have_no_known_bureau(
         assert menu_box["y"] < caption_box["y"] < next_box["y"]
 
 
-def test_headline_states_the_reconciliation_with_the_views_figures(page: Any, app_url: str, world: World) -> None:
+def test_headline_states_the_reconciliation_with_the_views_figures(
+    page: Any, app_url: str, world: World
+) -> None:
     last = world.waves[-1]
     page.goto(app_url)
     wait_for_markers(page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
@@ -565,7 +573,6 @@ def test_headline_states_the_reconciliation_with_the_views_figures(page: Any, ap
 _ZOOM_JS = "() => {" + _JS_HELPERS + " return map ? map.getZoom() : null; }"
 
 
-
 def clustered_station(world: World) -> str:
     """A station with a city in the country with most stations: at world zoom it sits inside a
     cluster, so showing it takes a zoom."""
@@ -582,7 +589,9 @@ def wait_for_open_popup(page: Any, station: str) -> Any:
     return frame
 
 
-def test_a_station_link_zooms_to_the_station_and_opens_its_popup(page: Any, app_url: str, world: World) -> None:
+def test_a_station_link_zooms_to_the_station_and_opens_its_popup(
+    page: Any, app_url: str, world: World
+) -> None:
     station = clustered_station(world)
     page.goto(f"{app_url}?station={station}")
     wait_for_markers(page, ".station-cluster, .station-pin", timeout_ms=MAP_TIMEOUT_MS)
