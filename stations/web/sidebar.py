@@ -88,6 +88,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
         clicked = st.button("Reset filters", on_click=state.reset, width="stretch")
         if clicked and not state.reset_fired():  # a first run: the callback could not fire
             state.reset()
+            state.publish(state.current())  # so the rerun does not read the old address back
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
