@@ -89,16 +89,6 @@ def public_base(browser_url: str | None, env: Mapping[str, str] | None = None) -
     return base
 
 
-def view_url(base: str, page: str, params: Mapping[str, str]) -> str:
-    """The full link to a page showing exactly the view ``params`` describe.
-
-    Commas stay literal (``country=IT,NL``), as the address bar shows them and readers retype.
-    """
-    path = base.rstrip("/") + "/" + page.strip("/")
-    query = urlencode({k: v for k, v in params.items() if v}, safe=",")
-    return f"{path}?{query}" if query else path
-
-
 @dataclass(frozen=True)
 class Citation:
     """What the "Cite this" box shows, each part on its own line."""

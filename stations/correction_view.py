@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations import citation
-from stations.ui import _url_params
+from stations import citation, links
+from stations.web import state
 
 
 def view_link(page: str = "", **changes: str) -> str:
     """The full link to the reader's current view on ``page``, with some parameters changed."""
-    params = {key: ",".join(values) for key, values in _url_params().items()}
+    params = {key: ",".join(values) for key, values in state.url_params().items()}
     params.update(changes)
-    return citation.view_url(citation.public_base(st.context.url), page, params)
+    return links.share_url(citation.public_base(st.context.url), page, params)
 
 
 def correction_url(kind: str, row_id: str, link: str) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from stations import citation, datapackage, publishers, vocab
+from stations import citation, datapackage, links, publishers, vocab
 from stations.filters import Filters, escape_markdown
 from stations.ui import Data, data_dir, latest_change
 
@@ -16,7 +16,7 @@ def cite_box(filters: Filters, page: str = "") -> None:
     """The "Cite this" box, first on the page: the link to the reader's view, the data version and date,
     the licence and a sentence to paste (the parts are built in ``stations.citation``)."""
     recorded = datapackage.data_version(data_dir())
-    url = citation.view_url(citation.public_base(st.context.url), page, filters.to_query_params())
+    url = links.share_url(citation.public_base(st.context.url), page, filters.to_query_params())
     cite = citation.citation(
         url,
         recorded.version if recorded else None,

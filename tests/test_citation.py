@@ -17,31 +17,7 @@ from stations import citation
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# Full links to a view -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("base", "page", "params", "expected"),
-    [
-        ("https://maps.example.org", "", {"country": "IT,NL"}, "https://maps.example.org/?country=IT,NL"),
-        ("https://maps.example.org/", "", {}, "https://maps.example.org/"),
-        (
-            "https://example.org/tracker/",
-            "Government_responses",
-            {"country": "NL", "action": "station_closed"},
-            "https://example.org/tracker/Government_responses?country=NL&action=station_closed",
-        ),
-        ("", "", {"station": "NL-rotterdam-1"}, "/?station=NL-rotterdam-1"),
-        ("", "Data_and_sources", {}, "/Data_and_sources"),
-    ],
-)
-def test_view_url_is_a_full_link_with_commas_kept(base: str, page: str, params: dict, expected: str) -> None:
-    assert citation.view_url(base, page, params) == expected
-
-
-def test_view_url_encodes_what_would_break_the_query() -> None:
-    url = citation.view_url("https://x.org", "", {"country": "A&B=C #d"})
-    assert parse_qs(urlsplit(url).query) == {"country": ["A&B=C #d"]}
+# The app's address ------------------------------------------------------------------------------
 
 
 def test_public_base_prefers_the_configured_address_and_drops_query_and_fragment() -> None:
