@@ -65,3 +65,16 @@ def credit_line(version: str | None, date: str | None, full_url: str) -> tuple[s
         f"110 Overseas station tracker{', ' + when if when else ''}, {citation.DATA_LICENCE.short}."
     )
     return text, full_url
+
+
+def frame_base(origin: str | None, base_path: str) -> str | None:
+    """The app's own address inside an article's iframe.
+
+    There the browser reports the article's address as the page's (the top window's), so a link
+    built from it would point into the article. The connection's ``Origin`` header is the app's
+    own origin, and the server knows its base path: together they are the app's address.
+    """
+    if not origin or origin == "null" or not origin.startswith(("http://", "https://")):
+        return None
+    path = base_path.strip("/")
+    return origin.rstrip("/") + (f"/{path}" if path else "")

@@ -51,3 +51,17 @@ def test_credit_line_names_sources_version_licence_and_links_to_the_full_view() 
     )
     assert link == "https://x.org/?country=IT"
     assert "data of 2026-11-20" in embed.credit_line(None, "2026-11-20", "/")[0]
+
+
+@pytest.mark.parametrize(
+    ("origin", "base_path", "expected"),
+    [
+        ("http://127.0.0.1:8501", "", "http://127.0.0.1:8501"),
+        ("https://maps.example.org", "/tracker/", "https://maps.example.org/tracker"),
+        ("null", "", None),
+        (None, "", None),
+        ("file://", "", None),
+    ],
+)
+def test_frame_base_is_the_apps_own_address(origin: str | None, base_path: str, expected: str | None) -> None:
+    assert embed.frame_base(origin, base_path) == expected

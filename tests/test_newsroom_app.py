@@ -11,7 +11,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from stations import citation, datapackage
+from stations import citation, datapackage, embed
 from stations.filters import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,3 +128,50 @@ def test_every_listed_action_offers_a_prefilled_correction() -> None:
         query = parse_qs(urlsplit(link).query)
         assert query["row_id"] == [response_id]
         assert query["link"] == [f"{BASE}Government_responses?country=NL"]
+
+
+# The embed layout ------------------------------------------------------------------------------
+
+
+def run_embedded(**params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=90)
+    at.context = {"url": BASE, "is_embedded": True}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def map_component(at: AppTest) -> Any:
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    return component
+
+
+def test_embed_layout_keeps_the_map_a_summary_and_a_credit_only() -> None:
+    at = run_embedded(country="FR")
+    assert not at.title and not at.metric  # no page title, intro metrics
+    assert not at.get("download_button") and not at.dataframe  # no table, no downloads
+    assert not [s for s in at.get("selectbox") if s.label == "Selected station"]  # no side panel
+    style, *texts = [m.value for m in at.markdown]
+    assert style.startswith("<style>") and 'section[data-testid="stSidebar"]' in style  # hidden
+    assert texts == ["**12 stations in France**"]
+    (credit,) = [c.value for c in at.caption if c.value.startswith("Source")]
+    text, _ = embed.credit_line(VERSION["version"], None, "")
+    assert "data version " + VERSION["version"] in text and "CC BY 4.0" in text
+    # the credit names sources, version and licence, and links to the full view (no embed)
+    assert credit == f"{escape_markdown(text)} [Full map, filters and sources]({BASE}?country=FR)"
+    args = json.loads(map_component(at).proto.json_args)
+    assert "#map_div { height: 100vh !important; }" in args["header"]  # the map fills its frame
+
+
+def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
+    at = run(MAP_PAGE, country="IT,NL")
+    assert at.title  # the ordinary layout
+    snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippets == [
+        f'<iframe src="{BASE}?country=IT%2CNL&amp;embed=true" title="Map of reported Chinese overseas police '
+        'stations" width="100%" height="600" style="border:0" loading="lazy" allowfullscreen></iframe>'
+    ]
+    args = json.loads(map_component(at).proto.json_args)
+    assert "100vh" not in args["header"]

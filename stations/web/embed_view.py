@@ -72,8 +72,18 @@ def summary_line(options: Options, filters: Filters, stations: int) -> None:
         st.markdown(f"**{escape_markdown(text)}**")
 
 
+def _app_base() -> str:
+    """Where the full view is: the configured public address, else (in an embed, where the
+    browser reports the article's address) the app's own origin and base path."""
+    configured = citation.public_base(None)
+    if configured:
+        return configured
+    own = embed.frame_base(st.context.headers.get("Origin"), str(st.get_option("server.baseUrlPath") or ""))
+    return own or citation.public_base(st.context.url)
+
+
 def _full_view(filters: Filters) -> str:
-    return links.share_url(citation.public_base(st.context.url), "", filters.to_query_params())
+    return links.share_url(_app_base(), "", filters.to_query_params())
 
 
 def credit_line(filters: Filters) -> None:

@@ -107,3 +107,41 @@ def test_timeline_shows_a_legend_of_every_class_in_view(chromium_browser: Any, a
         chart.screenshot(path=str(shot("responses_timeline")))
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(700, 600), (700, 900)])
+def test_embed_in_an_article_iframe_is_map_first(
+    chromium_browser: Any, app_url: str, width: int, height: int
+) -> None:
+    """An article's iframe of ?embed=true: the map fills most of the frame at any height, the
+    summary line and the credit line both show inside it, and nothing else does."""
+    # The article is served from loopback too: Chromium blocks a loopback frame in a page of
+    # another address space (local network access checks).
+    page = open_page(chromium_browser, f"{app_url}_stcore/health", width=width + 100, height=height + 100)
+    try:
+        page.set_content(
+            f'<body style="margin:20px"><iframe id="embed" src="{app_url}?embed=true&country=FR" '
+            f'width="{width}" height="{height}" style="border:0"></iframe></body>'
+        )
+        frame = page.frame_locator("#embed")
+        map_frame = frame.locator('iframe[title="streamlit_folium.st_folium"]')
+        leaflet = frame.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        leaflet.locator(".leaflet-marker-icon").first.wait_for()
+        box = page.locator("#embed").bounding_box()
+        inside = leaflet.locator(".leaflet-container").bounding_box()
+        assert inside["height"] >= 0.8 * height and inside["width"] >= 0.95 * width, inside
+        assert map_frame.bounding_box()["height"] >= inside["height"] - 1  # the map fills its frame
+        for line in (frame.locator(".st-key-embed_lines"), frame.locator(".st-key-embed_credit")):
+            shown = line.bounding_box()
+            assert box["y"] <= shown["y"] and shown["y"] + shown["height"] <= box["y"] + box["height"] + 1
+        assert frame.locator(".st-key-embed_lines").inner_text() == "12 stations in France"
+        credit = frame.locator(".st-key-embed_credit")
+        assert "Safeguard Defenders" in credit.inner_text() and "CC BY 4.0" in credit.inner_text()
+        full = credit.get_by_role("link", name="Full map, filters and sources")
+        assert full.get_attribute("href") == f"{app_url}?country=FR"
+        assert full.get_attribute("target") == "_blank"
+        assert not frame.locator('section[data-testid="stSidebar"]').is_visible()
+        assert not frame.get_by_role("heading").count()
+        page.screenshot(path=str(shot(f"embed_{width}x{height}")))
+    finally:
+        page.context.close()
