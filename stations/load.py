@@ -43,7 +43,9 @@ class DataError(Exception):
     """The data files are broken; ``problems`` lists every defect found."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = sorted(problems)
+        # Kept in the order given: callers list the root cause first (stations before the
+        # responses that refer to them), which an alphabetical sort by path would undo.
+        self.problems = list(problems)
         shown = "\n".join(str(p) for p in self.problems[:50])
         more = len(self.problems) - 50
         super().__init__(shown + (f"\n... and {more} more" if more > 0 else ""))
@@ -301,14 +303,19 @@ def check_dataset(
     responses_path: str | os.PathLike[str],
     require_coordinates: bool = True,
 ) -> tuple[Dataset, list[Problem]]:
-    """Validate both files and the rules that join them."""
+    """Validate both files and the rules that join them.
+
+    The problems come root cause first: those of stations.csv, then those of responses.csv.
+    The cross-file rule runs only on a valid stations file: a truncated or otherwise broken
+    one has lost rows, and every response about their countries would be blamed for it (one
+    problem reported as thirteen, the real one last).
+    """
     stations, problems = check_stations(stations_path, require_coordinates=require_coordinates)
-    unreadable = any(p.column == "header" or p.line == 0 for p in problems)
+    problems = sorted(problems)
     responses, found = check_responses(responses_path)
-    problems += found
-    if not unreadable:  # a broken stations header is one problem, not one per response
-        problems += _cross_file_problems(stations, responses, str(responses_path))
-    return Dataset(stations=stations, responses=responses), sorted(problems)
+    if not problems and not found:
+        found += _cross_file_problems(stations, responses, str(responses_path))
+    return Dataset(stations=stations, responses=responses), problems + sorted(found)
 
 
 def load_dataset(
@@ -336,10 +343,11 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     for path in stations_paths:
         frame, found = check_stations(path, str(path))
         station_frames.append(frame)
-        problems += found
+        problems += sorted(found)
+    stations_valid = not problems
     for path in responses_paths:
         frame, found = check_responses(path, str(path))
-        problems += found
-        if station_frames and not found:
-            problems += _cross_file_problems(pd.concat(station_frames), frame, str(path))
-    return sorted(problems)
+        if station_frames and stations_valid and not found:
+            found += _cross_file_problems(pd.concat(station_frames), frame, str(path))
+        problems += sorted(found)
+    return problems  # stations first: the root cause before what it causes
