@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.logger import get_logger
 
-from stations import dataversion, export, mapping, model, reconcile, vocab
+from stations import dataversion, export, mapping, model, reconcile, throttle, vocab
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
 from stations.index import StationIndex, View
 from stations.load import Dataset, load_dataset
@@ -25,6 +25,8 @@ from stations.load import Dataset, load_dataset
 ROOT = Path(__file__).resolve().parent.parent
 # The package's loggers write to the server log the way Streamlit's own do (data problems go there).
 get_logger("stations")
+# Each session's script runs are rate-limited from the first page run on (stations/throttle.py).
+throttle.install()
 
 
 def data_dir() -> Path:

@@ -1,0 +1,168 @@
+"""A per-session limit on script runs, so one client cannot take the server's CPU from the others.
+
+Every rerun request a client sends starts a script run (Streamlit's ``fastReruns`` stops the run
+in progress and starts another), and runs share one core. A client that keeps sending them,
+whether it reads the answers or not, would slow every other reader and is never dropped.
+
+Each session gets a token bucket: ``BURST`` runs at once, then ``RATE`` runs per second. A
+rerun request over the limit is not dropped but coalesced: only the newest one is kept, and it
+runs as soon as the session has a token again, so the page always ends on the reader's last
+change. A person clicking through filters never meets the limit; a flood gets ``RATE`` runs per
+second whatever it sends. Other sessions are not touched: each has its own bucket.
+
+The ``clear_cache`` message, which empties every cache of the process for every reader, is
+refused from clients: the published site has no use for it and a flood of it would make every
+run rebuild its data.
+
+The limit sits where a session receives each message from its WebSocket
+(``AppSession.handle_backmsg`` in Streamlit 1.67, called on the server's event loop), so an
+over-limit request costs no script thread at all. ``install()`` is called when the pages import
+``stations.ui`` (the server has no start-up hook for apps); it is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return max(0.01, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+#: Script runs a session may start at once (a reader's quick clicks fit in it).
+BURST = _env_float("STATIONS_RUN_BURST", 8)
+#: Script runs per second a session gets once its burst is spent.
+RATE = _env_float("STATIONS_RUNS_PER_S", 0.5)
+#: Client messages refused outright (see the module's docstring).
+REFUSED = frozenset({"clear_cache"})
+
+
+@dataclass
+class TokenBucket:
+    """``burst`` tokens, refilled at ``rate`` per second; one token per script run."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    tokens: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+        self.stamp = self.clock()
+
+    def take(self) -> float:
+        """0 and a token spent if one is there; otherwise the seconds until one will be."""
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
+class Gate:
+    """One session's bucket, and its newest rerun request waiting for a token."""
+
+    bucket: TokenBucket
+    pending: Any = None
+    timer: Any = None
+    throttled: int = 0
+
+
+_gates: weakref.WeakKeyDictionary[Any, Gate] = weakref.WeakKeyDictionary()
+_install_lock = threading.Lock()
+
+
+def gate_of(session: Any) -> Gate:
+    gate = _gates.get(session)
+    if gate is None:
+        gate = _gates[session] = Gate(TokenBucket(RATE, BURST))
+    return gate
+
+
+def stats() -> dict[str, int]:
+    """Sessions seen and requests coalesced so far (for the log and the benchmark)."""
+    gates = list(_gates.values())
+    return {"sessions": len(gates), "coalesced": sum(g.throttled for g in gates)}
+
+
+def install() -> bool:
+    """Put the limit in front of every session's messages; False if Streamlit has no such hook."""
+    try:
+        from streamlit.runtime.app_session import AppSession
+    except ImportError:
+        return False
+    with _install_lock:
+        original = AppSession.handle_backmsg
+        if getattr(original, "_stations_limited", False):
+            return True
+
+        def handle_backmsg(self: Any, msg: Any) -> None:
+            kind = msg.WhichOneof("type")
+            if kind in REFUSED:
+                log.warning("refused a %s message from session %s", kind, getattr(self, "id", "?"))
+                return
+            if kind != "rerun_script":
+                original(self, msg)
+                return
+            gate = gate_of(self)
+            if gate.timer is not None:  # a request already waits for a token: this one replaces it
+                gate.pending = msg
+                gate.throttled += 1
+                return
+            wait = gate.bucket.take()
+            if wait == 0:
+                original(self, msg)
+                return
+            _hold(self, gate, msg, original, wait)
+
+        handle_backmsg._stations_limited = True  # type: ignore[attr-defined]
+        AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
+    return True
+
+
+def _hold(session: Any, gate: Gate, msg: Any, original: Callable[[Any, Any], None], wait: float) -> None:
+    """Keep ``msg`` as the session's next run, due in ``wait`` seconds when a token is back."""
+    if gate.throttled == 0:
+        log.warning(
+            "session %s sends rerun requests faster than %.2g/s after a burst of %d: "
+            "only its newest request runs, as its limit allows",
+            getattr(session, "id", "?"),
+            gate.bucket.rate,
+            int(gate.bucket.burst),
+        )
+    gate.throttled += 1
+    gate.pending = msg
+
+    def flush() -> None:
+        gate.timer = None
+        again = gate.bucket.take()
+        if again > 0:  # woke a little early: wait for the token
+            gate.timer = session._event_loop.call_later(again, flush)
+            return
+        pending, gate.pending = gate.pending, None
+        if pending is not None and getattr(session, "_state", None) is not _shutdown_state():
+            original(session, pending)
+
+    gate.timer = session._event_loop.call_later(wait, flush)
+
+
+def _shutdown_state() -> Any:
+    from streamlit.runtime.app_session import AppSessionState
+
+    return AppSessionState.SHUTDOWN_REQUESTED
