@@ -42,9 +42,11 @@ def _env_float(name: str, default: float) -> float:
 
 
 #: Script runs a session may start at once (a reader's quick clicks fit in it).
-BURST = _env_float("STATIONS_RUN_BURST", 8)
-#: Script runs per second a session gets once its burst is spent.
-RATE = _env_float("STATIONS_RUNS_PER_S", 0.5)
+BURST = _env_float("STATIONS_RUN_BURST", 10)
+#: Script runs per second a session gets once its burst is spent: more than a person clicking
+#: through filters keeps up, and at ~25 ms of CPU per run (bench/server.py) a few percent of
+#: the one core a server process's runs share.
+RATE = _env_float("STATIONS_RUNS_PER_S", 1.0)
 #: Client messages refused outright (see the module's docstring).
 REFUSED = frozenset({"clear_cache"})
 
