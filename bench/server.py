@@ -296,6 +296,9 @@ def med(values: list[float]) -> float:
 
 
 def summarise(results: dict[str, Any]) -> str:
+    """The figures as Markdown tables."""
+    if "error" in results:
+        return f"Not measured: {results['error']}"
     lines = [f"Server bench ({results['date']}, load average at start {results['loadavg']}, "
              f"{results['stations']} stations, {results['samples']} samples)", ""]  # fmt: skip
     cpu = results.get("cpu", {})
@@ -346,6 +349,24 @@ def summarise(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def measure(data: Path, samples: int, parts: Sequence[str] = ("cpu",), **load: Any) -> dict[str, Any]:
+    """The figures of ``parts`` on ``data`` (what ``main`` prints; used by ``python -m bench`` too)."""
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "stations": load.pop("stations", "synthetic"),
+        "samples": samples,
+    }
+    if "cpu" in parts:
+        results["cpu"] = {}
+        for name in ("one_marker", "elements", "app"):
+            log(f"CPU per run: {name} ({samples} samples)")
+            results["cpu"][name] = cpu_per_run(APPS[name], data, samples)
+    if "throughput" in parts:
+        results["throughput"] = throughput(data, load["steps"], load["seconds"], load["flood_rounds"])
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--stations", type=int, default=102, help="synthetic stations (default %(default)s)")
@@ -357,13 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)
-    parts = {p.strip() for p in args.parts.split(",")}
-    results: dict[str, Any] = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "loadavg": [round(x, 2) for x in os.getloadavg()],
-        "stations": "data/" if args.real_data else args.stations,
-        "samples": args.samples,
-    }
+    parts = [p.strip() for p in args.parts.split(",")]
+    steps = [int(n) for n in args.sessions.split(",") if n.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         if args.real_data:
             data = ROOT / "data"
@@ -371,14 +387,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench.runner import make_dataset
 
             data = make_dataset(Path(tmp), args.stations)
-        if "cpu" in parts:
-            results["cpu"] = {}
-            for name in ("one_marker", "elements", "app"):
-                log(f"CPU per run: {name} ({args.samples} samples)")
-                results["cpu"][name] = cpu_per_run(APPS[name], data, args.samples)
-        if "throughput" in parts:
-            steps = [int(n) for n in args.sessions.split(",") if n.strip()]
-            results["throughput"] = throughput(data, steps, args.seconds, args.flood_rounds)
+        results = measure(
+            data,
+            args.samples,
+            parts,
+            stations="data/" if args.real_data else args.stations,
+            steps=steps,
+            seconds=args.seconds,
+            flood_rounds=args.flood_rounds,
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     print(summarise(results))
