@@ -19,7 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import streamlit_server
+from e2e_support import (  # noqa: F401 (fixtures)
+    RequestLog,
+    browser_context,
+    chromium_browser,
+    streamlit_server,
+    wait_for_markers,
+)
 from live_pages import Page, Run, pages, wait_for_log, without_dac_override, ws_url
 from reliability_support import ROOT, record
 
@@ -127,3 +133,41 @@ def test_a_broken_data_file_never_replaces_the_data_being_served(tmp_path: Path)
     assert "(1 problem," in truncated[0], truncated[:5]
     assert "expected 22 fields" in truncated[1], truncated[:5]
     assert "Traceback" not in text, text[-3000:]
+
+
+def test_a_reader_in_chromium_keeps_the_map_and_sees_only_a_dated_note(
+    tmp_path: Path,
+    browser_context: object,  # noqa: F811 (fixture)
+) -> None:
+    """The same in a real browser: the open page reruns ("Reset filters") on a truncated file."""
+    directory = synthetic.write_dataset(tmp_path / "data", n=N)
+    path = directory / "stations.csv"
+    good = path.read_bytes()
+    log = tmp_path / "server.log"
+    env = {"STATIONS_DATA_DIR": str(directory), "STATION_MAP_TILES": "none"}
+    with streamlit_server(ROOT / "app.py", env=env, log_file=log) as base:
+        requests = RequestLog().attach(browser_context)
+        page = browser_context.new_page()
+        page.goto(base + "?country=NL", wait_until="domcontentloaded")
+        wait_for_markers(page, timeout_ms=60_000)
+        truncate_mid_row(path)
+        try:
+            page.get_by_role("button", name="Reset filters").click()
+            note = page.get_by_text(NOTE)
+            note.wait_for(state="visible", timeout=30_000)
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                ".some(e => e.innerText.trim() === String(n))",
+                arg=N,
+                timeout=30_000,
+            )
+            wait_for_markers(page, timeout_ms=30_000)
+            text = page.inner_text("body")
+            assert str(tmp_path) not in text and str(ROOT) not in text
+            assert page.get_by_test_id("stException").count() == 0
+            assert page.get_by_test_id("stAlertContentError").count() == 0
+            assert not requests.external(), requests.external_hosts()
+            wait_for_log(log, "expected 22 fields")
+            record("data breaks: in Chromium", 1)
+        finally:
+            restore(path, good)
