@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from stations import schema, vocab
+from stations import publishers, schema, vocab
 
+#: Columns a download adds after the published ones (outlet names); the loader ignores them.
+DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
 #: Longest accepted cell, in characters: far above any real note, far below a runaway file.
 MAX_FIELD = 100_000
 BOM = "\ufeff"
@@ -57,6 +59,8 @@ class Dataset:
 
     stations: pd.DataFrame
     responses: pd.DataFrame
+    #: The publisher register of the data directory (None when it has none, e.g. synthetic data).
+    register: publishers.Register | None = None
 
 
 def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Problem]]:
@@ -122,6 +126,7 @@ def read_records(
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[str] | None = None
+        derived = 0
         start = 1
         while True:
             try:
@@ -133,10 +138,16 @@ def read_records(
                 break
             if header is None:
                 header = record
+                # A download carries an extra, derived column of outlet names: accepted, ignored.
+                if [h.strip() for h in header[len(columns) :]] == list(DERIVED_COLUMNS):
+                    header = header[: len(columns)]
+                    derived = len(DERIVED_COLUMNS)
                 problems.extend(_header_problems(name, header, columns))
                 if any(p.line == 1 and p.column == "header" for p in problems):
                     break
             elif record and any(cell.strip() for cell in record):
+                if derived and len(record) == len(columns) + derived:
+                    record = record[: len(columns)]
                 if len(record) != len(columns):
                     problems.append(
                         Problem(
@@ -298,6 +309,73 @@ def _cross_file_problems(
     ]
 
 
+def source_problems(
+    frame: pd.DataFrame, name: str, register: publishers.Register, stations: bool
+) -> list[Problem]:
+    """The sourcing rules: every host registered, no copies, canonical hosts, weak-only rows
+    marked low, and (stations) each row of a report citing a page that shows it in that report."""
+    if frame.empty or "sources" not in frame:
+        return []
+    lines = frame.attrs.get("lines") or list(range(2, len(frame) + 2))
+    problems: list[Problem] = []
+    for i, (text, confidence) in enumerate(zip(frame["sources"], frame["confidence"], strict=True)):
+        urls = publishers.split_sources(text)
+        line = lines[i]
+        for url in urls:
+            host = publishers.host_of(url)
+            if host in register.blocked:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"'{host}' is a blocked copy ({register.blocked[host]}): cite the original page",
+                    )
+                )
+                continue
+            reason = publishers.noncanonical_reason(host)
+            if reason:
+                problems.append(
+                    Problem(name, line, "sources", f"'{host}' {reason}: cite the page on the publisher's public host")
+                )
+            if host not in register.publishers:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"'{host}' is not in {publishers.REGISTER_FILE}: register the publisher or cite another source",
+                    )
+                )
+        ranks = [publishers.TIERS.index(t) for t in (register.tier(u) for u in urls) if t in publishers.TIERS]
+        if ranks != sorted(ranks):
+            problems.append(
+                Problem(name, line, "sources", "list the sources strongest first (primary, established, reference, weak)")
+            )
+        best = register.best_tier(urls)
+        if best == "weak" and confidence != "low":
+            problems.append(
+                Problem(name, line, "confidence", f"'{confidence}': every source is weak, so confidence must be low")
+            )
+        if stations:
+            wave, iso2 = frame["wave"].iat[i], frame["iso2"].iat[i]
+            if wave in publishers.REPORT_WAVES and not any(register.shows_in_report(u, wave, iso2) for u in urls):
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"no source shows this station in the {wave} report: cite the report or an "
+                        f"outlet reporting its list (listed in {publishers.EVIDENCE_FILE})",
+                    )
+                )
+    return problems
+
+
+def _register_problems(register: publishers.Register, directory: Path) -> list[Problem]:
+    return [Problem(str(directory / p.file), p.line, p.column, p.message) for p in register.problems]
+
+
 def check_dataset(
     stations_path: str | os.PathLike[str],
     responses_path: str | os.PathLike[str],
@@ -305,17 +383,28 @@ def check_dataset(
 ) -> tuple[Dataset, list[Problem]]:
     """Validate both files and the rules that join them.
 
-    The problems come root cause first: those of stations.csv, then those of responses.csv.
+    The problems come root cause first: the publishers register's, then stations.csv's, then
+    responses.csv's.
     The cross-file rule runs only on a valid stations file: a truncated or otherwise broken
     one has lost rows, and every response about their countries would be blamed for it (one
     problem reported as thirteen, the real one last).
     """
     stations, problems = check_stations(stations_path, require_coordinates=require_coordinates)
-    problems = sorted(problems)
     responses, found = check_responses(responses_path)
+    unreadable = any(p.column == "header" or p.line == 0 for p in problems)
     if not problems and not found:
         found += _cross_file_problems(stations, responses, str(responses_path))
-    return Dataset(stations=stations, responses=responses), problems + sorted(found)
+    directory = Path(stations_path).parent
+    register = publishers.load_register(directory)
+    first: list[Problem] = []
+    if register is not None:
+        first = _register_problems(register, directory)  # a broken register misjudges every source
+        if not unreadable:
+            problems += source_problems(stations, str(stations_path), register, stations=True)
+        if "confidence" in responses:
+            found += source_problems(responses, str(responses_path), register, stations=False)
+    ordered = sorted(first) + sorted(problems) + sorted(found)
+    return Dataset(stations=stations, responses=responses, register=register), ordered
 
 
 def load_dataset(
@@ -338,16 +427,35 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     paths = [Path(p) for p in paths]
     stations_paths = [p for p in paths if "response" not in p.name]
     responses_paths = [p for p in paths if "response" in p.name]
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # the registers' own
+    station_problems: list[Problem] = []
+    response_problems: list[Problem] = []
     station_frames = []
+    registers: dict[Path, publishers.Register | None] = {}
+
+    def register_of(path: Path) -> publishers.Register | None:
+        directory = path.parent
+        if directory not in registers:
+            registers[directory] = publishers.load_register(directory)
+            if registers[directory] is not None:
+                problems.extend(_register_problems(registers[directory], directory))
+        return registers[directory]
+
     for path in stations_paths:
         frame, found = check_stations(path, str(path))
         station_frames.append(frame)
-        problems += sorted(found)
-    stations_valid = not problems
+        station_problems += found
+        register = register_of(path)
+        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
+            station_problems += source_problems(frame, str(path), register, stations=True)
+    stations_valid = not station_problems
     for path in responses_paths:
         frame, found = check_responses(path, str(path))
         if station_frames and stations_valid and not found:
             found += _cross_file_problems(pd.concat(station_frames), frame, str(path))
-        problems += sorted(found)
-    return problems  # stations first: the root cause before what it causes
+        register = register_of(path)
+        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
+            found += source_problems(frame, str(path), register, stations=False)
+        response_problems += found
+    # The root cause first: the register, then stations, then the responses that refer to them.
+    return [*sorted(set(problems)), *sorted(set(station_problems)), *sorted(set(response_problems))]

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.logger import get_logger
 
-from stations import dataversion, export, mapping, model, reconcile, throttle, vocab
+from stations import dataversion, export, mapping, model, publishers, reconcile, throttle, vocab
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
 from stations.index import StationIndex, View
 from stations.load import Dataset, load_dataset
@@ -72,12 +72,26 @@ class Data:
 
 
 #: The files a page's data is read from; a change to any of them is a new version of the data.
-DATA_FILES = ("stations.csv", "responses.csv", "unidentified.csv", str(SHAPES))
+DATA_FILES = (
+    "stations.csv",
+    "responses.csv",
+    "unidentified.csv",
+    publishers.REGISTER_FILE,
+    publishers.BLOCKED_FILE,
+    publishers.EVIDENCE_FILE,
+    str(SHAPES),
+)
 REQUIRED_FILES = ("stations.csv", "responses.csv")
 
 
 def _build(directory: Path) -> Data:
     dataset = load_dataset(directory)
+    # Each source's outlet name and each row's best tier, once per data version.
+    dataset = Dataset(
+        stations=publishers.annotate(dataset.stations, dataset.register),
+        responses=publishers.annotate(dataset.responses, dataset.register),
+        register=dataset.register,
+    )
     summary = model.country_actions(dataset.stations, dataset.responses)
     options = Options.from_stations(dataset.stations)
     unidentified = directory / "unidentified.csv"
