@@ -235,7 +235,9 @@ def _flooder(url: str, stop_at: float, sent: list[int]) -> None:
 def load_round(url: str, proc: Any, sessions: int, seconds: float, flood: bool = False) -> dict[str, Any]:
     tally = Tally()
     stop_at = time.monotonic() + seconds
-    threads = [threading.Thread(target=_reader, args=(url, n, stop_at, tally), daemon=True) for n in range(sessions)]
+    threads = [
+        threading.Thread(target=_reader, args=(url, n, stop_at, tally), daemon=True) for n in range(sessions)
+    ]
     sent = [0]
     if flood:
         threads.append(threading.Thread(target=_flooder, args=(url, stop_at, sent), daemon=True))
@@ -345,7 +347,9 @@ def summarise(results: dict[str, Any]) -> str:
                 f"| {i} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} | "
                 f"{a['runs']} / {f['runs']} |"
             )
-        lines.append(f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10)")
+        lines.append(
+            f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10)"
+        )
     return "\n".join(lines)
 
 
@@ -373,8 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--real-data", action="store_true", help="use data/ instead of synthetic data")
     parser.add_argument("--samples", type=int, default=8, help="runs per CPU figure (default %(default)s)")
     parser.add_argument("--sessions", default="12,25,50", help="throughput steps (default %(default)s)")
-    parser.add_argument("--seconds", type=float, default=15, help="seconds per load step (default %(default)s)")
-    parser.add_argument("--flood-rounds", type=int, default=2, help="alone/flooded pairs (default %(default)s)")
+    parser.add_argument(
+        "--seconds", type=float, default=15, help="seconds per load step (default %(default)s)"
+    )
+    parser.add_argument(
+        "--flood-rounds", type=int, default=2, help="alone/flooded pairs (default %(default)s)"
+    )
     parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args(argv)

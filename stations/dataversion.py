@@ -221,7 +221,9 @@ class LastGood(Generic[T]):
             self.directory,
             len(problems),
             "" if len(problems) == 1 else "s",
-            f"still serving the version dated {self._served.date}" if keeping else "no valid version to serve",
+            f"still serving the version dated {self._served.date}"
+            if keeping
+            else "no valid version to serve",
             shown,
             f"\n  ... and {more} more" if more > 0 else "",
             exc_info=error,

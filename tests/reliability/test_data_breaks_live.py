@@ -102,7 +102,9 @@ def test_a_broken_data_file_never_replaces_the_data_being_served(tmp_path: Path)
     # repeated link would read as "the widgets were cleared" rather than as the same view.
     countries = itertools.cycle(f"country={place[0]}" for place in synthetic.PLACES)
     with (
-        streamlit_server(ROOT / "app.py", env=env, log_file=log, command_prefix=without_dac_override()) as base,
+        streamlit_server(
+            ROOT / "app.py", env=env, log_file=log, command_prefix=without_dac_override()
+        ) as base,
         pages(ws_url(base), "", "", DATA_PAGE) as (map_a, map_b, data_page),
     ):
         assert_last_good(map_a.run(), leaks, N, map_page=True, note=False)

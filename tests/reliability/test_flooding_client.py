@@ -96,7 +96,9 @@ def flood(url: str, stop_at: float, result: Flood, done: threading.Event) -> Non
 def readers(url: str, seconds: float) -> Tally:
     tally = Tally()
     stop_at = time.monotonic() + seconds
-    threads = [threading.Thread(target=session, args=(url, n, stop_at, tally), daemon=True) for n in range(READERS)]
+    threads = [
+        threading.Thread(target=session, args=(url, n, stop_at, tally), daemon=True) for n in range(READERS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
