@@ -423,13 +423,23 @@ def load_dataset(
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
-    """Validate files by their name (stations*.csv / responses*.csv); used by the CLI."""
+    """Validate files by their name; used by the CLI.
+
+    ``*unidentified*.csv`` is the record of stations the reports counted but nobody identified,
+    ``*response*.csv`` a responses file, anything else a stations file. Given a stations file
+    and an unidentified file, the reports' totals (stations, countries, stations by bureau) are
+    checked against both together.
+    """
+    from stations import reconcile  # reconcile builds on this module
+
     paths = [Path(p) for p in paths]
-    stations_paths = [p for p in paths if "response" not in p.name]
-    responses_paths = [p for p in paths if "response" in p.name]
+    unidentified_paths = [p for p in paths if "unidentified" in p.name]
+    responses_paths = [p for p in paths if "response" in p.name and p not in unidentified_paths]
+    stations_paths = [p for p in paths if p not in unidentified_paths and p not in responses_paths]
     problems: list[Problem] = []  # the registers' own
     station_problems: list[Problem] = []
     response_problems: list[Problem] = []
+    unidentified_problems: list[Problem] = []
     station_frames = []
     registers: dict[Path, publishers.Register | None] = {}
 
@@ -441,10 +451,12 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
                 problems.extend(_register_problems(registers[directory], directory))
         return registers[directory]
 
+    stations_ok = True
     for path in stations_paths:
         frame, found = check_stations(path, str(path))
         station_frames.append(frame)
         station_problems += found
+        stations_ok = stations_ok and not found
         register = register_of(path)
         if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
             station_problems += source_problems(frame, str(path), register, stations=True)
@@ -457,5 +469,17 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
         if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
             found += source_problems(frame, str(path), register, stations=False)
         response_problems += found
-    # The root cause first: the register, then stations, then the responses that refer to them.
-    return [*sorted(set(problems)), *sorted(set(station_problems)), *sorted(set(response_problems))]
+    for path in unidentified_paths:
+        frame, found = reconcile.check_unidentified(path, str(path))
+        unidentified_problems += found
+        if len(station_frames) == 1 and stations_ok and not found:
+            stations = station_frames[0]
+            unidentified_problems += reconcile.problems(stations, frame, str(path))
+            unidentified_problems += reconcile.bureau_problems(stations, frame, str(stations_paths[0]), str(path))
+    # The root cause first: the register, then stations, then the files that refer to them.
+    return [
+        *sorted(set(problems)),
+        *sorted(set(station_problems)),
+        *sorted(set(response_problems)),
+        *sorted(set(unidentified_problems)),
+    ]
