@@ -262,7 +262,9 @@ def load_round(url: str, proc: Any, sessions: int, seconds: float, flood: bool =
     }
 
 
-def throughput(data: Path, steps: Sequence[int], seconds: float, flood_rounds: int) -> dict[str, Any]:
+def throughput(
+    data: Path, steps: Sequence[int], seconds: float, flood_rounds: int, flood_readers: int = 12
+) -> dict[str, Any]:
     out: dict[str, Any] = {"steps": [], "flood": []}
     if steps:
         with server(APPS["app"], data, NO_LIMIT) as (url, proc):
@@ -277,10 +279,10 @@ def throughput(data: Path, steps: Sequence[int], seconds: float, flood_rounds: i
             load_round(url, proc, 1, 2.0)
             time.sleep(1)
             for r in range(flood_rounds):
-                log(f"flood round {r + 1}: 12 readers alone, then beside a flooder")
-                alone = load_round(url, proc, 12, seconds)
+                log(f"flood round {r + 1}: {flood_readers} readers alone, then beside a flooder")
+                alone = load_round(url, proc, flood_readers, seconds)
                 time.sleep(2)
-                flooded = load_round(url, proc, 12, seconds, flood=True)
+                flooded = load_round(url, proc, flood_readers, seconds, flood=True)
                 time.sleep(2)
                 out["flood"].append({"alone": alone, "with_flooder": flooded})
     return out
@@ -335,8 +337,8 @@ def summarise(results: dict[str, Any]) -> str:
         lines.append("")
     if load.get("flood"):
         lines += [
-            "| flood round | readers' p50 alone | with the flooder | ratio | flooder requests | readers' runs alone / with |",
-            "|---:|---:|---:|---:|---:|---:|",
+            "| flood round | readers | readers' p50 alone | with the flooder | ratio | flooder requests | readers' runs alone / with | server CPU alone / with |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         ratios = []
         for i, r in enumerate(load["flood"], 1):
@@ -344,8 +346,8 @@ def summarise(results: dict[str, Any]) -> str:
             ratio = f["p50_s"] / a["p50_s"] if a["p50_s"] and f["p50_s"] else float("nan")
             ratios.append(ratio)
             lines.append(
-                f"| {i} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} | "
-                f"{a['runs']} / {f['runs']} |"
+                f"| {i} | {a['sessions']} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} | "
+                f"{a['runs']} / {f['runs']} | {a['server_cpu_s']} s / {f['server_cpu_s']} s |"
             )
         lines.append(
             f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10)"
@@ -367,7 +369,9 @@ def measure(data: Path, samples: int, parts: Sequence[str] = ("cpu",), **load: A
             log(f"CPU per run: {name} ({samples} samples)")
             results["cpu"][name] = cpu_per_run(APPS[name], data, samples)
     if "throughput" in parts:
-        results["throughput"] = throughput(data, load["steps"], load["seconds"], load["flood_rounds"])
+        results["throughput"] = throughput(
+            data, load["steps"], load["seconds"], load["flood_rounds"], load.get("flood_readers", 12)
+        )
     return results
 
 
@@ -382,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--flood-rounds", type=int, default=2, help="alone/flooded pairs (default %(default)s)"
+    )
+    parser.add_argument(
+        "--flood-readers", type=int, default=12, help="readers beside the flooder (default %(default)s)"
     )
     parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
@@ -403,6 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             steps=steps,
             seconds=args.seconds,
             flood_rounds=args.flood_rounds,
+            flood_readers=args.flood_readers,
         )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

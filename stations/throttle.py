@@ -12,7 +12,8 @@ second whatever it sends. Other sessions are not touched: each has its own bucke
 
 The ``clear_cache`` message, which empties every cache of the process for every reader, is
 refused from clients: the published site has no use for it and a flood of it would make every
-run rebuild its data.
+run rebuild its data. Every other message (heartbeats, deferred downloads, table chunks) has
+its own, more generous bucket per session; the excess is dropped.
 
 The limit sits where a session receives each message from its WebSocket
 (``AppSession.handle_backmsg`` in Streamlit 1.67, called on the server's event loop), so an
@@ -49,6 +50,10 @@ BURST = _env_float("STATIONS_RUN_BURST", 10)
 RATE = _env_float("STATIONS_RUNS_PER_S", 1.0)
 #: Client messages refused outright (see the module's docstring).
 REFUSED = frozenset({"clear_cache"})
+#: Other messages (heartbeats, deferred downloads, table chunks) a session may send at once,
+#: and per second after that; the excess is dropped. A page sends a few per minute.
+OTHER_BURST = _env_float("STATIONS_MESSAGE_BURST", 100)
+OTHER_RATE = _env_float("STATIONS_MESSAGES_PER_S", 20)
 
 
 @dataclass
@@ -81,9 +86,11 @@ class Gate:
     """One session's bucket, and its newest rerun request waiting for a token."""
 
     bucket: TokenBucket
+    other: TokenBucket
     pending: Any = None
     timer: Any = None
     throttled: int = 0
+    dropped: int = 0
 
 
 _gates: weakref.WeakKeyDictionary[Any, Gate] = weakref.WeakKeyDictionary()
@@ -93,14 +100,18 @@ _install_lock = threading.Lock()
 def gate_of(session: Any) -> Gate:
     gate = _gates.get(session)
     if gate is None:
-        gate = _gates[session] = Gate(TokenBucket(RATE, BURST))
+        gate = _gates[session] = Gate(TokenBucket(RATE, BURST), TokenBucket(OTHER_RATE, OTHER_BURST))
     return gate
 
 
 def stats() -> dict[str, int]:
     """Sessions seen and requests coalesced so far (for the log and the benchmark)."""
     gates = list(_gates.values())
-    return {"sessions": len(gates), "coalesced": sum(g.throttled for g in gates)}
+    return {
+        "sessions": len(gates),
+        "coalesced": sum(g.throttled for g in gates),
+        "dropped": sum(g.dropped for g in gates),
+    }
 
 
 def install() -> bool:
@@ -119,10 +130,19 @@ def install() -> bool:
             if kind in REFUSED:
                 log.warning("refused a %s message from session %s", kind, getattr(self, "id", "?"))
                 return
-            if kind != "rerun_script":
-                original(self, msg)
-                return
             gate = gate_of(self)
+            if kind != "rerun_script":
+                if gate.other.take() == 0:
+                    original(self, msg)
+                    return
+                if gate.dropped == 0:
+                    log.warning(
+                        "session %s sends messages faster than %.2g/s: the excess is dropped",
+                        getattr(self, "id", "?"),
+                        gate.other.rate,
+                    )
+                gate.dropped += 1
+                return
             if gate.timer is not None:  # a request already waits for a token: this one replaces it
                 gate.pending = msg
                 gate.throttled += 1

@@ -5,8 +5,8 @@ reads what comes back, so its runs can be counted: each one starts with a ``new_
 message). Beside it, the load harness's 12 sessions change filters as readers do. The
 per-session limit (stations/throttle.py) must cap the flooder's runs at its burst plus its rate
 over the time, the flooder's newest request must still run once the flood stops (requests are
-coalesced, not lost), the readers must be served without errors, and a ``clear_cache`` message
-must be refused. The readers' latency, with and without the flooder, is measured in the same run
+coalesced, not lost), the readers must be served without errors, a ``clear_cache`` message
+must be refused, and a burst of other messages (heartbeats) is answered only up to its limit. The readers' latency, with and without the flooder, is measured in the same run
 and reported (``FIGURES``, and ``python -m bench.server`` for the bounded benchmark), not asserted:
 a timed assertion would fail on a busy machine, not on broken code.
 """
@@ -39,6 +39,8 @@ FLOOD_EVERY = 0.05
 #: The flooder's last request: not canonical, so its run rewrites the address (a message says so).
 LAST_QUERY = "country=hu"
 LAST_SHOWN = "country=HU"
+#: Heartbeats sent at once by another client: the other messages' limit drops the excess.
+HEARTBEATS = 400
 
 
 @dataclass
@@ -93,6 +95,35 @@ def flood(url: str, stop_at: float, result: Flood, done: threading.Event) -> Non
         ws.close()
 
 
+def heartbeat_flood(url: str, count: int) -> tuple[int, float]:
+    """Send ``count`` heartbeats at once; return the acknowledgements received and the seconds taken."""
+    ws = websocket.create_connection(url, timeout=30, subprotocols=["streamlit"])
+    try:
+        msg = BackMsg()
+        msg.app_heartbeat = True
+        raw = msg.SerializeToString()
+        started = time.monotonic()
+        for _ in range(count):
+            ws.send_binary(raw)
+        acks = 0
+        quiet_until = time.monotonic() + 3
+        while time.monotonic() < quiet_until:
+            ws.settimeout(max(0.1, quiet_until - time.monotonic()))
+            try:
+                frame = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                break
+            if (
+                isinstance(frame, bytes)
+                and ForwardMsg.FromString(frame).WhichOneof("type") == "heartbeat_ack"
+            ):
+                acks += 1
+                quiet_until = time.monotonic() + 3
+        return acks, time.monotonic() - started
+    finally:
+        ws.close()
+
+
 def readers(url: str, seconds: float) -> Tally:
     tally = Tally()
     stop_at = time.monotonic() + seconds
@@ -135,6 +166,7 @@ def test_a_flooding_client_gets_its_limit_and_the_readers_are_served(tmp_path: P
         ws.send_binary(msg.SerializeToString())
         ws.close()
         wait_for_log(log, "refused a clear_cache message")
+        acks, heartbeats_seconds = heartbeat_flood(url, HEARTBEATS)
 
     allowed = throttle.BURST + throttle.RATE * flood_seconds + 1
     figures = {
@@ -148,6 +180,8 @@ def test_a_flooding_client_gets_its_limit_and_the_readers_are_served(tmp_path: P
         "readers_p50_ratio": round(p50_ms(loaded) / p50_ms(baseline), 2),
         "readers_runs_alone": len(baseline.latencies),
         "readers_runs_with_flooder": len(loaded.latencies),
+        "heartbeats_sent": HEARTBEATS,
+        "heartbeats_answered": acks,
     }
     FIGURES["flood"] = figures
     record("flood: requests sent by the flooder", result.sent)
@@ -159,3 +193,8 @@ def test_a_flooding_client_gets_its_limit_and_the_readers_are_served(tmp_path: P
     assert len(result.runs_started) <= allowed, figures
     assert result.queries and result.queries[-1] == LAST_SHOWN, result.queries[-5:]
     assert "sends rerun requests faster than" in log.read_text(errors="replace")
+    # Heartbeats beyond the other messages' burst and rate are dropped, not answered.
+    assert 0 < acks <= throttle.OTHER_BURST + throttle.OTHER_RATE * heartbeats_seconds + 1, (
+        acks,
+        heartbeats_seconds,
+    )
