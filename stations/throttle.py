@@ -8,7 +8,9 @@ Each session gets a token bucket: ``BURST`` runs at once, then ``RATE`` runs per
 rerun request over the limit is not dropped but coalesced: only the newest one is kept, and it
 runs as soon as the session has a token again, so the page always ends on the reader's last
 change. A person clicking through filters never meets the limit; a flood gets ``RATE`` runs per
-second whatever it sends. Other sessions are not touched: each has its own bucket.
+second whatever it sends, and its held request waits for its current run to finish instead of
+interrupting it (so no run it was given is wasted). Other sessions are not touched: each has
+its own bucket.
 
 The ``clear_cache`` message, which empties every cache of the process for every reader, is
 refused from clients: the published site has no use for it and a flood of it would make every
@@ -54,6 +56,8 @@ REFUSED = frozenset({"clear_cache"})
 #: and per second after that; the excess is dropped. A page sends a few per minute.
 OTHER_BURST = _env_float("STATIONS_MESSAGE_BURST", 100)
 OTHER_RATE = _env_float("STATIONS_MESSAGES_PER_S", 20)
+#: How often a held request checks whether its session's run has finished, in seconds.
+RUNNING_POLL_S = 0.05
 
 
 @dataclass
@@ -173,18 +177,27 @@ def _hold(session: Any, gate: Gate, msg: Any, original: Callable[[Any, Any], Non
 
     def flush() -> None:
         gate.timer = None
+        state = getattr(session, "_state", None)
+        if state is _state("SHUTDOWN_REQUESTED"):
+            gate.pending = None
+            return
+        if state is _state("APP_IS_RUNNING"):
+            # A throttled session's run is not interrupted by its next one (as Streamlit's
+            # fastReruns would): the CPU already spent on it is not thrown away.
+            gate.timer = session._event_loop.call_later(RUNNING_POLL_S, flush)
+            return
         again = gate.bucket.take()
         if again > 0:  # woke a little early: wait for the token
             gate.timer = session._event_loop.call_later(again, flush)
             return
         pending, gate.pending = gate.pending, None
-        if pending is not None and getattr(session, "_state", None) is not _shutdown_state():
+        if pending is not None:
             original(session, pending)
 
     gate.timer = session._event_loop.call_later(wait, flush)
 
 
-def _shutdown_state() -> Any:
+def _state(name: str) -> Any:
     from streamlit.runtime.app_session import AppSessionState
 
-    return AppSessionState.SHUTDOWN_REQUESTED
+    return getattr(AppSessionState, name)
