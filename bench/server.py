@@ -337,20 +337,26 @@ def summarise(results: dict[str, Any]) -> str:
         lines.append("")
     if load.get("flood"):
         lines += [
-            "| flood round | readers | readers' p50 alone | with the flooder | ratio | flooder requests | readers' runs alone / with | server CPU alone / with |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| flood round | readers | readers' p50 alone | with the flooder | ratio | flooder requests "
+            "| readers' runs alone / with | server CPU per reader run alone / with (flooder's runs included) | ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        ratios = []
+        ratios, cpu_ratios = [], []
         for i, r in enumerate(load["flood"], 1):
             a, f = r["alone"], r["with_flooder"]
             ratio = f["p50_s"] / a["p50_s"] if a["p50_s"] and f["p50_s"] else float("nan")
+            per_a = a["server_cpu_s"] / a["runs"] if a["runs"] else float("nan")
+            per_f = f["server_cpu_s"] / f["runs"] if f["runs"] else float("nan")
             ratios.append(ratio)
+            cpu_ratios.append(per_f / per_a)
             lines.append(
-                f"| {i} | {a['sessions']} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} | "
-                f"{a['runs']} / {f['runs']} | {a['server_cpu_s']} s / {f['server_cpu_s']} s |"
+                f"| {i} | {a['sessions']} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} "
+                f"| {a['runs']} / {f['runs']} | {per_a * 1000:.1f} ms / {per_f * 1000:.1f} ms | {per_f / per_a:.2f} |"
             )
         lines.append(
-            f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10)"
+            f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10); "
+            f"of the server CPU per reader run: {med(cpu_ratios):.2f} (what the flooder costs the others "
+            "when the server is saturated; far less sensitive to a busy machine than latency)"
         )
     return "\n".join(lines)
 
