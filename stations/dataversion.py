@@ -23,8 +23,8 @@ import stat
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -76,9 +76,11 @@ def _read_regular(path: Path) -> bytes:
         os.close(fd)
 
 
-def digest(paths: Sequence[Path]) -> str:
-    """A hash of every file's name and bytes (absent and unreadable files included as such)."""
+def snapshot(paths: Sequence[Path]) -> tuple[str, dict[Path, bytes]]:
+    """A hash of every file's name and bytes (absent and unreadable files included as such),
+    and the bytes of the files that could be read."""
     h = hashlib.blake2b(digest_size=16)
+    contents: dict[Path, bytes] = {}
     for path in paths:
         h.update(path.name.encode() + b"\0")
         try:
@@ -89,7 +91,13 @@ def digest(paths: Sequence[Path]) -> str:
             h.update(f"unreadable {err.errno} {err.strerror}\0".encode())
         else:
             h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+            contents[path] = data
+    return h.hexdigest(), contents
+
+
+def digest(paths: Sequence[Path]) -> str:
+    """A hash of every file's name and bytes (absent and unreadable files included as such)."""
+    return snapshot(paths)[0]
 
 
 def check_readable(paths: Sequence[Path], required: Sequence[Path]) -> list[Problem]:
@@ -123,6 +131,9 @@ class Served(Generic[T]):
     #: Problems of the files on disk when they are broken, named by file name only (never a
     #: server path); shown to readers only when there is no good version to serve instead.
     problems: tuple[str, ...] = ()
+    #: The bytes of the good version's files, by name relative to the directory: what a
+    #: "download the full file" button must serve (the file on disk may be the broken one).
+    files: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class LastGood(Generic[T]):
@@ -183,13 +194,13 @@ class LastGood(Generic[T]):
         if sig == self._signature and self._clock() - self._hashed_at < self.recheck_s:
             return  # another run checked while this one waited for the lock
         now = self._clock()
-        version = digest(self.paths)
+        version, contents = snapshot(self.paths)
         self.hashes += 1
         self._signature, self._hashed_at = sig, now
         if version == self._good_digest:
             if self._served.held_back:
                 log.warning("data files in %s are back to the version being served", self.directory)
-                self._served = Served(self._served.value, self._served.date, False)
+                self._served = replace(self._served, held_back=False, problems=())
             return
         if version == self._bad_digest:
             return  # already tried and logged
@@ -208,7 +219,8 @@ class LastGood(Generic[T]):
             self._reject(version, [problem], err)
             return
         self._good_digest, self._bad_digest = version, None
-        self._served = Served(value, date, False)
+        files = {str(path.relative_to(self.directory)): data for path, data in contents.items()}
+        self._served = Served(value, date, False, files=files)
         log.info("data files in %s loaded (version %s, dated %s)", self.directory, version[:12], date)
 
     def _reject(self, version: str, problems: list[Problem], error: BaseException | None) -> None:
@@ -229,7 +241,7 @@ class LastGood(Generic[T]):
             exc_info=error,
         )
         public = tuple(str(_without_path(p)) for p in problems)
-        self._served = Served(self._served.value, self._served.date, keeping, public)
+        self._served = replace(self._served, held_back=keeping, problems=public)
 
 
 def _without_path(problem: Problem) -> Problem:

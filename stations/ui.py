@@ -333,6 +333,12 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     )
 
 
+def served_file(name: str) -> bytes | None:
+    """The bytes of data file ``name`` (one of ``DATA_FILES``) in the version being served:
+    what a "download the full file" button gives, even while the file on disk is broken."""
+    return _served().files.get(name)
+
+
 def latest_change() -> str:
     """Date of the latest change to the data being shown."""
     return _served().date or "unknown"

@@ -39,6 +39,10 @@ def logged() -> list[logging.LogRecord]:
     logger.setLevel(old_level)
 
 
+def state(served: dataversion.Served[int]) -> tuple[int | None, str, bool]:
+    return served.value, served.date, served.held_back
+
+
 def keeper(directory: Path, clock: Clock | None = None) -> dataversion.LastGood[int]:
     return dataversion.LastGood(
         directory,
@@ -55,7 +59,7 @@ def test_a_broken_update_keeps_the_last_good_version_and_logs_the_cause(
 ) -> None:
     directory = synthetic.write_dataset(tmp_path / "d", n=12)
     kept = keeper(directory)
-    assert kept.current() == dataversion.Served(12, "2026-11-20", False)
+    assert state(kept.current()) == (12, "2026-11-20", False)
     path = directory / "stations.csv"
     raw = path.read_bytes()
     path.write_bytes(raw[: int(len(raw) * 0.6)])
@@ -66,12 +70,14 @@ def test_a_broken_update_keeps_the_last_good_version_and_logs_the_cause(
     assert f"{path}:" in errors[0]  # the log names the file in full; readers never see it
     assert all(str(tmp_path) not in p for p in served.problems), served.problems
     assert served.problems[0].startswith("stations.csv:")
+    # a download of the full file gives the version being served, not the broken one on disk
+    assert served.files["stations.csv"] == raw
     # the same broken bytes are not validated (nor logged) again on every run
     builds = kept.builds
     kept.current()
     assert kept.builds == builds and len([r for r in logged if r.levelno >= logging.ERROR]) == 1
     path.write_bytes(raw)
-    assert kept.current() == dataversion.Served(12, "2026-11-20", False)
+    assert state(kept.current()) == (12, "2026-11-20", False)
 
 
 def test_a_valid_update_replaces_the_version_served(tmp_path: Path) -> None:
@@ -130,7 +136,7 @@ def test_unreadable_files_keep_the_last_good_version(tmp_path: Path) -> None:
     path.rmdir()
     assert kept.current().problems == ("stations.csv:0: -: cannot read: No such file or directory",)
     path.write_bytes(raw)
-    assert kept.current() == dataversion.Served(12, "2026-11-20", False)
+    assert state(kept.current()) == (12, "2026-11-20", False)
 
 
 def test_any_failure_of_the_build_keeps_the_good_version(

@@ -141,7 +141,8 @@ def test_a_reader_in_chromium_keeps_the_map_and_sees_only_a_dated_note(
     tmp_path: Path,
     browser_context: object,  # noqa: F811 (fixture)
 ) -> None:
-    """The same in a real browser: the open page reruns ("Reset filters") on a truncated file."""
+    """The same in a real browser: the open page reruns ("Reset filters") on a truncated file,
+    and the data page's "Download stations.csv" gives the version being served."""
     directory = synthetic.write_dataset(tmp_path / "data", n=N)
     path = directory / "stations.csv"
     good = path.read_bytes()
@@ -170,6 +171,17 @@ def test_a_reader_in_chromium_keeps_the_map_and_sees_only_a_dated_note(
             assert page.get_by_test_id("stAlertContentError").count() == 0
             assert not requests.external(), requests.external_hosts()
             wait_for_log(log, "expected 22 fields")
+            # "Download stations.csv" gives the version being served, not the broken file.
+            page.goto(base + DATA_PAGE, wait_until="domcontentloaded")
+            button = page.get_by_role("button", name="Download stations.csv")
+            button.wait_for(state="visible", timeout=60_000)
+            page.get_by_text(NOTE).wait_for(state="visible", timeout=30_000)
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            saved = tmp_path / "downloaded.csv"
+            download.value.save_as(saved)
+            assert saved.read_bytes() == good
+            assert page.get_by_test_id("stException").count() == 0
             record("data breaks: in Chromium", 1)
         finally:
             restore(path, good)
