@@ -95,6 +95,7 @@ class Gate:
     timer: Any = None
     throttled: int = 0
     dropped: int = 0
+    refused: int = 0
 
 
 _gates: weakref.WeakKeyDictionary[Any, Gate] = weakref.WeakKeyDictionary()
@@ -131,10 +132,12 @@ def install() -> bool:
 
         def handle_backmsg(self: Any, msg: Any) -> None:
             kind = msg.WhichOneof("type")
-            if kind in REFUSED:
-                log.warning("refused a %s message from session %s", kind, getattr(self, "id", "?"))
-                return
             gate = gate_of(self)
+            if kind in REFUSED:
+                if gate.refused == 0:  # once per session: a flood of them must not flood the log
+                    log.warning("refused a %s message from session %s", kind, getattr(self, "id", "?"))
+                gate.refused += 1
+                return
             if kind != "rerun_script":
                 if gate.other.take() == 0:
                     original(self, msg)
