@@ -31,6 +31,7 @@ APPS = {
     "naive": ROOT / "bench" / "apps" / "naive.py",
     "floor": ROOT / "bench" / "apps" / "floor.py",
     "elements": ROOT / "bench" / "apps" / "elements.py",
+    "one_marker": ROOT / "bench" / "apps" / "one_marker.py",
 }
 SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 DEFAULT_SIZES = (102, 1_000, 10_000, 100_000)
@@ -246,6 +247,12 @@ def _browser_part(
         )
         for n, data in datasets.items():
             timeout = 180.0 if n < 100_000 else args.big_timeout
+            # The one-marker st_folium page, measured right before each size: on a shared machine
+            # the load changes over a run, and the ratio is fairest between neighbouring figures.
+            log(f"{n:,}: browser (one-marker reference, {loads} loads)")
+            results["sizes"][n]["reference_browser"] = _guard(
+                lambda: browser.measure_page(chromium, APPS["one_marker"], floor_data, loads=loads, gestures=False)
+            )
             log(f"{n:,}: browser (app, {loads} loads, then pan and zoom)")
             results["sizes"][n]["browser"] = _guard(
                 lambda data=data, timeout=timeout: browser.measure_page(

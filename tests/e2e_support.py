@@ -100,6 +100,7 @@ def streamlit_server(
     startup_timeout: float = 60.0,
     log_file: Path | None = None,
     command_prefix: Sequence[str] = (),
+    port: int | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run script`` on a free 127.0.0.1 port; yield its base URL (ends in /).
 
@@ -108,12 +109,14 @@ def streamlit_server(
     is first staged beside it (:func:`stage_app`). The server is terminated on exit, killed if
     it does not stop within 10 s. ``log_file`` keeps the server's output where the test can
     read it; ``command_prefix`` runs the server under another command (e.g. ``setpriv``).
+    ``port`` fixes the port (to restart a server where an open page will reconnect); by default
+    a free one is taken.
     """
     with tempfile.TemporaryDirectory(prefix="e2e-streamlit-") as tmp:
         workdir = Path(tmp)
         if static_dir is not None:
             script = stage_app(script, workdir / "app", static_dir)
-        port = free_port()
+        port = port or free_port()
         prefix = f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else ""
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
