@@ -25,7 +25,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from stations import assets, model, vocab
+from stations import assets, model, publishers, vocab
 
 #: Colour of each strongest action on the country layer (stronger is darker), and of none.
 ACTION_COLOURS: dict[str, str] = {
@@ -97,7 +97,8 @@ def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
         if field in ("lat", "lon"):
             columns[field] = [round(float(v), 5) for v in series]
         elif field == "sources":
-            columns[field] = [[u for u in s.split(vocab.SOURCE_SEPARATOR) if u] for s in series]
+            # [url, label] per source: the popup shows the outlet's name, not a bare host.
+            columns[field] = [[[url, label] for url, label in pairs] for pairs in publishers.source_pairs(frame)]
         else:
             columns[field] = [str(v) for v in series]
     return {"n": len(frame), "columns": columns}

@@ -13,10 +13,11 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from stations import model, vocab
-from stations.filters import escape_markdown
+from stations import model, publishers, vocab
+from stations.filters import Options, escape_markdown
 from stations.index import View
-from stations.ui import WIDGET_KEYS, Data
+from stations.ui import Data
+from stations.web import state
 
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
@@ -24,39 +25,51 @@ _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 MAX_LISTED = 2_000
 
 
-def selected_station(filters: Any, view: View) -> str | None:
-    """The station chosen in the link or the panel, if it is still in view."""
-    station = filters.station
-    if station and station not in view.id_set:
-        st.info(
-            "The selected station is outside the current filters, so it is not shown. "
-            "Reset the filters to see it.",
-            icon="ℹ️",
-        )
-        st.session_state[WIDGET_KEYS["station"]] = None
-        return None
-    return station
-
-
-def station_from_click(result: dict[str, Any] | None, view: View, current: str | None) -> str | None:
+def station_from_click(result: dict[str, Any] | None, view: View, options: Options) -> None:
     """A click on a marker selects its station (the id is at the end of the tooltip)."""
     tooltip = (result or {}).get("last_object_clicked_tooltip")
-    if not tooltip or tooltip == st.session_state.get("_last_click"):
-        return current
-    st.session_state["_last_click"] = tooltip
+    if not tooltip or tooltip == st.session_state.get(state.LAST_CLICK):
+        return
+    st.session_state[state.LAST_CLICK] = tooltip
     match = _TOOLTIP_ID.search(str(tooltip))
     if match and match.group(1) in view.id_set:
-        st.session_state[WIDGET_KEYS["station"]] = match.group(1)
-        return match.group(1)
-    return current
+        state.select_station(match.group(1), options)
 
 
-def _link(url: str) -> str:
-    """A Markdown link whose text and target cannot break out of the link syntax."""
-    host = urlsplit(url).netloc.removeprefix("www.") or url
+def _link(url: str, label: str = "") -> str:
+    """A Markdown link (text: the outlet's name, else the host) that cannot break out of the
+    link syntax."""
+    text = label or urlsplit(url).netloc.removeprefix("www.") or url
     target = quote(url, safe=":/?&=#%~+,;@!$*'")
     target = target.replace("(", "%28").replace(")", "%29")
-    return f"[{escape_markdown(host)}]({target})"
+    return f"[{escape_markdown(text)}]({target})"
+
+
+#: What each confidence level means, for the panel's "how sure" line (README's vocabulary).
+CONFIDENCE_WHY = {
+    "high": "an official text, or two independent outlets agree",
+    "medium": "one reputable outlet, or secondary reporting of an official statement",
+    "low": "one weak source, or a key detail rests on a weak source only (see the notes)",
+}
+
+
+def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str:
+    """One line on how sure the row is and why: its confidence, what that means, and its best
+    source by kind and name (the notes give the row's own caveats)."""
+    confidence = str(row["confidence"])
+    text = f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
+    tier = str(row.get(publishers.TIER_COLUMN, "") or "")
+    if tier:
+        text += f". Best source: {escape_markdown(publishers.TIER_LABELS[tier].lower())}"
+        if register is not None:
+            best = [
+                publisher.name
+                for publisher in (register.publisher(u) for u in publishers.split_sources(row["sources"]))
+                if publisher is not None and publisher.tier == tier
+            ]
+            if best:
+                text += f" ({escape_markdown(', '.join(dict.fromkeys(best)))})"
+    return text + "."
 
 
 def station_panel(data: Data, shown: View, station: str | None) -> str | None:
@@ -69,21 +82,28 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
             f"{len(shown):,} stations are in view, too many to list here: click a marker, or "
             "narrow the filters to choose from a list."
         )
+    fresh = state.first_run()
+    options = list(labels)
     st.selectbox(
         "Selected station",
-        options=list(labels),
+        options=options,
         format_func=lambda sid: labels.get(sid, sid),
-        key=WIDGET_KEYS["station"],
-        index=None,
+        key=state.WIDGET_KEYS["station"],
+        # Seeded from the view on every run but a session's first (see stations.web.state).
+        index=options.index(station) if fresh and station in labels else None,
+        on_change=state.on_station_change,
+        args=(data.options,),
         placeholder="Click a marker, or choose here",
     )
-    station = st.session_state.get(WIDGET_KEYS["station"])
+    if fresh:
+        state.adopt("station", data.options)
+    station = state.current().station
     if not station or station not in labels:
-        if station:
-            st.session_state[WIDGET_KEYS["station"]] = None
+        unknown = int((shown.frame["bureau"] == "Unknown").sum())
         st.caption(
-            "Markers are coloured by the Chinese bureau said to run the station. Dashed rings "
-            "mark stations shown at country level (their city was not published or not located)."
+            "Markers are coloured by the Chinese bureau said to run the station "
+            f"({unknown:,} of the {len(shown):,} in view have no known bureau: grey, '?'). Dashed "
+            "rings mark stations shown at country level (their city was not published or not located)."
         )
         return None
     record = shown.frame.loc[shown.frame["station_id"] == station]
@@ -108,10 +128,9 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         ("Opened", row["opened"]),
         ("Status", vocab.STATUS_LABELS[row["status"]]),
         ("Placed at", f"{row['geo_precision']} level ({row['geo_source']})"),
-        ("Confidence", row["confidence"]),
     ]
     lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
-    st.markdown("  \n".join(lines))
+    st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
     summary = data.summary.loc[row["iso2"]]
     st.markdown(f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}")
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")
@@ -121,9 +140,8 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
             f"({escape_markdown(action.actor)})"
         )
     st.markdown("**Sources** (open in a new tab)")
-    st.markdown(
-        "\n".join(f"{n}. {_link(u)}" for n, u in enumerate(row["sources"].split(vocab.SOURCE_SEPARATOR), 1))
-    )
+    pairs = publishers.source_pairs(record)[0]
+    st.markdown("\n".join(f"{n}. {_link(url, label)}" for n, (url, label) in enumerate(pairs, 1)))
     if row["notes"]:
         with st.expander("Notes"):
             st.text(row["notes"])
@@ -140,6 +158,7 @@ TABLE_COLUMNS = {
     "status": "Status",
     "geo_precision": "Placed at",
     "confidence": "Confidence",
+    "first_outlet": "Best source",
     "first_source": "Source",
 }
 
@@ -156,8 +175,10 @@ def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def table_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """The station table's rows: readable labels, the first source as a link."""
+    """The station table's rows: readable labels, the first source (the strongest: sources are
+    listed strongest first) by outlet name and as a link."""
     return view.assign(
+        first_outlet=[pairs[0][1] if pairs else "" for pairs in publishers.source_pairs(view)],
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         wave=view["wave"].map(vocab.WAVE_LABELS),
         status=view["status"].map(vocab.STATUS_LABELS),
@@ -195,17 +216,4 @@ def unpublished_list(shown: View) -> None:
         _listed(hidden, "stations shown at country level"),
         hide_index=True,
         width="stretch",
-    )
-
-
-def coverage_note(data: Data) -> None:
-    """One line on what the map can and cannot show, computed from the data."""
-    if not data.waves:
-        return
-    last = data.waves[-1]
-    later = int((data.stations["wave"] == "later").sum())
-    st.caption(
-        f"Safeguard Defenders counted {last.reported_stations} stations in {last.reported_countries} "
-        f"countries; {last.identified_stations} of them in {last.identified_countries} countries are "
-        f"identified here, plus {later} reported later. The rest are described on the Data & sources page."
     )

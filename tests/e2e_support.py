@@ -98,19 +98,21 @@ def streamlit_server(
     env: Mapping[str, str] | None = None,
     static_dir: Path | None = None,
     startup_timeout: float = 60.0,
+    port: int | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run script`` on a free 127.0.0.1 port; yield its base URL (ends in /).
 
     ``env`` is added to the current environment (e.g. ``STATION_MAP_TILES``); the repository
     root is put on PYTHONPATH so the app imports ``stations``. With ``static_dir`` the script
     is first staged beside it (:func:`stage_app`). The server is terminated on exit, killed if
-    it does not stop within 10 s.
+    it does not stop within 10 s. ``port`` fixes the port (to restart a server where an open
+    page will reconnect); by default a free one is taken.
     """
     with tempfile.TemporaryDirectory(prefix="e2e-streamlit-") as tmp:
         workdir = Path(tmp)
         if static_dir is not None:
             script = stage_app(script, workdir / "app", static_dir)
-        port = free_port()
+        port = port or free_port()
         prefix = f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else ""
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
