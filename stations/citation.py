@@ -50,9 +50,11 @@ CODE_LICENCE = Licence(
     short="MIT",
 )
 
-#: Where the project's code, issues and corrections live; a fork or a mirror sets its own with
-#: the environment variable below (CITATION.cff names the same default, which a test checks).
-DEFAULT_REPOSITORY = "https://github.com/overseas-station-tracker/overseas-station-tracker"
+#: Where the project's code, issues and corrections live. There is no default: a deployment
+#: names its own public repository with the environment variable below, and until it does, no
+#: correction link is offered (a guessed address could be claimed by someone else, and readers'
+#: reports would reach them). CITATION.cff names the same value, which a test checks.
+DEFAULT_REPOSITORY = ""
 REPOSITORY_ENV = "STATIONS_REPOSITORY_URL"
 #: The dashboard's public address, for deployments behind a proxy that the browser's own
 #: address would not reveal correctly; otherwise the address the reader is using is taken.
@@ -68,7 +70,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 
 def repository_url(env: Mapping[str, str] | None = None) -> str:
-    """The repository to send corrections to: ``STATIONS_REPOSITORY_URL`` or the default."""
+    """The repository to send corrections to: ``STATIONS_REPOSITORY_URL`` or the default
+    (empty: then no correction link is shown)."""
     env = os.environ if env is None else env
     return (env.get(REPOSITORY_ENV) or DEFAULT_REPOSITORY).strip().rstrip("/")
 

@@ -24,7 +24,9 @@ def correction_url(kind: str, row_id: str, link: str) -> str:
 
 
 def correction_button(kind: str, row_id: str, page: str = "", **changes: str) -> None:
-    """A button that opens the prefilled correction form in a new tab."""
+    """A button that opens the prefilled correction form in a new tab (none without a repository)."""
+    if not citation.repository_url():
+        return
     st.link_button(
         "Suggest a correction",
         correction_url(kind, row_id, view_link(page, **changes)),

@@ -366,7 +366,7 @@ def build(data_dir: str | os.PathLike[str], version: str, created: str) -> dict[
         ),
         "version": version,
         "created": created,
-        "homepage": citation.DEFAULT_REPOSITORY,
+        **({"homepage": citation.DEFAULT_REPOSITORY} if citation.DEFAULT_REPOSITORY else {}),
         "licenses": [
             {
                 "name": citation.DATA_LICENCE.spdx,

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stations import correction_view, export, publishers, vocab
+from stations import citation, correction_view, export, publishers, vocab
 from stations.filters import Filters
 from stations.ui import Data, download_name
 
@@ -176,7 +176,8 @@ def table(actions: pd.DataFrame) -> None:
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
         outlets=["; ".join(label for _, label in p) for p in pairs],
     )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "source", "sources", "response_id"]]
-    frame = frame.assign(correction=corrections(actions))
+    if citation.repository_url():
+        frame = frame.assign(correction=corrections(actions))
     st.dataframe(
         frame,
         hide_index=True,

@@ -19,6 +19,8 @@ MAP_PAGE = str(ROOT / "app.py")
 RESPONSES_PAGE = "pages/1_Government_responses.py"
 DATA_PAGE = "pages/2_Data_and_sources.py"
 BASE = "https://maps.example.org/"
+#: A deployment's repository for corrections (there is no default: see citation.DEFAULT_REPOSITORY).
+REPOSITORY = "https://git.example/newsroom/tracker"
 VERSION = json.loads((ROOT / "data" / datapackage.PACKAGE_FILE).read_text(encoding="utf-8"))
 
 
@@ -102,11 +104,12 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     }
 
 
-def test_a_selected_station_offers_a_prefilled_correction() -> None:
+def test_a_selected_station_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.REPOSITORY_ENV, REPOSITORY)
     at = run(MAP_PAGE, country="NL", station="NL-rotterdam-1")
     (button,) = [b for b in at.get("link_button") if b.proto.label == "Suggest a correction"]
     url = urlsplit(button.proto.url)
-    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{citation.DEFAULT_REPOSITORY}/issues/new"
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{REPOSITORY}/issues/new"
     query = parse_qs(url.query)
     assert query["template"] == ["correction.yml"]
     assert query["row_id"] == ["NL-rotterdam-1"]
@@ -120,7 +123,8 @@ def test_correction_repository_is_configurable(monkeypatch: pytest.MonkeyPatch) 
     assert button.proto.url.startswith("https://git.example/newsroom/tracker/issues/new?")
 
 
-def test_every_listed_action_offers_a_prefilled_correction() -> None:
+def test_every_listed_action_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.REPOSITORY_ENV, REPOSITORY)
     at = run(RESPONSES_PAGE, country="NL")
     table = at.dataframe[0].value
     assert len(table) > 0
@@ -128,6 +132,14 @@ def test_every_listed_action_offers_a_prefilled_correction() -> None:
         query = parse_qs(urlsplit(link).query)
         assert query["row_id"] == [response_id]
         assert query["link"] == [f"{BASE}Government_responses?country=NL"]
+
+
+def test_no_correction_link_without_a_configured_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(citation.REPOSITORY_ENV, raising=False)
+    at = run(MAP_PAGE, country="NL", station="NL-rotterdam-1")
+    assert not [b for b in at.get("link_button") if b.proto.label == "Suggest a correction"]
+    at = run(RESPONSES_PAGE, country="NL")
+    assert "correction" not in at.dataframe[0].value.columns
 
 
 # The embed layout ------------------------------------------------------------------------------

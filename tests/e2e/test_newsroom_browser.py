@@ -26,7 +26,8 @@ IN_NAME = VERSION.replace(".", "-")  # a file name keeps letters, digits, - and 
 
 @pytest.fixture(scope="module")
 def app_url() -> Iterator[str]:
-    with streamlit_server(ROOT / "app.py", env={"STATION_MAP_TILES": "none"}) as base:
+    env = {"STATION_MAP_TILES": "none", citation.REPOSITORY_ENV: "https://git.example/newsroom/tracker"}
+    with streamlit_server(ROOT / "app.py", env=env) as base:
         yield base
 
 
