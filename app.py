@@ -33,6 +33,7 @@ with left:
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
+        basemap=assets.own_basemap(),
     )
     clicked = st_folium(
         fmap,

@@ -24,6 +24,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from stations import assets, model, vocab
+from stations.basemap import Basemap
 
 #: Colour of each strongest action on the country layer (stronger is darker), and of none.
 ACTION_COLOURS: dict[str, str] = {
@@ -476,9 +477,14 @@ def build_map(
 
 
 def map_of_layer(
-    layer: LayerData, tiles: str | None = None, attribution: str | None = None, fit: bool = False
+    layer: LayerData,
+    tiles: str | None = None,
+    attribution: str | None = None,
+    fit: bool = False,
+    basemap: bool = False,
 ) -> StationMap:
-    """The map around a layer already made (a cached view's ``layer``); see ``build_map``."""
+    """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
+    ``basemap`` draws the app's own basemap (stations.basemap) once the markers are up."""
     assets.use_local_assets()
     fmap = StationMap(
         location=(25, 15),
@@ -502,4 +508,6 @@ def map_of_layer(
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
     StationLayer(layer, fit).add_to(fmap)
+    if basemap:  # after the station layer: its loader runs once the markers are drawn
+        Basemap().add_to(fmap)
     return fmap
