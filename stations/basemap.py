@@ -27,12 +27,14 @@ DATA_DIR = "basemap/"
 #: Scripts loaded (in this order) once the markers are drawn, relative to ``static/``.
 SCRIPTS = ("basemap/topojson-client.min.js", "js/basemap.js")
 #: Every file the basemap may fetch, relative to ``static/`` (the 1:50m file and the smaller
-#: cities only when the reader zooms in).
+#: cities only when the reader zooms in; from zoom 8, the towns of the cells in view, listed in
+#: places-local/index.json).
 DATA_FILES = (
     "basemap/world-110m.topo.json",
     "basemap/world-50m.topo.json",
     "basemap/places.json",
     "basemap/places-more.json",
+    "basemap/places-local/index.json",
 )
 #: The sea: the map's background, set with the markers so the first frame already shows it.
 SEA = "#d6e2ea"

@@ -43,7 +43,13 @@ def test_source_record_lists_every_file_with_its_checksum() -> None:
     on_disk = {p.name for p in BASEMAP_DIR.iterdir() if p.name != "SOURCE.md"}
     assert set(rows) == on_disk
     for name, digest in rows.items():
-        assert hashlib.sha256((BASEMAP_DIR / name).read_bytes()).hexdigest()[:16] == digest, name
+        path = BASEMAP_DIR / name
+        hashed = hashlib.sha256()
+        for member in sorted(path.iterdir()) if path.is_dir() else [path]:
+            hashed.update(
+                member.name.encode() + b"\0" + member.read_bytes() if path.is_dir() else member.read_bytes()
+            )
+        assert hashed.hexdigest()[:16] == digest, name
     for licence in ("public domain", "ISC", "Creative Commons Attribution 4.0"):
         assert licence in source
 
@@ -64,6 +70,18 @@ def test_places_are_well_formed(name: str) -> None:
         assert isinstance(label, str) and label.strip() == label and label
         assert -180 <= lon <= 180 and -90 <= lat <= 90
         assert 1 <= zoom <= 10 and kind in KINDS
+
+
+def test_town_cells_are_listed_and_hold_their_own_towns() -> None:
+    """The browser asks only for cells that index.json lists, by the cell of the view."""
+    folder = BASEMAP_DIR / "places-local"
+    listed = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert sorted(p.stem for p in folder.glob("*.json") if p.name != "index.json") == listed
+    for name in listed:
+        x, y = (int(v) for v in name.split("_"))
+        for label, lon, lat, zoom, kind in places(f"places-local/{name}.json"):
+            assert (min(int((lon + 180) // 10), 35), min(int((lat + 90) // 10), 17)) == (x, y), label
+            assert zoom in (8, 9) and kind == 2
 
 
 def test_labels_name_every_country_and_the_largest_cities_early() -> None:
@@ -104,6 +122,7 @@ def test_map_loads_the_basemap_after_the_station_layer_and_names_no_host(dataset
     assert html.index("L.markerClusterGroup") < loader, "the basemap must come after the markers"
     # Loaded from the map's script on the first frame, not as a header <script> the markers wait for.
     assert "basemap.js" not in html[: html.index("<body")]
+
     def hosts(text: str) -> set[str]:
         return {urlsplit(u).netloc for u in re.findall(r"(?:https?:)?//[^\s\"'<>)\\]+", text)}
 

@@ -22,6 +22,8 @@
   var KIND = {country: 0, capital: 1, city: 2, stationCity: 3};
   var DETAIL_ZOOM = 4; // 1:50m from this zoom on
   var MORE_PLACES_ZOOM = 6; // smaller cities from this zoom on
+  var LOCAL_PLACES_ZOOM = 8; // towns, per 10-degree cell in view, from this zoom on
+  var CELL = 10;
   var CSS = [
     ".bm-labels{position:absolute;left:0;top:0;pointer-events:none;}",
     ".bm-label{position:absolute;white-space:pre;pointer-events:none;",
@@ -42,6 +44,59 @@
       if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
       return response.json();
     });
+  }
+
+  // world-atlas is made for spherical rendering: a ring or line may step across the
+  // antimeridian (Fiji, Chukotka), which Leaflet, drawing on a plane, would turn into a band
+  // around the whole world. Each step of more than 180 degrees is undone by shifting the rest
+  // of the ring by 360, so the shape stays whole just past the map's edge.
+  function unwrapLine(line) {
+    var out = [], shift = 0;
+    for (var i = 0; i < line.length; i++) {
+      var lon = line[i][0] + shift;
+      if (i > 0) {
+        var step = lon - out[i - 1][0];
+        if (step > 180) { shift -= 360; lon -= 360; } else if (step < -180) { shift += 360; lon += 360; }
+      }
+      out.push([lon, line[i][1]]);
+    }
+    return out;
+  }
+
+  // Polygons (arrays of rings) or lines, each made continuous, plus a copy 360 degrees back
+  // (or forward) of any part that now lies partly past +180 (or -180): Chukotka then shows
+  // both east of the antimeridian, next to Russia, and west of it, next to Alaska.
+  function shifted(part, by, isPolygon) {
+    var move = function (line) { return line.map(function (p) { return [p[0] + by, p[1]]; }); };
+    return isPolygon ? part.map(move) : move(part);
+  }
+
+  function continuous(parts, isPolygon) {
+    var out = [];
+    parts.forEach(function (part) {
+      var fixed = isPolygon ? part.map(unwrapLine) : unwrapLine(part);
+      out.push(fixed);
+      var lons = (isPolygon ? fixed[0] : fixed).map(function (p) { return p[0]; });
+      if (Math.max.apply(null, lons) > 180) { out.push(shifted(fixed, -360, isPolygon)); }
+      if (Math.min.apply(null, lons) < -180) { out.push(shifted(fixed, 360, isPolygon)); }
+    });
+    return out;
+  }
+
+  function polygons(geojson) {
+    var parts = [];
+    var geometries = geojson.type === "FeatureCollection"
+      ? geojson.features.map(function (f) { return f.geometry; })
+      : [geojson.geometry || geojson];
+    geometries.forEach(function (g) {
+      if (g.type === "Polygon") { parts.push(g.coordinates); }
+      if (g.type === "MultiPolygon") { parts = parts.concat(g.coordinates); }
+    });
+    return {type: "MultiPolygon", coordinates: continuous(parts, true)};
+  }
+
+  function lines(mesh) {
+    return {type: "MultiLineString", coordinates: continuous(mesh.coordinates, false)};
   }
 
   // Lines of a TopoJSON mesh, cut where they run along the antimeridian or the poles' edge:
@@ -69,9 +124,9 @@
 
   function geometryLayer(topo, renderer) {
     var topojson = window.topojson;
-    var land = topojson.feature(topo, topo.objects.land);
-    var coast = cutArtificial(topojson.mesh(topo, topo.objects.land));
-    var borders = topojson.mesh(topo, topo.objects.countries, function (a, b) { return a !== b; });
+    var land = polygons(topojson.feature(topo, topo.objects.land));
+    var coast = lines(cutArtificial(topojson.mesh(topo, topo.objects.land)));
+    var borders = lines(topojson.mesh(topo, topo.objects.countries, function (a, b) { return a !== b; }));
     var common = {renderer: renderer, interactive: false, pane: "basemapLand"};
     return L.layerGroup([
       L.geoJSON(land, L.extend({style: {stroke: false, fill: true, fillColor: STYLE.land, fillOpacity: 1}}, common)),
@@ -194,17 +249,28 @@
           width = Math.max(width, w);
         });
         var height = lines.length * size * 1.15;
-        var x = point.x, y = point.y, box, textLeft, textTop;
+        var x = point.x, y = point.y;
+        // Candidate spots, best first: a country's name centred on its point or a line above or
+        // below; a city's name right of its dot, else left of it. A station city's name clears
+        // the station's pin or cluster (34 px).
+        var spots = [];
         if (country) {
-          textLeft = x - width / 2; textTop = y - height / 2;
-          box = [textLeft - 4, textTop - 2, textLeft + width + 4, textTop + height + 2];
+          [0, -1, 1].forEach(function (shift) {
+            spots.push([x - width / 2, y - height / 2 + shift * (height + 2)]);
+          });
         } else {
-          // Beside the dot; a station city's name clears the station's pin or cluster (34 px).
           var gap = kind === KIND.stationCity ? 19 : 5;
-          textLeft = x + gap; textTop = y - height / 2;
-          box = [x - 4, textTop - 2, textLeft + width + 3, textTop + height + 2];
+          spots.push([x + gap, y - height / 2], [x - gap - width, y - height / 2]);
         }
-        if (collides(box)) { return; }
+        var box = null, textLeft = 0, textTop = 0;
+        for (var s = 0; s < spots.length && !box; s++) {
+          var left = spots[s][0], top = spots[s][1];
+          var candidate = country
+            ? [left - 4, top - 2, left + width + 4, top + height + 2]
+            : [Math.min(x - 4, left - 3), top - 2, Math.max(x + 4, left + width + 3), top + height + 2];
+          if (!collides(candidate)) { box = candidate; textLeft = left; textTop = top; }
+        }
+        if (!box) { return; }
         keep(box);
         placed.push(p);
         var label = L.DomUtil.create("div", "bm-label " + (country ? "bm-country" : "bm-city" + (major ? " bm-major" : "")));
@@ -248,14 +314,22 @@
       {url: base + "world-50m.topo.json", minZoom: DETAIL_ZOOM},
     ];
     var labels = new Labels(options.attribution);
-    var state = {shown: null, morePlaces: null};
+    // pending: files asked for and not yet drawn (tests and screenshots wait for 0).
+    var state = {shown: null, morePlaces: null, cells: null, fetched: {}, pending: 0};
+    function get(url) {
+      state.pending += 1;
+      var done = function () { state.pending -= 1; };
+      var request = fetchJSON(url);
+      request.then(done, done);
+      return request;
+    }
 
     function level(zoom) { return zoom >= DETAIL_ZOOM ? levels[1] : levels[0]; }
 
     function show(wanted) {
       if (!wanted.layer) {
         if (!wanted.loading) {
-          wanted.loading = fetchJSON(wanted.url).then(function (topo) {
+          wanted.loading = get(wanted.url).then(function (topo) {
             wanted.layer = geometryLayer(topo, renderer);
             show(level(map.getZoom()));
           });
@@ -270,11 +344,42 @@
       map.fire("basemap:drawn", {url: wanted.url});
     }
 
+    // Towns of the 10-degree cells in view (files named as scripts/build_basemap.py names them),
+    // only cells that index.json lists, so nothing is asked for that does not exist.
+    function loadCells() {
+      if (map.getZoom() < LOCAL_PLACES_ZOOM) { return; }
+      if (!state.cells) {
+        state.cells = get(base + "places-local/index.json").then(function (names) {
+          var known = {};
+          names.forEach(function (name) { known[name] = true; });
+          return known;
+        });
+        state.cells.catch(function (error) { console.warn("basemap:", error); });
+      }
+      state.cells.then(function (known) {
+        var b = map.getBounds();
+        var x0 = Math.floor((b.getWest() + 180) / CELL), x1 = Math.floor((b.getEast() + 180) / CELL);
+        var y0 = Math.max(0, Math.floor((b.getSouth() + 90) / CELL));
+        var y1 = Math.min(180 / CELL - 1, Math.floor((b.getNorth() + 90) / CELL));
+        for (var x = x0; x <= x1; x++) {
+          for (var y = y0; y <= y1; y++) {
+            var name = (((x % 36) + 36) % 36) + "_" + y;
+            if (known[name] && !state.fetched[name]) {
+              state.fetched[name] = true;
+              get(base + "places-local/" + name + ".json").then(function (places) {
+                labels.addPlaces(places);
+              }).catch(function (error) { console.warn("basemap:", error); });
+            }
+          }
+        }
+      });
+    }
+
     function onZoom() {
       var zoom = map.getZoom();
       show(level(zoom));
       if (zoom >= MORE_PLACES_ZOOM && !state.morePlaces) {
-        state.morePlaces = fetchJSON(base + "places-more.json").then(function (places) {
+        state.morePlaces = get(base + "places-more.json").then(function (places) {
           labels.addPlaces(places);
         });
         state.morePlaces.catch(function (error) { console.warn("basemap:", error); });
@@ -282,13 +387,15 @@
     }
 
     show(level(map.getZoom()));
-    fetchJSON(base + "places.json").then(function (places) {
+    get(base + "places.json").then(function (places) {
       labels.addPlaces(places);
       labels.addTo(map);
       map.fire("basemap:labels", {count: places.length});
     }).catch(function (error) { console.warn("basemap:", error); });
     map.on("zoomend", onZoom);
+    map.on("moveend", loadCells);
     onZoom();
+    loadCells();
     map._stationBasemap = {labels: labels, state: state};
     return map._stationBasemap;
   }
