@@ -267,7 +267,12 @@
           var left = spots[s][0], top = spots[s][1];
           var candidate = country
             ? [left - 4, top - 2, left + width + 4, top + height + 2]
-            : [Math.min(x - 4, left - 3), top - 2, Math.max(x + 4, left + width + 3), top + height + 2];
+            : [Math.min(x - 4, left - 6), top - 1, Math.max(x + 4, left + width + 6), top + height + 1];
+          if (kind === KIND.stationCity && zoom >= 7) {
+            // Close in, the station's pin or cluster (34 px) sits on its city: keep names off it.
+            candidate = [Math.min(candidate[0], x - 18), Math.min(candidate[1], y - 18),
+                         Math.max(candidate[2], x + 18), Math.max(candidate[3], y + 18)];
+          }
           if (!collides(candidate)) { box = candidate; textLeft = left; textTop = top; }
         }
         if (!box) { return; }
