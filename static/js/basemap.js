@@ -156,6 +156,8 @@
 
     onAdd: function (map) {
       this._root = L.DomUtil.create("div", "bm-labels", this.getPane());
+      // Hundreds of place names would drown a screen reader; the stations carry the content.
+      this._root.setAttribute("aria-hidden", "true");
       this._update();
     },
 
