@@ -11,7 +11,7 @@ import sys
 
 from stations.load import validate_paths
 
-DEFAULT_FILES = ("data/stations.csv", "data/responses.csv")
+DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         default=list(DEFAULT_FILES),
-        help="files to check; names containing 'response' are read as responses (default: %(default)s)",
+        help=(
+            "files to check; names containing 'response' are read as responses, 'unidentified' as the "
+            "record of unidentified stations, checked with the stations against the reports' totals "
+            "(default: %(default)s)"
+        ),
     )
     args = parser.parse_args(argv)
     problems = validate_paths(args.files)

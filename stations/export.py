@@ -9,21 +9,30 @@ import math
 
 import pandas as pd
 
-from stations import model, vocab
+from stations import model, publishers, vocab
 
 
 def _public(view: pd.DataFrame) -> pd.DataFrame:
     return view.assign(address=model.public_address(view))
 
 
+def outlets(frame: pd.DataFrame) -> list[str]:
+    """Per row, the outlet name of each source, in the order of ``sources`` and with the same
+    separator, so a reader of a download sees who says so without opening the links."""
+    return [
+        publishers.LABEL_SEPARATOR.join(label for _, label in pairs) for pairs in publishers.source_pairs(frame)
+    ]
+
+
 def to_csv_bytes(view: pd.DataFrame) -> bytes:
-    """The rows as they are in data/stations.csv (same columns, same formatting)."""
+    """The rows as they are in data/stations.csv (same columns, same formatting), plus a last
+    column of outlet names (``source_outlets``) that the loader accepts and ignores."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(vocab.STATION_COLUMNS)
+    writer.writerow((*vocab.STATION_COLUMNS, publishers.OUTLETS_COLUMN))
     frame = _public(view)
-    for row in frame[list(vocab.STATION_COLUMNS)].itertuples(index=False):
-        writer.writerow(_cell(v) for v in row)
+    for row, names in zip(frame[list(vocab.STATION_COLUMNS)].itertuples(index=False), outlets(frame), strict=True):
+        writer.writerow([*(_cell(v) for v in row), names])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -40,9 +49,12 @@ def to_geojson(view: pd.DataFrame) -> dict:
     frame = _public(view)
     props = [c for c in vocab.STATION_COLUMNS if c not in ("lat", "lon")]
     features = []
-    for record in frame[list(vocab.STATION_COLUMNS)].to_dict("records"):
+    for record, pairs in zip(
+        frame[list(vocab.STATION_COLUMNS)].to_dict("records"), publishers.source_pairs(frame), strict=True
+    ):
         properties = {c: record[c] for c in props}
-        properties["sources"] = [u for u in record["sources"].split(vocab.SOURCE_SEPARATOR) if u]
+        properties["sources"] = [url for url, _ in pairs]
+        properties[publishers.OUTLETS_COLUMN] = [label for _, label in pairs]
         properties["private_residence"] = bool(record["private_residence"])
         features.append(
             {

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from stations import mapping, model, vocab
+from stations import mapping, model, publishers, vocab
 from stations.filters import LIST_FIELDS, Filters, Options
 
 #: Column of ``stations`` behind each filter that is a plain value match.
@@ -185,8 +185,10 @@ class StationIndex:
                 values = [repr(round(float(v), 5)) for v in series.tolist()]
             elif name == "sources":
                 values = [
-                    "[" + ",".join(encode_basestring(u) for u in s.split(vocab.SOURCE_SEPARATOR) if u) + "]"
-                    for s in series.tolist()
+                    "["
+                    + ",".join(f"[{encode_basestring(url)},{encode_basestring(label)}]" for url, label in pairs)
+                    + "]"
+                    for pairs in publishers.source_pairs(frame)
                 ]
             else:
                 values = [encode_basestring(str(v)) for v in series.tolist()]

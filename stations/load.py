@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from stations import schema, vocab
+from stations import publishers, schema, vocab
 
+#: Columns a download adds after the published ones (outlet names); the loader ignores them.
+DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
 #: Longest accepted cell, in characters: far above any real note, far below a runaway file.
 MAX_FIELD = 100_000
 BOM = "\ufeff"
@@ -55,6 +57,8 @@ class Dataset:
 
     stations: pd.DataFrame
     responses: pd.DataFrame
+    #: The publisher register of the data directory (None when it has none, e.g. synthetic data).
+    register: publishers.Register | None = None
 
 
 def _decode(raw: bytes, name: str, header: Sequence[str]) -> tuple[str, list[Problem]]:
@@ -120,6 +124,7 @@ def read_records(
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header: list[str] | None = None
+        derived = 0
         start = 1
         while True:
             try:
@@ -131,10 +136,16 @@ def read_records(
                 break
             if header is None:
                 header = record
+                # A download carries an extra, derived column of outlet names: accepted, ignored.
+                if [h.strip() for h in header[len(columns) :]] == list(DERIVED_COLUMNS):
+                    header = header[: len(columns)]
+                    derived = len(DERIVED_COLUMNS)
                 problems.extend(_header_problems(name, header, columns))
                 if any(p.line == 1 and p.column == "header" for p in problems):
                     break
             elif record and any(cell.strip() for cell in record):
+                if derived and len(record) == len(columns) + derived:
+                    record = record[: len(columns)]
                 if len(record) != len(columns):
                     problems.append(
                         Problem(
@@ -296,6 +307,73 @@ def _cross_file_problems(
     ]
 
 
+def source_problems(
+    frame: pd.DataFrame, name: str, register: publishers.Register, stations: bool
+) -> list[Problem]:
+    """The sourcing rules: every host registered, no copies, canonical hosts, weak-only rows
+    marked low, and (stations) each row of a report citing a page that shows it in that report."""
+    if frame.empty or "sources" not in frame:
+        return []
+    lines = frame.attrs.get("lines") or list(range(2, len(frame) + 2))
+    problems: list[Problem] = []
+    for i, (text, confidence) in enumerate(zip(frame["sources"], frame["confidence"], strict=True)):
+        urls = publishers.split_sources(text)
+        line = lines[i]
+        for url in urls:
+            host = publishers.host_of(url)
+            if host in register.blocked:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"'{host}' is a blocked copy ({register.blocked[host]}): cite the original page",
+                    )
+                )
+                continue
+            reason = publishers.noncanonical_reason(host)
+            if reason:
+                problems.append(
+                    Problem(name, line, "sources", f"'{host}' {reason}: cite the page on the publisher's public host")
+                )
+            if host not in register.publishers:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"'{host}' is not in {publishers.REGISTER_FILE}: register the publisher or cite another source",
+                    )
+                )
+        ranks = [publishers.TIERS.index(t) for t in (register.tier(u) for u in urls) if t in publishers.TIERS]
+        if ranks != sorted(ranks):
+            problems.append(
+                Problem(name, line, "sources", "list the sources strongest first (primary, established, reference, weak)")
+            )
+        best = register.best_tier(urls)
+        if best == "weak" and confidence != "low":
+            problems.append(
+                Problem(name, line, "confidence", f"'{confidence}': every source is weak, so confidence must be low")
+            )
+        if stations:
+            wave, iso2 = frame["wave"].iat[i], frame["iso2"].iat[i]
+            if wave in publishers.REPORT_WAVES and not any(register.shows_in_report(u, wave, iso2) for u in urls):
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"no source shows this station in the {wave} report: cite the report or an "
+                        f"outlet reporting its list (listed in {publishers.EVIDENCE_FILE})",
+                    )
+                )
+    return problems
+
+
+def _register_problems(register: publishers.Register, directory: Path) -> list[Problem]:
+    return [Problem(str(directory / p.file), p.line, p.column, p.message) for p in register.problems]
+
+
 def check_dataset(
     stations_path: str | os.PathLike[str],
     responses_path: str | os.PathLike[str],
@@ -308,7 +386,15 @@ def check_dataset(
     problems += found
     if not unreadable:  # a broken stations header is one problem, not one per response
         problems += _cross_file_problems(stations, responses, str(responses_path))
-    return Dataset(stations=stations, responses=responses), sorted(problems)
+    directory = Path(stations_path).parent
+    register = publishers.load_register(directory)
+    if register is not None:
+        problems += _register_problems(register, directory)
+        if not unreadable:
+            problems += source_problems(stations, str(stations_path), register, stations=True)
+        if "confidence" in responses:
+            problems += source_problems(responses, str(responses_path), register, stations=False)
+    return Dataset(stations=stations, responses=responses, register=register), sorted(problems)
 
 
 def load_dataset(
@@ -327,19 +413,53 @@ def load_dataset(
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
-    """Validate files by their name (stations*.csv / responses*.csv); used by the CLI."""
+    """Validate files by their name; used by the CLI.
+
+    ``*unidentified*.csv`` is the record of stations the reports counted but nobody identified,
+    ``*response*.csv`` a responses file, anything else a stations file. Given a stations file
+    and an unidentified file, the reports' totals (stations, countries, stations by bureau) are
+    checked against both together.
+    """
+    from stations import reconcile  # reconcile builds on this module
+
     paths = [Path(p) for p in paths]
-    stations_paths = [p for p in paths if "response" not in p.name]
-    responses_paths = [p for p in paths if "response" in p.name]
+    unidentified_paths = [p for p in paths if "unidentified" in p.name]
+    responses_paths = [p for p in paths if "response" in p.name and p not in unidentified_paths]
+    stations_paths = [p for p in paths if p not in unidentified_paths and p not in responses_paths]
     problems: list[Problem] = []
     station_frames = []
+    registers: dict[Path, publishers.Register | None] = {}
+
+    def register_of(path: Path) -> publishers.Register | None:
+        directory = path.parent
+        if directory not in registers:
+            registers[directory] = publishers.load_register(directory)
+            if registers[directory] is not None:
+                problems.extend(_register_problems(registers[directory], directory))
+        return registers[directory]
+
+    stations_ok = True
     for path in stations_paths:
         frame, found = check_stations(path, str(path))
         station_frames.append(frame)
         problems += found
+        stations_ok = stations_ok and not found
+        register = register_of(path)
+        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
+            problems += source_problems(frame, str(path), register, stations=True)
     for path in responses_paths:
         frame, found = check_responses(path, str(path))
         problems += found
         if station_frames and not found:
             problems += _cross_file_problems(pd.concat(station_frames), frame, str(path))
-    return sorted(problems)
+        register = register_of(path)
+        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
+            problems += source_problems(frame, str(path), register, stations=False)
+    for path in unidentified_paths:
+        frame, found = reconcile.check_unidentified(path, str(path))
+        problems += found
+        if len(station_frames) == 1 and stations_ok and not found:
+            stations = station_frames[0]
+            problems += reconcile.problems(stations, frame, str(path))
+            problems += reconcile.bureau_problems(stations, frame, str(stations_paths[0]), str(path))
+    return sorted(set(problems))

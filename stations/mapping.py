@@ -23,7 +23,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from stations import assets, model, vocab
+from stations import assets, model, publishers, vocab
 from stations.basemap import Basemap
 
 #: Colour of each strongest action on the country layer (stronger is darker), and of none.
@@ -96,7 +96,8 @@ def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
         if field in ("lat", "lon"):
             columns[field] = [round(float(v), 5) for v in series]
         elif field == "sources":
-            columns[field] = [[u for u in s.split(vocab.SOURCE_SEPARATOR) if u] for s in series]
+            # [url, label] per source: the popup shows the outlet's name, not a bare host.
+            columns[field] = [[[url, label] for url, label in pairs] for pairs in publishers.source_pairs(frame)]
         else:
             columns[field] = [str(v) for v in series]
     return {"n": len(frame), "columns": columns}
@@ -321,9 +322,11 @@ class StationLayer(JSCSSMixin, MacroElement):
     row(dl, "Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
     root.appendChild(dl);
     var list = el("ol");
-    c.sources[i].forEach(function (url, n) {
+    c.sources[i].forEach(function (pair, n) {
+      var url = pair[0], label = pair[1];
       if (!/^https?:\\/\\//i.test(url)) { return; }
-      var a = el("a", "Source " + (n + 1) + ": " + url.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0]);
+      var host = url.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0];
+      var a = el("a", "Source " + (n + 1) + ": " + (label || host));
       a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
       var li = el("li"); li.appendChild(a); list.appendChild(li);
     });

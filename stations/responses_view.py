@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stations import vocab
+from stations import export, publishers, vocab
 from stations.filters import Filters
 from stations.ui import Data
 
@@ -75,10 +75,13 @@ def timeline(actions: pd.DataFrame) -> None:
 
 def table(actions: pd.DataFrame) -> None:
     st.subheader("Actions, with sources")
+    pairs = publishers.source_pairs(actions)
     frame = actions.assign(
         action=actions["action_type"].map(vocab.ACTION_LABELS),
         source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
-    )[["date", "country", "actor", "action", "summary", "confidence", "source", "sources", "response_id"]]
+        # Who says so, by name (weak sources flagged), so no reader has to decode a host.
+        outlets=["; ".join(label for _, label in p) for p in pairs],
+    )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "source", "sources", "response_id"]]
     st.dataframe(
         frame,
         hide_index=True,
@@ -90,7 +93,8 @@ def table(actions: pd.DataFrame) -> None:
             "action": st.column_config.TextColumn("Action"),
             "summary": st.column_config.TextColumn("Summary", width="large"),
             "confidence": st.column_config.TextColumn("Confidence"),
-            "source": st.column_config.LinkColumn("Source", display_text="open"),
+            "outlets": st.column_config.TextColumn("Sources (outlets)", width="medium"),
+            "source": st.column_config.LinkColumn("First source", display_text="open"),
             "sources": st.column_config.TextColumn("All sources"),
             "response_id": st.column_config.TextColumn("Id"),
         },
@@ -118,7 +122,10 @@ def strongest_table(data: Data, filters: Filters) -> None:
 def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
-        data=lambda: actions[list(vocab.RESPONSE_COLUMNS)].to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        data=lambda: actions[list(vocab.RESPONSE_COLUMNS)]
+        .assign(**{publishers.OUTLETS_COLUMN: export.outlets(actions)})
+        .to_csv(index=False, lineterminator="\n")
+        .encode("utf-8"),
         file_name="responses.csv",
         mime="text/csv",
         on_click="ignore",

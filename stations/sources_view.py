@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from stations import vocab
+from stations import publishers, vocab
 from stations.ui import Data, data_dir, latest_change
 
 
@@ -27,6 +27,7 @@ def overview(data: Data) -> None:
         icon="⚠️",
     )
     reconciliation_table(data)
+    sources_by_tier(data)
     counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
     counts = counts.reindex([w for w in vocab.WAVES if w in counts.index])
     counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
@@ -38,6 +39,34 @@ def overview(data: Data) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def sources_by_tier(data: Data) -> None:
+    """How many rows rest on which kind of source, and the register that decides it."""
+    if data.dataset.register is None or publishers.TIER_COLUMN not in data.stations:
+        return
+    st.subheader("Rows by their best source")
+    rows = []
+    for name, frame in (("Stations", data.stations), ("Government actions", data.responses)):
+        counts = frame[publishers.TIER_COLUMN].value_counts()
+        rows.append({"File": name, **{publishers.TIER_LABELS[t]: int(counts.get(t, 0)) for t in publishers.TIERS}})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(
+        "A row's best source is the strongest among its sources, by the publisher register "
+        "(data/publishers.csv): every cited host with the outlet's name, kind and tier. Scraper and "
+        "machine-translated copies are not cited (data/blocked_hosts.csv); a row whose sources are "
+        "all weak is marked low confidence."
+    )
+    register = data.dataset.register
+    with st.expander(f"The publisher register ({len(register.publishers)} outlets)"):
+        st.dataframe(
+            pd.DataFrame(
+                [(p.name, p.host, p.kind.replace("_", " "), p.tier) for p in register.publishers.values()],
+                columns=["Outlet", "Host", "Kind", "Tier"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 REPORT_NAMES = {"sep-2022": "110 Overseas (Sept 2022)", "dec-2022": "Patrol and Persuade (Dec 2022)"}
@@ -72,11 +101,12 @@ def reconciliation_table(data: Data) -> None:
 
 def full_downloads() -> None:
     st.subheader("Download the full files")
-    cols = st.columns(3)
+    cols = st.columns(4)
     for col, name, mime in (
         (cols[0], "stations.csv", "text/csv"),
         (cols[1], "responses.csv", "text/csv"),
-        (cols[2], "README.md", "text/markdown"),
+        (cols[2], publishers.REGISTER_FILE, "text/csv"),
+        (cols[3], "README.md", "text/markdown"),
     ):
         path = data_dir() / name
         if not path.exists():

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stations import export, mapping, model, reconcile, vocab
+from stations import export, mapping, model, publishers, reconcile, vocab
 from stations.filters import KEYS, LIST_FIELDS, Filters, Options, escape_markdown
 from stations.index import StationIndex, View
 from stations.load import DataError, Dataset, load_dataset
@@ -83,6 +83,12 @@ def _data_version() -> tuple[float, ...]:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(data_dir: str, version: tuple[float, ...]) -> Data:
     dataset = load_dataset(data_dir)
+    # Each source's outlet name and each row's best tier, once per data version.
+    dataset = Dataset(
+        stations=publishers.annotate(dataset.stations, dataset.register),
+        responses=publishers.annotate(dataset.responses, dataset.register),
+        register=dataset.register,
+    )
     summary = model.country_actions(dataset.stations, dataset.responses)
     options = Options.from_stations(dataset.stations)
     unidentified = Path(data_dir) / "unidentified.csv"

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from stations import model, vocab
+from stations import model, publishers, vocab
 from stations.filters import escape_markdown
 from stations.index import View
 from stations.ui import WIDGET_KEYS, Data
@@ -51,12 +51,40 @@ def station_from_click(result: dict[str, Any] | None, view: View, current: str |
     return current
 
 
-def _link(url: str) -> str:
-    """A Markdown link whose text and target cannot break out of the link syntax."""
-    host = urlsplit(url).netloc.removeprefix("www.") or url
+def _link(url: str, label: str = "") -> str:
+    """A Markdown link (text: the outlet's name, else the host) that cannot break out of the
+    link syntax."""
+    text = label or urlsplit(url).netloc.removeprefix("www.") or url
     target = quote(url, safe=":/?&=#%~+,;@!$*'")
     target = target.replace("(", "%28").replace(")", "%29")
-    return f"[{escape_markdown(host)}]({target})"
+    return f"[{escape_markdown(text)}]({target})"
+
+
+#: What each confidence level means, for the panel's "how sure" line (README's vocabulary).
+CONFIDENCE_WHY = {
+    "high": "an official text, or two independent outlets agree",
+    "medium": "one reputable outlet, or secondary reporting of an official statement",
+    "low": "one weak source, or a key detail rests on a weak source only (see the notes)",
+}
+
+
+def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str:
+    """One line on how sure the row is and why: its confidence, what that means, and its best
+    source by kind and name (the notes give the row's own caveats)."""
+    confidence = str(row["confidence"])
+    text = f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
+    tier = str(row.get(publishers.TIER_COLUMN, "") or "")
+    if tier:
+        text += f". Best source: {escape_markdown(publishers.TIER_LABELS[tier].lower())}"
+        if register is not None:
+            best = [
+                publisher.name
+                for publisher in (register.publisher(u) for u in publishers.split_sources(row["sources"]))
+                if publisher is not None and publisher.tier == tier
+            ]
+            if best:
+                text += f" ({escape_markdown(', '.join(dict.fromkeys(best)))})"
+    return text + "."
 
 
 def station_panel(data: Data, shown: View, station: str | None) -> str | None:
@@ -108,10 +136,9 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         ("Opened", row["opened"]),
         ("Status", vocab.STATUS_LABELS[row["status"]]),
         ("Placed at", f"{row['geo_precision']} level ({row['geo_source']})"),
-        ("Confidence", row["confidence"]),
     ]
     lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
-    st.markdown("  \n".join(lines))
+    st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
     summary = data.summary.loc[row["iso2"]]
     st.markdown(f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}")
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")
@@ -121,9 +148,8 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
             f"({escape_markdown(action.actor)})"
         )
     st.markdown("**Sources** (open in a new tab)")
-    st.markdown(
-        "\n".join(f"{n}. {_link(u)}" for n, u in enumerate(row["sources"].split(vocab.SOURCE_SEPARATOR), 1))
-    )
+    pairs = publishers.source_pairs(record)[0]
+    st.markdown("\n".join(f"{n}. {_link(url, label)}" for n, (url, label) in enumerate(pairs, 1)))
     if row["notes"]:
         with st.expander("Notes"):
             st.text(row["notes"])
@@ -140,6 +166,7 @@ TABLE_COLUMNS = {
     "status": "Status",
     "geo_precision": "Placed at",
     "confidence": "Confidence",
+    "first_outlet": "Best source",
     "first_source": "Source",
 }
 
@@ -156,8 +183,10 @@ def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def table_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """The station table's rows: readable labels, the first source as a link."""
+    """The station table's rows: readable labels, the first source (the strongest: sources are
+    listed strongest first) by outlet name and as a link."""
     return view.assign(
+        first_outlet=[pairs[0][1] if pairs else "" for pairs in publishers.source_pairs(view)],
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         wave=view["wave"].map(vocab.WAVE_LABELS),
         status=view["status"].map(vocab.STATUS_LABELS),

@@ -101,13 +101,14 @@ def test_downloads_hold_exactly_the_rows_in_view(dataset: load.Dataset) -> None:
     summary = model.country_actions(dataset.stations, dataset.responses)
     view = Filters(bureau=("Qingtian",)).apply(dataset.stations, summary)
     lines = export.to_csv_bytes(view).decode().splitlines()
-    assert lines[0] == ",".join(vocab.STATION_COLUMNS)
+    assert lines[0] == ",".join((*vocab.STATION_COLUMNS, "source_outlets"))
     assert len(lines) == len(view) + 1
     geo = json.loads(export.to_geojson_bytes(view))
     assert [f["id"] for f in geo["features"]] == list(view["station_id"])
     first = geo["features"][0]
     assert first["geometry"]["coordinates"] == [view["lon"].iloc[0], view["lat"].iloc[0]]
     assert isinstance(first["properties"]["sources"], list)
+    assert len(first["properties"]["source_outlets"]) == len(first["properties"]["sources"])
 
 
 def test_csv_download_reloads_through_the_validator(dataset: load.Dataset, tmp_path: Path) -> None:

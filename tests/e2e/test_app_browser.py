@@ -767,7 +767,9 @@ def test_downloads_from_a_link_hold_exactly_the_filtered_rows(
             files[kind] = target.read_bytes()
         rows = list(csv.DictReader(io.StringIO(files["CSV"].decode("utf-8"))))
         assert [r["station_id"] for r in rows] == expected
-        assert list(rows[0]) == list(vocab.STATION_COLUMNS)
+        # The published columns, then the outlet name of each source (the loader ignores it).
+        assert list(rows[0]) == [*vocab.STATION_COLUMNS, "source_outlets"]
+        assert all(len(r["source_outlets"].split(" | ")) == len(r["sources"].split(" | ")) for r in rows)
         features = json.loads(files["GeoJSON"])["features"]
         assert [f["id"] for f in features] == expected
         assert page.url == address  # still the same view

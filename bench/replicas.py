@@ -1,0 +1,131 @@
+"""Load through nginx with 1 and with 2 replicas: throughput, p50/p95 and errors.
+
+``python -m bench.replicas`` (about 5 minutes) prints a Markdown table for docs/RELIABILITY.md.
+The client is the reliability suite's WebSocket harness (tests/reliability/test_load_sessions.py:
+one ``session`` per simulated reader, each asking for one script run after another, every link
+of its ``QUERIES`` in turn); here it connects to nginx, which spreads new sessions over the
+replicas (tests/deploy/deploy_support.py starts them and nginx on loopback, as the tests do).
+
+One Streamlit process runs its scripts on one core (the GIL), so a second replica should add
+about a core's worth of runs when the machine has one to spare: the table gives the machine's
+core count and load average so the figures can be read against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in ("tests", "tests/deploy", "tests/reliability"):
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
+
+import psutil  # noqa: E402
+from deploy_support import cluster, replica_process  # noqa: E402
+from test_load_sessions import RERUN_TIMEOUT, Tally, session  # noqa: E402
+
+#: nginx's per-address limit is raised for the bench: every simulated reader comes from 127.0.0.1.
+BENCH_CONN_PER_ADDRESS = 1000
+
+
+def measure(ws_url: str, sessions: int, seconds: float) -> dict[str, object]:
+    """``sessions`` readers for ``seconds`` through ``ws_url``; failures are counted, not raised."""
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=session, args=(ws_url, n, stop_at, tally), daemon=True)
+        for n in range(sessions)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.1, seconds + RERUN_TIMEOUT + 15 - (time.perf_counter() - started)))
+    elapsed = time.perf_counter() - started
+    lat = sorted(tally.latencies)
+    return {
+        "sessions": sessions,
+        "connected": tally.sessions,
+        "reruns": len(lat),
+        "reruns_per_s": round(len(lat) / elapsed, 1),
+        "p50_s": round(statistics.median(lat), 2) if lat else None,
+        "p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2) if lat else None,
+        "max_s": round(lat[-1], 2) if lat else None,
+        "errors": len(tally.errors),
+        "error_kinds": sorted({e.split(":")[0][:60] for e in tally.errors})[:5],
+    }
+
+
+def run(replicas: int, steps: Sequence[int], seconds: float, settle: float) -> list[dict[str, object]]:
+    rows = []
+    env = {"STATION_MAP_TILES": "none"}
+    with cluster(replicas, env=env, conn_per_address=BENCH_CONN_PER_ADDRESS) as running:
+        ws_url = running.url.replace("http://", "ws://") + "_stcore/stream"
+        procs = [replica_process(running.port(name)) for name in running.replicas]
+        measure(ws_url, replicas, 2.0)  # warm-up: one session per replica (imports, caches)
+        time.sleep(settle)
+        for sessions in steps:
+            before = running.connects()
+            cpu_before = [p.cpu_times() for p in procs]
+            load_before = os.getloadavg()[0]
+            started = time.perf_counter()
+            row = measure(ws_url, sessions, seconds)
+            elapsed = time.perf_counter() - started
+            cpu = [
+                (a.user + a.system) - (b.user + b.system)
+                for a, b in zip([p.cpu_times() for p in procs], cpu_before, strict=True)
+            ]
+            after = running.connects()
+            row.update(
+                replicas=replicas,
+                per_replica_sessions=[after[n] - before[n] for n in sorted(after)],
+                replica_cpu_pct=[round(100 * c / elapsed) for c in cpu],
+                load_avg=round(max(load_before, os.getloadavg()[0]), 1),
+            )
+            rows.append(row)
+            print(row, flush=True)
+            time.sleep(settle)
+    return rows
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| replicas | sessions | per replica | reruns | reruns/s | p50 | p95 | max | errors | replica CPU | load avg |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in rows:
+        spread = " / ".join(str(n) for n in r["per_replica_sessions"])  # type: ignore[union-attr]
+        cpu = " / ".join(f"{c} %" for c in r["replica_cpu_pct"])  # type: ignore[union-attr]
+        lines.append(
+            f"| {r['replicas']} | {r['sessions']} | {spread} | {r['reruns']} | {r['reruns_per_s']} | "
+            f"{r['p50_s']} s | {r['p95_s']} s | {r['max_s']} s | {r['errors']} | {cpu} | {r['load_avg']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", default="12,25,50", help="concurrent sessions per step")
+    parser.add_argument("--seconds", type=float, default=20.0, help="load per step")
+    parser.add_argument("--settle", type=float, default=6.0)
+    parser.add_argument("--replicas", default="1,2")
+    args = parser.parse_args(argv)
+    steps = [int(n) for n in args.sessions.split(",")]
+    rows = []
+    for n in (int(r) for r in args.replicas.split(",")):
+        rows += run(n, steps, args.seconds, args.settle)
+    print()
+    print(f"{psutil.cpu_count()} cores, {args.seconds:.0f} s of load per step, through nginx")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,461 @@
+"""Write the nginx configuration that puts N Streamlit replicas behind one address.
+
+Why generated: the replica list appears in several places (one upstream group per replica, the
+map from the affinity cookie to its group, the map from the address that answered back to the
+replica's name), and a hand-edited copy drifts. ``deploy/nginx.conf`` (mounted by
+``docker-compose.yml``) is this script's output for the compose replicas; a test fails when the
+committed file differs from a fresh rendering, and the browser tests run the same renderer with
+loopback ports.
+
+How a visitor stays on one replica (open-source nginx has no ``sticky cookie``):
+
+- A request without the ``stations_replica`` cookie goes to ``stations_any`` (round robin over
+  every replica, so new visitors are spread evenly).
+- Every response names the replica that answered (``$upstream_addr``, matched by its port) and,
+  when the visitor's cookie says otherwise, sets the cookie to that name. The cookie holds only
+  ``r1``..``rN``: nothing that identifies the reader, and it expires with the browser session.
+- A request with the cookie goes to that replica's own group: the replica first, every other
+  replica as a backup. So the page's HTTP requests (the downloads live in the memory of the
+  process that made them) and its WebSocket reach the same process, and when that process dies
+  the next request goes to a survivor, which then re-issues the cookie with its own name.
+
+Each replica must listen on its own port number: nginx sees the *address* that answered, and
+behind Docker's DNS or a Kubernetes Service the IP is not known in advance, the port is.
+
+Run ``python -m deploy.nginx_conf --help``; ``--compose`` rewrites ``deploy/nginx.conf``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_CONF = ROOT / "deploy" / "nginx.conf"
+
+COOKIE = "stations_replica"
+TITLE = "110 Overseas: China's reported overseas police stations"
+DESCRIPTION = (
+    "A sourced world map of the overseas police service stations that Chinese public security "
+    "bureaus are reported to run abroad: filter by host country, bureau, report and government "
+    "response; every station with its sources."
+)
+#: Where nginx serves the link-preview image (docs/screenshot.png) from.
+PREVIEW_PATH = "/preview.png"
+
+#: The replicas docker-compose.yml starts (service name and the port each one listens on).
+COMPOSE_REPLICAS = ("app1:8501", "app2:8502")
+COMPOSE_PUBLIC_URL = "http://localhost:8080"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between deployments; the rest of the configuration is fixed."""
+
+    replicas: tuple[str, ...]
+    listen: str = "80"
+    public_url: str = "http://localhost"
+    preview_image: str = "/srv/preview/screenshot.png"
+    #: Concurrent connections one client address may hold (a reader needs 1 WebSocket plus a
+    #: few short requests; an office behind one NAT needs more; one abuser should not hold a
+    #: replica's whole capacity, ~25 sessions). Answered with 429 beyond it.
+    conn_per_address: int = 40
+    #: Who may embed the dashboard in a frame (CSP frame-ancestors). ``*``: any site, because
+    #: newsrooms embed it (``?embed=true``) and the dashboard has no action a click could abuse.
+    #: ``'self'`` forbids embedding elsewhere; list origins to allow only those.
+    frame_ancestors: str = "*"
+    worker_processes: str = "auto"
+    pid: str = "/tmp/nginx.pid"
+    #: Where nginx keeps request bodies and buffered responses ("" keeps nginx's default).
+    temp_dir: str = ""
+    access_log: str = "/dev/stdout"
+    error_log: str = "stderr"
+    #: Addresses of a proxy or CDN in front of nginx: trust its X-Forwarded-For, so the
+    #: per-address limit counts readers, not the proxy.
+    real_ip_from: tuple[str, ...] = ()
+
+    @property
+    def secure_cookie(self) -> bool:
+        """Readers come over https: the cookie is ``Secure`` (and may then be ``SameSite=None``)."""
+        return self.public_url.startswith("https://")
+
+    def __post_init__(self) -> None:
+        if not self.replicas:
+            raise ValueError("at least one replica (host:port) is needed")
+        ports = []
+        for replica in self.replicas:
+            match = re.fullmatch(r"([A-Za-z0-9.\-\[\]:]+):(\d{1,5})", replica)
+            if not match:
+                raise ValueError(f"replica {replica!r}: expected host:port")
+            ports.append(match.group(2))
+        if len(set(ports)) != len(ports):
+            raise ValueError(
+                f"replicas {', '.join(self.replicas)}: each needs its own port number "
+                "(nginx names the replica that answered by its port)"
+            )
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", self.public_url):
+            raise ValueError(f"public_url {self.public_url!r}: expected scheme://host[:port], no path")
+        if self.conn_per_address < 1:
+            raise ValueError("conn_per_address must be at least 1")
+        for cidr in self.real_ip_from:
+            if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d{1,3})?", cidr):
+                raise ValueError(f"real_ip_from {cidr!r}: expected an address or CIDR range")
+        if any(ch in self.frame_ancestors for ch in ';"\n'):
+            raise ValueError(
+                f"frame_ancestors {self.frame_ancestors!r}: one CSP source list, no ';' or quotes"
+            )
+
+
+def port_of(replica: str) -> str:
+    return replica.rsplit(":", 1)[1]
+
+
+def name_of(index: int) -> str:
+    return f"r{index + 1}"
+
+
+def _security_headers(s: Settings) -> list[str]:
+    """Headers every response carries. ``always``: also on errors and the WebSocket's 101.
+
+    A location with any ``add_header`` of its own inherits none of the server's, so each
+    location gets this whole list.
+    """
+    return [
+        "add_header X-Content-Type-Options nosniff always;",
+        # A click on a source link must not tell the outlet which view the reader was on (the
+        # address holds the filters), nor that they came from here at all.
+        "add_header Referrer-Policy no-referrer always;",
+        f'add_header Content-Security-Policy "frame-ancestors {s.frame_ancestors}" always;',
+        'add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;',
+        "add_header X-Replica $stations_served_by always;",
+        "add_header Set-Cookie $stations_set_cookie always;",
+    ]
+
+
+def _preview_tags(s: Settings) -> str:
+    """Open Graph and Twitter card tags for the HTML shell: Streamlit's page has none, so a
+    shared link would otherwise preview as a blank card. The view is not in them (the query
+    string is the reader's business), only the project's title and picture."""
+    image = f"{s.public_url}{PREVIEW_PATH}"
+    tags = [
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", "110 Overseas"),
+        ("property", "og:title", TITLE),
+        ("property", "og:description", DESCRIPTION),
+        ("property", "og:image", image),
+        ("property", "og:image:width", "1400"),
+        ("property", "og:image:height", "900"),
+        ("property", "og:image:alt", "World map of the reported stations, clustered by region"),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", TITLE),
+        ("name", "twitter:description", DESCRIPTION),
+        ("name", "twitter:image", image),
+        ("name", "description", DESCRIPTION),
+    ]
+    markup = "".join(f'<meta {attr}="{key}" content="{html.escape(value)}">' for attr, key, value in tags)
+    # The tags sit in a single-quoted nginx string, where quotes, $ and backslashes mean something.
+    if any(ch in markup for ch in "'$\\"):
+        raise ValueError("the preview tags may not contain ', $ or a backslash (nginx string)")
+    return markup
+
+
+def render(s: Settings) -> str:
+    """The whole nginx.conf for ``s`` (a complete file: nginx -c runs it as it is)."""
+    names = [name_of(i) for i in range(len(s.replicas))]
+    out: list[str] = []
+    w = out.append
+    w("# Generated by `python -m deploy.nginx_conf` (deploy/nginx_conf.py): edit that, not this.")
+    w(f"# Replicas: {', '.join(f'{n}={r}' for n, r in zip(names, s.replicas, strict=True))}")
+    w(f"worker_processes {s.worker_processes};")
+    w(f"pid {s.pid};")
+    w(f"error_log {s.error_log} warn;")
+    w("")
+    w("events {")
+    w("    worker_connections 4096;")
+    w("}")
+    w("")
+    w("http {")
+    w("    default_type application/octet-stream;")
+    w("    types {")
+    w("        text/html html; text/css css; application/javascript js; application/json json;")
+    w("        image/png png; image/svg+xml svg; font/woff2 woff2;")
+    w("    }")
+    w("    server_tokens off;")
+    w("    sendfile on;")
+    if s.temp_dir:
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            w(f"    {kind}_temp_path {s.temp_dir}/{kind};")
+    w("")
+    w("    # The access log keeps no client address and no query string: the address bar holds")
+    w("    # the view a reader looks at, and who read what is nobody's business.")
+    w(
+        "    log_format stations '$time_iso8601 $request_method $uri $status $body_bytes_sent "
+        "$request_time upstream=$upstream_addr replica=$stations_served_by "
+        "cookie=$cookie_" + COOKIE + ' ua="$http_user_agent"\';'
+    )
+    w(f"    access_log {s.access_log} stations;")
+    w("")
+    w("    # A reader holds one WebSocket and a few short requests; one address holding more than")
+    w("    # this is refused with 429 (limits a single abusive client, not readers behind a NAT).")
+    for cidr in s.real_ip_from:
+        w(f"    set_real_ip_from {cidr};")
+    if s.real_ip_from:
+        w("    real_ip_header X-Forwarded-For;")
+        w("    real_ip_recursive on;")
+    w("    limit_conn_zone $binary_remote_addr zone=per_address:10m;")
+    w(f"    limit_conn per_address {s.conn_per_address};")
+    w("    limit_conn_status 429;")
+    w("")
+    w("    gzip on;")
+    w("    gzip_comp_level 5;")
+    w("    gzip_min_length 512;")
+    w("    gzip_proxied any;")
+    w("    gzip_vary on;")
+    w(
+        "    gzip_types text/css application/javascript text/javascript application/json image/svg+xml text/plain;"
+    )
+    w("")
+    w("    map $http_upgrade $connection_upgrade {")
+    w("        default upgrade;")
+    w("        ''      close;")
+    w("    }")
+    w("")
+    w("    # Sticky sessions by cookie (see deploy/nginx_conf.py for why this shape).")
+    w(f"    map $cookie_{COOKIE} $stations_upstream {{")
+    for name in names:
+        w(f"        {name} stations_{name};")
+    w("        default stations_any;")
+    w("    }")
+    w("    # Which replica answered: the last address tried, named by its port.")
+    w("    map $upstream_addr $stations_served_by {")
+    for name, replica in zip(names, s.replicas, strict=True):
+        w(f"        ~:{port_of(replica)}$ {name};")
+    w("        default '';")
+    w("    }")
+    # Over https the cookie is SameSite=None, so that a map embedded in another site (a
+    # third-party frame) stays on its replica where the browser allows such cookies.
+    secure = "; SameSite=None; Secure" if s.secure_cookie else "; SameSite=Lax"
+    w("    # Set the cookie only when it does not already name the replica that answered.")
+    w(f'    map "$cookie_{COOKIE}:$stations_served_by" $stations_set_cookie {{')
+    w("        ~^(r[0-9]+):\\1$ '';")
+    w("        ~:$ '';")
+    w(f'        default "{COOKIE}=$stations_served_by; Path=/; HttpOnly{secure}";')
+    w("    }")
+    w("")
+    # A dead replica is skipped for fail_timeout after one failed connection; proxy_next_upstream
+    # retries the request on the next one.
+    server_opts = "max_fails=1 fail_timeout=10s"
+    w("    upstream stations_any {")
+    w("        zone stations_any 64k;")
+    for replica in s.replicas:
+        w(f"        server {replica} {server_opts};")
+    w("    }")
+    for i, name in enumerate(names):
+        w(f"    upstream stations_{name} {{")
+        w(f"        zone stations_{name} 64k;")
+        w(f"        server {s.replicas[i]} {server_opts};")
+        for j, other in enumerate(s.replicas):
+            if j != i:
+                w(f"        server {other} backup;")
+        w("    }")
+    w("")
+    w("    server {")
+    w(f"        listen {s.listen};")
+    w("        server_name _;")
+    w("        client_max_body_size 1m;")
+    w("        merge_slashes on;")
+    w("")
+    w("        proxy_http_version 1.1;")
+    w("        proxy_set_header Host $http_host;")
+    w("        proxy_set_header X-Forwarded-Proto $scheme;")
+    w("        # nginx compresses (gzip above) and must see plain HTML to add the preview tags.")
+    w('        proxy_set_header Accept-Encoding "";')
+    w('        proxy_set_header Connection "";')
+    w("        proxy_connect_timeout 3s;")
+    w("        proxy_read_timeout 60s;")
+    w("        proxy_next_upstream error timeout http_502 http_503 http_504;")
+    w("        proxy_next_upstream_timeout 15s;")
+    w("        proxy_next_upstream_tries 3;")
+    w("        proxy_hide_header X-Content-Type-Options;")
+    w("        proxy_hide_header Cache-Control;")
+    w("        proxy_hide_header Server;")
+    w("")
+    headers = _security_headers(s)
+
+    def location(
+        spec: str, body: list[str], extra_headers: Sequence[str] = (), own_headers: bool = True
+    ) -> None:
+        w(f"        location {spec} {{")
+        for line in body:
+            w(f"            {line}")
+        if own_headers:
+            for line in [*extra_headers, *headers]:
+                w(f"            {line}")
+        w("        }")
+
+    location(
+        "^~ /_stcore/metrics",
+        ["# Session counts are for the operator, not the public (reach a replica directly).", "return 404;"],
+    )
+    location(
+        "= /_stcore/stream",
+        [
+            "# The session's WebSocket: upgrade, no buffering, and a read timeout far above",
+            "# Streamlit's 30 s ping so an idle reader is not cut off.",
+            "proxy_pass http://$stations_upstream;",
+            "proxy_set_header Host $http_host;",
+            "proxy_set_header X-Forwarded-Proto $scheme;",
+            "proxy_set_header Upgrade $http_upgrade;",
+            "proxy_set_header Connection $connection_upgrade;",
+            "proxy_buffering off;",
+            "proxy_read_timeout 1h;",
+            "proxy_send_timeout 1h;",
+        ],
+        ["add_header Cache-Control no-store always;"],
+    )
+    location(
+        "^~ /app/static/vendor/",
+        [
+            "# Versioned paths (leaflet@1.9.3/...): a file never changes under its name.",
+            "proxy_pass http://$stations_upstream;",
+        ],
+        ['add_header Cache-Control "public, max-age=31536000, immutable";'],
+    )
+    location(
+        "^~ /app/static/",
+        ["proxy_pass http://$stations_upstream;"],
+        ['add_header Cache-Control "public, max-age=3600";'],
+    )
+    location(
+        "^~ /static/",
+        [
+            "# Streamlit's own bundle: file names carry a content hash.",
+            "proxy_pass http://$stations_upstream;",
+        ],
+        ['add_header Cache-Control "public, max-age=31536000, immutable";'],
+    )
+    location(
+        f"= {PREVIEW_PATH}",
+        ["# The link-preview picture (docs/screenshot.png).", f"alias {s.preview_image};"],
+        ['add_header Cache-Control "public, max-age=86400";'],
+    )
+    location(
+        "^~ /media/",
+        [
+            "# Downloads live in the memory of the replica that runs the reader's session. A",
+            "# browser that refuses the cookie (an embed in a site that blocks third-party",
+            "# cookies) may ask another replica: a 404 is then retried on the next one.",
+            "proxy_pass http://$stations_upstream;",
+            "proxy_next_upstream error timeout http_404 http_502 http_503 http_504;",
+            f"proxy_next_upstream_tries {len(s.replicas) + 1};",
+        ],
+        ["add_header Cache-Control no-store always;"],
+    )
+    location(
+        "^~ /component/",
+        ["proxy_pass http://$stations_upstream;"],
+        ["add_header Cache-Control no-cache always;"],
+    )
+    location(
+        "/",
+        [
+            "# The HTML shell of every page (and Streamlit's other endpoints): the preview tags",
+            "# go into the shell's <head>.",
+            "proxy_pass http://$stations_upstream;",
+            "sub_filter_once on;",
+            f"sub_filter '</head>' '{_preview_tags(s)}</head>';",
+        ],
+        ["add_header Cache-Control no-cache always;"],
+    )
+    w("    }")
+    w("}")
+    return "\n".join(out) + "\n"
+
+
+def compose_settings() -> Settings:
+    """The configuration docker-compose.yml mounts (two replicas, nginx on port 80 inside)."""
+    return Settings(
+        replicas=COMPOSE_REPLICAS,
+        listen="80",
+        public_url=COMPOSE_PUBLIC_URL,
+        preview_image="/srv/preview/screenshot.png",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--replica",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="a Streamlit replica (repeat; each on its own port)",
+    )
+    parser.add_argument("--listen", default="80", help="nginx listen directive's argument (default 80)")
+    parser.add_argument("--public-url", default="http://localhost", help="scheme://host[:port] readers use")
+    parser.add_argument(
+        "--preview-image",
+        default="/srv/preview/screenshot.png",
+        help="file served at /preview.png (docs/screenshot.png)",
+    )
+    parser.add_argument("--conn-per-address", type=int, default=Settings.conn_per_address)
+    parser.add_argument("--frame-ancestors", default=Settings.frame_ancestors)
+    parser.add_argument(
+        "--real-ip-from",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="a proxy or CDN in front of nginx whose X-Forwarded-For is trusted (repeat)",
+    )
+    parser.add_argument("--worker-processes", default="auto")
+    parser.add_argument("--pid", default=Settings.pid, help="pid file (default %(default)s)")
+    parser.add_argument("--temp-dir", default="", help="directory for nginx's temporary files")
+    parser.add_argument("--access-log", default=Settings.access_log)
+    parser.add_argument("--error-log", default=Settings.error_log)
+    parser.add_argument(
+        "--compose",
+        action="store_true",
+        help=f"write the docker-compose configuration to {COMPOSE_CONF.relative_to(ROOT)}",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    args = parser.parse_args(argv)
+    try:
+        if args.compose:
+            settings = compose_settings()
+            output = args.output or COMPOSE_CONF
+        else:
+            settings = Settings(
+                replicas=tuple(args.replica),
+                listen=args.listen,
+                public_url=args.public_url.rstrip("/"),
+                preview_image=args.preview_image,
+                conn_per_address=args.conn_per_address,
+                frame_ancestors=args.frame_ancestors,
+                worker_processes=args.worker_processes,
+                pid=args.pid,
+                temp_dir=args.temp_dir,
+                access_log=args.access_log,
+                error_log=args.error_log,
+                real_ip_from=tuple(args.real_ip_from),
+            )
+            output = args.output
+    except ValueError as err:
+        print(f"nginx_conf: {err}", file=sys.stderr)
+        return 2
+    text = render(settings)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,220 @@
+"""Replicas behind nginx on loopback: N Streamlit servers (the e2e harness) and nginx in front.
+
+nginx runs from a temporary prefix with the configuration ``deploy/nginx_conf.py`` renders for
+the replicas' ports (the same renderer that wrote the compose file's ``deploy/nginx.conf``), in
+the foreground (``daemon off``) as a child of the test, and is always stopped on exit. Its access
+log names the replica that answered every request, the WebSocket included; each replica's own
+``/_stcore/metrics`` (reached directly, nginx refuses it) counts the sessions it opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from e2e_support import ROOT, free_port, streamlit_server
+
+from deploy.nginx_conf import Settings, name_of, render
+
+APP = ROOT / "app.py"
+PREVIEW = ROOT / "docs" / "screenshot.png"
+
+
+def nginx_binary() -> str | None:
+    """nginx on PATH, or Debian's /usr/sbin/nginx (not on a normal user's PATH)."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
+def replica_process(port: int) -> psutil.Process:
+    """The streamlit process listening on ``port`` (a child of this test process)."""
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmd = child.cmdline()
+            if "streamlit" in " ".join(cmd) and str(port) in cmd:
+                return child
+        except psutil.Error:
+            continue
+    raise AssertionError(f"no streamlit process on port {port}")
+
+
+def session_connects(base: str) -> int:
+    """Sessions this replica has opened since it started (its own metrics, reached directly)."""
+    with urllib.request.urlopen(f"{base}_stcore/metrics", timeout=10) as response:
+        text = response.read().decode()
+    found = re.search(r'^session_events_total\{type="connect"\} (\d+)', text, re.M)
+    if not found:
+        raise AssertionError(f"no connect counter in {base}_stcore/metrics:\n{text[:500]}")
+    return int(found.group(1))
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One access-log line of the ``stations`` format (deploy/nginx_conf.py)."""
+
+    method: str
+    uri: str
+    status: int
+    upstream: str
+    replica: str
+    cookie: str
+    user_agent: str
+
+
+_LOG = re.compile(
+    r"^\S+ (?P<method>\S+) (?P<uri>\S+) (?P<status>\d{3}) \d+ \S+ upstream=(?P<upstream>.*?) "
+    r"replica=(?P<replica>\S*) cookie=(?P<cookie>\S*) ua=\"(?P<ua>[^\"]*)\"$"
+)
+
+
+@dataclass
+class Cluster:
+    """Replicas and the nginx in front of them. ``url`` is what a reader opens."""
+
+    url: str
+    replicas: dict[str, str]  # replica name (r1, r2) -> its own base URL
+    prefix: Path
+    settings: Settings
+    killed: set[str] = field(default_factory=set)
+
+    @property
+    def access_log(self) -> Path:
+        return self.prefix / "access.log"
+
+    def port(self, name: str) -> int:
+        return int(self.replicas[name].rsplit(":", 1)[1].strip("/"))
+
+    def log(self) -> list[LogLine]:
+        """Every request nginx has finished so far (a WebSocket is logged when it closes)."""
+        lines = []
+        for raw in self.access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+            found = _LOG.match(raw)
+            if not found:
+                raise AssertionError(f"access log line not in the stations format: {raw!r}")
+            values = {k: "" if v == "-" else v for k, v in found.groupdict().items()}  # nginx logs "" as "-"
+            lines.append(
+                LogLine(
+                    values["method"], values["uri"], int(values["status"]), values["upstream"],
+                    values["replica"], values["cookie"], values["ua"],
+                )
+            )  # fmt: skip
+        return lines
+
+    def replicas_of(self, user_agent: str, websockets: int = 1, timeout: float = 15.0) -> dict[str, set[str]]:
+        """For one visitor (its user agent): the replicas that answered, per kind of request.
+
+        nginx logs a WebSocket when it closes, a moment after the browser context is closed:
+        this waits (bounded) until ``websockets`` of the visitor's sockets are in the log.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            seen: dict[str, set[str]] = {"http": set(), "websocket": set()}
+            sockets = 0
+            for line in self.log():
+                if line.user_agent == user_agent:
+                    is_socket = line.uri == "/_stcore/stream"
+                    sockets += is_socket
+                    if line.replica:
+                        seen["websocket" if is_socket else "http"].add(line.replica)
+            if sockets >= websockets or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
+
+    def connects(self) -> dict[str, int]:
+        """Sessions opened so far on each live replica (its own metrics)."""
+        return {
+            name: session_connects(base) for name, base in self.replicas.items() if name not in self.killed
+        }
+
+    def kill(self, name: str) -> float:
+        """``kill -9`` a replica; returns the monotonic time of the kill."""
+        replica_process(self.port(name)).send_signal(signal.SIGKILL)
+        self.killed.add(name)
+        return time.monotonic()
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"nginx exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # nginx answers: that is all this waits for
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise TimeoutError(f"nginx at {url} not answering after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path, Settings]]:
+    """nginx on a free 127.0.0.1 port in front of ``replicas`` (host:port); yields (url, prefix, settings).
+
+    ``overrides`` are :class:`Settings` fields (e.g. ``conn_per_address`` for the load bench).
+    """
+    binary = nginx_binary()
+    if binary is None:
+        raise RuntimeError("nginx is not installed (make test installs it: apt-get install nginx-light)")
+    with tempfile.TemporaryDirectory(prefix="deploy-nginx-") as tmp:
+        prefix = Path(tmp)
+        # nginx's workers run as "nobody" when the test runs as root: they must reach the prefix.
+        prefix.chmod(0o755)
+        shutil.copyfile(PREVIEW, prefix / "preview.png")
+        port = free_port()
+        settings = Settings(
+            replicas=tuple(replicas),
+            listen=f"127.0.0.1:{port}",
+            public_url=f"http://127.0.0.1:{port}",
+            preview_image=str(prefix / "preview.png"),
+            worker_processes="1",
+            pid=str(prefix / "nginx.pid"),
+            temp_dir=str(prefix / "temp"),
+            access_log=str(prefix / "access.log"),
+            error_log=str(prefix / "error.log"),
+            **overrides,  # type: ignore[arg-type]
+        )
+        (prefix / "temp").mkdir()
+        (prefix / "nginx.conf").write_text(render(settings), encoding="utf-8")
+        out = prefix / "nginx.out"
+        with out.open("wb") as stream:
+            proc = subprocess.Popen(
+                [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                stdout=stream,
+                stderr=stream,
+            )
+        try:
+            _wait_http(f"http://127.0.0.1:{port}/_stcore/metrics", proc, out)
+            yield f"http://127.0.0.1:{port}/", prefix, settings
+        finally:
+            proc.send_signal(signal.SIGTERM)  # fast shutdown: closes every connection
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def cluster(n: int = 2, env: Mapping[str, str] | None = None, **overrides: object) -> Iterator[Cluster]:
+    """``n`` replicas of app.py (the e2e harness, each on its own free port) behind nginx."""
+    with contextlib.ExitStack() as stack:
+        bases = [stack.enter_context(streamlit_server(APP, env=env)) for _ in range(n)]
+        addresses = [base.split("//", 1)[1].strip("/") for base in bases]
+        url, prefix, settings = stack.enter_context(nginx(addresses, **overrides))
+        yield Cluster(url, {name_of(i): base for i, base in enumerate(bases)}, prefix, settings)
