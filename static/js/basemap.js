@@ -9,7 +9,8 @@
 //
 // Resolution follows the zoom: Natural Earth 1:110m up to zoom 3, 1:50m from zoom 4 (fetched
 // the first time it is needed). City names: capitals, large cities and every city that holds a
-// station at first; cities of 100,000-500,000 people are fetched from zoom 6 on.
+// station at first; cities of 100,000-500,000 people are fetched from zoom 6 on, and towns from
+// zoom 8 on, for the 10-degree cells in view only.
 (function () {
   "use strict";
 
