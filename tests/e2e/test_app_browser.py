@@ -286,6 +286,13 @@ def reveal_and_click(page: Any, station_id: str, max_clicks: int = 20) -> Any:
         if where["state"] == "pin":
             target.hover(position=where["point"])
             target.click(position=where["point"])
+            # On a loaded 2-core machine a click sent while the page is busy drawing (the
+            # basemap's names and land after a zoom) was seen to reach the map instead of the
+            # pin (about 1 load in 10); a reader clicks again, and so does this, within the bound.
+            try:
+                frame.locator(".leaflet-popup").wait_for(state="visible", timeout=5_000)
+            except Exception:
+                continue
             return frame
         frame.evaluate(_ARM_JS)
         target.click(position=where["point"])
