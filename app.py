@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from stations import assets, mapping, ui, views
+from stations.web import sidebar, state, summary
 
 nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()
@@ -18,14 +19,14 @@ st.markdown(
     "them volunteer service centres. Click a station for its details and sources."
 )
 
-filters = ui.current_filters(data, page="map")
+filters = sidebar.current_filters(data, page="map")
 shown = data.view(filters)
 view = shown.frame
+summary.headline_sentence(data, filters)
+summary.empty_note(data, filters)
 ui.headline(view)
-views.coverage_note(data)
 
 tiles, attribution = assets.tile_layer_settings()
-station = views.selected_station(filters, shown)
 left, right = st.columns([5, 2], gap="medium")
 with left:
     fmap = mapping.map_of_layer(
@@ -33,6 +34,9 @@ with left:
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
+        # A station picked or named by the link: zoomed to, popup open. Not one clicked on the
+        # map (it is already open there; a changed map would be redrawn and close it).
+        selected=state.focus(),
         basemap=assets.own_basemap(),
     )
     clicked = st_folium(
@@ -42,13 +46,13 @@ with left:
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )
-    station = views.station_from_click(clicked, shown, station)
+    views.station_from_click(clicked, shown, data.options)
 with right:
-    station = views.station_panel(data, shown, station)
-filters = filters.with_values(station=station)
-ui.publish(filters)
+    views.station_panel(data, shown, state.current().station)
+filters = state.current()
+state.publish(filters)
 ui.navigation(nav, filters)
-ui.share_box(filters)
+sidebar.share_box(filters, "map")
 
 st.subheader("Stations in this view")
 views.station_table(shown)

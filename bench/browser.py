@@ -98,6 +98,26 @@ class WireCounter:
             page.wait_for_timeout(100)
 
 
+@dataclass
+class IframeBytes:
+    """Response bodies the page's child frames (the map's iframe) received: its document,
+    scripts, stylesheets and images (compressed size as sent, headers excluded)."""
+
+    sizes: list[int] = field(default_factory=list)
+
+    def attach(self, page: Any) -> IframeBytes:
+        def finished(request: Any) -> None:
+            if request.frame.parent_frame is not None:
+                with contextlib.suppress(Exception):
+                    self.sizes.append(request.sizes()["responseBodySize"])
+
+        page.on("requestfinished", finished)
+        return self
+
+    def total(self) -> tuple[int, int]:
+        return sum(self.sizes), len(self.sizes)
+
+
 def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
     """Drag the map three times, zoom with the wheel and the +/- buttons; return gestures done."""
     support = e2e_support()
@@ -182,7 +202,14 @@ def measure_page(
     support = e2e_support()
     env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": tiles}
     static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
-    out: dict[str, Any] = {"load_s": [], "ws_bytes": None, "external_requests": 0, "page_errors": []}
+    out: dict[str, Any] = {
+        "load_s": [],
+        "ws_bytes": None,
+        "iframe_bytes": None,
+        "iframe_requests": None,
+        "external_requests": 0,
+        "page_errors": [],
+    }
     with support.streamlit_server(script, env=env, static_dir=static) as base:
         pid = server_pid(int(base.split(":")[2].split("/")[0]))
         deadline = time.monotonic() + 3 * timeout_s
@@ -198,6 +225,7 @@ def measure_page(
                 page = context.new_page()
                 page.on("pageerror", lambda error: out["page_errors"].append(str(error)[:200]))
                 wire = WireCounter().attach(page)
+                into_iframe = IframeBytes().attach(page)
                 start = time.perf_counter()
                 page.goto(base, timeout=timeout_s * 1000)
                 if floor:
@@ -217,6 +245,7 @@ def measure_page(
                 out["load_s"].append(time.perf_counter() - start)
                 wire.settle(page, quiet_s=1.5, limit_s=30)
                 out["ws_bytes"] = wire.bytes_received
+                out["iframe_bytes"], out["iframe_requests"] = into_iframe.total()
                 out["initial_runs"] = wire.scripts_finished
                 out["external_requests"] += len(log.external())
                 last = number == loads - 1 or time.monotonic() > deadline

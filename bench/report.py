@@ -28,6 +28,10 @@ FIGURES = (
     "browser_first_load_s",
     "browser_load_s",
     "browser_ws_bytes",
+    "browser_iframe_bytes",
+    "reference_browser_load_s",
+    "reference_ws_bytes",
+    "reference_iframe_bytes",
     "browser_external_requests",
     "browser_page_errors",
     "naive_browser_load_s",
@@ -85,6 +89,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         nat = entry.get("naive_apptest", {})
         br = entry.get("browser", {})
         nbr = entry.get("naive_browser", {})
+        rbr = entry.get("reference_browser", {})
         fig: dict[str, Any] = {
             "load_validate_s": _med(steps.get("load_validate_s")),
             "filter_ms": (_med(steps.get("filter_s")) or 0) * 1000 if "filter_s" in steps else None,
@@ -104,6 +109,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "browser_first_load_s": _med(br.get("first_load_s")),
             "browser_load_s": _med(br.get("warm_load_median_s")),
             "browser_ws_bytes": _med(br.get("ws_bytes")),
+            "browser_iframe_bytes": _med(br.get("iframe_bytes")),
+            "reference_browser_load_s": _med(rbr.get("warm_load_median_s")),
+            "reference_ws_bytes": _med(rbr.get("ws_bytes")),
+            "reference_iframe_bytes": _med(rbr.get("iframe_bytes")),
             "browser_external_requests": _med(br.get("external_requests")),
             "browser_page_errors": len(br["page_errors"]) if "page_errors" in br else None,
             "naive_browser_load_s": _med(nbr.get("warm_load_median_s")),
@@ -124,6 +133,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                 ("naive_apptest", _why(nat)),
                 ("browser", _why(br) if "browser" in entry else results.get("browser_skipped", "not run")),
                 ("naive_browser", _why(nbr) if "naive_browser" in entry else results.get("browser_skipped", "not run")),
+                (
+                    "reference_browser",
+                    _why(rbr) if "reference_browser" in entry else results.get("browser_skipped", "not run"),
+                ),
             )
             if why
         }
@@ -144,6 +157,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             ),
             "browser_x_floor": _ratio(fig["browser_load_s"], floor["browser_load_s"]),
             "browser_x_naive": _ratio(fig["browser_load_s"], fig["naive_browser_load_s"]),
+            "browser_x_reference": _ratio(fig["browser_load_s"], fig["reference_browser_load_s"]),
         }
         fig["problems"] = problems
         sizes[int(n)] = fig
@@ -175,6 +189,24 @@ def targets(floor: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> list[dic
                 if floor.get("elements_rerun_s")
                 else ""
             ),
+        )
+    for n, limit in ((102, 1.1), (10_000, 1.3)):
+        fig = sizes.get(n)
+        name = f"{n:,} stations: first marker within {limit}x the one-marker st_folium page" + (
+            ", and no slower than the naive page" if n == 102 else ""
+        )
+        if not fig:
+            add(name, None, f"size {n:,} not in this run")
+            continue
+        ratio, naive = fig["ratios"]["browser_x_reference"], fig["naive_browser_load_s"]
+        ok = None if ratio is None else ratio <= limit
+        if n == 102 and ok is not None:
+            ok = None if naive is None else ok and fig["browser_load_s"] <= naive
+        add(
+            name,
+            ok,
+            f"median {_s(fig['browser_load_s'])} vs reference {_s(fig['reference_browser_load_s'])} ({_x2(ratio)})"
+            + (f"; naive page {_s(naive)}" if n == 102 else ""),
         )
     big = sizes.get(10_000)
     if big:
@@ -251,6 +283,10 @@ def _x(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}x"
 
 
+def _x2(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}x"
+
+
 def _b(v: float | None) -> str:
     if v is None:
         return "-"
@@ -293,9 +329,13 @@ ROWS: tuple[tuple[str, str, Any], ...] = (
     ("Browser: markers drawn, first load (cold server)", "browser_first_load_s", _s),
     ("Browser: markers drawn, median of later loads", "browser_load_s", _s),
     ("  ratio to floor", ("ratios", "browser_x_floor"), _x),
+    ("  one-marker st_folium page (reference), median", "reference_browser_load_s", _s),
+    ("  ratio to the reference", ("ratios", "browser_x_reference"), _x2),
     ("  naive page, median", "naive_browser_load_s", _s),
     ("  ratio to naive", ("ratios", "browser_x_naive"), _x),
     ("  websocket bytes received per page load", "browser_ws_bytes", _b),
+    ("  bytes into the map's iframe per load (document, scripts, styles, images)", "browser_iframe_bytes", _b),
+    ("  reference: websocket / iframe bytes per load", ("reference_ws_bytes", "reference_iframe_bytes"), "bytes"),
     ("  requests leaving loopback (blocked)", "browser_external_requests", _n),
     ("  script errors on the page (all loads)", "browser_page_errors", _n),
     ("Pan/zoom (7 gestures): rerun requests / runs", ("pan_zoom_rerun_requests", "pan_zoom_reruns"), None),
@@ -311,6 +351,8 @@ def _cell(fig: dict[str, Any], key: Any, fmt: Any) -> str:
         return fmt(fig["ratios"].get(key[1]))
     if isinstance(key, tuple):
         a, b = fig.get(key[0]), fig.get(key[1])
+        if fmt == "bytes":
+            return f"{_b(a)} / {_b(b)}"
         if fmt is None and key[0].endswith("_s"):
             return f"{_s(a)} / {_s(b)}"
         return f"{_n(a)} / {_n(b)}"
@@ -370,6 +412,10 @@ def markdown(results: dict[str, Any]) -> str:
         for n, found in sorted(problems.items()):
             for part, why in found.items():
                 lines.append(f"- {n:,} stations, {part}: {why}")
+    if results.get("server"):
+        from bench import server
+
+        lines += ["", "## Server CPU per run over the WebSocket (bench/server.py)", "", server.summarise(results["server"])]
     lines += [
         "",
         f"Whole run: {results['bench_wall_s']:.0f} s; bench process peak RSS {_mb(results['bench_peak_rss_mb'])}, "
@@ -390,7 +436,11 @@ def markdown(results: dict[str, Any]) -> str:
         "- Browser: `streamlit run` on 127.0.0.1 (tests/e2e_support.py), headless Debian Chromium, a new "
         "context per load; time from `page.goto` until a marker or cluster icon is visible inside "
         "`iframe[title=\"streamlit_folium.st_folium\"]` (the floor: until its text is visible). Every "
-        "request leaving loopback is recorded and blocked.",
+        "request leaving loopback is recorded and blocked. The reference (`bench/apps/one_marker.py`: one "
+        "`folium.Marker` through `st_folium` with the same local assets) is measured right before each size, "
+        "so that each ratio compares neighbouring figures on a machine whose load changes. Iframe bytes are "
+        "the response bodies (as sent, compressed where the server compresses) of the map iframe's requests. "
+        "`python -m bench.timeline` prints one load event by event.",
         "- Reruns: Streamlit's websocket frames decoded with its protobuf classes; *requests* are "
         "`BackMsg.rerun_script` frames the page sent, *runs* are `ForwardMsg.script_finished` frames it "
         "received, counted from a settled page through 3 drags, 2 wheel zooms and the +/- buttons until "

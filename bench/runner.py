@@ -31,6 +31,7 @@ APPS = {
     "naive": ROOT / "bench" / "apps" / "naive.py",
     "floor": ROOT / "bench" / "apps" / "floor.py",
     "elements": ROOT / "bench" / "apps" / "elements.py",
+    "one_marker": ROOT / "bench" / "apps" / "one_marker.py",
 }
 SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 DEFAULT_SIZES = (102, 1_000, 10_000, 100_000)
@@ -55,6 +56,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--from-json", type=Path, help="re-render the report from a --json dump instead of measuring"
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
+    parser.add_argument(
+        "--no-server",
+        action="store_true",
+        help="skip the server CPU per run over the WebSocket (bench/server.py, ~1 min)",
+    )
     parser.add_argument(
         "--naive-max",
         type=int,
@@ -187,6 +193,11 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
             results["sizes"][n] = entry
             _checkpoint(results, args)
         _browser_part(results, datasets, floor_data, repeat, args)
+        if not args.no_server:
+            from bench import server
+
+            log(f"server CPU per run: one-marker reference, elements reference, map page ({repeat} samples)")
+            results["server"] = _guard(lambda: server.measure(floor_data, samples=max(3, repeat)))
     results["bench_wall_s"] = time.monotonic() - started
     results["bench_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -236,6 +247,12 @@ def _browser_part(
         )
         for n, data in datasets.items():
             timeout = 180.0 if n < 100_000 else args.big_timeout
+            # The one-marker st_folium page, measured right before each size: on a shared machine
+            # the load changes over a run, and the ratio is fairest between neighbouring figures.
+            log(f"{n:,}: browser (one-marker reference, {loads} loads)")
+            results["sizes"][n]["reference_browser"] = _guard(
+                lambda: browser.measure_page(chromium, APPS["one_marker"], floor_data, loads=loads, gestures=False)
+            )
             log(f"{n:,}: browser (app, {loads} loads, then pan and zoom)")
             results["sizes"][n]["browser"] = _guard(
                 lambda data=data, timeout=timeout: browser.measure_page(

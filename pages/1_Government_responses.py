@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from stations import responses_view, ui
+from stations.web import sidebar, summary
 
 nav = ui.page_setup("Government responses · 110 Overseas")
 data = ui.load_data()
@@ -14,8 +15,9 @@ st.markdown(
     "Dated actions by host governments: investigations, closure orders, arrests, convictions, "
     "denials. Each country's strongest action colours the map. The country filter applies here too."
 )
-filters = ui.current_filters(data, page="responses", fields=("country", "action"))
-ui.hidden_filters_note(filters, ("country", "action"))
+filters = sidebar.current_filters(data, page="responses", fields=("country", "action"))
+sidebar.hidden_filters_note(filters, ("country", "action"))
+summary.empty_note(data, filters)
 actions = responses_view.filter_responses(data, filters)
 responses_view.headline(data, filters, actions)
 responses_view.timeline(actions)
@@ -23,4 +25,4 @@ responses_view.table(actions)
 responses_view.strongest_table(data, filters)
 responses_view.download(actions)
 ui.navigation(nav, filters)
-ui.share_box(filters, "Government_responses")
+sidebar.share_box(filters, "responses")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from stations import sources_view, ui
+from stations.web import sidebar
 
 nav = ui.page_setup("Data & sources · 110 Overseas")
 data = ui.load_data()
-ui.navigation(nav, ui.current_view(data))
+filters = sidebar.current_view(data)
+ui.navigation(nav, filters)
+sidebar.share_box(filters, "data")
 st.title("Data & sources")
 sources_view.overview(data)
 sources_view.full_downloads()

@@ -42,6 +42,11 @@ LEAFLET_IMAGES = "vendor/leaflet@1.9.3/dist/images/"
 #: guess is empty and the default marker images 404.
 ICON_PATH_SCRIPT = "js/leaflet-default-icon-path.js"
 
+#: The station layer's script and stylesheet (``stations.mapping.StationLayer``): JavaScript
+#: and CSS written as files, so the browser caches them and each page sends only data.
+STATION_LAYER_SCRIPT = "js/station-layer.js"
+STATION_LAYER_STYLE = "css/station-layer.css"
+
 #: folium.Map's scripts, in folium's order and under folium's names, plus the icon-path fix
 #: right after Leaflet. Paths are relative to ``static/``.
 MAP_JS: tuple[tuple[str, str], ...] = (
@@ -88,6 +93,20 @@ CLUSTER_CSS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+#: Leaflet, the icon-path fix and markercluster in one file, for the station map. streamlit-folium
+#: loads a map's scripts one after another (each waits for the previous one's ``load``), so three
+#: files cost three round trips before the first marker; one file costs one. Made from the files
+#: below by ``scripts/build_map_bundle.py`` (:func:`leaflet_bundle_text`); a test keeps it current.
+LEAFLET_BUNDLE = "js/leaflet-bundle.js"
+LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (MAP_JS[0][1], ICON_PATH_SCRIPT, CLUSTER_JS[0][1])
+
+#: The station layer's scripts: the bundle, then its own file (it calls ``L.markerClusterGroup``).
+LAYER_JS: tuple[tuple[str, str], ...] = (
+    ("leaflet_bundle", LEAFLET_BUNDLE),
+    ("station_layer", STATION_LAYER_SCRIPT),
+)
+LAYER_CSS: tuple[tuple[str, str], ...] = (("station_layer_css", STATION_LAYER_STYLE),)
+
 #: Third-party tile providers a deployment may switch on by name (``STATION_MAP_TILES=osm``), each
 #: with the attribution its terms require. Every tile request hands the provider the reader's
 #: address and the places they look at, which is why none of them is the default (see
@@ -114,6 +133,9 @@ TILES_ATTR_ENV = "STATION_MAP_TILES_ATTR"
 _OWN_BASEMAP = {"", "basemap", "own", "local"}
 _NO_TILES = {"none", "off", "false", "0"}
 
+#: The prefix of the last :func:`use_local_assets` call (the station layer's URLs follow it).
+_prefix = DEFAULT_PREFIX
+
 
 def _urls(prefix: str, entries: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     base = prefix.rstrip("/")
@@ -129,12 +151,38 @@ def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
     LayerControl load nothing of their own. Other plugins (Fullscreen, MiniMap, ...) and branca
     colour maps still point at CDNs: check a map with :func:`external_asset_urls`.
     """
+    global _prefix
     if not prefix:
         raise ValueError("prefix must not be empty; use '.' for the document's own folder")
+    _prefix = prefix
     folium.Map.default_js = _urls(prefix, MAP_JS)
     folium.Map.default_css = _urls(prefix, MAP_CSS)
     MarkerCluster.default_js = _urls(prefix, CLUSTER_JS)
     MarkerCluster.default_css = _urls(prefix, CLUSTER_CSS)
+
+
+def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(default_js, default_css)`` of the station layer, under the prefix of the last
+    :func:`use_local_assets` call (read at render time): the Leaflet bundle and the layer's
+    script; markercluster's stylesheets and the layer's. The map itself then lists no script
+    (``stations.mapping.map_of_layer``): Leaflet comes with the bundle."""
+    return (_urls(_prefix, LAYER_JS), [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)])
+
+
+def leaflet_bundle_text(static_dir: Path = STATIC_DIR) -> str:
+    """What :data:`LEAFLET_BUNDLE` holds: its parts in order, each under a line naming it (the
+    parts keep their own licence headers; source map comments are dropped). The icon-path fix still finds the images, because
+    it resolves them from the URL of the script it runs in, and the bundle sits beside it."""
+    pieces = [
+        "// Built by scripts/build_map_bundle.py from the files named below (stations/assets.py,\n"
+        "// LEAFLET_BUNDLE_PARTS); do not edit by hand. Licences: static/vendor/SOURCES.md.\n"
+    ]
+    for part in LEAFLET_BUNDLE_PARTS:
+        lines = (static_dir / part).read_text("utf-8").splitlines()
+        # A source map comment would point beside the bundle, where no map is.
+        text = "\n".join(line for line in lines if not line.startswith("//# sourceMappingURL="))
+        pieces.append(f"\n// ---- static/{part}\n{text.rstrip()}\n;\n")
+    return "".join(pieces)
 
 
 def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
@@ -148,7 +196,9 @@ def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
 
 def local_files() -> list[Path]:
     """Every file the tables above name, as paths under :data:`STATIC_DIR`."""
-    return [STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS)]
+    return [
+        STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS, *LAYER_JS, *LAYER_CSS)
+    ]
 
 
 def _walk(element: object) -> Iterator[object]:

@@ -12,14 +12,31 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
-from stations import model, vocab
+from stations import facets, model, vocab
 
 LIST_FIELDS = ("bureau", "country", "wave", "action")
 KEYS = (*LIST_FIELDS, "station")
+#: Parameters that newsletters, social networks and ad platforms append to every link they
+#: carry: not a filter and not a typo, so they are ignored without a notice.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "s_cid", "mkt_tok",
+        "li_fat_id", "_hsenc", "_hsmi", "oly_anon_id", "oly_enc_id", "vero_id", "rb_clickid",
+        "ocid", "cmpid", "at_medium", "at_campaign", "wt_mc", "sr_share",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 #: Longest value accepted for one parameter; a longer one is dropped whole.
 MAX_VALUE_LENGTH = 2_000
 #: Longest piece of a rejected value quoted back in a notice.
 QUOTE_LENGTH = 40
+
+
+def is_tracking_param(key: str) -> bool:
+    """True for a link decoration added by whoever carried the link (``utm_source``, ``fbclid``)."""
+    lowered = str(key).strip().lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,8 @@ class Filters:
         for key in sorted(params, key=str):
             raw = params[key]
             items = [raw] if isinstance(raw, str) else [str(v) for v in raw]
+            if key not in KEYS and is_tracking_param(key):
+                continue
             if key not in KEYS:
                 notices.append(f"unknown parameter {quote(str(key))}")
                 continue
@@ -111,7 +130,7 @@ class Filters:
         for key in LIST_FIELDS:
             chosen = getattr(self, key)
             if chosen:
-                params[key] = ",".join(v.lower() if key == "bureau" else v for v in chosen)
+                params[key] = ",".join(facets.BY_KEY[key].url_value(v) for v in chosen)
         if self.station:
             params["station"] = self.station
         return params
@@ -125,11 +144,14 @@ class Filters:
 
     def canonical(self, options: Options) -> Filters:
         """The same view with each list in the options' order, as a parsed link has it, so that
-        a view compares equal however its values were picked."""
+        a view compares equal however its values were picked; values that are not options are
+        dropped, and a list naming every option is the empty list ("all" has one spelling)."""
         ordered = {}
         for key in LIST_FIELDS:
+            allowed = options.allowed(key)
             chosen = set(getattr(self, key))
-            ordered[key] = tuple(v for v in options.allowed(key) if v in chosen)
+            kept = tuple(v for v in allowed if v in chosen)
+            ordered[key] = () if len(kept) == len(allowed) else kept
         return replace(self, **ordered)
 
     def without(self, key: str) -> Filters:
@@ -173,6 +195,8 @@ def _parse_list(key: str, value: str, options: Options) -> tuple[tuple[str, ...]
             rejected.append(item)
         else:
             chosen.add(match)
+    if len(chosen) == len(allowed):  # every option is no filter: "all" has one spelling
+        return (), rejected
     return tuple(a for a in allowed if a in chosen), rejected
 
 

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from stations import mapping, model, publishers, vocab
+from stations import facets, mapping, model, publishers, vocab
 from stations.filters import LIST_FIELDS, Filters, Options
 
 #: Column of ``stations`` behind each filter that is a plain value match.
-_COLUMNS = {"bureau": "bureau", "country": "iso2", "wave": "wave"}
+_COLUMNS = facets.COLUMNS
 #: Views kept per data version (each holds its rows and its map JSON).
 CACHED_VIEWS = 8
 T = TypeVar("T")

@@ -1,13 +1,16 @@
 """The world map: a pure function from the stations in view to a ``folium.Map``.
 
-All stations travel to the browser as one compact JSON table and are drawn by one small script
-(clustered, spiderfied on click), which keeps the page light at 100,000 points. The data is
+All stations travel to the browser as one compact JSON table and are drawn by one static script,
+``static/js/station-layer.js`` (clustered, spiderfied on click), which keeps the page light at
+100,000 points. The data is
 text, never markup: the JSON is escaped for a ``<script>`` block, tooltips are HTML-escaped, and
 popups are built with DOM ``textContent``; links are kept only when they are http(s).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -20,7 +23,6 @@ import pandas as pd
 import xyzservices
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from stations import assets, model, publishers, vocab
@@ -43,9 +45,9 @@ ACTION_COLOURS: dict[str, str] = {
     vocab.NO_ACTION: "#f0f0f0",
 }
 
-#: The folium.Map assets this map needs, by folium's names (plus the icon-path fix of
-#: stations.assets, which must follow Leaflet).
-LEAFLET_ASSETS = frozenset({"leaflet", "leaflet_css", "leaflet_default_icon_path"})
+#: The folium.Map stylesheets this map needs, by folium's names (its scripts come with the
+#: station layer's bundle).
+LEAFLET_ASSETS = frozenset({"leaflet_css"})
 
 #: Fields sent to the browser for each station, in this order.
 PAYLOAD_FIELDS = (
@@ -159,6 +161,32 @@ def _unwrap(geometry: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": geometry["type"], "coordinates": moved if multi else moved[0]}
 
 
+#: Decimal places kept in country outlines: 0.01 degree is about 1 km, far finer than the
+#: 1:110,000,000 outlines themselves (1 mm on that map is 110 km); the JSON is a third smaller.
+SHAPE_DIGITS = 2
+
+
+def _rounded(geometry: Mapping[str, Any], digits: int = SHAPE_DIGITS) -> dict[str, Any]:
+    """A (Multi)Polygon with its coordinates rounded and the repeats that makes dropped."""
+
+    def ring(points: list[list[float]]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for point in points:
+            p = [round(point[0], digits), round(point[1], digits)]
+            if not out or p != out[-1]:
+                out.append(p)
+        return out if len(out) >= 4 else [[round(x, digits) for x in q[:2]] for q in points]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+    if geometry["type"] == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
+        }
+    return dict(geometry)
+
+
 def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, Any]) -> dict[str, Any]:
     features = []
     for feature in (shapes or {}).get("features", []):
@@ -168,7 +196,7 @@ def _country_features(shapes: Mapping[str, Any] | None, countries: Mapping[str, 
                 {
                     "type": "Feature",
                     "properties": {"iso2": iso2},
-                    "geometry": _unwrap(feature["geometry"]),
+                    "geometry": _rounded(_unwrap(feature["geometry"])),
                 }
             )
     return {"type": "FeatureCollection", "features": features}
@@ -212,6 +240,11 @@ class LayerData:
     bureaus: tuple[str, ...]  # for the legend: the bureaus in view (all if none)
     actions: tuple[str, ...]  # for the legend: the strongest actions shown
 
+    @functools.cached_property
+    def stations_digest(self) -> str:
+        """A short digest of the station table, named in the map script (see ``StationLayer``)."""
+        return hashlib.blake2b(self.stations_json.encode("utf-8"), digest_size=8).hexdigest()
+
 
 def layer_data(
     stations: pd.DataFrame,
@@ -254,213 +287,106 @@ class StationMap(folium.Map):
 
 
 class StationLayer(JSCSSMixin, MacroElement):
-    """Clustered station markers, the country layer, a legend and a layer switch, in one script."""
+    """Clustered station markers, the country layer, a legend and a layer switch.
+
+    The drawing is ``static/js/station-layer.js`` (``L.stationLayer``), listed in
+    ``default_js`` like folium's plugins list theirs; the template passes JSON and nothing else.
+
+    The station table travels in the map's HTML, as a JSON element (:data:`STATION_TABLE_ID`,
+    read back by :func:`read_station_table`), not in its script: streamlit-folium runs several
+    whole-text passes over the script (variable renaming, ``textwrap.dedent``, a hash), which
+    at 10,000 stations cost about 0.1-0.2 s per run and grow with the table. The script names
+    the table's digest instead, so that it still changes whenever the stations do (its text is
+    the component's identity: a new text redraws the map, the same text keeps it, popup open).
+
+    Parameters
+    ----------
+    layer : LayerData
+        The stations, countries and shapes of the view (``layer_data`` or a cached view's).
+    fit : bool
+        Zoom to the stations (when a filter narrows the view) rather than show the world.
+    selected : str or None
+        A station id: the map zooms to that station and opens its popup.
+    """
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-.station-pin{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.55);
-  color:#fff;font:bold 10px/14px system-ui,sans-serif;text-align:center;}
-.station-pin.unpublished{background:#fff !important;border:2px dashed #333;color:#333;}
-.station-legend{background:rgba(255,255,255,.92);padding:4px 7px;font:11px/1.35 system-ui,sans-serif;
-  border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:200px;}
-.station-legend summary{cursor:pointer;font-weight:600;}
-.station-cluster{background:rgba(40,40,40,.78);color:#fff;border-radius:50%;border:2px solid #fff;
-  box-shadow:0 0 0 1px rgba(0,0,0,.5);font:bold 12px/30px system-ui,sans-serif;text-align:center;}
-.station-legend i{display:inline-block;width:12px;height:12px;border-radius:50%;margin-right:5px;
-  vertical-align:-2px;border:1px solid #fff;box-shadow:0 0 0 1px rgba(0,0,0,.4);}
-.station-legend i.sq{border-radius:2px;}
-.station-popup{font:13px/1.4 system-ui,sans-serif;max-width:300px;}
-.station-popup h4{margin:0 0 4px;font-size:14px;}
-.station-popup dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:1px 8px;}
-.station-popup dt{color:#555;}
-.station-popup dd{margin:0;overflow-wrap:anywhere;}
-.station-popup ol{margin:4px 0 0;padding-left:18px;}
-</style>
+{% macro html(this, kwargs) %}
+<script type="application/json" id="station-table">{{ this.stations_json }}</script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var map = {{ this._parent.get_name() }};
-  var data = {{ this.stations_json }};
+  var table = {{ this.table_ref }};
+  var data = JSON.parse(document.getElementById(table.id).textContent);
   var countries = {{ this.countries_json }};
   var shapes = {{ this.shapes_json }};
   var opts = {{ this.options_json }};
-  var c = data.columns;
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, function (ch) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch];
-    });
-  }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function row(dl, label, value) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", label));
-    dl.appendChild(el("dd", value));
-  }
-  function place(i) {
-    return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
-  }
-  function popup(i) {
-    var root = el("div", null, "station-popup");
-    root.appendChild(el("h4", place(i)));
-    var dl = el("dl");
-    row(dl, "Station", c.station_id[i]);
-    row(dl, "Address", c.address[i]);
-    row(dl, "Bureau", c.bureau[i] + (c.bureau_district[i] ? " (" + c.bureau_district[i] + ")" : ""));
-    row(dl, "Report", opts.waves[c.wave[i]] || c.wave[i]);
-    row(dl, "Host organisation", c.host_organisation[i]);
-    row(dl, "Opened", c.opened[i]);
-    row(dl, "Status", opts.statuses[c.status[i]] || c.status[i]);
-    row(dl, "Placed at", opts.precisions[c.geo_precision[i]] || c.geo_precision[i]);
-    var k = countries[c.iso2[i]];
-    row(dl, "Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
-    root.appendChild(dl);
-    var list = el("ol");
-    c.sources[i].forEach(function (pair, n) {
-      var url = pair[0], label = pair[1];
-      if (!/^https?:\\/\\//i.test(url)) { return; }
-      var host = url.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0];
-      var a = el("a", "Source " + (n + 1) + ": " + (label || host));
-      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-      var li = el("li"); li.appendChild(a); list.appendChild(li);
-    });
-    root.appendChild(el("div", "Sources"));
-    root.appendChild(list);
-    return root;
-  }
-  var icons = {};
-  function icon(i) {
-    var unpublished = c.geo_precision[i] === "country";
-    var key = c.bureau[i] + (unpublished ? "/u" : "");
-    if (!icons[key]) {
-      var colour = opts.colours[c.bureau[i]] || "#6b6b6b";
-      icons[key] = L.divIcon({
-        className: "station-pin" + (unpublished ? " unpublished" : ""),
-        html: "<span style=\\"display:block;width:100%;height:100%;border-radius:50%;background:" +
-          colour + "\\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
-        iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [8, 0]
-      });
-    }
-    return icons[key];
-  }
-  var cluster = L.markerClusterGroup({
-    spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-    maxClusterRadius: 40, chunkedLoading: true,
-    iconCreateFunction: function (cl) {
-      var n = cl.getChildCount();
-      return L.divIcon({html: String(n), className: "station-cluster marker-cluster",
-                        iconSize: [34, 34]});
-    }
-  });
-  var markers = new Array(data.n);
-  for (var i = 0; i < data.n; i++) {
-    var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: ""});
-    m.bindTooltip(esc(place(i) + " \\u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
-    m.bindPopup((function (n) { return function () { return popup(n); }; })(i), {maxWidth: 320});
-    markers[i] = m;
-  }
-  cluster.addLayers(markers);
-  var overlays = {};
-  if (shapes.features.length) {
-    var countryLayer = L.geoJSON(shapes, {
-      style: function (f) {
-        var k = countries[f.properties.iso2];
-        return {color: "#555", weight: 0.6, fillOpacity: 0.55,
-                fillColor: opts.actionColours[k ? k.strongest_key : "none"] || "#f0f0f0"};
-      },
-      onEachFeature: function (f, layer) {
-        var k = countries[f.properties.iso2];
-        if (k) { layer.bindTooltip(esc(k.name + ": " + k.strongest)); }
-      }
-    });
-    countryLayer.addTo(map);
-    overlays["Strongest government action"] = countryLayer;
-  }
-  if (data.n) {
-    // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
-    // its markers yet (at 100,000 it holds none), and Leaflet throws on empty bounds. Before
-    // the cluster is on the map and without animation: a zoom that ends while the cluster is
-    // still being built breaks markercluster ("reading 'lat'" in _recursively).
-    var south = 90, west = 180, north = -90, east = -180;
-    for (var j = 0; j < data.n; j++) {
-      south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
-      west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
-    }
-    map.fitBounds([[south, west], [north, east]], {maxZoom: opts.fit ? 6 : 3, padding: [20, 20], animate: false});
-  }
-  cluster.addTo(map);
-  overlays["Stations"] = cluster;
-  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var outer = el("details", null, "station-legend");
-    outer.open = map.getSize().x > 760;
-    outer.appendChild(el("summary", "Legend"));
-    var box = el("div");
-    outer.appendChild(box);
-    box.appendChild(el("strong", "Operating bureau"));
-    opts.bureauOrder.forEach(function (b) {
-      var line = el("div"); var dot = el("i"); dot.style.background = opts.colours[b];
-      line.appendChild(dot); line.appendChild(document.createTextNode(b)); box.appendChild(line);
-    });
-    var u = el("div"); var ring = el("i"); ring.style.background = "#fff"; ring.style.border = "2px dashed #333";
-    u.appendChild(ring); u.appendChild(document.createTextNode("Shown at country level")); box.appendChild(u);
-    if (shapes.features.length) {
-      box.appendChild(el("strong", "Host government (strongest action)"));
-      opts.actionOrder.forEach(function (a) {
-        var line = el("div"); var sq = el("i", null, "sq"); sq.style.background = opts.actionColours[a];
-        line.appendChild(sq); line.appendChild(document.createTextNode(opts.actionLabels[a]));
-        box.appendChild(line);
-      });
-    }
-    L.DomEvent.disableClickPropagation(outer);
-    return outer;
-  };
-  legend.addTo(map);
+  L.stationLayer({{ this._parent.get_name() }}, data, countries, shapes, opts);
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, layer: LayerData, fit: bool):
+    def __init__(self, layer: LayerData, fit: bool, selected: str | None = None):
         super().__init__()
         self._name = "StationLayer"
         self.stations_json = layer.stations_json
+        self.table_ref = script_json({"id": STATION_TABLE_ID, "digest": layer.stations_digest})
         self.countries_json = layer.countries_json
         self.shapes_json = layer.shapes_json
-        self.options_json = script_json(
-            {
-                "fit": fit,
-                "colours": vocab.BUREAU_COLOURS,
-                "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
-                "bureauOrder": list(layer.bureaus),
-                "waves": vocab.WAVE_LABELS,
-                "statuses": vocab.STATUS_LABELS,
-                "precisions": {
-                    "address": "street address",
-                    "street": "street",
-                    "city": "city centre (exact site not shown)",
-                    "country": "country level (not the station's location)",
-                },
-                "actionColours": ACTION_COLOURS,
-                "actionLabels": vocab.ACTION_LABELS,
-                "actionOrder": list(layer.actions),
-            }
-        )
+        self.options_json = script_json(layer_options(layer, fit, selected))
 
     def render(self, **kwargs: Any) -> None:
-        # Read the cluster plugin's asset URLs at render time, so that serving them locally
+        # Read the asset URLs at render time, so that serving them locally
         # (stations.assets.use_local_assets) applies to this layer too.
-        self.default_js = list(MarkerCluster.default_js)
-        self.default_css = list(MarkerCluster.default_css)
+        self.default_js, self.default_css = assets.layer_assets()
         _add_links(self)
         _render_macros(self, kwargs)
+
+
+#: How each geocoding precision reads in a popup.
+PRECISION_LABELS: dict[str, str] = {
+    "address": "street address",
+    "street": "street",
+    "city": "city centre (exact site not shown)",
+    "country": "country level (not the station's location)",
+}
+
+
+def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
+    """The ``opts`` argument of ``L.stationLayer``: labels, colours and the view options."""
+    return {
+        "fit": fit,
+        "selected": selected,
+        "colours": vocab.BUREAU_COLOURS,
+        "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
+        "bureauOrder": list(layer.bureaus),
+        "waves": vocab.WAVE_LABELS,
+        "statuses": vocab.STATUS_LABELS,
+        "precisions": PRECISION_LABELS,
+        "actionColours": ACTION_COLOURS,
+        "actionLabels": vocab.ACTION_LABELS,
+        "actionOrder": list(layer.actions),
+    }
+
+
+#: The id of the JSON element that holds the station table in the map's HTML.
+STATION_TABLE_ID = "station-table"
+
+_STATION_TABLE = re.compile(r'<script type="application/json" id="station-table">(\{.*?\})</script>', re.S)
+
+
+def station_table_text(page: str) -> str:
+    """The station table's JSON text in a rendered map, or in st_folium's ``html`` argument."""
+    found = _STATION_TABLE.search(page)
+    if not found:
+        raise ValueError(f'no station table (<script id="{STATION_TABLE_ID}">) in the map page')
+    return found.group(1)
+
+
+def read_station_table(page: str) -> dict[str, Any]:
+    """The station table a rendered map (or st_folium's ``html`` argument) carries, parsed."""
+    return json.loads(station_table_text(page))
 
 
 def build_map(
@@ -470,13 +396,15 @@ def build_map(
     tiles: str | None = None,
     attribution: str | None = None,
     fit: bool = False,
+    selected: str | None = None,
 ) -> StationMap:
     """A map of ``stations`` (already filtered) over the countries of ``summary``.
 
     ``summary`` is ``model.country_actions`` restricted to the countries in view; ``fit`` zooms
-    to the stations (used when a filter narrows the view).
+    to the stations (used when a filter narrows the view); ``selected`` is a station id whose
+    popup the map opens, zoomed to it.
     """
-    return map_of_layer(layer_data(stations, summary, shapes), tiles, attribution, fit)
+    return map_of_layer(layer_data(stations, summary, shapes), tiles, attribution, fit, selected)
 
 
 def map_of_layer(
@@ -484,6 +412,7 @@ def map_of_layer(
     tiles: str | None = None,
     attribution: str | None = None,
     fit: bool = False,
+    selected: str | None = None,
     basemap: bool = False,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
@@ -501,16 +430,17 @@ def map_of_layer(
     )
     # folium gives max_zoom to its own tile layer only; clustering needs it on the map itself.
     fmap.options["max_zoom"] = 18
-    # Only Leaflet itself: this map uses no folium icons, Bootstrap or jQuery, so loading them
-    # would only slow the first draw (whichever URLs use_local_assets set, local or not).
-    fmap.default_js = [(n, u) for n, u in fmap.default_js if n in LEAFLET_ASSETS]
+    # Only Leaflet's stylesheet: this map uses no folium icons, Bootstrap or jQuery, so loading
+    # them would only slow the first draw. Leaflet's script comes with the layer's bundle
+    # (stations.assets.LEAFLET_BUNDLE): one request instead of three one after another.
+    fmap.default_js = []
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:
         # A provider object, not a URL: folium would search xyzservices' catalogue of ~1,000
         # providers for the URL on every build.
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(layer, fit).add_to(fmap)
+    StationLayer(layer, fit, selected).add_to(fmap)
     if basemap:  # after the station layer: its loader runs once the markers are drawn
         Basemap().add_to(fmap)
     return fmap

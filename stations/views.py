@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from stations import model, publishers, vocab
-from stations.filters import escape_markdown
+from stations.filters import Options, escape_markdown
 from stations.index import View
-from stations.ui import WIDGET_KEYS, Data
+from stations.ui import Data
+from stations.web import state
 
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
@@ -24,31 +25,15 @@ _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 MAX_LISTED = 2_000
 
 
-def selected_station(filters: Any, view: View) -> str | None:
-    """The station chosen in the link or the panel, if it is still in view."""
-    station = filters.station
-    if station and station not in view.id_set:
-        st.info(
-            "The selected station is outside the current filters, so it is not shown. "
-            "Reset the filters to see it.",
-            icon="ℹ️",
-        )
-        st.session_state[WIDGET_KEYS["station"]] = None
-        return None
-    return station
-
-
-def station_from_click(result: dict[str, Any] | None, view: View, current: str | None) -> str | None:
+def station_from_click(result: dict[str, Any] | None, view: View, options: Options) -> None:
     """A click on a marker selects its station (the id is at the end of the tooltip)."""
     tooltip = (result or {}).get("last_object_clicked_tooltip")
-    if not tooltip or tooltip == st.session_state.get("_last_click"):
-        return current
-    st.session_state["_last_click"] = tooltip
+    if not tooltip or tooltip == st.session_state.get(state.LAST_CLICK):
+        return
+    st.session_state[state.LAST_CLICK] = tooltip
     match = _TOOLTIP_ID.search(str(tooltip))
     if match and match.group(1) in view.id_set:
-        st.session_state[WIDGET_KEYS["station"]] = match.group(1)
-        return match.group(1)
-    return current
+        state.select_station(match.group(1), options)
 
 
 def _link(url: str, label: str = "") -> str:
@@ -97,21 +82,28 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
             f"{len(shown):,} stations are in view, too many to list here: click a marker, or "
             "narrow the filters to choose from a list."
         )
+    fresh = state.first_run()
+    options = list(labels)
     st.selectbox(
         "Selected station",
-        options=list(labels),
+        options=options,
         format_func=lambda sid: labels.get(sid, sid),
-        key=WIDGET_KEYS["station"],
-        index=None,
+        key=state.WIDGET_KEYS["station"],
+        # Seeded from the view on every run but a session's first (see stations.web.state).
+        index=options.index(station) if fresh and station in labels else None,
+        on_change=state.on_station_change,
+        args=(data.options,),
         placeholder="Click a marker, or choose here",
     )
-    station = st.session_state.get(WIDGET_KEYS["station"])
+    if fresh:
+        state.adopt("station", data.options)
+    station = state.current().station
     if not station or station not in labels:
-        if station:
-            st.session_state[WIDGET_KEYS["station"]] = None
+        unknown = int((shown.frame["bureau"] == "Unknown").sum())
         st.caption(
-            "Markers are coloured by the Chinese bureau said to run the station. Dashed rings "
-            "mark stations shown at country level (their city was not published or not located)."
+            "Markers are coloured by the Chinese bureau said to run the station "
+            f"({unknown:,} of the {len(shown):,} in view have no known bureau: grey, '?'). Dashed "
+            "rings mark stations shown at country level (their city was not published or not located)."
         )
         return None
     record = shown.frame.loc[shown.frame["station_id"] == station]
@@ -224,17 +216,4 @@ def unpublished_list(shown: View) -> None:
         _listed(hidden, "stations shown at country level"),
         hide_index=True,
         width="stretch",
-    )
-
-
-def coverage_note(data: Data) -> None:
-    """One line on what the map can and cannot show, computed from the data."""
-    if not data.waves:
-        return
-    last = data.waves[-1]
-    later = int((data.stations["wave"] == "later").sum())
-    st.caption(
-        f"Safeguard Defenders counted {last.reported_stations} stations in {last.reported_countries} "
-        f"countries; {last.identified_stations} of them in {last.identified_countries} countries are "
-        f"identified here, plus {later} reported later. The rest are described on the Data & sources page."
     )

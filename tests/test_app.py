@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stations import load, model, synthetic, vocab
+from stations import load, mapping, model, synthetic, vocab
 from stations.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +53,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 def markers(at: AppTest) -> list[str]:
     """Station ids the map component was given (parsed from the Leaflet script it receives)."""
     (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    script = json.loads(component.proto.json_args)["script"]
-    data = json.loads(re.search(r"var data = (\{.*?\});\n", script, re.S).group(1))
+    data = mapping.read_station_table(json.loads(component.proto.json_args)["html"])
     return data["columns"]["station_id"]
 
 
@@ -167,8 +166,9 @@ def test_markup_in_the_data_stays_text(data_dir: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     at = run(station=rows[0]["station_id"])
     component = at.get("component_instance")[0]
-    script = json.loads(component.proto.json_args)["script"]
-    assert "<script>window" not in script and "\\u003cscript\\u003ewindow.__pwned" in script
+    args = json.loads(component.proto.json_args)
+    table = mapping.station_table_text(args["html"])
+    assert "<script>window" not in args["script"] + table and "\\u003cscript\\u003ewindow.__pwned" in table
     panel = "\n".join(m.value for m in at.markdown)
     assert "\\<script\\>window" in panel and "<script>" not in panel
 

@@ -46,12 +46,14 @@ def local_assets() -> Iterator[None]:
         for cls in (folium.Map, MarkerCluster)
         for attr in ("default_js", "default_css")
     ]
+    prefix = assets._prefix
     assets.use_local_assets()
     try:
         yield
     finally:
         for cls, attr, value in saved:
             setattr(cls, attr, value)
+        assets._prefix = prefix
 
 
 def sample_map(tiles: str | None = None, attr: str | None = None) -> folium.Map:
@@ -154,6 +156,36 @@ def test_icon_path_script_points_at_leaflet_images() -> None:
     assert assets.icon_image_path_js("../../app/static") == (
         f'L.Icon.Default.imagePath = "../../app/static/{assets.LEAFLET_IMAGES}";'
     )
+
+
+def test_station_layer_files_load_after_markercluster_under_the_prefix(local_assets: None) -> None:
+    script = (STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
+    style = (STATIC_DIR / assets.STATION_LAYER_STYLE).read_text("utf-8")
+    assert "L.stationLayer = stationLayer;" in script and "L.markerClusterGroup(" in script
+    assert "innerHTML" not in script  # data reaches the page through textContent and esc() only
+    assert ".station-pin{" in style and ".station-popup{" in style
+    js, css = assets.layer_assets()
+    assert [name for name, _ in js] == ["leaflet_bundle", "station_layer"]
+    assert js[-1][1] == f"{assets.DEFAULT_PREFIX}/{assets.STATION_LAYER_SCRIPT}"
+    assert css[-1] == ("station_layer_css", f"{assets.DEFAULT_PREFIX}/{assets.STATION_LAYER_STYLE}")
+    resolved = urlsplit(urljoin(IFRAME_URL, js[-1][1])).path
+    assert resolved == f"/app/static/{assets.STATION_LAYER_SCRIPT}"
+    assets.use_local_assets("../static")
+    assert assets.layer_assets()[0][-1][1] == f"../static/{assets.STATION_LAYER_SCRIPT}"
+    assert all(path.is_file() for path in assets.local_files())
+
+
+def test_leaflet_bundle_is_built_from_its_parts_in_order() -> None:
+    """static/js/leaflet-bundle.js is committed: after a vendored file changes, run
+    scripts/build_map_bundle.py, or this fails."""
+    bundle = (STATIC_DIR / assets.LEAFLET_BUNDLE).read_text("utf-8")
+    assert bundle == assets.leaflet_bundle_text()
+    starts = [bundle.index(f"// ---- static/{part}\n") for part in assets.LEAFLET_BUNDLE_PARTS]
+    assert starts == sorted(starts) and len(starts) == 3
+    assert "Leaflet 1.9.3" in bundle and "L.MarkerClusterGroup=" in bundle
+    assert "sourceMappingURL" not in bundle
+    # The icon-path fix resolves the images from the bundle's own URL: same folder as the fix.
+    assert Path(assets.LEAFLET_BUNDLE).parent == Path(assets.ICON_PATH_SCRIPT).parent
 
 
 def test_external_asset_urls_flags_plugins_still_on_a_cdn(local_assets: None) -> None:

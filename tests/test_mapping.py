@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stations import export, load, mapping, model, synthetic, vocab
+from stations import assets, export, load, mapping, model, synthetic, vocab
 from stations.filters import Filters
 
-PAYLOAD = re.compile(r"var data = (\{.*?\});\n", re.S)
+LAYER_SCRIPT = (assets.STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
 
 
 def render(stations: pd.DataFrame, responses: pd.DataFrame, **kwargs) -> str:
@@ -22,7 +22,7 @@ def render(stations: pd.DataFrame, responses: pd.DataFrame, **kwargs) -> str:
 
 
 def payload(html: str) -> dict:
-    return json.loads(PAYLOAD.search(html).group(1))
+    return mapping.read_station_table(html)
 
 
 @pytest.fixture
@@ -56,9 +56,12 @@ def test_every_text_field_is_escaped(tmp_path: Path) -> None:
     data = payload(html)
     assert data["columns"]["city"][0] == attack + "city"
     assert data["columns"]["address"][0] == attack + "address"
-    # Popups use textContent and tooltips go through esc(): no field reaches innerHTML raw.
-    assert "innerHTML" not in html.split("var data =", 1)[1]
-    assert "m.bindTooltip(esc(" in html
+    # The page carries data only; the layer's script builds popups with textContent and passes
+    # tooltips through esc(): no field reaches innerHTML raw.
+    assert "innerHTML" not in html.split(mapping.STATION_TABLE_ID, 1)[1]
+    assert "innerHTML" not in LAYER_SCRIPT
+    assert "m.bindTooltip(esc(" in LAYER_SCRIPT
+    assert "L.stationLayer(" in html
 
 
 def test_private_residence_address_never_reaches_the_page(dataset: load.Dataset) -> None:
@@ -71,10 +74,36 @@ def test_private_residence_address_never_reaches_the_page(dataset: load.Dataset)
     assert "9 Secret Road" not in export.to_geojson_bytes(stations).decode()
 
 
-def test_unsafe_source_urls_are_not_links(dataset: load.Dataset) -> None:
-    html = render(dataset.stations, dataset.responses)
-    assert "if (!/^https?:\\/\\//i.test(url)) { return; }" in html
-    assert 'a.rel = "noopener noreferrer"' in html and 'a.target = "_blank"' in html
+def test_unsafe_source_urls_are_not_links() -> None:
+    assert "var WEB_URL = /^https?:\\/\\//i;" in LAYER_SCRIPT
+    assert "!WEB_URL.test(url)) { return null; }" in LAYER_SCRIPT
+    assert 'a.rel = "noopener noreferrer"' in LAYER_SCRIPT and 'a.target = "_blank"' in LAYER_SCRIPT
+
+
+def test_the_page_loads_the_layer_script_and_passes_only_data(dataset: load.Dataset) -> None:
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    fmap = mapping.build_map(dataset.stations, summary, selected="X-1")
+    html = fmap.get_root().render()
+    urls = assets.asset_urls(fmap)
+    scripts = [u for u in urls if u.endswith(".js")]
+    assert [u.rsplit("/", 1)[-1] for u in scripts] == ["leaflet-bundle.js", "station-layer.js"]
+    assert any(u.endswith(assets.STATION_LAYER_STYLE) for u in urls)
+    assert assets.external_asset_urls(fmap) == []
+    script = html.split("var table =", 1)[1].split("})();", 1)[0]
+    assert "function" not in script  # the template passes JSON and calls the layer, nothing else
+    table = json.loads(re.search(r"var table = (\{.*?\});\n", html).group(1))
+    assert table == {
+        "id": mapping.STATION_TABLE_ID,
+        "digest": mapping.layer_data(dataset.stations, summary, None).stations_digest,
+    }
+    opts = json.loads(re.search(r"var opts = (\{.*?\});\n", html).group(1))
+    assert opts["selected"] == "X-1"
+    assert (
+        json.loads(
+            re.search(r"var opts = (\{.*?\});\n", render(dataset.stations, dataset.responses)).group(1)
+        )["selected"]
+        is None
+    )
 
 
 def test_country_layer_holds_strongest_actions(dataset: load.Dataset) -> None:
@@ -160,7 +189,6 @@ def test_rendering_without_template_compilation_gives_foliums_own_page(
     folium's own render path makes (ids aside), tiles, shapes and station script included."""
     import folium
     from folium.elements import JSCSSMixin
-    from folium.plugins import MarkerCluster
 
     summary = model.country_actions(dataset.stations, dataset.responses)
     shapes = {"type": "FeatureCollection", "features": []}
@@ -174,11 +202,58 @@ def test_rendering_without_template_compilation_gives_foliums_own_page(
     fast = page()
 
     def folium_layer_render(self, **kwargs) -> None:
-        self.default_js = list(MarkerCluster.default_js)
-        self.default_css = list(MarkerCluster.default_css)
+        self.default_js, self.default_css = assets.layer_assets()
         JSCSSMixin.render(self, **kwargs)
 
     monkeypatch.setattr(mapping.StationMap, "render", folium.Map.render)
     monkeypatch.setattr(mapping.StationLayer, "render", folium_layer_render)
     assert fast == page()
-    assert "markerClusterGroup" in fast and "t.test" in fast
+    assert "L.stationLayer(" in fast and "t.test" in fast
+
+
+def test_station_table_travels_in_the_html_and_the_script_follows_it(dataset: load.Dataset) -> None:
+    """What st_folium sends: the table in ``html`` (kept out of the script's text passes), and a
+    script that changes with the stations (its text is the component's identity) and only then."""
+    from streamlit_folium import _get_html, _get_map_string
+
+    summary = model.country_actions(dataset.stations, dataset.responses)
+
+    def sent(stations: pd.DataFrame) -> tuple[str, str]:
+        fmap = mapping.build_map(stations, summary)
+        fmap.get_root().render()
+        html = _get_html(fmap)
+        return _get_map_string(fmap), html
+
+    script, html = sent(dataset.stations)
+    ids = list(dataset.stations["station_id"])
+    assert mapping.read_station_table(html)["columns"]["station_id"] == ids
+    assert not any(sid in script for sid in ids)
+    assert sent(dataset.stations)[0] == script
+    assert sent(dataset.stations.iloc[1:])[0] != script
+
+
+def test_country_outlines_are_sent_rounded_and_stay_closed_rings() -> None:
+    ring = [[10.0, 50.0], [10.001, 50.002], [10.004, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 50.0]]
+    shapes = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"iso2": "NL"},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"iso2": "IT"},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[[1.23456, 2.34567], *ring[1:4], [1.23456, 2.34567]]]],
+                },
+            },
+        ],
+    }
+    drawn = mapping._country_features(shapes, {"NL": {}, "IT": {}})["features"]
+    nl = drawn[0]["geometry"]["coordinates"][0]
+    assert nl == [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 50.0]]  # repeats after rounding dropped
+    it = drawn[1]["geometry"]["coordinates"][0][0]
+    assert it[0] == it[-1] == [1.23, 2.35] and len(it) >= 4

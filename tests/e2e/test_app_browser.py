@@ -435,7 +435,7 @@ def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_v
     box = multiselect(page, "Host country")
     box.locator("input").click()
     page.keyboard.type(name[:5])
-    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)} \({count}\)$")).click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}$")).click()
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(rf"[?&]country={iso2}(&|$)"), timeout=15_000)
     assert query(page) == {"country": [iso2]}
@@ -453,7 +453,7 @@ def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_v
         assert reading.get("total") == count, reading
         tags = multiselect(fresh.page, "Host country").locator("[data-tag]")
         tags.first.wait_for()
-        assert [t.strip() for t in tags.all_inner_texts()] == [f"{name} ({count})"]
+        assert [t.strip() for t in tags.all_inner_texts()] == [name]  # a name: no count to go stale
         assert query(fresh.page) == {"country": [iso2]}
         wait_for_page_settled(fresh.page)
         screenshot(fresh.page, "map_filtered_from_link")
@@ -529,8 +529,8 @@ def test_markup_in_the_data_shows_as_text_and_runs_no_script(
     session = open_session(chromium_browser, f"{hostile_app.url}?station={sid}")
     page = session.page
     try:
-        n = len(synthetic.PLACES)
-        assert wait_for_count(page, n, 45).get("total") == n
+        # The link zooms to its station (so not every marker is in sight): wait for any.
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
         # The panel (Markdown, escaped) and the notes (st.text) show the payloads as typed.
         page.get_by_text("Sources (open in a new tab)").wait_for(timeout=15_000)
         main = page.get_by_test_id("stMain")

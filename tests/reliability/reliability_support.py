@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from stations import mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = ROOT / "app.py"
@@ -66,21 +67,27 @@ def url(at: AppTest) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
 
 
-def map_script(at: AppTest) -> str:
-    """The Leaflet script handed to the st_folium component (empty if the page has no map)."""
+def map_args(at: AppTest) -> dict:
+    """The arguments handed to the st_folium component (empty if the page has no map)."""
     for component in at.get("component_instance"):
         if component.proto.component_name.endswith("st_folium"):
-            return json.loads(component.proto.json_args)["script"]
-    return ""
+            return json.loads(component.proto.json_args)
+    return {}
+
+
+def map_script(at: AppTest) -> str:
+    """The Leaflet script handed to the st_folium component (empty if the page has no map)."""
+    return map_args(at).get("script", "")
+
+
+def map_table(at: AppTest) -> str:
+    """The map's station table, as JSON text (it travels in the component's ``html``)."""
+    return mapping.station_table_text(map_args(at).get("html", ""))
 
 
 def markers(at: AppTest) -> list[str]:
-    """Station ids the map was given, parsed from the JSON table in its script."""
-    script = map_script(at)
-    found = re.search(r"var data = (\{.*?\});\n", script, re.S)
-    if not found:
-        raise AssertionError("no station table in the map script")
-    return json.loads(found.group(1))["columns"]["station_id"]
+    """Station ids the map was given, parsed from its JSON station table."""
+    return json.loads(map_table(at))["columns"]["station_id"]
 
 
 def link_notices(at: AppTest) -> list[str]:

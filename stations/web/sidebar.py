@@ -1,0 +1,149 @@
+"""The filter sidebar, drawn from ``stations.facets`` and owned by ``stations.web.state``.
+
+Widget options are names that never change (no counts inside them): Streamlit hands a
+multiselect's value back and forth as its option strings, so a label that changed between two
+runs turned a chosen value into an unknown one, and the filter was silently dropped. The
+counts are in a caption under each filter, recomputed every run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from stations import facets, links
+from stations.filters import LIST_FIELDS, Filters, escape_markdown
+from stations.web import state
+
+if TYPE_CHECKING:
+    from stations.ui import Data
+
+#: Each page's path segment in the address (the map is the root page).
+PAGE_PATHS = {"map": "", "responses": "Government_responses", "data": "Data_and_sources"}
+
+
+def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS) -> Filters:
+    """Read the view, draw the filter widgets from it, and return it (published to the address)."""
+    # Only the map page shows a selected station, so only there is one outside the filters
+    # dropped (other pages carry it along in the link).
+    in_view = _in_view(data) if page == "map" else None
+    reading = state.read(data.options, page, in_view=in_view)
+    shown = [f for f in facets.FACETS if f.key in fields]
+    if not reading.fresh:
+        state.seed(reading.filters, [f.key for f in shown])
+        if page == "map":
+            state.seed(reading.filters, ["station"])
+    _sidebar(data, shown, reading.fresh, in_view)
+    show_notices(reading.notices)
+    if reading.dropped_station and page == "map":
+        st.info(
+            "The selected station is outside the current filters, so it is not shown. "
+            "Reset the filters to see it.",
+            icon="ℹ️",
+        )
+    filters = state.current()
+    state.publish(filters)
+    return filters
+
+
+def current_view(data: Data, page: str = "data") -> Filters:
+    """The view on a page without filter widgets: read from the link (or this session), kept
+    in the address so the next page still has it."""
+    reading = state.read(data.options, page)
+    show_notices(reading.notices)
+    state.publish(reading.filters)
+    return reading.filters
+
+
+def _in_view(data: Data) -> state.InView:
+    return lambda filters: data.view(filters).id_set
+
+
+def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.InView | None) -> None:
+    countries = data.options.countries
+    slots = {}
+    with st.sidebar:
+        st.header("Filters")
+        for facet in shown:
+            st.multiselect(
+                facet.label,
+                options=list(data.options.allowed(facet.key)),
+                format_func=lambda v, facet=facet: facet.option_label(v, countries),
+                key=state.WIDGET_KEYS[facet.key],
+                # Only a session's first run has no seeded key: the link's view is then the
+                # default, and a reconnected browser's own values win over it.
+                default=list(getattr(state.current(), facet.key)) if fresh else None,
+                on_change=state.on_facet_change,
+                args=(facet.key, data.options, in_view),
+                placeholder="All",
+                help=facet.help,
+                # No "Select all" / "Select N matches" row: Enter picks the best single match,
+                # and "all" is the empty filter.
+                select_all=False,
+            )
+            if fresh:
+                state.adopt(facet.key, data.options)
+            slots[facet.key] = st.empty()
+        clicked = st.button("Reset filters", on_click=state.reset, width="stretch")
+        if clicked and not state.reset_fired():  # a first run: the callback could not fire
+            state.reset()
+            state.publish(state.current())  # so the rerun does not read the old address back
+            st.rerun()
+    filters = state.current()
+    total = len(data.view(filters))
+    for facet in shown:
+        text = facet_caption(data, filters, facet, total)
+        if text:
+            slots[facet.key].caption(text)
+
+
+def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int) -> str:
+    """Current counts for one filter: each chosen option's stations (given the other filters),
+    and for the bureau how many stations in view have no known bureau."""
+    parts = []
+    chosen = getattr(filters, facet.key)
+    if chosen:
+        counts = data.index.facet_counts(filters, facet.key)
+        names = [
+            f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
+            for v in chosen
+        ]
+        parts.append("Stations with the other filters: " + " · ".join(names) + ".")
+    if facet.key == "bureau":
+        unknown = int((data.view(filters).frame["bureau"] == "Unknown").sum())
+        parts.append(f"{unknown:,} of the {total:,} stations in view have no known bureau.")
+    return " ".join(parts)
+
+
+def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:
+    """Say which filters set on another page still narrow this one."""
+    active = [
+        f"{facet.short}: {', '.join(getattr(filters, facet.key))}"
+        for facet in facets.FACETS
+        if facet.key not in fields and getattr(filters, facet.key)
+    ]
+    if active:
+        st.caption("Also filtered, as set on the map page: " + "; ".join(escape_markdown(a) for a in active))
+
+
+def show_notices(notices: list[str]) -> None:
+    """One short notice for everything a link held that was dropped (values already escaped)."""
+    if notices:
+        st.warning(
+            "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
+            icon="⚠️",
+        )
+
+
+def share_url(filters: Filters, page: str) -> str:
+    """The absolute link to this view on this page, as the address bar spells it."""
+    return links.share_url(st.context.url, PAGE_PATHS.get(page, ""), filters.to_query_params())
+
+
+def share_box(filters: Filters, page: str = "map") -> None:
+    """The link to this exact view, whole, with a copy button."""
+    with st.sidebar:
+        st.subheader("Share this view")
+        st.caption("The full link to what you see; the copy button is at its right.")
+        st.code(share_url(filters, page), language=None, wrap_lines=True)

@@ -1,0 +1,125 @@
+"""The station layer's script (static/js/station-layer.js) in Chromium, without Streamlit.
+
+The map's standalone page is served from a loopback HTTP server laid out like the app (the page
+at ``component/map/``, the assets at ``app/static/``), so the relative asset URLs resolve exactly
+as they do inside the st_folium iframe. The layer's contracts are checked where they run: the
+``selected`` option opens that station's popup, and sources given as ``[url, label]`` pairs or as
+plain URLs become safe links.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_support import (
+    STATIC_DIR,
+    RequestLog,
+    browser_context,  # noqa: F401 (fixture)
+    chromium_browser,  # noqa: F401 (fixture)
+)
+
+from stations import load, mapping, model
+
+LABELLED = "Le Monde: <b>enquête</b>"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``(base URL, document root)`` of a loopback server laid out like the app."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "app").mkdir()
+    (root / "app" / "static").symlink_to(STATIC_DIR, target_is_directory=True)
+    (root / "component" / "map").mkdir(parents=True)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def write_map(root: Path, name: str, dataset: load.Dataset, **kwargs: object) -> str:
+    """Render the map of ``dataset`` (first station's sources replaced) as ``component/map/name``."""
+    stations = dataset.stations
+    summary = model.country_actions(stations, dataset.responses)
+    table = mapping.station_payload(stations)
+    table["columns"]["sources"][0] = [
+        ["https://news.example.org/a?b=1", LABELLED],
+        ["https://www.other.example.net/story", ""],
+        "https://plain.example.com/path/x",
+        ["javascript:alert(1)", "never a link"],
+        "data:text/html,<script>alert(1)</script>",
+    ]
+    layer = mapping.layer_data(stations, summary, None, stations_json=mapping.script_json(table))
+    html = mapping.map_of_layer(layer, **kwargs).get_root().render()
+    (root / "component" / "map" / name).write_text(html, "utf-8")
+    return f"component/map/{name}"
+
+
+def test_selected_station_is_shown_with_its_popup_and_labelled_source_links(
+    browser_context: object,  # noqa: F811 (fixture)
+    site: tuple[str, Path],
+    data_dir: Path,
+) -> None:
+    base, root = site
+    dataset = load.load_dataset(data_dir)
+    first = str(dataset.stations["station_id"].iloc[0])
+    path = write_map(root, "selected.html", dataset, selected=first)
+    log = RequestLog().attach(browser_context)
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + path)
+    popup = page.locator(".leaflet-popup .station-popup")
+    popup.wait_for(state="visible", timeout=20_000)
+    assert first in popup.inner_text()
+    links = popup.locator("a").evaluate_all(
+        "as => as.map(a => ({href: a.getAttribute('href'), text: a.textContent, target: a.target, rel: a.rel}))"
+    )
+    assert [(link["href"], link["text"]) for link in links] == [
+        ("https://news.example.org/a?b=1", LABELLED),
+        ("https://www.other.example.net/story", "other.example.net"),
+        ("https://plain.example.com/path/x", "plain.example.com"),
+    ]
+    for link in links:
+        assert link["target"] == "_blank"
+        assert set(link["rel"].split()) >= {"noopener", "noreferrer"}
+    assert popup.locator("b, script").count() == 0  # the label is text, not markup
+    assert errors == []
+    assert log.external() == [] and log.local_failures() == []
+
+
+def test_without_selection_no_popup_opens_and_markers_draw(
+    browser_context: object,  # noqa: F811 (fixture)
+    site: tuple[str, Path],
+    data_dir: Path,
+) -> None:
+    base, root = site
+    dataset = load.load_dataset(data_dir)
+    path = write_map(root, "plain.html", dataset)
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + path)
+    page.locator(".station-pin, .station-cluster").first.wait_for(state="visible", timeout=20_000)
+    page.wait_for_timeout(500)
+    assert page.locator(".leaflet-popup").count() == 0
+    # The stylesheet came from its own file: the pins are round.
+    radius = page.locator(".station-pin, .station-cluster").first.evaluate(
+        "e => getComputedStyle(e).borderRadius"
+    )
+    assert radius == "50%"
+    assert errors == []

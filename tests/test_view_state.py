@@ -1,0 +1,224 @@
+"""The view's one owner, its links and its headline: pure functions, then the pages (AppTest).
+
+The browser-only promises (a reconnected page's first change, Enter in the country search,
+the copy button) are proved in tests/e2e/test_view_state_browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stations import facets, filters, headline, links, load, model, reconcile, vocab
+from stations.filters import Filters, Options
+
+ROOT = Path(__file__).resolve().parent.parent
+MAP_PAGE = str(ROOT / "app.py")
+RESPONSES_PAGE = "pages/1_Government_responses.py"
+
+
+# Links ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "page", "params", "expected"),
+    [
+        ("http://127.0.0.1:8501", "", {}, "http://127.0.0.1:8501/"),
+        ("http://127.0.0.1:8501", "", {"country": "IT,ES"}, "http://127.0.0.1:8501/?country=IT%2CES"),
+        (
+            "https://example.org/110/Government_responses",
+            "Government_responses",
+            {"bureau": "qingtian", "country": "NL"},
+            "https://example.org/110/Government_responses?bureau=qingtian&country=NL",
+        ),
+        (
+            "https://example.org/110",
+            "Data_and_sources",
+            {"station": "IT-milan-1"},
+            "https://example.org/110/Data_and_sources?station=IT-milan-1",
+        ),
+        ("https://example.org/110", "", {"wave": "later"}, "https://example.org/110/?wave=later"),
+        (None, "Government_responses", {"country": "NL"}, "/Government_responses?country=NL"),
+        (None, "", {}, "/"),
+    ],
+)
+def test_share_url_is_absolute_and_spelled_as_the_address_bar(
+    address: str | None, page: str, params: dict[str, str], expected: str
+) -> None:
+    assert links.share_url(address, page, params) == expected
+
+
+# Filters: tracking parameters and "all" ---------------------------------------------------------
+
+
+@pytest.fixture
+def options(data_dir: Path) -> Options:
+    return Options.from_stations(load.load_dataset(data_dir).stations)
+
+
+@pytest.mark.parametrize("key", ["utm_source", "UTM_Campaign", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga"])
+def test_tracking_parameters_are_ignored_without_a_notice(options: Options, key: str) -> None:
+    assert filters.is_tracking_param(key)
+    assert Filters.from_query_params({"country": "NL", key: "x"}, options) == (Filters(country=("NL",)), [])
+
+
+def test_a_real_typo_next_to_tracking_parameters_still_gets_a_notice(options: Options) -> None:
+    _, notices = Filters.from_query_params({"contry": "NL", "utm_source": "x"}, options)
+    assert notices == ["unknown parameter 'contry'"]
+
+
+@pytest.mark.parametrize("key", ["country", "bureau", "wave", "action"])
+def test_choosing_every_option_is_the_empty_filter(options: Options, key: str) -> None:
+    every = options.allowed(key)
+    assert Filters(**{key: every}).canonical(options) == Filters()
+    parsed, notices = Filters.from_query_params({key: ",".join(every)}, options)
+    assert (parsed, notices) == (Filters(), [])
+    assert Filters(**{key: every[:1]}).canonical(options) == Filters(**{key: every[:1]})
+
+
+def test_each_list_filter_has_one_facet_record() -> None:
+    assert sorted(f.key for f in facets.FACETS) == sorted(filters.LIST_FIELDS)
+    assert facets.BY_KEY["bureau"].url_value("Qingtian") == "qingtian"
+    assert facets.BY_KEY["country"].url_value("NL") == "NL"
+    labels = [f.label for f in facets.FACETS]
+    assert len(set(labels)) == len(labels)
+
+
+def test_option_labels_never_carry_counts() -> None:
+    countries = {"FR": "France"}
+    for facet in facets.FACETS:
+        for value in [*vocab.BUREAUS, *vocab.WAVES, *vocab.ACTION_TYPES, "FR"]:
+            assert not re.search(r"\(\d[\d,]*\)$", facet.option_label(value, countries))
+
+
+# Headline ---------------------------------------------------------------------------------------
+
+
+def test_headline_figures_come_from_the_data_and_unidentified_csv() -> None:
+    dataset = load.load_dataset(ROOT / "data")
+    stations = dataset.stations
+    waves = reconcile.reconcile(stations, reconcile.load_unidentified(ROOT / "data" / "unidentified.csv"))
+    whole = headline.headline(stations, waves, filtered=False)
+    last = waves[-1]
+    later = int((stations["wave"] == "later").sum())
+    assert whole.sentence() == (
+        f"**{last.identified_stations} of the {last.reported_stations} stations** in Safeguard Defenders' "
+        f"reports are located here, plus **{later} reported later**; "
+        f"**{last.unidentified_stations} are not identified**."
+    )
+    assert whole.located + whole.unidentified == whole.reported
+    italy = stations[stations["iso2"] == "IT"]
+    part = headline.headline(italy, waves, filtered=True)
+    assert part.in_view == len(italy) == part.in_view_reported + part.in_view_later
+    assert part.sentence().startswith(
+        f"**{len(italy)} stations in this view:** {part.in_view_reported} of the"
+    )
+
+
+def test_headline_without_unidentified_file_counts_the_view_only(data_dir: Path) -> None:
+    stations = load.load_dataset(data_dir).stations
+    assert (
+        headline.headline(stations, [], filtered=False).sentence()
+        == f"**{len(stations)} stations** in this view."
+    )
+
+
+# The pages --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def synthetic_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> load.Dataset:
+    monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
+    return load.load_dataset(data_dir)
+
+
+def run(page: str = MAP_PAGE, **params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    if page != MAP_PAGE:
+        at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = [value]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def url(at: AppTest) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def test_three_menus_and_a_station_pick_keep_every_filter(synthetic_data: load.Dataset) -> None:
+    """The reported drop: a first choice, then a second menu that changes the first menu's
+    counts, then a third interaction; every choice must survive."""
+    stations = synthetic_data.stations
+    summary = model.country_actions(stations, synthetic_data.responses)
+    row = stations.iloc[len(stations) // 2]  # values taken from one station, so the view is not empty
+    action = min(summary.at[row["iso2"], "actions"] or {vocab.NO_ACTION})
+    at = run()
+    at.multiselect(key="filter_wave").set_value([row["wave"]]).run()
+    at.multiselect(key="filter_action").set_value([action]).run()
+    at.multiselect(key="filter_bureau").set_value([row["bureau"]]).run()
+    want = Filters(bureau=(row["bureau"],), wave=(row["wave"],), action=(action,))
+    rows = want.apply(stations, summary)
+    assert len(rows)
+    station = rows["station_id"].iloc[0]
+    at.selectbox(key="filter_station").set_value(station).run()
+    assert url(at) == {k: [v] for k, v in want.with_values(station=station).to_query_params().items()}
+    assert at.multiselect(key="filter_wave").value == [row["wave"]]
+    assert {m.label: m.value for m in at.metric}["Stations"] == str(len(rows))
+
+
+def test_choosing_every_country_in_the_menu_leaves_a_clean_link(synthetic_data: load.Dataset) -> None:
+    at = run()
+    every = list(Options.from_stations(synthetic_data.stations).countries)
+    at.multiselect(key="filter_country").set_value(every).run()
+    assert url(at) == {}
+    assert at.multiselect(key="filter_country").value == []
+
+
+def test_empty_result_names_the_filters_to_remove(synthetic_data: load.Dataset) -> None:
+    stations = synthetic_data.stations
+    pairs = set(zip(stations["iso2"], stations["bureau"], strict=True))
+    iso2 = stations["iso2"].iloc[0]
+    bureau = next(b for b in vocab.BUREAUS if (iso2, b) not in pairs)
+    at = run(country=iso2, bureau=bureau.lower())
+    assert {m.label: m.value for m in at.metric}["Stations"] == "0"
+    (warning,) = [w.value for w in at.warning if "No station matches" in w.value]
+    in_country = int((stations["iso2"] == iso2).sum())
+    assert f"bureau filter ({bureau}) to see {in_country}" in warning
+
+
+def test_bureau_caption_counts_stations_with_no_known_bureau(synthetic_data: load.Dataset) -> None:
+    at = run()
+    unknown = int((synthetic_data.stations["bureau"] == "Unknown").sum())
+    captions = [c.value for c in at.sidebar.caption]
+    assert (
+        f"{unknown} of the {len(synthetic_data.stations)} stations in view have no known bureau." in captions
+    )
+
+
+def test_chosen_options_show_current_counts_under_their_menu(synthetic_data: load.Dataset) -> None:
+    at = run(country="NL")
+    at.multiselect(key="filter_wave").set_value(["later"]).run()
+    stations = synthetic_data.stations
+    n = int(((stations["iso2"] == "NL") & (stations["wave"] == "later")).sum())
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert f"Netherlands: {n}" in captions
+
+
+def test_station_link_is_the_maps_focus_and_a_filter_change_clears_it(synthetic_data: load.Dataset) -> None:
+    station = synthetic_data.stations.iloc[0]
+    at = run(station=station["station_id"])
+    assert at.session_state["_focus"] == station["station_id"]
+    at.multiselect(key="filter_country").set_value([station["iso2"]]).run()
+    assert at.session_state["_focus"] is None
+    assert url(at)["station"] == [station["station_id"]]  # still selected, just not zoomed to
+
+
+def test_share_box_on_every_page(synthetic_data: load.Dataset) -> None:
+    for page in (MAP_PAGE, RESPONSES_PAGE, "pages/2_Data_and_sources.py"):
+        at = run(page, country="NL")
+        assert any("country=NL" in c.value for c in at.sidebar.code), page
