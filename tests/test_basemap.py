@@ -119,7 +119,7 @@ def dataset(data_dir: Path) -> load.Dataset:
 def test_map_loads_the_basemap_after_the_station_layer_and_names_no_host(dataset: load.Dataset) -> None:
     html = _map_html(dataset, basemap=True)
     loader = html.index("window.StationBasemap.attach")
-    assert html.index("L.markerClusterGroup") < loader, "the basemap must come after the markers"
+    assert html.index("L.stationLayer(") < loader, "the basemap must come after the markers"
     # Loaded from the map's script on the first frame, not as a header <script> the markers wait for.
     assert "basemap.js" not in html[: html.index("<body")]
 
