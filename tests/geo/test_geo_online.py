@@ -194,10 +194,13 @@ def test_rate_limit_spaces_requests_by_the_configured_delay(nominatim, stations_
     rows = [station(f"FR-paris-{n}", city="Paris", address=f"{n} {ADDRESS}") for n in range(1, 5)]
     path = stations_csv(*rows)
     args = online_args(nominatim, tmp_path / "c.json", "--min-delay", "0.3")
+    started = time.monotonic()
     assert main(["geocode", str(path), *args]) == 0
-    times = [s.at for s in nominatim.searches]
-    assert len(times) == 4
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.28
+    elapsed = time.monotonic() - started
+    assert len(nominatim.searches) == 4
+    # Three waits of 0.3 s, measured on the client (load can only lengthen them; arrival times
+    # at the server can bunch up on a busy machine).
+    assert elapsed >= 0.88, elapsed
 
 
 @pytest.mark.timeout(20)
