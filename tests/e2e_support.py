@@ -49,7 +49,8 @@ CHROMIUM_ARGS = [
 ]
 
 #: The st_folium component's iframe, and what counts as a drawn marker inside it.
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map page names its iframe (data-station-map, a descriptive title) once its script runs.
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"], iframe[data-station-map]'
 MARKER = ".leaflet-marker-icon"
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
