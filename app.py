@@ -6,9 +6,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from stations import assets, mapping, ui, views
-from stations.web import sidebar, state, summary
+from stations.web import narrow, sidebar, state, summary
 
 nav = ui.page_setup("Map · 110 Overseas")
+narrow.narrow_screen_layout()
 data = ui.load_data()
 
 st.title(ui.TITLE)

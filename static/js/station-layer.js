@@ -177,6 +177,8 @@
     legend.onAdd = function () {
       var size = map.getSize();
       var outer = el("details", null, "station-legend");
+      outer.setAttribute("role", "region");
+      outer.setAttribute("aria-label", "Map legend");
       outer.open = size.x >= 600 && size.y >= 420;
       outer.appendChild(el("summary", "Legend"));
       var box = el("div", null, "station-legend-body");
