@@ -301,8 +301,10 @@
 
     // One content function and one options object for every popup (built when opened).
     function popupOf(marker) { return popup(marker.options.station); }
-    // Popups pan clear of the zoom buttons (top left) and the layer switch (top right).
-    var popupOptions = {maxWidth: 320, autoPanPaddingTopLeft: [12, 84], autoPanPaddingBottomRight: [12, 12]};
+    // Popups pan clear of the zoom buttons (top left) and the layer switch (top right); a long
+    // one scrolls inside, so that panning it into view never pushes its marker out.
+    var popupOptions = {maxWidth: 320, maxHeight: Math.max(160, map.getSize().y - 150),
+                        autoPanPaddingTopLeft: [12, 84], autoPanPaddingBottomRight: [12, 12]};
     function stationLabel(i) {
       return place(i) + ": " + (c.bureau[i] === "Unknown" ? "bureau unknown" : c.bureau[i] + " bureau");
     }
@@ -327,7 +329,8 @@
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];
-          if (k) { layer.bindTooltip(esc(k.name + ": " + k.strongest)); }
+          // "Name (XX): action": the app reads the code back to filter to a clicked country.
+          if (k) { layer.bindTooltip(esc(k.name + " (" + f.properties.iso2 + "): " + k.strongest)); }
         }
       });
       countryLayer.addTo(map);

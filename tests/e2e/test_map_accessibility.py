@@ -232,3 +232,40 @@ def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
         assert after == centre
     finally:
         context.close()
+
+
+_COUNTRY_POINT_JS = """(iso2) => {
+  const map = __MAP__;
+  const shape = Object.values(map._layers).find(l => l.feature && l.feature.properties.iso2 === iso2);
+  if (!shape) { return null; }
+  const path = shape.getElement();
+  const r = path.getBoundingClientRect();
+  for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+    for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const x = r.left + fx * r.width, y = r.top + fy * r.height;
+      if (document.elementFromPoint(x, y) === path) { return {x, y}; }
+    }
+  }
+  return null;
+}""".replace("__MAP__", _MAP_JS)
+
+
+def test_clicking_a_country_filters_the_view_to_it(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
+        assert point, "Australia has a point that no marker covers"
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        box = page.locator(MAP_IFRAME).bounding_box()
+        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_url(re.compile(r"[?&]country=AU(&|$)"), timeout=TIMEOUT_MS)
+        menu = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        menu.get_by_text("Australia").wait_for(state="visible", timeout=TIMEOUT_MS)
+        frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+        frame.wait_for_function(
+            "() => [...document.querySelectorAll('.station-pin, .station-cluster')].every("
+            "e => /Australia|Cluster/.test(e.getAttribute('aria-label')))"
+        )
+    finally:
+        context.close()
