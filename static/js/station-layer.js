@@ -161,7 +161,7 @@
 
   // One legend entry: a swatch (an <i>, styled by the caller) and its text.
   function legendLine(box, text, style, cls, letter) {
-    var line = el("div");
+    var line = el("span", null, "station-legend-entry");
     var swatch = el("i", letter || null, cls || null);
     swatch.setAttribute("aria-hidden", "true");
     Object.keys(style).forEach(function (k) { swatch.style[k] = style[k]; });
@@ -174,6 +174,7 @@
   // the country fill. Bottom left, open where the map has room, a disclosure everywhere.
   function legendControl(map, opts, hasShapes) {
     var legend = L.control({position: "bottomleft"});
+    // Open where a strip fits (a desktop map); folded on a phone.
     legend.onAdd = function () {
       var size = map.getSize();
       var outer = el("details", null, "station-legend");
@@ -184,22 +185,22 @@
       var box = el("div", null, "station-legend-body");
       box.style.maxHeight = Math.max(120, size.y - 130) + "px";
       outer.appendChild(box);
-      box.appendChild(el("strong", "Station, by operating bureau"));
-      var grid = el("div", null, "station-legend-grid");
-      box.appendChild(grid);
+      // One strip along the bottom edge (a world map's empty Southern Ocean): each entry inline.
+      var strip = el("div", null, "station-legend-strip");
+      box.appendChild(strip);
       opts.bureauOrder.forEach(function (b) {
-        legendLine(grid, b === "Unknown" ? "Unknown" : b,
+        legendLine(strip, b === "Unknown" ? "Bureau unknown" : b,
                    {background: opts.colours[b], color: (opts.letterColours || {})[b] || "#000"},
                    "pin", opts.letters[b] || "?");
       });
-      legendLine(box, "Location not published: shown in its country", {}, "pin unpublished", "");
-      legendLine(box, "Cluster: count of stations; ring: their bureaus",
+      legendLine(strip, "Location not published (shown in its country)", {}, "pin unpublished", "");
+      legendLine(strip, "Cluster: count of stations, ring of their bureaus",
                  {background: "conic-gradient(" + opts.bureauOrder.map(function (b, k, all) {
                    return esc(opts.colours[b]) + " " + (k / all.length * 360) + "deg " +
                      ((k + 1) / all.length * 360) + "deg";
                  }).join(",") + ")"}, "ring");
       if (hasShapes) {
-        // Folded: it is the second layer, and open it would cover the Americas at world zoom.
+        // Folded: open, it would cover stations; the tooltips say each country's action too.
         var fills = el("details", null, "station-legend-countries");
         fills.appendChild(el("summary", "Country: government's strongest action"));
         (opts.actionClasses || []).forEach(function (k) {
@@ -214,12 +215,12 @@
     return legend;
   }
 
-  // fitBounds padding that keeps the stations clear of an open legend (bottom left).
+  // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
   function fitPadding(map, legend, fit) {
     var options = {maxZoom: fit ? 6 : 3, padding: [20, 20], animate: false};
     var box = legend && legend.getContainer();
     if (box && box.open) {
-      options.paddingBottomLeft = [box.offsetWidth + 24, 20];
+      options.paddingBottomLeft = [20, box.offsetHeight + 24];
       options.paddingTopRight = [20, 20];
     }
     return options;
@@ -339,6 +340,7 @@
     }
 
     var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
+    legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
     nameMapFrame(opts);
     twoFingerPan(map);
 

@@ -175,6 +175,17 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
             assert needed in text, needed
         letters = frame.eval_on_selector_all(".station-legend i.pin", "els => els.map(e => e.textContent)")
         assert {"F", "Q", "N", "W", "?"} <= set(letters)
+        covered = frame.evaluate(
+            """() => {
+              const l = document.querySelector(".station-legend").getBoundingClientRect();
+              return [...document.querySelectorAll(".station-pin, .station-cluster")]
+                .map(e => [e.getAttribute("aria-label"), e.getBoundingClientRect()])
+                .filter(([, r]) => r.width && r.left < l.right && r.right > l.left
+                                   && r.top < l.bottom && r.bottom > l.top)
+                .map(([name]) => name);
+            }"""
+        )
+        assert covered == [], f"the open legend covers {covered}"
         colours = frame.eval_on_selector_all(
             ".station-legend i.sq", "els => els.map(e => e.style.background)"
         )
