@@ -273,10 +273,15 @@ def test_clicking_a_country_filters_the_view_to_it(chromium_browser: object, ser
         page.wait_for_url(re.compile(r"[?&]country=AU(&|$)"), timeout=TIMEOUT_MS)
         menu = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
         menu.get_by_text("Australia").wait_for(state="visible", timeout=TIMEOUT_MS)
-        frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
-        frame.wait_for_function(
-            "() => [...document.querySelectorAll('.station-pin, .station-cluster')].every("
-            "e => /Australia|Cluster/.test(e.getAttribute('aria-label')))"
+        # The component's iframe is replaced on this rerun: wait for the one that shows the view.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("iframe[data-station-map]")].some(f => {
+                 const names = [...f.contentDocument.querySelectorAll(".station-pin, .station-cluster")]
+                   .map(e => e.getAttribute("aria-label"));
+                 return f.getBoundingClientRect().height > 0 && names.length > 0
+                   && names.every(n => /Australia|^Cluster/.test(n));
+               })""",
+            timeout=TIMEOUT_MS,
         )
     finally:
         context.close()
