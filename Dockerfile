@@ -9,6 +9,8 @@ COPY stations ./stations
 COPY data ./data
 COPY static ./static
 COPY .streamlit ./.streamlit
+# An invalid data file cannot ship: the build fails with the validator's file:line problems.
+RUN python -m stations validate
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8501

@@ -412,6 +412,10 @@ def markdown(results: dict[str, Any]) -> str:
         for n, found in sorted(problems.items()):
             for part, why in found.items():
                 lines.append(f"- {n:,} stations, {part}: {why}")
+    if results.get("server"):
+        from bench import server
+
+        lines += ["", "## Server CPU per run over the WebSocket (bench/server.py)", "", server.summarise(results["server"])]
     lines += [
         "",
         f"Whole run: {results['bench_wall_s']:.0f} s; bench process peak RSS {_mb(results['bench_peak_rss_mb'])}, "

@@ -57,6 +57,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
     parser.add_argument(
+        "--no-server",
+        action="store_true",
+        help="skip the server CPU per run over the WebSocket (bench/server.py, ~1 min)",
+    )
+    parser.add_argument(
         "--naive-max",
         type=int,
         default=10_000,
@@ -188,6 +193,11 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
             results["sizes"][n] = entry
             _checkpoint(results, args)
         _browser_part(results, datasets, floor_data, repeat, args)
+        if not args.no_server:
+            from bench import server
+
+            log(f"server CPU per run: one-marker reference, elements reference, map page ({repeat} samples)")
+            results["server"] = _guard(lambda: server.measure(floor_data, samples=max(3, repeat)))
     results["bench_wall_s"] = time.monotonic() - started
     results["bench_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

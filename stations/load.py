@@ -45,7 +45,9 @@ class DataError(Exception):
     """The data files are broken; ``problems`` lists every defect found."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = sorted(problems)
+        # Kept in the order given: callers list the root cause first (stations before the
+        # responses that refer to them), which an alphabetical sort by path would undo.
+        self.problems = list(problems)
         shown = "\n".join(str(p) for p in self.problems[:50])
         more = len(self.problems) - 50
         super().__init__(shown + (f"\n... and {more} more" if more > 0 else ""))
@@ -379,22 +381,30 @@ def check_dataset(
     responses_path: str | os.PathLike[str],
     require_coordinates: bool = True,
 ) -> tuple[Dataset, list[Problem]]:
-    """Validate both files and the rules that join them."""
+    """Validate both files and the rules that join them.
+
+    The problems come root cause first: the publishers register's, then stations.csv's, then
+    responses.csv's.
+    The cross-file rule runs only on a valid stations file: a truncated or otherwise broken
+    one has lost rows, and every response about their countries would be blamed for it (one
+    problem reported as thirteen, the real one last).
+    """
     stations, problems = check_stations(stations_path, require_coordinates=require_coordinates)
-    unreadable = any(p.column == "header" or p.line == 0 for p in problems)
     responses, found = check_responses(responses_path)
-    problems += found
-    if not unreadable:  # a broken stations header is one problem, not one per response
-        problems += _cross_file_problems(stations, responses, str(responses_path))
+    unreadable = any(p.column == "header" or p.line == 0 for p in problems)
+    if not problems and not found:
+        found += _cross_file_problems(stations, responses, str(responses_path))
     directory = Path(stations_path).parent
     register = publishers.load_register(directory)
+    first: list[Problem] = []
     if register is not None:
-        problems += _register_problems(register, directory)
+        first = _register_problems(register, directory)  # a broken register misjudges every source
         if not unreadable:
             problems += source_problems(stations, str(stations_path), register, stations=True)
         if "confidence" in responses:
-            problems += source_problems(responses, str(responses_path), register, stations=False)
-    return Dataset(stations=stations, responses=responses, register=register), sorted(problems)
+            found += source_problems(responses, str(responses_path), register, stations=False)
+    ordered = sorted(first) + sorted(problems) + sorted(found)
+    return Dataset(stations=stations, responses=responses, register=register), ordered
 
 
 def load_dataset(
@@ -426,7 +436,10 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     unidentified_paths = [p for p in paths if "unidentified" in p.name]
     responses_paths = [p for p in paths if "response" in p.name and p not in unidentified_paths]
     stations_paths = [p for p in paths if p not in unidentified_paths and p not in responses_paths]
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # the registers' own
+    station_problems: list[Problem] = []
+    response_problems: list[Problem] = []
+    unidentified_problems: list[Problem] = []
     station_frames = []
     registers: dict[Path, publishers.Register | None] = {}
 
@@ -442,24 +455,31 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     for path in stations_paths:
         frame, found = check_stations(path, str(path))
         station_frames.append(frame)
-        problems += found
+        station_problems += found
         stations_ok = stations_ok and not found
         register = register_of(path)
         if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
-            problems += source_problems(frame, str(path), register, stations=True)
+            station_problems += source_problems(frame, str(path), register, stations=True)
+    stations_valid = not station_problems
     for path in responses_paths:
         frame, found = check_responses(path, str(path))
-        problems += found
-        if station_frames and not found:
-            problems += _cross_file_problems(pd.concat(station_frames), frame, str(path))
+        if station_frames and stations_valid and not found:
+            found += _cross_file_problems(pd.concat(station_frames), frame, str(path))
         register = register_of(path)
         if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
-            problems += source_problems(frame, str(path), register, stations=False)
+            found += source_problems(frame, str(path), register, stations=False)
+        response_problems += found
     for path in unidentified_paths:
         frame, found = reconcile.check_unidentified(path, str(path))
-        problems += found
+        unidentified_problems += found
         if len(station_frames) == 1 and stations_ok and not found:
             stations = station_frames[0]
-            problems += reconcile.problems(stations, frame, str(path))
-            problems += reconcile.bureau_problems(stations, frame, str(stations_paths[0]), str(path))
-    return sorted(set(problems))
+            unidentified_problems += reconcile.problems(stations, frame, str(path))
+            unidentified_problems += reconcile.bureau_problems(stations, frame, str(stations_paths[0]), str(path))
+    # The root cause first: the register, then stations, then the files that refer to them.
+    return [
+        *sorted(set(problems)),
+        *sorted(set(station_problems)),
+        *sorted(set(response_problems)),
+        *sorted(set(unidentified_problems)),
+    ]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from stations import publishers, vocab
-from stations.ui import Data, data_dir, latest_change
+from stations.ui import DATA_FILES, Data, data_dir, latest_change, served_file
 
 
 def overview(data: Data) -> None:
@@ -108,12 +108,18 @@ def full_downloads() -> None:
         (cols[2], publishers.REGISTER_FILE, "text/csv"),
         (cols[3], "README.md", "text/markdown"),
     ):
-        path = data_dir() / name
-        if not path.exists():
-            continue
+        if name in DATA_FILES:  # the version being served, even while the file on disk is broken
+            if served_file(name) is None:
+                continue
+            data = lambda name=name: served_file(name) or b""  # noqa: E731 (made on click)
+        else:
+            path = data_dir() / name
+            if not path.exists():
+                continue
+            data = path.read_bytes
         col.download_button(
             f"Download {name}",
-            data=path.read_bytes,
+            data=data,
             file_name=name,
             mime=mime,
             on_click="ignore",

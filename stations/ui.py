@@ -15,13 +15,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.logger import get_logger
 
-from stations import export, mapping, model, publishers, reconcile
+from stations import dataversion, export, mapping, model, publishers, reconcile, throttle
 from stations.filters import Filters, Options
 from stations.index import StationIndex, View
-from stations.load import DataError, Dataset, load_dataset
+from stations.load import Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+# The package's loggers write to the server log the way Streamlit's own do (data problems go there).
+get_logger("stations")
+# Each session's script runs are rate-limited from the first page run on (stations/throttle.py).
+throttle.install()
 
 
 def data_dir() -> Path:
@@ -65,23 +70,21 @@ class Data:
         return self.index.view(filters)
 
 
-#: The files a page's data is read from (their modification times key the cache).
-DATA_FILES = ("stations.csv", "responses.csv", "unidentified.csv")
+#: The files a page's data is read from; a change to any of them is a new version of the data.
+DATA_FILES = (
+    "stations.csv",
+    "responses.csv",
+    "unidentified.csv",
+    publishers.REGISTER_FILE,
+    publishers.BLOCKED_FILE,
+    publishers.EVIDENCE_FILE,
+    str(SHAPES),
+)
+REQUIRED_FILES = ("stations.csv", "responses.csv")
 
 
-def _data_version() -> tuple[float, ...]:
-    directory = data_dir()
-    return tuple(
-        (directory / name).stat().st_mtime_ns if (directory / name).exists() else 0.0
-        for name in DATA_FILES
-    )
-
-
-# A resource, not data: every session shares the one copy (the pages never modify it) instead
-# of unpickling its own on each run, and its index keeps the views already computed.
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _load(data_dir: str, version: tuple[float, ...]) -> Data:
-    dataset = load_dataset(data_dir)
+def _build(directory: Path) -> Data:
+    dataset = load_dataset(directory)
     # Each source's outlet name and each row's best tier, once per data version.
     dataset = Dataset(
         stations=publishers.annotate(dataset.stations, dataset.register),
@@ -90,8 +93,8 @@ def _load(data_dir: str, version: tuple[float, ...]) -> Data:
     )
     summary = model.country_actions(dataset.stations, dataset.responses)
     options = Options.from_stations(dataset.stations)
-    unidentified = Path(data_dir) / "unidentified.csv"
-    shapes = Path(data_dir) / SHAPES
+    unidentified = directory / "unidentified.csv"
+    shapes = directory / SHAPES
     return Data(
         dataset=dataset,
         summary=summary,
@@ -106,16 +109,33 @@ def _load(data_dir: str, version: tuple[float, ...]) -> Data:
     )
 
 
+def _served() -> dataversion.Served[Data]:
+    directory = data_dir()
+    keeper = dataversion.keeper(
+        ("ui", str(directory)),
+        lambda: dataversion.LastGood(
+            directory, DATA_FILES, _build, required=REQUIRED_FILES, date_of=_data_date
+        ),
+    )
+    return keeper.current()
+
+
 def load_data() -> Data:
-    """The validated data, cached on the files' modification times; a broken file stops the
-    page with the validator's own messages instead of a traceback."""
-    try:
-        return _load(str(data_dir()), _data_version())
-    except DataError as err:
+    """The last version of the data files that validated (see stations/dataversion.py).
+
+    A broken update never replaces it: readers get a one-line note with the date of what they
+    see and the problems go to the server log. Only when no version has ever validated does the
+    page stop, listing the problems by file name (never the server's paths).
+    """
+    served = _served()
+    if served.value is None:
         st.error("The data files are invalid, so nothing can be shown. Problems found:")
-        st.code("\n".join(str(p) for p in err.problems[:200]), language=None)
+        st.code("\n".join(served.problems[:200]), language=None)
         st.stop()
-        raise  # unreachable: st.stop() raises
+        raise AssertionError("unreachable: st.stop() raises")
+    if served.held_back:
+        st.caption(f"Data as of {served.date}. A newer update is held back until it passes its checks.")
+    return served.value
 
 
 PAGES = (
@@ -177,34 +197,34 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     )
 
 
+def served_file(name: str) -> bytes | None:
+    """The bytes of data file ``name`` (one of ``DATA_FILES``) in the version being served:
+    what a "download the full file" button gives, even while the file on disk is broken."""
+    return _served().files.get(name)
+
+
 def latest_change() -> str:
-    """Date of the latest change to the data: from git where the app runs from a clone."""
-    return _latest_change(_data_version())
+    """Date of the latest change to the data being shown."""
+    return _served().date or "unknown"
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _latest_change(version: tuple[float, ...]) -> str:
-    """Asked of git once per version of the data files, not on every run of the page."""
-    try:
-        out = subprocess.run(
-            [
-                "git",
-                "log",
-                "-1",
-                "--format=%cs",
-                "--",
-                "data/stations.csv",
-                "data/responses.csv",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
+def _data_date(directory: Path) -> str:
+    """Asked once per version of the data: from git where the app runs from a clone, else the
+    newest file's modification date."""
+    out = ""
+    if directory.resolve() == (ROOT / "data").resolve():
+        try:
+            out = subprocess.run(
+                ["git", "log", "-1", "--format=%cs", "--", "data/stations.csv", "data/responses.csv"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
     if out:
         return out
-    newest = max(version)
-    return pd.Timestamp(newest, unit="ns").date().isoformat() if newest else "unknown"
+    times = [p.stat().st_mtime_ns for p in (directory / n for n in REQUIRED_FILES) if p.exists()]
+    return pd.Timestamp(max(times), unit="ns").date().isoformat() if times else "unknown"

@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -99,6 +99,8 @@ def streamlit_server(
     env: Mapping[str, str] | None = None,
     static_dir: Path | None = None,
     startup_timeout: float = 60.0,
+    log_file: Path | None = None,
+    command_prefix: Sequence[str] = (),
     port: int | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run script`` on a free 127.0.0.1 port; yield its base URL (ends in /).
@@ -106,8 +108,10 @@ def streamlit_server(
     ``env`` is added to the current environment (e.g. ``STATION_MAP_TILES``); the repository
     root is put on PYTHONPATH so the app imports ``stations``. With ``static_dir`` the script
     is first staged beside it (:func:`stage_app`). The server is terminated on exit, killed if
-    it does not stop within 10 s. ``port`` fixes the port (to restart a server where an open
-    page will reconnect); by default a free one is taken.
+    it does not stop within 10 s. ``log_file`` keeps the server's output where the test can
+    read it; ``command_prefix`` runs the server under another command (e.g. ``setpriv``).
+    ``port`` fixes the port (to restart a server where an open page will reconnect); by default
+    a free one is taken.
     """
     with tempfile.TemporaryDirectory(prefix="e2e-streamlit-") as tmp:
         workdir = Path(tmp)
@@ -117,6 +121,7 @@ def streamlit_server(
         prefix = f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else ""
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
+            *command_prefix,
             sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
@@ -130,7 +135,7 @@ def streamlit_server(
         environment["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
         )
-        log = workdir / "streamlit.log"
+        log = log_file or workdir / "streamlit.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=out)
         try:

@@ -182,7 +182,14 @@ def settle(proc: psutil.Process, seconds: float = 6.0) -> float:
 
 def test_concurrent_sessions_are_served_without_errors_and_memory_returns(tmp_path: Path) -> None:
     directory = synthetic.write_dataset(tmp_path / "data", n=105)
-    env = {"STATIONS_DATA_DIR": str(directory), "STATION_MAP_TILES": "none"}
+    # The sessions ask for runs back to back, faster than readers: the per-session limit on runs
+    # (stations/throttle.py, tested in test_flooding_client.py) is lifted to load the process.
+    env = {
+        "STATIONS_DATA_DIR": str(directory),
+        "STATION_MAP_TILES": "none",
+        "STATIONS_RUNS_PER_S": "1000",
+        "STATIONS_RUN_BURST": "1000",
+    }
     with streamlit_server(ROOT / "app.py", env=env) as base:
         port = int(base.split(":")[2].split("/")[0])
         ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"

@@ -1,0 +1,428 @@
+"""The real server over its WebSocket: server CPU per run, throughput, and a flooding client.
+
+``python -m bench.server`` starts ``streamlit run`` (the e2e tests' harness, tests/e2e_support.py)
+and speaks Streamlit's own protocol, as a browser tab does: one session per tab, one script run
+per ``rerun_script`` request, a run ending at ``script_finished``. Three parts, all bounded:
+
+- **CPU per run**: the server process's CPU time (user + system, psutil) around one new
+  session's first run, and around one filter change in an open session, each taken one at a
+  time so that nothing else runs meanwhile; medians of ``--samples``. Measured for the map page
+  and for the one-marker ``st_folium`` reference (bench/apps/one_marker.py) in the same run:
+  the ratios are the figures (targets: at most 1.5x for both).
+- **Throughput**: ``--sessions`` concurrent sessions changing filters for ``--seconds``:
+  runs served per second by the one server process, p50 and p95 latency (request to
+  ``script_finished``, first runs of the new sessions included). The sessions ask for runs
+  back to back, faster than readers do, so the per-session limit is lifted for this part.
+- **Flood**: on a server with the per-session limit as deployed, 12 readers alone, then beside
+  one client sending a rerun request every 50 ms, alternated ``--flood-rounds`` times; the
+  readers' p50 with the flooder as a ratio to without, and the server CPU of each round.
+
+Figures only, never a pass/fail: the machine may be shared (its load average is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {
+    "app": ROOT / "app.py",
+    "one_marker": ROOT / "bench" / "apps" / "one_marker.py",
+    # The map page's elements with constant values and no data work: what Streamlit itself
+    # charges for this layout, the part of a run no caching in the app can remove.
+    "elements": ROOT / "bench" / "apps" / "elements.py",
+}
+SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
+RUN_TIMEOUT = 60.0
+#: Runs per CPU sample.
+BATCH = 4
+#: Filter changes a reader cycles through (countries of stations.synthetic.PLACES).
+QUERIES = ("country=NL", "country=IT,JP", "country=FR", "", "country=US", "bureau=fuzhou", "country=AU")
+
+
+def _e2e() -> Any:
+    from bench.browser import e2e_support
+
+    return e2e_support()
+
+
+# -- one session over the WebSocket ------------------------------------------------------------
+
+
+class Session:
+    """A tab: one WebSocket session asking for script runs."""
+
+    def __init__(self, url: str) -> None:
+        import websocket
+
+        self.ws = websocket.create_connection(url, timeout=RUN_TIMEOUT, subprotocols=["streamlit"])
+
+    def run(self, query: str) -> tuple[float, str | None]:
+        """Ask for one run and wait for its end: (seconds, error or None)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        start = time.perf_counter()
+        self.ws.send_binary(msg.SerializeToString())
+        started = False
+        error = None
+        while time.perf_counter() - start < RUN_TIMEOUT:
+            self.ws.settimeout(max(0.1, RUN_TIMEOUT - (time.perf_counter() - start)))
+            raw = self.ws.recv()
+            if isinstance(raw, str):
+                continue
+            fmsg = ForwardMsg.FromString(raw)
+            kind = fmsg.WhichOneof("type")
+            if kind == "new_session":
+                started = True
+            elif kind == "delta" and fmsg.delta.WhichOneof("type") == "new_element":
+                if fmsg.delta.new_element.WhichOneof("type") == "exception":
+                    error = "exception in the page"
+            elif kind == "script_finished" and started:
+                status = ForwardMsg.ScriptFinishedStatus.Name(fmsg.script_finished)
+                if status != "FINISHED_EARLY_FOR_RERUN":
+                    return time.perf_counter() - start, error
+        return time.perf_counter() - start, f"no script_finished within {RUN_TIMEOUT:.0f} s"
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing a dead socket is fine
+            self.ws.close()
+
+
+#: The per-session limit on runs (stations/throttle.py) lifted: the load harness's sessions ask
+#: for runs back to back, faster than any reader, and the throughput steps measure the process.
+NO_LIMIT = {"STATIONS_RUNS_PER_S": "1000", "STATIONS_RUN_BURST": "1000"}
+
+
+@contextmanager
+def server(app: Path, data: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Any]]:
+    """A server for ``app`` on ``data``; yields its WebSocket URL and its psutil process."""
+    import psutil
+
+    env = {"STATIONS_DATA_DIR": str(data), "STATION_MAP_TILES": "none", **(extra_env or {})}
+    with _e2e().streamlit_server(app, env=env) as base:
+        port = base.split(":")[2].split("/")[0]
+        proc = None
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if "streamlit" in " ".join(child.cmdline()) and port in child.cmdline():
+                    proc = child
+            except psutil.Error:
+                continue
+        if proc is None:
+            raise RuntimeError("streamlit server process not found")
+        yield base.replace("http://", "ws://") + "_stcore/stream", proc
+
+
+def cpu_s(proc: Any) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
+# -- CPU per run -------------------------------------------------------------------------------
+
+
+def cpu_per_run(app: Path, data: Path, samples: int) -> dict[str, Any]:
+    """Server CPU seconds of a new session's first run and of a filter change (medians)."""
+    new_session: list[float] = []
+    rerun: list[float] = []
+    wall_new: list[float] = []
+    wall_rerun: list[float] = []
+    with server(app, data) as (url, proc):
+        for _ in range(2):  # warm up: imports, caches, the first views
+            s = Session(url)
+            s.run("")
+            s.run("country=NL")
+            s.close()
+        time.sleep(0.5)
+        for i in range(samples):
+            # BATCH operations per sample: the kernel counts CPU time in 10 ms ticks.
+            opened = []
+            before = cpu_s(proc)
+            for _ in range(BATCH):
+                s = Session(url)
+                took, error = s.run("")
+                if error:
+                    raise RuntimeError(error)
+                opened.append(s)
+                wall_new.append(took)
+            time.sleep(0.05)  # let the last messages leave the event loop
+            new_session.append((cpu_s(proc) - before) / BATCH)
+            s = opened[0]
+            before = cpu_s(proc)
+            for j in range(BATCH):
+                took, error = s.run(QUERIES[(BATCH * i + j) % len(QUERIES)] or "country=JP")
+                if error:
+                    raise RuntimeError(error)
+                wall_rerun.append(took)
+            time.sleep(0.05)
+            rerun.append((cpu_s(proc) - before) / BATCH)
+            for s in opened:
+                s.close()
+            time.sleep(0.2)
+    return {
+        "new_session_cpu_s": new_session,
+        "rerun_cpu_s": rerun,
+        "new_session_wall_s": wall_new,
+        "rerun_wall_s": wall_rerun,
+    }
+
+
+# -- throughput and the flood ------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _reader(url: str, n: int, stop_at: float, tally: Tally) -> None:
+    try:
+        s = Session(url)
+    except Exception as err:  # noqa: BLE001 (counted)
+        with tally.lock:
+            tally.errors.append(f"connect: {err}")
+        return
+    try:
+        i = 0
+        while time.monotonic() < stop_at:
+            took, error = s.run(QUERIES[(n + i) % len(QUERIES)])
+            i += 1
+            with tally.lock:
+                tally.latencies.append(took)
+                if error:
+                    tally.errors.append(error)
+    except Exception as err:  # noqa: BLE001 (counted)
+        with tally.lock:
+            tally.errors.append(f"{type(err).__name__}: {err}")
+    finally:
+        s.close()
+
+
+def _flooder(url: str, stop_at: float, sent: list[int]) -> None:
+    """A client that sends a rerun request every 50 ms and never waits for the runs."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    s = Session(url)
+    try:
+        while time.monotonic() < stop_at:
+            msg = BackMsg()
+            msg.rerun_script.query_string = QUERIES[sent[0] % len(QUERIES)]
+            s.ws.send_binary(msg.SerializeToString())
+            sent[0] += 1
+            time.sleep(0.05)
+    finally:
+        s.close()
+
+
+def load_round(url: str, proc: Any, sessions: int, seconds: float, flood: bool = False) -> dict[str, Any]:
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_reader, args=(url, n, stop_at, tally), daemon=True) for n in range(sessions)
+    ]
+    sent = [0]
+    if flood:
+        threads.append(threading.Thread(target=_flooder, args=(url, stop_at, sent), daemon=True))
+    before = cpu_s(proc)
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + RUN_TIMEOUT + 10)
+    elapsed = time.perf_counter() - started
+    lat = sorted(tally.latencies)
+    return {
+        "sessions": sessions,
+        "seconds": round(elapsed, 1),
+        "runs": len(lat),
+        "runs_per_s": round(len(lat) / elapsed, 2) if elapsed else None,
+        "p50_s": round(statistics.median(lat), 3) if lat else None,
+        "p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3) if lat else None,
+        "errors": len(tally.errors),
+        "server_cpu_s": round(cpu_s(proc) - before, 2),
+        "flood_requests": sent[0] if flood else 0,
+    }
+
+
+def throughput(
+    data: Path, steps: Sequence[int], seconds: float, flood_rounds: int, flood_readers: int = 12
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"steps": [], "flood": []}
+    if steps:
+        with server(APPS["app"], data, NO_LIMIT) as (url, proc):
+            load_round(url, proc, 1, 2.0)
+            time.sleep(1)
+            for n in steps:
+                log(f"throughput: {n} sessions for {seconds:.0f} s (per-session limit lifted)")
+                out["steps"].append(load_round(url, proc, n, seconds))
+                time.sleep(3)
+    if flood_rounds:
+        with server(APPS["app"], data) as (url, proc):  # the per-session limit as deployed
+            load_round(url, proc, 1, 2.0)
+            time.sleep(1)
+            for r in range(flood_rounds):
+                log(f"flood round {r + 1}: {flood_readers} readers alone, then beside a flooder")
+                alone = load_round(url, proc, flood_readers, seconds)
+                time.sleep(2)
+                flooded = load_round(url, proc, flood_readers, seconds, flood=True)
+                time.sleep(2)
+                out["flood"].append({"alone": alone, "with_flooder": flooded})
+    return out
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(results: dict[str, Any]) -> str:
+    """The figures as Markdown tables."""
+    if "error" in results:
+        return f"Not measured: {results['error']}"
+    lines = [f"Server bench ({results['date']}, load average at start {results['loadavg']}, "
+             f"{results['stations']} stations, {results['samples']} samples)", ""]  # fmt: skip
+    cpu = results.get("cpu", {})
+    if cpu:
+        ref, app = cpu["one_marker"], cpu["app"]
+        lines += [
+            "| server CPU per run (median) | map page | one-marker reference | ratio | target |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for key, label in (("new_session_cpu_s", "new session (first run)"), ("rerun_cpu_s", "filter rerun")):
+            a, r = med(app[key]), med(ref[key])
+            lines.append(f"| {label} | {a * 1000:.0f} ms | {r * 1000:.0f} ms | {a / r:.2f}x | <= 1.5x |")
+        if "elements" in cpu:
+            e = cpu["elements"]
+            lines.append(
+                f"| (the page's elements alone, bench/apps/elements.py) | new session {med(e['new_session_cpu_s']) * 1000:.0f} ms "
+                f"| rerun {med(e['rerun_cpu_s']) * 1000:.0f} ms | {med(e['new_session_cpu_s']) / med(ref['new_session_cpu_s']):.2f}x / "
+                f"{med(e['rerun_cpu_s']) / med(ref['rerun_cpu_s']):.2f}x | |"
+            )
+        lines.append("")
+    load = results.get("throughput", {})
+    if load.get("steps"):
+        lines += [
+            "| sessions | runs | runs/s (one process) | p50 | p95 | errors | server CPU |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for s in load["steps"]:
+            lines.append(
+                f"| {s['sessions']} | {s['runs']} | {s['runs_per_s']} | {s['p50_s']} s | {s['p95_s']} s | "
+                f"{s['errors']} | {s['server_cpu_s']} s |"
+            )
+        lines.append("")
+    if load.get("flood"):
+        lines += [
+            "| flood round | readers | readers' p50 alone | with the flooder | ratio | flooder requests "
+            "| readers' runs alone / with | server CPU per reader run alone / with (flooder's runs included) | ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        ratios, cpu_ratios = [], []
+        for i, r in enumerate(load["flood"], 1):
+            a, f = r["alone"], r["with_flooder"]
+            ratio = f["p50_s"] / a["p50_s"] if a["p50_s"] and f["p50_s"] else float("nan")
+            per_a = a["server_cpu_s"] / a["runs"] if a["runs"] else float("nan")
+            per_f = f["server_cpu_s"] / f["runs"] if f["runs"] else float("nan")
+            ratios.append(ratio)
+            cpu_ratios.append(per_f / per_a)
+            lines.append(
+                f"| {i} | {a['sessions']} | {a['p50_s']} s | {f['p50_s']} s | {ratio:.2f} | {f['flood_requests']} "
+                f"| {a['runs']} / {f['runs']} | {per_a * 1000:.1f} ms / {per_f * 1000:.1f} ms | {per_f / per_a:.2f} |"
+            )
+        lines.append(
+            f"\nmedian ratio of the readers' p50 with / without the flooder: {med(ratios):.2f} (target <= 1.10); "
+            f"of the server CPU per reader run: {med(cpu_ratios):.2f} (what the flooder costs the others "
+            "when the server is saturated; far less sensitive to a busy machine than latency)"
+        )
+    return "\n".join(lines)
+
+
+def measure(data: Path, samples: int, parts: Sequence[str] = ("cpu",), **load: Any) -> dict[str, Any]:
+    """The figures of ``parts`` on ``data`` (what ``main`` prints; used by ``python -m bench`` too)."""
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "stations": load.pop("stations", "synthetic"),
+        "samples": samples,
+    }
+    if "cpu" in parts:
+        results["cpu"] = {}
+        for name in ("one_marker", "elements", "app"):
+            log(f"CPU per run: {name} ({samples} samples)")
+            results["cpu"][name] = cpu_per_run(APPS[name], data, samples)
+    if "throughput" in parts:
+        results["throughput"] = throughput(
+            data, load["steps"], load["seconds"], load["flood_rounds"], load.get("flood_readers", 12)
+        )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.server", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stations", type=int, default=102, help="synthetic stations (default %(default)s)")
+    parser.add_argument("--real-data", action="store_true", help="use data/ instead of synthetic data")
+    parser.add_argument("--samples", type=int, default=8, help="runs per CPU figure (default %(default)s)")
+    parser.add_argument("--sessions", default="12,25,50", help="throughput steps (default %(default)s)")
+    parser.add_argument(
+        "--seconds", type=float, default=15, help="seconds per load step (default %(default)s)"
+    )
+    parser.add_argument(
+        "--flood-rounds", type=int, default=2, help="alone/flooded pairs (default %(default)s)"
+    )
+    parser.add_argument(
+        "--flood-readers", type=int, default=12, help="readers beside the flooder (default %(default)s)"
+    )
+    parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.parts.split(",")]
+    steps = [int(n) for n in args.sessions.split(",") if n.strip()]
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        if args.real_data:
+            data = ROOT / "data"
+        else:
+            from bench.runner import make_dataset
+
+            data = make_dataset(Path(tmp), args.stations)
+        results = measure(
+            data,
+            args.samples,
+            parts,
+            stations="data/" if args.real_data else args.stations,
+            steps=steps,
+            seconds=args.seconds,
+            flood_rounds=args.flood_rounds,
+            flood_readers=args.flood_readers,
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    print(summarise(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

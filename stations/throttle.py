@@ -1,0 +1,206 @@
+"""A per-session limit on script runs, so one client cannot take the server's CPU from the others.
+
+Every rerun request a client sends starts a script run (Streamlit's ``fastReruns`` stops the run
+in progress and starts another), and runs share one core. A client that keeps sending them,
+whether it reads the answers or not, would slow every other reader and is never dropped.
+
+Each session gets a token bucket: ``BURST`` runs at once, then ``RATE`` runs per second. A
+rerun request over the limit is not dropped but coalesced: only the newest one is kept, and it
+runs as soon as the session has a token again, so the page always ends on the reader's last
+change. A person clicking through filters never meets the limit; a flood gets ``RATE`` runs per
+second whatever it sends, and its held request waits for its current run to finish instead of
+interrupting it (so no run it was given is wasted). Other sessions are not touched: each has
+its own bucket.
+
+The ``clear_cache`` message, which empties every cache of the process for every reader, is
+refused from clients: the published site has no use for it and a flood of it would make every
+run rebuild its data. Every other message (heartbeats, deferred downloads, table chunks) has
+its own, more generous bucket per session; the excess is dropped.
+
+The limit sits where a session receives each message from its WebSocket
+(``AppSession.handle_backmsg`` in Streamlit 1.67, called on the server's event loop), so an
+over-limit request costs no script thread at all. ``install()`` is called when the pages import
+``stations.ui`` (the server has no start-up hook for apps); it is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return max(0.01, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+#: Script runs a session may start at once (a reader's quick clicks fit in it).
+BURST = _env_float("STATIONS_RUN_BURST", 10)
+#: Script runs per second a session gets once its burst is spent: more than a person clicking
+#: through filters keeps up, and at ~25 ms of CPU per run (bench/server.py) a few percent of
+#: the one core a server process's runs share.
+RATE = _env_float("STATIONS_RUNS_PER_S", 1.0)
+#: Client messages refused outright (see the module's docstring).
+REFUSED = frozenset({"clear_cache"})
+#: Other messages (heartbeats, deferred downloads, table chunks) a session may send at once,
+#: and per second after that; the excess is dropped. A page sends a few per minute.
+OTHER_BURST = _env_float("STATIONS_MESSAGE_BURST", 100)
+OTHER_RATE = _env_float("STATIONS_MESSAGES_PER_S", 20)
+#: How often a held request checks whether its session's run has finished, in seconds.
+RUNNING_POLL_S = 0.05
+
+
+@dataclass
+class TokenBucket:
+    """``burst`` tokens, refilled at ``rate`` per second; one token per script run."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    tokens: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+        self.stamp = self.clock()
+
+    def take(self) -> float:
+        """0 and a token spent if one is there; otherwise the seconds until one will be."""
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
+class Gate:
+    """One session's bucket, and its newest rerun request waiting for a token."""
+
+    bucket: TokenBucket
+    other: TokenBucket
+    pending: Any = None
+    timer: Any = None
+    throttled: int = 0
+    dropped: int = 0
+    refused: int = 0
+
+
+_gates: weakref.WeakKeyDictionary[Any, Gate] = weakref.WeakKeyDictionary()
+_install_lock = threading.Lock()
+
+
+def gate_of(session: Any) -> Gate:
+    gate = _gates.get(session)
+    if gate is None:
+        gate = _gates[session] = Gate(TokenBucket(RATE, BURST), TokenBucket(OTHER_RATE, OTHER_BURST))
+    return gate
+
+
+def stats() -> dict[str, int]:
+    """Sessions seen and requests coalesced so far (for the log and the benchmark)."""
+    gates = list(_gates.values())
+    return {
+        "sessions": len(gates),
+        "coalesced": sum(g.throttled for g in gates),
+        "dropped": sum(g.dropped for g in gates),
+    }
+
+
+def install() -> bool:
+    """Put the limit in front of every session's messages; False if Streamlit has no such hook."""
+    try:
+        from streamlit.runtime.app_session import AppSession
+    except ImportError:
+        return False
+    with _install_lock:
+        original = AppSession.handle_backmsg
+        if getattr(original, "_stations_limited", False):
+            return True
+
+        def handle_backmsg(self: Any, msg: Any) -> None:
+            kind = msg.WhichOneof("type")
+            gate = gate_of(self)
+            if kind in REFUSED:
+                if gate.refused == 0:  # once per session: a flood of them must not flood the log
+                    log.warning("refused a %s message from session %s", kind, getattr(self, "id", "?"))
+                gate.refused += 1
+                return
+            if kind != "rerun_script":
+                if gate.other.take() == 0:
+                    original(self, msg)
+                    return
+                if gate.dropped == 0:
+                    log.warning(
+                        "session %s sends messages faster than %.2g/s: the excess is dropped",
+                        getattr(self, "id", "?"),
+                        gate.other.rate,
+                    )
+                gate.dropped += 1
+                return
+            if gate.timer is not None:  # a request already waits for a token: this one replaces it
+                gate.pending = msg
+                gate.throttled += 1
+                return
+            wait = gate.bucket.take()
+            if wait == 0:
+                original(self, msg)
+                return
+            _hold(self, gate, msg, original, wait)
+
+        handle_backmsg._stations_limited = True  # type: ignore[attr-defined]
+        AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
+    return True
+
+
+def _hold(session: Any, gate: Gate, msg: Any, original: Callable[[Any, Any], None], wait: float) -> None:
+    """Keep ``msg`` as the session's next run, due in ``wait`` seconds when a token is back."""
+    if gate.throttled == 0:
+        log.warning(
+            "session %s sends rerun requests faster than %.2g/s after a burst of %d: "
+            "only its newest request runs, as its limit allows",
+            getattr(session, "id", "?"),
+            gate.bucket.rate,
+            int(gate.bucket.burst),
+        )
+    gate.throttled += 1
+    gate.pending = msg
+
+    def flush() -> None:
+        gate.timer = None
+        state = getattr(session, "_state", None)
+        if state is _state("SHUTDOWN_REQUESTED"):
+            gate.pending = None
+            return
+        if state is _state("APP_IS_RUNNING"):
+            # A throttled session's run is not interrupted by its next one (as Streamlit's
+            # fastReruns would): the CPU already spent on it is not thrown away.
+            gate.timer = session._event_loop.call_later(RUNNING_POLL_S, flush)
+            return
+        again = gate.bucket.take()
+        if again > 0:  # woke a little early: wait for the token
+            gate.timer = session._event_loop.call_later(again, flush)
+            return
+        pending, gate.pending = gate.pending, None
+        if pending is not None:
+            original(session, pending)
+
+    gate.timer = session._event_loop.call_later(wait, flush)
+
+
+def _state(name: str) -> Any:
+    from streamlit.runtime.app_session import AppSessionState
+
+    return getattr(AppSessionState, name)

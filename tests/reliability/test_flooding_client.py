@@ -1,0 +1,200 @@
+"""One client flooding the server with rerun requests beside ordinary readers.
+
+The flooder sends a rerun request every 50 ms for ``SECONDS`` without waiting for the runs (it
+reads what comes back, so its runs can be counted: each one starts with a ``new_session``
+message). Beside it, the load harness's 12 sessions change filters as readers do. The
+per-session limit (stations/throttle.py) must cap the flooder's runs at its burst plus its rate
+over the time, the flooder's newest request must still run once the flood stops (requests are
+coalesced, not lost), the readers must be served without errors, a ``clear_cache`` message
+must be refused, and a burst of other messages (heartbeats) is answered only up to its limit. The readers' latency, with and without the flooder, is measured in the same run
+and reported (``FIGURES``, and ``python -m bench.server`` for the bounded benchmark), not asserted:
+a timed assertion would fail on a busy machine, not on broken code.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import websocket
+from e2e_support import streamlit_server
+from live_pages import wait_for_log, ws_url
+from reliability_support import FIGURES, ROOT, record
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from test_load_sessions import Tally, rerun_message, session
+
+from stations import synthetic, throttle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
+
+SECONDS = 12.0
+READERS = 12
+#: Seconds between two of the flooder's requests.
+FLOOD_EVERY = 0.05
+#: The flooder's last request: not canonical, so its run rewrites the address (a message says so).
+LAST_QUERY = "country=hu"
+LAST_SHOWN = "country=HU"
+#: Heartbeats sent at once by another client: the other messages' limit drops the excess.
+HEARTBEATS = 400
+
+
+@dataclass
+class Flood:
+    sent: int = 0
+    runs_started: list[float] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def flood(url: str, stop_at: float, result: Flood, done: threading.Event) -> None:
+    """Send requests until ``stop_at`` (the last one is ``LAST_QUERY``), reading all the while."""
+    ws = websocket.create_connection(url, timeout=30, subprotocols=["streamlit"])
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                ws.settimeout(0.5)
+                raw = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                continue
+            except Exception as err:  # noqa: BLE001 (recorded: the test reports it)
+                if not done.is_set():
+                    result.errors.append(f"{type(err).__name__}: {err}")
+                return
+            if isinstance(raw, str):
+                continue
+            msg = ForwardMsg.FromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                result.runs_started.append(time.monotonic())
+            elif kind == "page_info_changed":
+                result.queries.append(msg.page_info_changed.query_string)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    queries = [f"country={place[0]}" for place in synthetic.PLACES if place[0] != "HU"]
+    try:
+        while time.monotonic() < stop_at:
+            ws.send_binary(rerun_message(queries[result.sent % len(queries)]))
+            result.sent += 1
+            time.sleep(FLOOD_EVERY)
+        ws.send_binary(rerun_message(LAST_QUERY))
+        result.sent += 1
+        # The newest request runs when the flooder's bucket has a token again.
+        deadline = time.monotonic() + 1 / throttle.RATE + 30
+        while time.monotonic() < deadline and LAST_SHOWN not in result.queries[-1:]:
+            time.sleep(0.2)
+    finally:
+        done.set()
+        reader.join(timeout=5)
+        ws.close()
+
+
+def heartbeat_flood(url: str, count: int) -> tuple[int, float]:
+    """Send ``count`` heartbeats at once; return the acknowledgements received and the seconds taken."""
+    ws = websocket.create_connection(url, timeout=30, subprotocols=["streamlit"])
+    try:
+        msg = BackMsg()
+        msg.app_heartbeat = True
+        raw = msg.SerializeToString()
+        started = time.monotonic()
+        for _ in range(count):
+            ws.send_binary(raw)
+        acks = 0
+        quiet_until = time.monotonic() + 3
+        while time.monotonic() < quiet_until:
+            ws.settimeout(max(0.1, quiet_until - time.monotonic()))
+            try:
+                frame = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                break
+            if (
+                isinstance(frame, bytes)
+                and ForwardMsg.FromString(frame).WhichOneof("type") == "heartbeat_ack"
+            ):
+                acks += 1
+                quiet_until = time.monotonic() + 3
+        return acks, time.monotonic() - started
+    finally:
+        ws.close()
+
+
+def readers(url: str, seconds: float) -> Tally:
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=session, args=(url, n, stop_at, tally), daemon=True) for n in range(READERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 40)
+    return tally
+
+
+def p50_ms(tally: Tally) -> int:
+    return round(statistics.median(tally.latencies) * 1000)
+
+
+def test_a_flooding_client_gets_its_limit_and_the_readers_are_served(tmp_path: Path) -> None:
+    directory = synthetic.write_dataset(tmp_path / "data", n=105)
+    log = tmp_path / "server.log"
+    env = {"STATIONS_DATA_DIR": str(directory), "STATION_MAP_TILES": "none"}
+    with streamlit_server(ROOT / "app.py", env=env, log_file=log) as base:
+        url = ws_url(base)
+        readers(url, 2.0)  # warm up: imports, caches, the limit installed by the first run
+        baseline = readers(url, SECONDS)
+        result, done = Flood(), threading.Event()
+        flooder = threading.Thread(
+            target=flood, args=(url, time.monotonic() + SECONDS, result, done), daemon=True
+        )
+        started = time.monotonic()
+        flooder.start()
+        loaded = readers(url, SECONDS)
+        flooder.join(timeout=1 / throttle.RATE + 60)
+        flood_seconds = time.monotonic() - started
+
+        # clear_cache would empty every cache of the process, for everyone: refused.
+        ws = websocket.create_connection(url, timeout=30, subprotocols=["streamlit"])
+        msg = BackMsg()
+        msg.clear_cache = True
+        ws.send_binary(msg.SerializeToString())
+        ws.close()
+        wait_for_log(log, "refused a clear_cache message")
+        acks, heartbeats_seconds = heartbeat_flood(url, HEARTBEATS)
+
+    allowed = throttle.BURST + throttle.RATE * flood_seconds + 1
+    figures = {
+        "seconds": SECONDS,
+        "readers": READERS,
+        "flooder_requests": result.sent,
+        "flooder_runs": len(result.runs_started),
+        "flooder_runs_allowed": round(allowed, 1),
+        "readers_p50_ms_alone": p50_ms(baseline),
+        "readers_p50_ms_with_flooder": p50_ms(loaded),
+        "readers_p50_ratio": round(p50_ms(loaded) / p50_ms(baseline), 2),
+        "readers_runs_alone": len(baseline.latencies),
+        "readers_runs_with_flooder": len(loaded.latencies),
+        "heartbeats_sent": HEARTBEATS,
+        "heartbeats_answered": acks,
+    }
+    FIGURES["flood"] = figures
+    record("flood: requests sent by the flooder", result.sent)
+    print(figures)
+    assert not baseline.errors and not loaded.errors, (baseline.errors[:5], loaded.errors[:5])
+    assert baseline.sessions == loaded.sessions == READERS
+    assert not result.errors, result.errors[:5]
+    assert result.sent >= SECONDS / FLOOD_EVERY / 3, figures  # it really flooded
+    assert len(result.runs_started) <= allowed, figures
+    assert result.queries and result.queries[-1] == LAST_SHOWN, result.queries[-5:]
+    assert "sends rerun requests faster than" in log.read_text(errors="replace")
+    # Heartbeats beyond the other messages' burst and rate are dropped, not answered.
+    assert 0 < acks <= throttle.OTHER_BURST + throttle.OTHER_RATE * heartbeats_seconds + 1, (
+        acks,
+        heartbeats_seconds,
+    )

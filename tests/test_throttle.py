@@ -1,0 +1,57 @@
+"""The per-session limit on script runs (stations/throttle.py), without a server.
+
+The real server is in tests/reliability/test_flooding_client.py; here the bucket's arithmetic
+and the coalescing of held requests, with a fake clock and a real event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+from streamlit.runtime.app_session import AppSession, AppSessionState
+
+from stations import throttle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_bucket_gives_its_burst_then_its_rate() -> None:
+    clock = Clock()
+    bucket = throttle.TokenBucket(rate=2.0, burst=3, clock=clock)
+    assert [bucket.take() for _ in range(3)] == [0, 0, 0]
+    assert bucket.take() == 0.5  # the next token in half a second at 2/s
+    clock.now += 0.5
+    assert bucket.take() == 0
+    clock.now += 100
+    assert [bucket.take() for _ in range(4)][:3] == [0, 0, 0]  # refilled to the burst, not beyond
+
+
+def test_held_requests_are_coalesced_and_wait_for_the_run_in_progress() -> None:
+    async def scenario() -> list[str]:
+        ran: list[str] = []
+        session = SimpleNamespace(
+            _event_loop=asyncio.get_running_loop(), _state=AppSessionState.APP_IS_RUNNING
+        )
+        gate = throttle.Gate(throttle.TokenBucket(rate=20.0, burst=1), throttle.TokenBucket(1, 1))
+        gate.bucket.take()  # the burst is spent
+        throttle._hold(session, gate, "first", lambda s, m: ran.append(m), 0.05)
+        gate.pending = "newest"  # what the wrapper does for a request arriving meanwhile
+        await asyncio.sleep(0.3)
+        assert ran == [], "a held request must not interrupt the session's run in progress"
+        session._state = AppSessionState.APP_NOT_RUNNING
+        await asyncio.sleep(0.3)
+        return ran
+
+    assert asyncio.run(scenario()) == ["newest"]
+
+
+def test_install_is_idempotent_and_wraps_the_session() -> None:
+    assert throttle.install() and throttle.install()
+    assert getattr(AppSession.handle_backmsg, "_stations_limited", False)
