@@ -154,6 +154,10 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
 ) -> None:
     context, page, frame = _open(chromium_browser, server)
     try:
+        frame.wait_for_function(
+            "() => document.querySelectorAll('.station-cluster-ring').length > 1"
+            " && !document.querySelector('.leaflet-cluster-anim')"
+        )
         rings = frame.eval_on_selector_all(
             ".station-cluster-ring", "els => els.map(e => getComputedStyle(e).backgroundImage)"
         )
