@@ -177,9 +177,11 @@
     // Open where a strip fits (a desktop map); folded on a phone.
     legend.onAdd = function () {
       var size = map.getSize();
+      var region = el("div", null, "station-legend-region");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", "Map legend");
       var outer = el("details", null, "station-legend");
-      outer.setAttribute("role", "region");
-      outer.setAttribute("aria-label", "Map legend");
+      region.appendChild(outer);
       outer.open = size.x >= 600 && size.y >= 420;
       outer.appendChild(el("summary", "Legend"));
       var box = el("div", null, "station-legend-body");
@@ -208,9 +210,9 @@
         });
         box.appendChild(fills);
       }
-      L.DomEvent.disableClickPropagation(outer);
-      L.DomEvent.disableScrollPropagation(outer);
-      return outer;
+      L.DomEvent.disableClickPropagation(region);
+      L.DomEvent.disableScrollPropagation(region);
+      return region;
     };
     return legend;
   }
@@ -218,7 +220,7 @@
   // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
   function fitPadding(map, legend, fit) {
     var options = {maxZoom: fit ? 6 : 3, padding: [20, 20], animate: false};
-    var box = legend && legend.getContainer();
+    var box = legend && legend.getContainer().querySelector(".station-legend");
     if (box && box.open) {
       options.paddingBottomLeft = [20, box.offsetHeight + 24];
       options.paddingTopRight = [20, 20];
