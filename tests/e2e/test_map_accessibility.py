@@ -289,3 +289,15 @@ def test_clicking_a_country_filters_the_view_to_it(chromium_browser: object, ser
         )
     finally:
         context.close()
+
+
+def test_enter_on_a_focused_cluster_zooms_into_it(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        frame.wait_for_function("() => document.querySelectorAll('.station-cluster').length > 0")
+        zoom = frame.evaluate(f"{_MAP_JS}.getZoom()")
+        frame.focus(".station-cluster")
+        page.keyboard.press("Enter")
+        frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
+    finally:
+        context.close()
