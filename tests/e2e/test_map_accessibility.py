@@ -301,3 +301,28 @@ def test_enter_on_a_focused_cluster_zooms_into_it(chromium_browser: object, serv
         frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
     finally:
         context.close()
+
+
+def test_phone_popup_opens_clear_of_the_map_controls(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server + "?country=IT", **PHONE)
+    try:
+        frame.wait_for_function("() => document.querySelectorAll('.station-pin').length > 0")
+        # The pin nearest the top edge: its popup would open under the zoom buttons unpanned.
+        top = frame.evaluate(
+            """() => { const pins = [...document.querySelectorAll(".station-pin")];
+                 pins.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+                 pins[0].setAttribute("data-top-pin", "1"); return pins[0].getAttribute("aria-label"); }"""
+        )
+        frame.locator("[data-top-pin]").tap()
+        popup = frame.locator(".leaflet-popup")
+        popup.wait_for(state="visible")
+        frame.wait_for_function(f"() => !{_MAP_JS}._panAnim || !{_MAP_JS}._panAnim._inProgress")
+        overlaps = frame.evaluate(
+            """() => { const p = document.querySelector(".leaflet-popup-content-wrapper").getBoundingClientRect();
+                 return [".leaflet-control-zoom", ".leaflet-control-layers"].filter(sel => {
+                   const c = document.querySelector(sel).getBoundingClientRect();
+                   return p.left < c.right && p.right > c.left && p.top < c.bottom && p.bottom > c.top; }); }"""
+        )
+        assert overlaps == [], f"the popup of {top} is under {overlaps}"
+    finally:
+        context.close()
