@@ -6,29 +6,37 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from stations import assets, mapping, ui, views
-from stations.web import narrow, sidebar, state, summary
+from stations.web import embed_view, narrow, sidebar, state, summary
 
 nav = ui.page_setup("Map · 110 Overseas")
-narrow.narrow_screen_layout()
 data = ui.load_data()
+# ?embed=true (an article's iframe): the map, one line saying what it shows, and a credit line.
+embedded = embed_view.is_embedded()
 
-st.title(ui.TITLE)
-st.markdown(
-    "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
-    "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). These are "
-    "**reported allegations**: China's government denies running police stations abroad and calls "
-    "them volunteer service centres. Click a station for its details and sources."
-)
+if embedded:
+    embed_view.use_embed_layout()
+else:
+    narrow.narrow_screen_layout()
+    st.title(ui.TITLE)
+    st.markdown(
+        "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
+        "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). These are "
+        "**reported allegations**: China's government denies running police stations abroad and calls "
+        "them volunteer service centres. Click a station for its details and sources."
+    )
 
 filters = sidebar.current_filters(data, page="map")
 shown = data.view(filters)
 view = shown.frame
-summary.headline_sentence(data, filters)
-summary.empty_note(data, filters)
-ui.headline(view)
+if embedded:
+    embed_view.summary_line(data.options, filters, len(view))
+else:
+    summary.headline_sentence(data, filters)
+    summary.empty_note(data, filters)
+    ui.headline(view)
 
 tiles, attribution = assets.tile_layer_settings()
-left, right = st.columns([5, 2], gap="medium")
+left, right = (st.container(), None) if embedded else st.columns([5, 2], gap="medium")
 with left:
     fmap = mapping.map_of_layer(
         shown.layer,
@@ -39,6 +47,8 @@ with left:
         # map (it is already open there; a changed map would be redrawn and close it).
         selected=state.focus(),
     )
+    if embedded:
+        embed_view.fill_frame(fmap)
     clicked = st_folium(
         fmap,
         key="map",
@@ -47,12 +57,17 @@ with left:
         returned_objects=["last_object_clicked_tooltip"],
     )
     views.station_from_click(clicked, shown, data.options)
-with right:
-    views.station_panel(data, shown, state.current().station)
+if right is not None:
+    with right:
+        views.station_panel(data, shown, state.current().station)
 filters = state.current()
 state.publish(filters)
 ui.navigation(nav, filters)
+if embedded:
+    embed_view.credit_line(filters)
+    st.stop()
 sidebar.share_box(filters, "map")
+embed_view.embed_control(filters)
 
 st.subheader("Stations in this view")
 views.station_table(shown)

@@ -1,14 +1,18 @@
-"""Command line: ``python -m stations validate [files]``.
+"""Command line: ``python -m stations validate [files]`` and ``python -m stations bump-version``.
 
-Prints every problem as ``file:line: column: message`` and exits 1 if there is any, so that
-an editor of the CSV files sees all their mistakes at once and CI can gate on it.
+``validate`` prints every problem as ``file:line: column: message`` and exits 1 if there is any,
+so that an editor of the CSV files sees all their mistakes at once and CI can gate on it. Where a
+``datapackage.json`` sits beside the files, it is checked too: a data change without a new data
+version fails. ``bump-version`` records the files as they are under a new version.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from stations import datapackage
 from stations.load import validate_paths
 
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
@@ -28,14 +32,40 @@ def main(argv: list[str] | None = None) -> int:
             "(default: %(default)s)"
         ),
     )
+    bump = commands.add_parser(
+        "bump-version", help="record the data files as a new data version in datapackage.json"
+    )
+    bump.add_argument("--data-dir", default="data", help="directory of the data files (default: %(default)s)")
     args = parser.parse_args(argv)
+    if args.command == "bump-version":
+        return _bump(Path(args.data_dir))
     problems = validate_paths(args.files)
+    for directory in sorted({Path(f).parent for f in args.files}):
+        if (directory / datapackage.PACKAGE_FILE).exists():
+            problems += datapackage.check(directory)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     print(f"ok: {', '.join(args.files)}", file=sys.stderr)
+    return 0
+
+
+def _bump(directory: Path) -> int:
+    """Validate first: a version is only recorded for files that pass."""
+    files = [directory / Path(name).name for name in DEFAULT_FILES]
+    problems = validate_paths([f for f in files if f.exists() or f.name in datapackage.REQUIRED])
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) found: no version recorded", file=sys.stderr)
+        return 1
+    package = datapackage.bump(directory)
+    print(
+        f"data version {package['version']} recorded in {directory / datapackage.PACKAGE_FILE}",
+        file=sys.stderr,
+    )
     return 0
 
 

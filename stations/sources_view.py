@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from stations import publishers, vocab
+from stations import citation, datapackage, links, publishers, vocab
+from stations.filters import Filters, escape_markdown
 from stations.ui import DATA_FILES, Data, data_dir, latest_change, served_file
+
+
+def cite_box(filters: Filters, page: str = "") -> None:
+    """The "Cite this" box, first on the page: the link to the reader's view, the data version and date,
+    the licence and a sentence to paste (the parts are built in ``stations.citation``)."""
+    recorded = datapackage.data_version(data_dir())
+    url = links.share_url(citation.public_base(st.context.url), page, filters.to_query_params())
+    cite = citation.citation(
+        url,
+        recorded.version if recorded else None,
+        recorded.date if recorded else latest_change(),
+        dt.datetime.now(dt.UTC).date(),
+    )
+    with st.container(border=True, key="cite_this"):
+        st.subheader("Cite this")
+        st.markdown(
+            f"**Title:** {cite.title}  \n"
+            f"**Data version:** {escape_markdown(cite.version)}, data of {escape_markdown(cite.date)}  \n"
+            f"**Licence:** data [{cite.licence.short}]({cite.licence.url}), code "
+            f"[{citation.CODE_LICENCE.short}]({citation.CODE_LICENCE.url}): reuse with credit to "
+            "the project and to each row's sources.  \n"
+            "**Link to the view you are citing:**"
+        )
+        st.code(cite.url, language=None, wrap_lines=True)
+        st.markdown("**Suggested citation:**")
+        st.code(cite.text, language=None, wrap_lines=True)
 
 
 def overview(data: Data) -> None:
@@ -101,12 +130,13 @@ def reconciliation_table(data: Data) -> None:
 
 def full_downloads() -> None:
     st.subheader("Download the full files")
-    cols = st.columns(4)
+    cols = st.columns(5)
     for col, name, mime in (
         (cols[0], "stations.csv", "text/csv"),
         (cols[1], "responses.csv", "text/csv"),
         (cols[2], publishers.REGISTER_FILE, "text/csv"),
         (cols[3], "README.md", "text/markdown"),
+        (cols[4], datapackage.PACKAGE_FILE, "application/json"),
     ):
         if name in DATA_FILES:  # the version being served, even while the file on disk is broken
             if served_file(name) is None:
@@ -120,11 +150,18 @@ def full_downloads() -> None:
         col.download_button(
             f"Download {name}",
             data=data,
-            file_name=name,
+            file_name=_full_file_name(name),
             mime=mime,
             on_click="ignore",
             width="stretch",
         )
+
+
+def _full_file_name(name: str) -> str:
+    """The full files carry the data version in their name, like the downloads of a view."""
+    stem, _, ext = name.rpartition(".")
+    recorded = datapackage.data_version(data_dir())
+    return citation.download_name(stem.lower(), {}, recorded.version if recorded else None, ext)
 
 
 def documentation() -> None:

@@ -17,10 +17,21 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.logger import get_logger
 
-from stations import dataversion, export, mapping, model, publishers, reconcile, throttle
+from stations import (
+    citation,
+    datapackage,
+    dataversion,
+    export,
+    mapping,
+    model,
+    publishers,
+    reconcile,
+    throttle,
+)
 from stations.filters import Filters, Options
 from stations.index import StationIndex, View
 from stations.load import Dataset, load_dataset
+from stations.web import state
 
 ROOT = Path(__file__).resolve().parent.parent
 # The package's loggers write to the server log the way Streamlit's own do (data problems go there).
@@ -182,7 +193,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     left.download_button(
         f"Download these {what} (CSV)",
         data=lambda: export.to_csv_bytes(view),
-        file_name=f"{stem}.csv",
+        file_name=download_name(stem, "csv"),
         mime="text/csv",
         on_click="ignore",
         width="stretch",
@@ -190,7 +201,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     right.download_button(
         f"Download these {what} (GeoJSON)",
         data=lambda: export.to_geojson_bytes(view),
-        file_name=f"{stem}.geojson",
+        file_name=download_name(stem, "geojson"),
         mime="application/geo+json",
         on_click="ignore",
         width="stretch",
@@ -208,9 +219,20 @@ def latest_change() -> str:
     return _served().date or "unknown"
 
 
+def download_name(kind: str, ext: str) -> str:
+    """A download's file name: what it holds, the view in the address, the data version."""
+    recorded = datapackage.data_version(data_dir())
+    params = {key: ",".join(values) for key, values in state.url_params().items()}
+    return citation.download_name(kind, params, recorded.version if recorded else None, ext)
+
+
 def _data_date(directory: Path) -> str:
-    """Asked once per version of the data: from git where the app runs from a clone, else the
+    """Asked once per version of the data: as recorded with the data version in datapackage.json
+    (a deployed image has no git); else from git where the app runs from a clone, else the
     newest file's modification date."""
+    recorded = datapackage.data_version(directory)
+    if recorded:
+        return recorded.date
     out = ""
     if directory.resolve() == (ROOT / "data").resolve():
         try:

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import streamlit as st
 
-from stations import model, publishers, vocab
+from stations import correction_view, model, publishers, vocab
 from stations.filters import Options, escape_markdown
 from stations.index import View
 from stations.ui import Data
@@ -156,6 +156,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     if row["notes"]:
         with st.expander("Notes"):
             st.text(row["notes"])
+    correction_view.correction_button("station", station, station=station)
     return station
 
 

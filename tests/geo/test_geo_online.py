@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -212,10 +213,13 @@ def test_default_rate_limit_is_one_request_per_second(nominatim, stations_csv, t
         str(tmp_path / "c.json"),
         "--no-progress",
     ]
+    started = time.monotonic()
     assert main(["geocode", str(path), *args]) == 0
-    times = [s.at for s in nominatim.searches]
-    assert len(times) == 3
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.98
+    elapsed = time.monotonic() - started
+    assert len(nominatim.searches) == 3
+    # Two waits of one second between three requests. Measured on the client: a loaded machine
+    # can only make this longer, whereas arrival times at the server can bunch up.
+    assert elapsed >= 1.96, elapsed
 
 
 def test_refresh_asks_again_even_when_cached(nominatim, stations_csv, tmp_path: Path) -> None:

@@ -1,0 +1,80 @@
+"""The embed layout's text: the one-line summary of the view and the credit line.
+
+An article's iframe has room for the map and two short lines, so each filter is said in words
+(country names, not codes) and the credit names the sources, the data version and the licence,
+and links to the full view, as newsroom graphics do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from stations import citation, vocab
+
+#: Streamlit's own switch for an embedded app; the pages use it for their embed layout too.
+EMBED_PARAM = "embed"
+SUMMARY_KEYS = ("country", "bureau", "wave", "action")
+_NAMES = {"country": "in", "bureau": "bureau", "wave": "report", "action": "host action"}
+SHORT_WAVES = {
+    "sep-2022": "first report (Sept 2022)",
+    "dec-2022": "second report (Dec 2022)",
+    "later": "reported later",
+}
+
+
+def is_embed(params: Mapping[str, str | list[str]]) -> bool:
+    """Whether the address asks for the embed layout (``embed=true``, as Streamlit reads it)."""
+    value = params.get(EMBED_PARAM, "")
+    values = [value] if isinstance(value, str) else list(value)
+    return any(v.strip().lower() == "true" for v in values)
+
+
+def _labels(key: str, value: str, countries: Mapping[str, str]) -> list[str]:
+    items = [v for v in value.split(",") if v]
+    if key == "country":
+        return [countries.get(v, v) for v in items]
+    if key == "bureau":
+        return [v.capitalize() for v in items]
+    if key == "wave":
+        return [SHORT_WAVES.get(v, v) for v in items]
+    return [vocab.ACTION_LABELS.get(v, v) for v in items]
+
+
+def filter_summary(params: Mapping[str, str], countries: Mapping[str, str], stations: int) -> str:
+    """``12 stations in Italy, Spain · bureau Qingtian``: the view in one line of plain text."""
+    noun = "station" if stations == 1 else "stations"
+    parts = []
+    for key in SUMMARY_KEYS:
+        value = params.get(key)
+        if value:
+            labels = _labels(key, value, countries)
+            shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+            parts.append(f"{_NAMES[key]} {shown}")
+    if not parts:
+        return f"All {stations:,} reported {noun}"
+    head, *rest = parts
+    first = f"{stations:,} {noun} {head}" if head.startswith("in ") else f"{stations:,} {noun} · {head}"
+    return " · ".join([first, *rest])
+
+
+def credit_line(version: str | None, date: str | None, full_url: str) -> tuple[str, str]:
+    """The credit under an embedded map: (plain text, link target to the full view)."""
+    when = f"data version {version}" if version else (f"data of {date}" if date else "")
+    text = (
+        "Source: Safeguard Defenders; government and press reports. "
+        f"110 Overseas station tracker{', ' + when if when else ''}, {citation.DATA_LICENCE.short}."
+    )
+    return text, full_url
+
+
+def frame_base(origin: str | None, base_path: str) -> str | None:
+    """The app's own address inside an article's iframe.
+
+    There the browser reports the article's address as the page's (the top window's), so a link
+    built from it would point into the article. The connection's ``Origin`` header is the app's
+    own origin, and the server knows its base path: together they are the app's address.
+    """
+    if not origin or origin == "null" or not origin.startswith(("http://", "https://")):
+        return None
+    path = base_path.strip("/")
+    return origin.rstrip("/") + (f"/{path}" if path else "")

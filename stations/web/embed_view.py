@@ -1,0 +1,112 @@
+"""The map page as an article embeds it (``?embed=true``), and the "Embed" control that gives
+the snippet.
+
+In a 700x600 iframe the full page showed about 100 px of map: the embed layout keeps the map
+and two short lines, one saying what the view shows and a credit line with the sources, the data
+version, the licence and a link to the full view, as Datawrapper and Flourish graphics do.
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from branca.element import Element
+
+from stations import citation, datapackage, embed, links
+from stations.filters import Filters, Options, escape_markdown
+from stations.ui import data_dir, latest_change
+
+#: Room the two lines, the gaps and the page's margins take; the map gets the rest of the height.
+LINES_HEIGHT = "6.2rem"
+NARROW_LINES_HEIGHT = "7.4rem"
+MIN_MAP_HEIGHT_PX = 240
+
+# Streamlit's own chrome goes (the sidebar keeps the filter widgets alive, unseen); the map's
+# iframe fills the embedding frame's height, whatever the article gives it. Leaflet follows the
+# resize of its own window (the component's iframe), so the map redraws to the new size.
+_EMBED_CSS = f"""
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.4rem 0.6rem 0 !important; max-width: none !important; }}
+[data-testid="stMain"] {{ overflow: hidden; }}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.35rem; }}
+iframe[src*="/component/streamlit_folium.st_folium/"] {{
+  height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {LINES_HEIGHT})) !important;
+}}
+.st-key-embed_lines p, .st-key-embed_credit p {{ margin: 0; line-height: 1.35; }}
+.st-key-embed_lines [data-testid="stMarkdownContainer"],
+.st-key-embed_credit [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
+@media (max-width: 520px) {{
+  /* the credit wraps to three lines */
+  iframe[src*="/component/streamlit_folium.st_folium/"] {{
+    height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {NARROW_LINES_HEIGHT})) !important;
+  }}
+}}
+</style>
+"""
+
+
+def is_embedded() -> bool:
+    """Whether the page was asked for with ``embed=true`` (Streamlit keeps the switch out of
+    ``st.query_params`` and reports it here)."""
+    return bool(st.context.is_embedded)
+
+
+def use_embed_layout() -> None:
+    st.markdown(_EMBED_CSS, unsafe_allow_html=True)
+
+
+def fill_frame(fmap: folium.Map) -> None:
+    """Inside the map's own frame: the map takes the frame's whole height, not the fixed height
+    streamlit-folium writes on it, so it grows and shrinks with the article's iframe."""
+    fmap.get_root().header.add_child(
+        Element("<style>#map_div { height: 100vh !important; }</style>"), name="embed_fill_frame"
+    )
+
+
+def summary_line(options: Options, filters: Filters, stations: int) -> None:
+    """What the view shows, in one line above the map."""
+    text = embed.filter_summary(filters.to_query_params(), options.countries, stations)
+    with st.container(key="embed_lines"):
+        st.markdown(f"**{escape_markdown(text)}**")
+
+
+def _app_base() -> str:
+    """Where the full view is: the configured public address, else (in an embed, where the
+    browser reports the article's address) the app's own origin and base path."""
+    configured = citation.public_base(None)
+    if configured:
+        return configured
+    own = embed.frame_base(st.context.headers.get("Origin"), str(st.get_option("server.baseUrlPath") or ""))
+    return own or citation.public_base(st.context.url)
+
+
+def _full_view(filters: Filters) -> str:
+    return links.share_url(_app_base(), "", filters.to_query_params())
+
+
+def credit_line(filters: Filters) -> None:
+    """Under the map: sources, data version, licence, and the full view (opens outside the frame)."""
+    recorded = datapackage.data_version(data_dir())
+    text, link = embed.credit_line(
+        recorded.version if recorded else None,
+        recorded.date if recorded else latest_change(),
+        _full_view(filters),
+    )
+    with st.container(key="embed_credit"):
+        st.caption(f"{escape_markdown(text)} [Full map, filters and sources]({link})")
+
+
+def embed_control(filters: Filters) -> None:
+    """The iframe snippet for this view, in the sidebar next to the share link."""
+    with st.sidebar, st.popover("Embed this map", icon=":material/code:", width="stretch"):
+        st.caption(
+            "Paste this into an article: the map of this view alone, with a line saying what it "
+            "shows and a credit line. Change the height to suit the page."
+        )
+        st.code(
+            citation.embed_snippet(_full_view(filters), "Map of reported Chinese overseas police stations"),
+            language="html",
+            wrap_lines=True,
+        )

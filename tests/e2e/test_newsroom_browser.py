@@ -1,0 +1,148 @@
+"""Citing, file names, corrections and the timeline legend in the real page (Streamlit server on
+loopback + headless Chromium): what the AppTest cannot see, such as the browser's own address
+in the citation and the name the browser saves a download under."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from e2e_support import SCREENSHOTS, RequestLog, streamlit_server
+
+from stations import citation, datapackage, vocab
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = json.loads((ROOT / "data" / datapackage.PACKAGE_FILE).read_text(encoding="utf-8"))
+VERSION = PACKAGE["version"]
+IN_NAME = VERSION.replace(".", "-")  # a file name keeps letters, digits, - and _
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    env = {"STATION_MAP_TILES": "none", citation.REPOSITORY_ENV: "https://git.example/newsroom/tracker"}
+    with streamlit_server(ROOT / "app.py", env=env) as base:
+        yield base
+
+
+def shot(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"e2e_{name}.png"
+
+
+def open_page(browser: Any, url: str, width: int = 1400, height: int = 1000) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    context.set_default_timeout(60_000)
+    RequestLog().attach(context)  # loopback only
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+def test_cite_box_is_first_and_cites_the_address_the_reader_uses(chromium_browser: Any, app_url: str) -> None:
+    page = open_page(chromium_browser, f"{app_url}Data_and_sources?country=IT,NL")
+    try:
+        heading = page.get_by_role("heading", name="Cite this")
+        heading.wait_for()
+        assert heading.bounding_box()["y"] < 1000 / 2  # at the top, not 7,500 px down
+        box = page.locator(".st-key-cite_this")
+        box.get_by_test_id("stCode").nth(1).wait_for()
+        link, text = (c.inner_text().strip() for c in box.get_by_test_id("stCode").all())
+        assert link == f"{app_url}?country=IT%2CNL"  # as the address bar spells it
+        assert f"version {VERSION}" in text and link in text and "CC BY 4.0" in text
+        licence = box.get_by_role("link", name="CC BY 4.0", exact=True)
+        assert licence.get_attribute("href") == citation.DATA_LICENCE.url
+        page.screenshot(path=str(shot("cite_box")))
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download stations.csv").click()
+        assert download.value.suggested_filename == f"110-overseas_stations_v{IN_NAME}.csv"
+    finally:
+        page.context.close()
+
+
+def test_a_view_downloads_under_a_name_that_says_what_it_holds(chromium_browser: Any, app_url: str) -> None:
+    page = open_page(chromium_browser, f"{app_url}?country=IT&bureau=qingtian")
+    try:
+        button = page.get_by_role("button", name=re.compile(r"Download these .* \(CSV\)"))
+        button.scroll_into_view_if_needed()
+        with page.expect_download() as download:
+            button.click()
+        assert (
+            download.value.suggested_filename
+            == f"110-overseas_stations_country-IT_bureau-qingtian_v{IN_NAME}.csv"
+        )
+    finally:
+        page.context.close()
+
+
+def test_a_station_links_to_its_prefilled_correction_form(chromium_browser: Any, app_url: str) -> None:
+    page = open_page(chromium_browser, f"{app_url}?station=NL-rotterdam-1")
+    try:
+        link = page.get_by_role("link", name=re.compile("Suggest a correction"))
+        link.wait_for()
+        query = parse_qs(urlsplit(link.get_attribute("href")).query)
+        assert query["row_id"] == ["NL-rotterdam-1"]
+        assert query["link"] == [f"{app_url}?station=NL-rotterdam-1"]
+        assert link.get_attribute("target") == "_blank"
+    finally:
+        page.context.close()
+
+
+def test_timeline_shows_a_legend_of_every_class_in_view(chromium_browser: Any, app_url: str) -> None:
+    page = open_page(chromium_browser, f"{app_url}Government_responses", height=2400)
+    try:
+        chart = page.get_by_test_id("stVegaLiteChart").first
+        chart.locator("svg.marks").wait_for()
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        texts = chart.evaluate("e => [...e.querySelectorAll('svg text')].map(t => t.textContent)")
+        assert "Action (strongest first)" in texts
+        responses = (ROOT / "data" / "responses.csv").read_text(encoding="utf-8")
+        present = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES if f",{a}," in responses]
+        assert [t for t in texts if t in present] == present
+        chart.screenshot(path=str(shot("responses_timeline")))
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(700, 600), (700, 900)])
+def test_embed_in_an_article_iframe_is_map_first(
+    chromium_browser: Any, app_url: str, width: int, height: int
+) -> None:
+    """An article's iframe of ?embed=true: the map fills most of the frame at any height, the
+    summary line and the credit line both show inside it, and nothing else does."""
+    # The article is served from loopback too: Chromium blocks a loopback frame in a page of
+    # another address space (local network access checks).
+    page = open_page(chromium_browser, f"{app_url}_stcore/health", width=width + 100, height=height + 100)
+    try:
+        page.set_content(
+            f'<body style="margin:20px"><iframe id="embed" src="{app_url}?embed=true&country=FR" '
+            f'width="{width}" height="{height}" style="border:0"></iframe></body>'
+        )
+        frame = page.frame_locator("#embed")
+        map_frame = frame.locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
+        leaflet = frame.frame_locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
+        leaflet.locator(".leaflet-marker-icon").first.wait_for()
+        box = page.locator("#embed").bounding_box()
+        inside = leaflet.locator(".leaflet-container").bounding_box()
+        assert inside["height"] >= 0.8 * height and inside["width"] >= 0.95 * width, inside
+        assert map_frame.bounding_box()["height"] >= inside["height"] - 1  # the map fills its frame
+        for line in (frame.locator(".st-key-embed_lines"), frame.locator(".st-key-embed_credit")):
+            shown = line.bounding_box()
+            assert box["y"] <= shown["y"] and shown["y"] + shown["height"] <= box["y"] + box["height"] + 1
+        assert frame.locator(".st-key-embed_lines").inner_text() == "12 stations in France"
+        credit = frame.locator(".st-key-embed_credit")
+        assert "Safeguard Defenders" in credit.inner_text() and "CC BY 4.0" in credit.inner_text()
+        full = credit.get_by_role("link", name="Full map, filters and sources")
+        assert full.get_attribute("href") == f"{app_url}?country=FR"
+        assert full.get_attribute("target") == "_blank"
+        assert not frame.locator('section[data-testid="stSidebar"]').is_visible()
+        assert not frame.get_by_role("heading").count()
+        page.screenshot(path=str(shot(f"embed_{width}x{height}")))
+    finally:
+        page.context.close()

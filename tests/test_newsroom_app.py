@@ -1,0 +1,189 @@
+"""The pages' citing, download names and correction links, as Streamlit runs them (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from stations import citation, datapackage, embed
+from stations.filters import escape_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+MAP_PAGE = str(ROOT / "app.py")
+RESPONSES_PAGE = "pages/1_Government_responses.py"
+DATA_PAGE = "pages/2_Data_and_sources.py"
+BASE = "https://maps.example.org/"
+#: A deployment's repository for corrections (there is no default: see citation.DEFAULT_REPOSITORY).
+REPOSITORY = "https://git.example/newsroom/tracker"
+VERSION = json.loads((ROOT / "data" / datapackage.PACKAGE_FILE).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def real_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed data and package; no configured addresses (the browser's is used)."""
+    for name in ("STATIONS_DATA_DIR", citation.PUBLIC_URL_ENV, citation.REPOSITORY_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def file_names(monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
+    """The file name each download button registered (the proto holds only an id)."""
+    names: dict[str, str | None] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(
+        self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, file_name: Any = None, **kw: Any
+    ) -> str:
+        file_id = original(self, data, mimetype, coordinates, file_name, **kw)
+        names[file_id] = file_name
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return names
+
+
+def run(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=90)
+    at.context = {"url": BASE}
+    if page != MAP_PAGE:
+        at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def downloads(at: AppTest, names: dict[str, str | None]) -> dict[str, str | None]:
+    return {b.proto.label: names[b.proto.deferred_file_id] for b in at.get("download_button")}
+
+
+def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
+    at = run(DATA_PAGE, country="IT,NL")
+    first = at.main.children[1]  # after the title
+    assert first.type == "flex_container" and first.proto.flex_container.border
+    assert first.children[0].value == "Cite this"
+    facts = first.children[1].value
+    version, date = escape_markdown(VERSION["version"]), escape_markdown(VERSION["created"][:10])
+    assert f"**Data version:** {version}, data of {date}" in facts
+    assert "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in facts and "MIT" in facts
+    link, text = [c.value for c in first.children.values() if c.type == "code"]
+    assert link == f"{BASE}?country=IT%2CNL"  # spelled as the address bar spells it
+    assert f"version {VERSION['version']}" in text and link in text and "CC BY 4.0" in text
+
+
+def test_cite_box_uses_the_configured_public_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.PUBLIC_URL_ENV, "https://news.example/tracker/")
+    at = run(DATA_PAGE, bureau="fuzhou")
+    assert at.code[0].value == "https://news.example/tracker/?bureau=fuzhou"
+
+
+def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str | None]) -> None:
+    v = VERSION["version"].replace(".", "-")  # a file name keeps letters, digits, - and _
+    at = run(MAP_PAGE, country="IT,NL", station="NL-rotterdam-1")
+    named = downloads(at, file_names)
+    assert sorted(named.values()) == [
+        f"110-overseas_stations_country-IT-NL_v{v}.csv",
+        f"110-overseas_stations_country-IT-NL_v{v}.geojson",
+    ]
+    at = run(RESPONSES_PAGE, country="NL", action="station_closed")
+    assert list(downloads(at, file_names).values()) == [
+        f"110-overseas_responses_country-NL_action-station-closed_v{v}.csv"
+    ]
+    at = run(DATA_PAGE, country="NL")
+    assert set(downloads(at, file_names).values()) >= {
+        f"110-overseas_stations_v{v}.csv",
+        f"110-overseas_responses_v{v}.csv",
+        f"110-overseas_datapackage_v{v}.json",
+    }
+
+
+def test_a_selected_station_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.REPOSITORY_ENV, REPOSITORY)
+    at = run(MAP_PAGE, country="NL", station="NL-rotterdam-1")
+    (button,) = [b for b in at.get("link_button") if b.proto.label == "Suggest a correction"]
+    url = urlsplit(button.proto.url)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{REPOSITORY}/issues/new"
+    query = parse_qs(url.query)
+    assert query["template"] == ["correction.yml"]
+    assert query["row_id"] == ["NL-rotterdam-1"]
+    assert query["link"] == [f"{BASE}?country=NL&station=NL-rotterdam-1"]
+
+
+def test_correction_repository_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.REPOSITORY_ENV, "https://git.example/newsroom/tracker")
+    at = run(MAP_PAGE, station="NL-rotterdam-1")
+    (button,) = [b for b in at.get("link_button") if b.proto.label == "Suggest a correction"]
+    assert button.proto.url.startswith("https://git.example/newsroom/tracker/issues/new?")
+
+
+def test_every_listed_action_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(citation.REPOSITORY_ENV, REPOSITORY)
+    at = run(RESPONSES_PAGE, country="NL")
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    for response_id, link in zip(table["response_id"], table["correction"], strict=True):
+        query = parse_qs(urlsplit(link).query)
+        assert query["row_id"] == [response_id]
+        assert query["link"] == [f"{BASE}Government_responses?country=NL"]
+
+
+def test_no_correction_link_without_a_configured_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(citation.REPOSITORY_ENV, raising=False)
+    at = run(MAP_PAGE, country="NL", station="NL-rotterdam-1")
+    assert not [b for b in at.get("link_button") if b.proto.label == "Suggest a correction"]
+    at = run(RESPONSES_PAGE, country="NL")
+    assert "correction" not in at.dataframe[0].value.columns
+
+
+# The embed layout ------------------------------------------------------------------------------
+
+
+def run_embedded(**params: str) -> AppTest:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=90)
+    at.context = {"url": BASE, "is_embedded": True}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def map_component(at: AppTest) -> Any:
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    return component
+
+
+def test_embed_layout_keeps_the_map_a_summary_and_a_credit_only() -> None:
+    at = run_embedded(country="FR")
+    assert not at.title and not at.metric  # no page title, intro metrics
+    assert not at.get("download_button") and not at.dataframe  # no table, no downloads
+    assert not [s for s in at.get("selectbox") if s.label == "Selected station"]  # no side panel
+    style, *texts = [m.value for m in at.markdown]
+    assert style.startswith("<style>") and 'section[data-testid="stSidebar"]' in style  # hidden
+    assert texts == ["**12 stations in France**"]
+    (credit,) = [c.value for c in at.caption if c.value.startswith("Source")]
+    text, _ = embed.credit_line(VERSION["version"], None, "")
+    assert "data version " + VERSION["version"] in text and "CC BY 4.0" in text
+    # the credit names sources, version and licence, and links to the full view (no embed)
+    assert credit == f"{escape_markdown(text)} [Full map, filters and sources]({BASE}?country=FR)"
+    args = json.loads(map_component(at).proto.json_args)
+    assert "#map_div { height: 100vh !important; }" in args["header"]  # the map fills its frame
+
+
+def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
+    at = run(MAP_PAGE, country="IT,NL")
+    assert at.title  # the ordinary layout
+    snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert snippets == [
+        f'<iframe src="{BASE}?country=IT%2CNL&amp;embed=true" title="Map of reported Chinese overseas police '
+        'stations" width="100%" height="600" style="border:0" loading="lazy" allowfullscreen></iframe>'
+    ]
+    args = json.loads(map_component(at).proto.json_args)
+    assert "100vh" not in args["header"]

@@ -1,0 +1,202 @@
+"""The Government responses timeline: a legend, one distinguishable colour per action class, and
+partial dates drawn as the span they mean (the chart's Vega-Lite spec, without a browser)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stations import load, responses_view, vocab
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKGROUND = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]["backgroundColor"]
+
+
+# Colour science for the checks: WCAG relative luminance, CIELAB distance, and Machado et al.
+# (2009) simulation of full dichromacy.
+
+
+def _linear(channel: int) -> float:
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    h = hex_colour.lstrip("#")
+    r, g, b = (_linear(int(h[i : i + 2], 16)) for i in (0, 2, 4))
+    return r, g, b
+
+
+def contrast(a: str, b: str) -> float:
+    def luminance(c: str) -> float:
+        r, g, b_ = _rgb(c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+DICHROMACY = {
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _lab(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
+    r, g, b = rgb
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def distance(a: str, b: str, vision: str | None = None) -> float:
+    """CIE76 colour difference, as seen with normal vision or with a dichromacy."""
+
+    def seen(c: str) -> tuple[float, float, float]:
+        rgb = _rgb(c)
+        if vision is None:
+            return _lab(rgb)
+        m = DICHROMACY[vision]
+        return _lab(tuple(min(1.0, max(0.0, sum(m[i][j] * rgb[j] for j in range(3)))) for i in range(3)))
+
+    return math.dist(seen(a), seen(b))
+
+
+# The palette ----------------------------------------------------------------------------------
+
+
+def test_every_action_class_has_its_own_colour_and_shape_entry() -> None:
+    assert list(responses_view.ACTION_COLOURS) == list(vocab.ACTION_TYPES)
+    assert list(responses_view.ACTION_SHAPES) == list(vocab.ACTION_TYPES)
+    colours = [c.lower() for c in responses_view.ACTION_COLOURS.values()]
+    assert len(set(colours)) == len(colours)
+
+
+@pytest.mark.parametrize("action", vocab.ACTION_TYPES)
+def test_each_colour_stands_out_from_the_page_at_3_to_1(action: str) -> None:
+    assert contrast(responses_view.ACTION_COLOURS[action], BACKGROUND) >= 3.0
+
+
+def test_colours_are_far_apart_in_normal_vision() -> None:
+    pairs = itertools.combinations(responses_view.ACTION_COLOURS.items(), 2)
+    closest = min((distance(a, b), x, y) for (x, a), (y, b) in pairs)
+    assert closest[0] >= 25, closest
+
+
+def test_classes_a_colour_blind_reader_could_confuse_differ_in_shape() -> None:
+    colours, shapes = responses_view.ACTION_COLOURS, responses_view.ACTION_SHAPES
+    confusable = [
+        (x, y, vision)
+        for x, y in itertools.combinations(vocab.ACTION_TYPES, 2)
+        for vision in DICHROMACY
+        if distance(colours[x], colours[y], vision) < 20
+    ]
+    assert confusable  # the check is not vacuous: twelve colours cannot all stay apart
+    assert [(x, y, v) for x, y, v in confusable if shapes[x] == shapes[y]] == []
+
+
+# Partial dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "end", "precision"),
+    [
+        ("2022", "2022-01-01", "2023-01-01", "year"),
+        ("2022-10", "2022-10-01", "2022-11-01", "month"),
+        ("2022-12", "2022-12-01", "2023-01-01", "month"),
+        ("2024-02-29", "2024-02-29", "2024-03-01", "day"),
+    ],
+)
+def test_a_partial_date_means_its_whole_period(date: str, start: str, end: str, precision: str) -> None:
+    assert responses_view.span_of(date) == (pd.Timestamp(start), pd.Timestamp(end), precision)
+
+
+def _actions(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"date": d, "country": c, "action_type": a, "actor": "Ministry", "summary": "s", "iso2": "XX"}
+            for d, c, a in rows
+        ]
+    )
+
+
+def test_chart_draws_partial_dates_as_bars_and_exact_dates_as_points() -> None:
+    actions = _actions(
+        ("2022", "Sweden", "statement_of_concern"),
+        ("2022-10", "Ireland", "closure_ordered"),
+        ("2022-10-26", "Netherlands", "investigation_opened"),
+    )
+    spec = responses_view.timeline_chart(actions).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    by_country = {r["country"]: r for r in rows}
+    assert by_country["Sweden"]["start"].startswith("2022-01-01")
+    assert by_country["Sweden"]["end"].startswith("2023-01-01")
+    assert by_country["Sweden"]["date"] == "2022 (year only)"
+    assert by_country["Ireland"]["date"] == "2022-10 (month only)"
+    bars, points = spec["layer"]
+    assert bars["mark"]["type"] == "rule"
+    assert bars["encoding"]["x"]["field"] == "start" and bars["encoding"]["x2"]["field"] == "end"
+    assert bars["transform"] == [{"filter": "(datum.precision !== 'day')"}]
+    assert points["mark"]["type"] == "point"
+    assert points["transform"] == [{"filter": "(datum.precision === 'day')"}]
+
+
+def test_year_only_actions_are_not_drawn_before_the_report_they_answer() -> None:
+    """The review found Czech, German, Slovak and Swedish "2022" acts plotted on 1 January 2022,
+    before the September report: as bars they cover the year, and the report falls inside."""
+    responses = load.load_dataset(ROOT / "data").responses
+    year_only = responses[responses["date"].str.len() == 4]
+    assert not year_only.empty
+    frame = responses_view.timeline_frame(year_only)
+    assert set(frame["precision"]) == {"year"}
+    report = pd.Timestamp("2022-09-01")
+    for row in frame[frame["start"].dt.year == 2022].itertuples():
+        assert row.start < report < row.end
+
+
+def test_chart_has_a_legend_of_the_classes_in_view_in_strength_order() -> None:
+    actions = _actions(
+        ("2023-01-02", "Italy", "statement_of_concern"),
+        ("2023-02-03", "Italy", "conviction"),
+        ("2023", "Spain", "arrests"),
+    )
+    spec = responses_view.timeline_chart(actions).to_dict()
+    _, points = spec["layer"]
+    colour, shape = points["encoding"]["color"], points["encoding"]["shape"]
+    expected = [vocab.ACTION_LABELS[a] for a in ("conviction", "arrests", "statement_of_concern")]
+    for channel in (colour, shape):
+        assert channel["field"] == "action"
+        assert channel["legend"]["values"] == expected
+        assert channel["legend"]["title"] == "Action (strongest first)"
+        assert channel["legend"]["labelLimit"] == 0  # no label cut short
+    order = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES]
+    assert colour["scale"] == {
+        "domain": order,
+        "range": [responses_view.ACTION_COLOURS[a] for a in vocab.ACTION_TYPES],
+    }
+    assert shape["scale"]["range"] == [responses_view.ACTION_SHAPES[a] for a in vocab.ACTION_TYPES]
+    # the bars use the same colours (one scale), and their legend is the points' one
+    assert spec["layer"][0]["encoding"]["color"]["scale"] == colour["scale"]
