@@ -46,6 +46,7 @@ with left:
         # A station picked or named by the link: zoomed to, popup open. Not one clicked on the
         # map (it is already open there; a changed map would be redrawn and close it).
         selected=state.focus(),
+        basemap=assets.own_basemap(),
     )
     if embedded:
         embed_view.fill_frame(fmap)

@@ -188,16 +188,19 @@ def measure_page(
     floor: bool = False,
     gestures: bool = True,
     timeout_s: float = 180.0,
+    tiles: str = "none",
 ) -> dict[str, Any]:
     """Serve ``script`` on loopback with ``data_dir``; time ``loads`` fresh page loads.
 
     Each load is a new browser context (no cache, new session), timed from ``goto`` until the
     markers (or, for the floor, its text) are visible. The first load also pays the server's
     cold cache; it is kept in the list and reported apart. After the last load the page is left
-    to settle, then panned and zoomed, and the reruns this caused are counted.
+    to settle, then panned and zoomed, and the reruns this caused are counted. ``tiles`` is the
+    ``STATION_MAP_TILES`` setting: ``none`` (plain ground, the reference) unless a caller
+    measures the base layer itself (``""``: the app's own basemap, see bench/basemap.py).
     """
     support = e2e_support()
-    env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": "none"}
+    env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": tiles}
     static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
     out: dict[str, Any] = {
         "load_s": [],

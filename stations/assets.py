@@ -107,19 +107,30 @@ LAYER_JS: tuple[tuple[str, str], ...] = (
 )
 LAYER_CSS: tuple[tuple[str, str], ...] = (("station_layer_css", STATION_LAYER_STYLE),)
 
-#: OpenStreetMap's standard tiles. Their usage policy asks for this attribution; note that tile
-#: requests do reveal a visitor's address to the tile server, hence the setting below.
+#: Third-party tile providers a deployment may switch on by name (``STATION_MAP_TILES=osm``), each
+#: with the attribution its terms require. Every tile request hands the provider the reader's
+#: address and the places they look at, which is why none of them is the default (see
+#: :func:`tile_layer_settings` and the README's "Private by default").
 OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+TILE_PROVIDERS: dict[str, tuple[str, str]] = {
+    # https://operations.osmfoundation.org/policies/tiles/: attribution required; heavy use
+    # by an app needs the OSM Foundation's permission.
+    "osm": (OSM_TILE_URL, OSM_ATTRIBUTION),
+    # https://github.com/CartoDB/basemap-styles: "© OpenStreetMap contributors © CARTO".
+    "carto-light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        OSM_ATTRIBUTION + ' &copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+}
 
-#: Environment variables: a tile URL template (``{z}``, ``{x}``, ``{y}``) or ``none`` for a map
-#: without base tiles; and the attribution to show with a custom template.
+#: Environment variables: which base layer to draw (see :func:`tile_layer_settings`), and the
+#: attribution to show with a custom tile template.
 TILES_ENV = "STATION_MAP_TILES"
 TILES_ATTR_ENV = "STATION_MAP_TILES_ATTR"
 
-#: The default tile template (what ``STATION_MAP_TILES`` replaces).
-TILE_URL = OSM_TILE_URL
-
+#: ``STATION_MAP_TILES`` values that mean the app's own basemap (the default) or no base layer.
+_OWN_BASEMAP = {"", "basemap", "own", "local"}
 _NO_TILES = {"none", "off", "false", "0"}
 
 #: The prefix of the last :func:`use_local_assets` call (the station layer's URLs follow it).
@@ -232,25 +243,41 @@ def external_asset_urls(m: folium.Map) -> list[str]:
     return [url for url in asset_urls(m) if is_external(url)]
 
 
-def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
-    """``(tiles, attr)`` for ``folium.Map``/``folium.TileLayer``, from the environment.
+def own_basemap(env: Mapping[str, str] | None = None) -> bool:
+    """True when the map draws the app's own basemap (stations/basemap.py): the default.
 
-    ``STATION_MAP_TILES`` unset or empty: OpenStreetMap with its attribution. ``none``: no base
-    tiles (``(None, None)``; then set ``fmap.options["max_zoom"]``: folium hands its ``max_zoom``
-    argument to the tile layer only, and MarkerCluster fails with "Map has no maxZoom"). Otherwise an ``http(s)`` URL template
-    with ``{z}``, ``{x}`` and ``{y}``, attributed by ``STATION_MAP_TILES_ATTR`` or, failing that,
-    by the template's host (folium refuses custom tiles without an attribution). A malformed
-    value raises ``ValueError`` at startup rather than drawing an empty map.
+    ``STATION_MAP_TILES`` unset, empty or ``basemap``. Any other value (``none``, a provider's
+    name, a tile template) turns it off.
+    """
+    env = os.environ if env is None else env
+    return env.get(TILES_ENV, "").strip().lower() in _OWN_BASEMAP
+
+
+def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """``(tiles, attr)`` of a third-party tile layer, from the environment; ``(None, None)`` for none.
+
+    ``STATION_MAP_TILES`` unset, empty or ``basemap``: no tiles, the app's own basemap is drawn
+    instead (:func:`own_basemap`), so no request leaves the app. ``none``: no base layer at all
+    (plain ground; then set ``fmap.options["max_zoom"]``: folium hands its ``max_zoom`` argument
+    to the tile layer only, and MarkerCluster fails with "Map has no maxZoom"). A name of
+    :data:`TILE_PROVIDERS` (``osm``, ``carto-light``): that provider with the attribution it
+    requires. Otherwise an ``http(s)`` URL template with ``{z}``, ``{x}`` and ``{y}``,
+    attributed by ``STATION_MAP_TILES_ATTR`` or, failing that, by the template's host (folium
+    refuses custom tiles without an attribution). A malformed value raises ``ValueError`` at
+    startup rather than drawing an empty map.
     """
     env = os.environ if env is None else env
     value = env.get(TILES_ENV, "").strip()
-    if not value:
-        return TILE_URL, OSM_ATTRIBUTION
-    if value.lower() in _NO_TILES:
+    if value.lower() in _OWN_BASEMAP or value.lower() in _NO_TILES:
         return None, None
+    if value.lower() in TILE_PROVIDERS:
+        return TILE_PROVIDERS[value.lower()]
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{TILES_ENV} must be an http(s) URL template or 'none', got {value!r}")
+        raise ValueError(
+            f"{TILES_ENV} must be 'basemap', 'none', one of {', '.join(sorted(TILE_PROVIDERS))} "
+            f"or an http(s) URL template, got {value!r}"
+        )
     missing = [key for key in ("{z}", "{x}", "{y}") if key not in value]
     if missing:
         raise ValueError(f"{TILES_ENV} lacks {', '.join(missing)}: {value!r}")

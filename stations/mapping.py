@@ -26,6 +26,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from stations import assets, model, publishers, vocab
+from stations.basemap import Basemap
 
 #: The country layer's classes: one colour each (stronger is darker), in legend order. Actions
 #: that the eye cannot tell apart at this scale share a class and a legend entry, so that no
@@ -439,8 +440,10 @@ def map_of_layer(
     attribution: str | None = None,
     fit: bool = False,
     selected: str | None = None,
+    basemap: bool = False,
 ) -> StationMap:
-    """The map around a layer already made (a cached view's ``layer``); see ``build_map``."""
+    """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
+    ``basemap`` draws the app's own basemap (stations.basemap) once the markers are up."""
     assets.use_local_assets()
     fmap = StationMap(
         location=(25, 15),
@@ -465,4 +468,6 @@ def map_of_layer(
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
     StationLayer(layer, fit, selected).add_to(fmap)
+    if basemap:  # after the station layer: its loader runs once the markers are drawn
+        Basemap().add_to(fmap)
     return fmap

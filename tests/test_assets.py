@@ -88,7 +88,7 @@ def test_every_asset_of_a_map_is_an_existing_local_file(local_assets: None) -> N
 
 
 def test_rendered_html_names_no_host_but_the_tile_server(local_assets: None) -> None:
-    tiles, attr = assets.tile_layer_settings({})
+    tiles, attr = assets.tile_layer_settings({"STATION_MAP_TILES": "osm"})
     html = sample_map(tiles, attr).get_root().render()
     hosts = {urlsplit(url).netloc for url in re.findall(r"(?:https?:)?//[^\s\"'<>)\\]+", html)}
     # The tile template, and the attribution's link (an <a href>, fetched only on a click).
@@ -200,15 +200,34 @@ def test_external_asset_urls_flags_plugins_still_on_a_cdn(local_assets: None) ->
     assert "https://d3js.org/d3.v4.min.js" in assets.external_asset_urls(legend)
 
 
-def test_tiles_default_to_openstreetmap_with_attribution() -> None:
-    tiles, attr = assets.tile_layer_settings({})
-    assert tiles == assets.TILE_URL == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    assert attr is not None and "OpenStreetMap" in attr
+@pytest.mark.parametrize("env", [{}, {"STATION_MAP_TILES": ""}, {"STATION_MAP_TILES": " Basemap "}])
+def test_default_is_the_own_basemap_and_no_tile_server(env: dict[str, str]) -> None:
+    """Private by default: no third-party tiles unless a deployment names them."""
+    assert assets.tile_layer_settings(env) == (None, None)
+    assert assets.own_basemap(env) is True
+
+
+@pytest.mark.parametrize(
+    ("name", "host", "credit"),
+    [("osm", "tile.openstreetmap.org", "OpenStreetMap"), ("CARTO-light", "basemaps.cartocdn.com", "CARTO")],
+)
+def test_named_tile_providers_carry_their_required_attribution(name: str, host: str, credit: str) -> None:
+    env = {"STATION_MAP_TILES": name}
+    tiles, attr = assets.tile_layer_settings(env)
+    assert tiles is not None and host in tiles and "{z}" in tiles
+    assert attr is not None and credit in attr and "OpenStreetMap</a> contributors" in attr
+    assert assets.own_basemap(env) is False
+
+
+@pytest.mark.parametrize("value", ["none", "osm", "https://tiles.example.org/{z}/{x}/{y}.png"])
+def test_any_other_setting_turns_the_own_basemap_off(value: str) -> None:
+    assert assets.own_basemap({"STATION_MAP_TILES": value}) is False
 
 
 @pytest.mark.parametrize("value", ["none", "NONE", " off "])
 def test_tiles_none_means_no_base_layer(value: str) -> None:
     assert assets.tile_layer_settings({"STATION_MAP_TILES": value}) == (None, None)
+    assert assets.own_basemap({"STATION_MAP_TILES": value}) is False
 
 
 def test_custom_tiles_carry_their_attribution_or_host() -> None:

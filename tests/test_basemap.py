@@ -1,0 +1,163 @@
+"""The app's own basemap: its files are there and recorded, its labels cover every station city,
+and the map loads it from the app only, after the station layer.
+
+The browser side (it draws, and no request leaves the app) is proved in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from stations import assets, basemap, load, mapping, model
+
+ROOT = Path(__file__).resolve().parent.parent
+BASEMAP_DIR = assets.STATIC_DIR / "basemap"
+IFRAME_URL = "http://127.0.0.1:8501/component/streamlit_folium.st_folium/index.html"
+KINDS = {0, 1, 2, 3}
+
+
+def places(name: str) -> list[list]:
+    return json.loads((BASEMAP_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_every_basemap_file_exists_and_resolves_into_app_static() -> None:
+    for path in basemap.local_files():
+        assert path.is_file(), path
+    options = json.loads(basemap.Basemap().options_json)
+    for url in [*options["scripts"], options["base"]]:
+        resolved = urlsplit(urljoin(IFRAME_URL, url)).path
+        assert resolved.startswith("/app/static/"), url
+    assert (assets.STATIC_DIR / options["base"].split("app/static/")[1]).is_dir()
+
+
+def test_source_record_lists_every_file_with_its_checksum() -> None:
+    """Like data/boundaries: a file that changed without the build script is caught."""
+    source = (BASEMAP_DIR / "SOURCE.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([^`]+)` \| \d+ \| `([0-9a-f]{16})` \|$", source, re.M))
+    on_disk = {p.name for p in BASEMAP_DIR.iterdir() if p.name != "SOURCE.md"}
+    assert set(rows) == on_disk
+    for name, digest in rows.items():
+        path = BASEMAP_DIR / name
+        hashed = hashlib.sha256()
+        for member in sorted(path.iterdir()) if path.is_dir() else [path]:
+            hashed.update(
+                member.name.encode() + b"\0" + member.read_bytes() if path.is_dir() else member.read_bytes()
+            )
+        assert hashed.hexdigest()[:16] == digest, name
+    for licence in ("public domain", "ISC", "Creative Commons Attribution 4.0"):
+        assert licence in source
+
+
+@pytest.mark.parametrize("name", ["world-110m.topo.json", "world-50m.topo.json"])
+def test_natural_earth_topojson_has_land_and_countries(name: str) -> None:
+    topo = json.loads((BASEMAP_DIR / name).read_text(encoding="utf-8"))
+    assert topo["type"] == "Topology"
+    assert {"land", "countries"} <= set(topo["objects"])
+    assert len(topo["objects"]["countries"]["geometries"]) > 170
+
+
+@pytest.mark.parametrize("name", ["places.json", "places-more.json"])
+def test_places_are_well_formed(name: str) -> None:
+    rows = places(name)
+    assert rows
+    for label, lon, lat, zoom, kind in rows:
+        assert isinstance(label, str) and label.strip() == label and label
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert 1 <= zoom <= 10 and kind in KINDS
+
+
+def test_town_cells_are_listed_and_hold_their_own_towns() -> None:
+    """The browser asks only for cells that index.json lists, by the cell of the view."""
+    folder = BASEMAP_DIR / "places-local"
+    listed = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert sorted(p.stem for p in folder.glob("*.json") if p.name != "index.json") == listed
+    for name in listed:
+        x, y = (int(v) for v in name.split("_"))
+        for label, lon, lat, zoom, kind in places(f"places-local/{name}.json"):
+            assert (min(int((lon + 180) // 10), 35), min(int((lat + 90) // 10), 17)) == (x, y), label
+            assert zoom in (8, 9) and kind == 2
+
+
+def test_labels_name_every_country_and_the_largest_cities_early() -> None:
+    rows = places("places.json")
+    countries = {r[0]: r for r in rows if r[4] == 0}
+    assert len(countries) >= 200
+    assert countries["China"][3] == 1 and countries["France"][3] <= 2
+    # A label point inside the country it names (France: mainland, not French Guiana).
+    assert 42 < countries["France"][2] < 51 and -5 < countries["France"][1] < 8
+    cities = {r[0]: r for r in rows if r[4] != 0}
+    assert cities["Tokyo"][3] <= 3 and cities["Berlin"][3] <= 4
+
+
+def test_every_city_with_a_station_has_a_label_by_zoom_5() -> None:
+    """The labels are built from data/stations.csv: re-run scripts/build_basemap.py after
+    adding stations in a new city."""
+    stations = load.load_dataset(ROOT / "data").stations
+    placed = stations[(stations["city"] != "") & (stations["geo_precision"] != "country")]
+    labelled = {r[0] for r in places("places.json") if r[4] == 3 and r[3] <= 5}
+    missing = sorted(set(placed["city"]) - labelled)
+    assert missing == [], "run scripts/build_basemap.py: no label for " + ", ".join(missing)
+
+
+def _map_html(dataset: load.Dataset, **kwargs: object) -> str:
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    layer = mapping.layer_data(dataset.stations, summary, None)
+    return mapping.map_of_layer(layer, **kwargs).get_root().render()
+
+
+@pytest.fixture
+def dataset(data_dir: Path) -> load.Dataset:
+    return load.load_dataset(data_dir)
+
+
+def test_map_loads_the_basemap_after_the_station_layer_and_names_no_host(dataset: load.Dataset) -> None:
+    html = _map_html(dataset, basemap=True)
+    loader = html.index("window.StationBasemap.attach")
+    assert html.index("L.stationLayer(") < loader, "the basemap must come after the markers"
+    # Loaded from the map's script on the first frame, not as a header <script> the markers wait for.
+    assert "basemap.js" not in html[: html.index("<body")]
+
+    def hosts(text: str) -> set[str]:
+        return {urlsplit(u).netloc for u in re.findall(r"(?:https?:)?//[^\s\"'<>)\\]+", text)}
+
+    # Beside the stations' source links: only the attribution's (opened by a click, never fetched).
+    added = hosts(html) - hosts(_map_html(dataset))
+    assert added == {"www.naturalearthdata.com", "www.geonames.org"}
+    assert "GeoNames" in html and "CC BY 4.0" in html
+
+
+def test_map_without_the_basemap_has_no_loader(dataset: load.Dataset) -> None:
+    assert "StationBasemap" not in _map_html(dataset)
+
+
+def test_basemap_options_cannot_end_their_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(basemap, "ATTRIBUTION", "</script><script>x()</script>{{ 7*7 }}")
+    text = basemap.Basemap().options_json
+    assert "</script" not in text and "{{" not in text
+    assert json.loads(text)["attribution"].startswith("</script>")
+
+
+@pytest.mark.parametrize(("setting", "drawn"), [(None, True), ("none", False), ("osm", False)])
+def test_app_draws_the_own_basemap_unless_told_otherwise(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, drawn: bool
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
+    if setting is None:
+        monkeypatch.delenv(assets.TILES_ENV, raising=False)
+    else:
+        monkeypatch.setenv(assets.TILES_ENV, setting)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    script = json.loads(component.proto.json_args)["script"]
+    assert ("window.StationBasemap.attach" in script) is drawn
+    assert ("tile.openstreetmap.org" in script) is (setting == "osm")
