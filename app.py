@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from stations import assets, mapping, ui, views
-from stations.web import embed_view, sidebar, state, summary
+from stations.web import embed_view, narrow, sidebar, state, summary
 
 nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()
@@ -16,6 +16,7 @@ embedded = embed_view.is_embedded()
 if embedded:
     embed_view.use_embed_layout()
 else:
+    narrow.narrow_screen_layout()
     st.title(ui.TITLE)
     st.markdown(
         "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "

@@ -305,7 +305,29 @@ def main() -> int:
     return 0
 
 
+#: Test-only packages kept under tests/vendor/ (never served by the app), fetched by hand with
+#: ``npm pack <spec>``; listed in SOURCES.md with the rest so every third-party file is recorded.
+TEST_VENDOR: dict[str, tuple[str, str]] = {
+    "axe-core@4.11.0": (
+        "MPL-2.0",
+        "Test-only, in `tests/vendor/axe-core@4.11.0/`: the accessibility rules engine that "
+        "tests/e2e/test_map_accessibility.py runs in Chromium on the map page and its iframe. "
+        "`axe.min.js` and `LICENSE` as in the npm tarball.",
+    ),
+}
+
+
+def test_vendor_rows() -> list[tuple[str, str, list[str], Path]]:
+    """Rows for :data:`TEST_VENDOR`, in :func:`write_sources`' shape (files as found on disk)."""
+    rows = []
+    for spec, (licence, _) in TEST_VENDOR.items():
+        folder = ROOT / "tests" / "vendor" / spec
+        rows.append((spec, licence, sorted(p.name for p in folder.iterdir() if p.is_file()), folder))
+    return rows
+
+
 def write_sources(rows: list[tuple[str, str, list[str], Path]]) -> None:
+    rows = [*rows, *test_vendor_rows()]
     lines = [
         "# Vendored map assets",
         "",
@@ -324,6 +346,8 @@ def write_sources(rows: list[tuple[str, str, list[str], Path]]) -> None:
         lines += ["", f"## {spec}", ""]
         if spec in NOTES:
             lines += [NOTES[spec], ""]
+        if spec in TEST_VENDOR:
+            lines += [TEST_VENDOR[spec][1], ""]
         lines += ["| file | bytes | sha256 |", "| --- | ---: | --- |"]
         for inner in files:
             path = dest_root / inner

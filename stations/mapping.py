@@ -28,22 +28,42 @@ from jinja2 import Template
 from stations import assets, model, publishers, vocab
 from stations.basemap import Basemap
 
-#: Colour of each strongest action on the country layer (stronger is darker), and of none.
-ACTION_COLOURS: dict[str, str] = {
-    "conviction": "#3f007d",
-    "charges": "#54278f",
-    "arrests": "#54278f",
-    "station_closed": "#6a51a3",
-    "closure_ordered": "#6a51a3",
-    "cooperation_agreement_ended": "#807dba",
-    "investigation_opened": "#9e9ac8",
-    "summoned_ambassador": "#bcbddc",
-    "parliamentary_inquiry": "#bcbddc",
-    "statement_of_concern": "#dadaeb",
-    "other": "#dadaeb",
-    "denied_or_no_action": "#fdd0a2",
-    vocab.NO_ACTION: "#f0f0f0",
-}
+#: The country layer's classes: one colour each (stronger is darker), in legend order. Actions
+#: that the eye cannot tell apart at this scale share a class and a legend entry, so that no
+#: two entries in the legend show one colour.
+ACTION_CLASSES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Conviction", "#3f007d", ("conviction",)),
+    ("Criminal charges or arrests", "#54278f", ("charges", "arrests")),
+    ("Station closed or closure ordered", "#6a51a3", ("station_closed", "closure_ordered")),
+    ("Police cooperation ended", "#807dba", ("cooperation_agreement_ended",)),
+    ("Investigation opened", "#9e9ac8", ("investigation_opened",)),
+    ("Ambassador summoned or parliamentary inquiry", "#bcbddc", ("summoned_ambassador", "parliamentary_inquiry")),
+    ("Statement of concern or other action", "#d9d8ea", ("statement_of_concern", "other")),
+    ("Denial or decision not to act", "#fd8d3c", ("denied_or_no_action",)),
+    ("No action reported", "#ffffff", (vocab.NO_ACTION,)),
+)
+
+#: Colour of each strongest action on the country layer (from :data:`ACTION_CLASSES`).
+ACTION_COLOURS: dict[str, str] = {key: colour for _, colour, keys in ACTION_CLASSES for key in keys}
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def letter_colour(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill``: the pin's bureau letter."""
+    return max(("#000000", "#ffffff"), key=lambda ink: contrast_ratio(ink, fill))
+
 
 #: The folium.Map stylesheets this map needs, by folium's names (its scripts come with the
 #: station layer's bundle).
@@ -367,6 +387,13 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
         "actionColours": ACTION_COLOURS,
         "actionLabels": vocab.ACTION_LABELS,
         "actionOrder": list(layer.actions),
+        "actionClasses": [
+            {"label": label, "colour": colour}
+            for label, colour, keys in ACTION_CLASSES
+            if any(key in layer.actions for key in keys)
+        ],
+        "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},
+        "frameTitle": "Map of reported overseas police stations",
     }
 
 

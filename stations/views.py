@@ -25,8 +25,14 @@ _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 MAX_LISTED = 2_000
 
 
+#: A country shape's tooltip: "France (FR): Statement of concern".
+_TOOLTIP_COUNTRY = re.compile(r"^[^\n]*? \(([A-Z]{2})\): ")
+
+
 def station_from_click(result: dict[str, Any] | None, view: View, options: Options) -> None:
-    """A click on a marker selects its station (the id is at the end of the tooltip)."""
+    """A click on a marker selects its station (the id is at the end of the tooltip); a click
+    on a country filters the view to that country (its code is in the tooltip) and reruns, so
+    that the filter menus, drawn before the map, show it."""
     tooltip = (result or {}).get("last_object_clicked_tooltip")
     if not tooltip or tooltip == st.session_state.get(state.LAST_CLICK):
         return
@@ -34,6 +40,11 @@ def station_from_click(result: dict[str, Any] | None, view: View, options: Optio
     match = _TOOLTIP_ID.search(str(tooltip))
     if match and match.group(1) in view.id_set:
         state.select_station(match.group(1), options)
+        return
+    country = _TOOLTIP_COUNTRY.match(str(tooltip))
+    if country and country.group(1) in options.allowed("country"):
+        state.filter_to_country(country.group(1), options)
+        st.rerun()
 
 
 def _link(url: str, label: str = "") -> str:

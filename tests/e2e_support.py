@@ -49,7 +49,8 @@ CHROMIUM_ARGS = [
 ]
 
 #: The st_folium component's iframe, and what counts as a drawn marker inside it.
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Matched by its address: the map page retitles its iframe once its script runs.
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 MARKER = ".leaflet-marker-icon"
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})

@@ -43,6 +43,192 @@
     return a;
   }
 
+  // ---- Reading aids: accessible names, keyboard selection, cluster mix, legend, touch ----
+  // Each function below stands alone; stationLayer calls them.
+
+  // A station marker whose icon carries an accessible name ("Dublin, Ireland: Fuzhou bureau"),
+  // given when the icon is drawn (markers off screen or inside a cluster have no icon).
+  var StationMarker = L.Marker.extend({
+    _initIcon: function () {
+      L.Marker.prototype._initIcon.call(this);
+      if (this._icon && this.options.label) {
+        this._icon.setAttribute("aria-label", this.options.label(this.options.station));
+      }
+    }
+  });
+
+  // A div icon with an accessible name (for clusters: Leaflet makes them role=button).
+  var LabelledIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      if (this.options.label) { div.setAttribute("aria-label", this.options.label); }
+      return div;
+    }
+  });
+
+  // Bureau mix of a cluster, in the legend's order: [[bureau, count], ...].
+  function bureauMix(cl, c, opts) {
+    var counts = {};
+    cl.getAllChildMarkers().forEach(function (m) {
+      var b = c.bureau[m.options.station];
+      counts[b] = (counts[b] || 0) + 1;
+    });
+    var order = Object.keys(opts.colours);
+    Object.keys(counts).forEach(function (b) { if (order.indexOf(b) < 0) { order.push(b); } });
+    return order.filter(function (b) { return counts[b]; }).map(function (b) { return [b, counts[b]]; });
+  }
+
+  // A cluster drawn as a ring of its bureaus' colours (a conic gradient, each bureau's share of
+  // the circle) around its count; its name says the same in words. The count is the icon's
+  // only text.
+  function clusterIcon(cl, c, opts) {
+    var total = cl.getChildCount();
+    var mix = bureauMix(cl, c, opts);
+    var stops = [], words = [], at = 0;
+    mix.forEach(function (pair) {
+      var from = at / total * 360;
+      at += pair[1];
+      stops.push(esc(opts.colours[pair[0]] || "#6b6b6b") + " " + from.toFixed(1) + "deg " +
+                 (at / total * 360).toFixed(1) + "deg");
+      words.push(pair[1] + " " + (pair[0] === "Unknown" ? "bureau unknown" : pair[0]));
+    });
+    return new LabelledIcon({
+      html: "<span class=\"station-cluster-ring\" style=\"background:conic-gradient(" + stops.join(",") +
+        ")\"></span><span class=\"station-cluster-count\">" + total + "</span>",
+      className: "station-cluster marker-cluster", iconSize: [36, 36],
+      label: "Cluster of " + total + " stations: " + words.join(", ") + ". Press Enter to zoom in."
+    });
+  }
+
+  // Enter or Space on a focused marker does what a click does: opens its popup and selects the
+  // station in the app (streamlit-folium listens to clicks); on a cluster it zooms in. The key's
+  // default is prevented, so no keypress follows (Leaflet would toggle the popup again) and
+  // Space does not scroll the page.
+  function keyboardSelect(group) {
+    function onKey(e) {
+      var key = e.originalEvent && e.originalEvent.key;
+      if (key !== "Enter" && key !== " " && key !== "Spacebar") { return; }
+      var layer = e.layer || e.sourceTarget || e.propagatedFrom;
+      if (!layer || !layer.getLatLng) { return; }
+      L.DomEvent.preventDefault(e.originalEvent);
+      layer.fire("click", {originalEvent: e.originalEvent, latlng: layer.getLatLng()}, true);
+    }
+    group.on("keydown clusterkeydown", onKey);
+  }
+
+  // Country shapes answer the mouse (tooltips) but are no Tab stops and are hidden from screen
+  // readers: their content is the government's action, read in words on the responses page.
+  function outOfTabOrder(layer) {
+    layer.eachLayer(function (shape) {
+      var path = shape.getElement && shape.getElement();
+      if (!path) { return; }
+      path.setAttribute("tabindex", "-1");
+      path.setAttribute("focusable", "false");
+      path.setAttribute("aria-hidden", "true");
+    });
+  }
+
+  // The map's iframe (streamlit-folium's, same origin as the page) is named for what it shows.
+  function nameMapFrame(opts) {
+    var title = opts.frameTitle || "Map of reported overseas police stations";
+    document.title = title;
+    try {
+      if (window.frameElement) {
+        window.frameElement.title = title;
+        window.frameElement.setAttribute("data-station-map", "");
+      }
+    } catch (e) { /* another origin: leave its title alone */ }
+  }
+
+  // On touch screens one finger scrolls the page and two fingers move the map (Leaflet's pinch
+  // handler pans as it zooms); a one-finger swipe over the map says so.
+  function twoFingerPan(map) {
+    var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    if (!coarse || !map.dragging) { return; }
+    map.dragging.disable();
+    var box = map.getContainer();
+    var hint = L.DomUtil.create("div", "station-touch-hint", box);
+    hint.textContent = "Use two fingers to move the map";
+    hint.setAttribute("aria-hidden", "true");
+    var timer = null;
+    box.addEventListener("touchmove", function (e) {
+      if (e.touches.length !== 1) { L.DomUtil.removeClass(hint, "shown"); return; }
+      L.DomUtil.addClass(hint, "shown");
+      clearTimeout(timer);
+      timer = setTimeout(function () { L.DomUtil.removeClass(hint, "shown"); }, 1500);
+    }, {passive: true});
+  }
+
+  // One legend entry: a swatch (an <i>, styled by the caller) and its text.
+  function legendLine(box, text, style, cls, letter) {
+    var line = el("span", null, "station-legend-entry");
+    var swatch = el("i", letter || null, cls || null);
+    swatch.setAttribute("aria-hidden", "true");
+    Object.keys(style).forEach(function (k) { swatch.style[k] = style[k]; });
+    line.appendChild(swatch);
+    line.appendChild(document.createTextNode(text));
+    box.appendChild(line);
+  }
+
+  // The legend explains everything drawn: pins and their letters, the dashed ring, clusters and
+  // the country fill. Bottom left, open where the map has room, a disclosure everywhere.
+  function legendControl(map, opts, hasShapes) {
+    var legend = L.control({position: "bottomleft"});
+    // Open where a strip fits (a desktop map); folded on a phone.
+    legend.onAdd = function () {
+      var size = map.getSize();
+      var region = el("div", null, "station-legend-region");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", "Map legend");
+      var outer = el("details", null, "station-legend");
+      region.appendChild(outer);
+      outer.open = size.x >= 600 && size.y >= 420;
+      outer.appendChild(el("summary", "Legend"));
+      var box = el("div", null, "station-legend-body");
+      box.style.maxHeight = Math.max(120, size.y - 130) + "px";
+      outer.appendChild(box);
+      // One strip along the bottom edge (a world map's empty Southern Ocean): each entry inline.
+      var strip = el("div", null, "station-legend-strip");
+      box.appendChild(strip);
+      opts.bureauOrder.forEach(function (b) {
+        legendLine(strip, b === "Unknown" ? "Bureau unknown" : b,
+                   {background: opts.colours[b], color: (opts.letterColours || {})[b] || "#000"},
+                   "pin", opts.letters[b] || "?");
+      });
+      legendLine(strip, "Location not published (shown in its country)", {}, "pin unpublished", "");
+      legendLine(strip, "Cluster: count of stations, ring of their bureaus",
+                 {background: "conic-gradient(" + opts.bureauOrder.map(function (b, k, all) {
+                   return esc(opts.colours[b]) + " " + (k / all.length * 360) + "deg " +
+                     ((k + 1) / all.length * 360) + "deg";
+                 }).join(",") + ")"}, "ring");
+      if (hasShapes) {
+        // Folded: open, it would cover stations; the tooltips say each country's action too.
+        var fills = el("details", null, "station-legend-countries");
+        fills.appendChild(el("summary", "Country: government's strongest action"));
+        (opts.actionClasses || []).forEach(function (k) {
+          legendLine(fills, k.label, {background: k.colour}, "sq");
+        });
+        box.appendChild(fills);
+      }
+      L.DomEvent.disableClickPropagation(region);
+      L.DomEvent.disableScrollPropagation(region);
+      return region;
+    };
+    return legend;
+  }
+
+  // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
+  function fitPadding(map, legend, fit) {
+    var options = {maxZoom: fit ? 6 : 3, padding: [20, 20], animate: false};
+    var box = legend && legend.getContainer().querySelector(".station-legend");
+    if (box && box.open) {
+      options.paddingBottomLeft = [20, box.offsetHeight + 24];
+      options.paddingTopRight = [20, 20];
+    }
+    return options;
+  }
+  // ---- end of reading aids ----
+
   function stationLayer(map, data, countries, shapes, opts) {
     var c = data.columns;
 
@@ -84,10 +270,11 @@
       var key = c.bureau[i] + (unpublished ? "/u" : "");
       if (!icons[key]) {
         var colour = opts.colours[c.bureau[i]] || "#6b6b6b";
+        var ink = (opts.letterColours || {})[c.bureau[i]] || "#000";
         icons[key] = L.divIcon({
           className: "station-pin" + (unpublished ? " unpublished" : ""),
           html: "<span style=\"display:block;width:100%;height:100%;border-radius:50%;background:" +
-            esc(colour) + "\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
+            esc(colour) + ";color:" + esc(ink) + "\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
           iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [8, 0]
         });
       }
@@ -112,17 +299,21 @@
       chunkProgress: function (done, total) {
         if (done === total) { setTimeout(select, 0); }
       },
-      iconCreateFunction: function (cl) {
-        return L.divIcon({html: String(cl.getChildCount()), className: "station-cluster marker-cluster",
-                          iconSize: [34, 34]});
-      }
+      iconCreateFunction: function (cl) { return clusterIcon(cl, c, opts); }
     });
 
     // One content function and one options object for every popup (built when opened).
     function popupOf(marker) { return popup(marker.options.station); }
-    var popupOptions = {maxWidth: 320};
+    // Popups pan clear of the zoom buttons (top left) and the layer switch (top right); a long
+    // one scrolls inside, so that panning it into view never pushes its marker out.
+    var popupOptions = {maxWidth: 320, maxHeight: Math.max(160, map.getSize().y - 150),
+                        autoPanPaddingTopLeft: [12, 84], autoPanPaddingBottomRight: [12, 12]};
+    function stationLabel(i) {
+      return place(i) + ": " + (c.bureau[i] === "Unknown" ? "bureau unknown" : c.bureau[i] + " bureau");
+    }
     for (var i = 0; i < data.n; i++) {
-      var m = L.marker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: "", station: i});
+      var m = new StationMarker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: "", station: i,
+                                                       label: stationLabel});
       // The app reads the station id back from this text ("... [ID]"): keep its form.
       m.bindTooltip(esc(place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
       m.bindPopup(popupOf, popupOptions);
@@ -141,12 +332,19 @@
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];
-          if (k) { layer.bindTooltip(esc(k.name + ": " + k.strongest)); }
+          // "Name (XX): action": the app reads the code back to filter to a clicked country.
+          if (k) { layer.bindTooltip(esc(k.name + " (" + f.properties.iso2 + "): " + k.strongest)); }
         }
       });
       countryLayer.addTo(map);
+      outOfTabOrder(countryLayer);
       overlays["Strongest government action"] = countryLayer;
     }
+
+    var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
+    legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
+    nameMapFrame(opts);
+    twoFingerPan(map);
 
     if (data.n) {
       // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
@@ -158,52 +356,14 @@
         south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
         west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
       }
-      map.fitBounds([[south, west], [north, east]],
-                    {maxZoom: opts.fit ? 6 : 3, padding: [20, 20], animate: false});
+      map.fitBounds([[south, west], [north, east]], fitPadding(map, legend, opts.fit));
     }
     cluster.addTo(map);
     overlays["Stations"] = cluster;
     L.control.layers(null, overlays, {collapsed: true}).addTo(map);
 
-    var legend = L.control({position: "bottomleft"});
-    legend.onAdd = function () {
-      var outer = el("details", null, "station-legend");
-      outer.open = map.getSize().x > 760;
-      outer.appendChild(el("summary", "Legend"));
-      var box = el("div");
-      outer.appendChild(box);
-      box.appendChild(el("strong", "Operating bureau"));
-      opts.bureauOrder.forEach(function (b) {
-        var line = el("div");
-        var dot = el("i");
-        dot.style.background = opts.colours[b];
-        line.appendChild(dot);
-        line.appendChild(document.createTextNode(b));
-        box.appendChild(line);
-      });
-      var u = el("div");
-      var ring = el("i");
-      ring.style.background = "#fff";
-      ring.style.border = "2px dashed #333";
-      u.appendChild(ring);
-      u.appendChild(document.createTextNode("Shown at country level"));
-      box.appendChild(u);
-      if (shapes.features.length) {
-        box.appendChild(el("strong", "Host government (strongest action)"));
-        opts.actionOrder.forEach(function (a) {
-          var line = el("div");
-          var sq = el("i", null, "sq");
-          sq.style.background = opts.actionColours[a];
-          line.appendChild(sq);
-          line.appendChild(document.createTextNode(opts.actionLabels[a]));
-          box.appendChild(line);
-        });
-      }
-      L.DomEvent.disableClickPropagation(outer);
-      return outer;
-    };
-    legend.addTo(map);
 
+    keyboardSelect(cluster);
     return {cluster: cluster, markers: markers};
   }
 

@@ -31,7 +31,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stMainBlockContainer"] {{ padding: 0.4rem 0.6rem 0 !important; max-width: none !important; }}
 [data-testid="stMain"] {{ overflow: hidden; }}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.35rem; }}
-iframe[title="streamlit_folium.st_folium"] {{
+iframe[src*="/component/streamlit_folium.st_folium/"] {{
   height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {LINES_HEIGHT})) !important;
 }}
 .st-key-embed_lines p, .st-key-embed_credit p {{ margin: 0; line-height: 1.35; }}
@@ -39,7 +39,7 @@ iframe[title="streamlit_folium.st_folium"] {{
 .st-key-embed_credit [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
 @media (max-width: 520px) {{
   /* the credit wraps to three lines */
-  iframe[title="streamlit_folium.st_folium"] {{
+  iframe[src*="/component/streamlit_folium.st_folium/"] {{
     height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {NARROW_LINES_HEIGHT})) !important;
   }}
 }}

@@ -173,6 +173,13 @@ def select_station(station: str, options: Options) -> None:
     st.session_state[WIDGET_KEYS["station"]] = station
 
 
+def filter_to_country(iso2: str, options: Options) -> None:
+    """A click on a country on the map: the view shows that country only (the other filters
+    stay), no station selected. The menus take it from the view on the next run."""
+    _set(current().with_values(country=(iso2,), station=None), options)
+    st.session_state[FOCUS] = None
+
+
 def reset() -> None:
     """Back to the default view (the reset button's callback)."""
     st.session_state[VIEW] = Filters()

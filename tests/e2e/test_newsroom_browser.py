@@ -125,8 +125,8 @@ def test_embed_in_an_article_iframe_is_map_first(
             f'width="{width}" height="{height}" style="border:0"></iframe></body>'
         )
         frame = page.frame_locator("#embed")
-        map_frame = frame.locator('iframe[title="streamlit_folium.st_folium"]')
-        leaflet = frame.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        map_frame = frame.locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
+        leaflet = frame.frame_locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
         leaflet.locator(".leaflet-marker-icon").first.wait_for()
         box = page.locator("#embed").bounding_box()
         inside = leaflet.locator(".leaflet-container").bounding_box()

@@ -1,0 +1,328 @@
+"""The map read with a keyboard, a screen reader, axe-core and a phone, in real Chromium.
+
+One Streamlit server for the module (committed data, no tiles). axe-core (tests/vendor, see
+static/vendor/SOURCES.md) runs inside the map's iframe and on the page around it; the map must
+have no serious or critical violation. The page's one exception is Streamlit's own: its caption
+colour (``st.caption``, ``[data-testid=stCaptionContainer]``) is below 4.5:1 on white.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from e2e_support import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
+
+from stations import mapping
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+APP = ROOT / "app.py"
+AXE = ROOT / "tests" / "vendor" / "axe-core@4.11.0" / "axe.min.js"
+TIMEOUT_MS = 60_000
+PINS = ".station-cluster, .station-pin"
+
+_MAP_JS = """(() => Object.values(window).find(v => { try { return v instanceof L.Map; } catch (e) { return false; } }))()"""
+_AXE_RUN = """async () => {
+  const r = await axe.run(document, {iframes: false, resultTypes: ["violations"]});
+  return r.violations.map(v => ({id: v.id, impact: v.impact,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html}))}));
+}"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with streamlit_server(APP, env={"STATION_MAP_TILES": "none"}) as base:
+        yield base
+
+
+def _open(chromium_browser: object, url: str, **options: object) -> tuple[object, object, object]:
+    context = chromium_browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **options})
+    context.set_default_timeout(TIMEOUT_MS)
+    RequestLog().attach(context)
+    page = context.new_page()
+    page.goto(url)
+    frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+    return context, page, frame
+
+
+def _axe(frame: object) -> list[dict]:
+    frame.evaluate(AXE.read_text("utf-8"))
+    return frame.evaluate(_AXE_RUN)
+
+
+def _serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_violation_in_the_map_or_around_it(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        assert _serious(_axe(frame)) == []
+        around = _serious(_axe(page))
+        streamlit_caption = [
+            v for v in around
+            if v["id"] == "color-contrast" and all("stCaptionContainer" in n["target"] for n in v["nodes"])
+        ]  # fmt: skip
+        assert [v for v in around if v not in streamlit_caption] == []
+    finally:
+        context.close()
+
+
+def test_iframe_has_a_meaningful_title(chromium_browser: object, server: str) -> None:
+    context, page, _ = _open(chromium_browser, server)
+    try:
+        titles = page.eval_on_selector_all("iframe", "els => els.map(e => e.title)")
+        assert "Map of reported overseas police stations" in titles
+        assert "streamlit_folium.st_folium" not in titles
+    finally:
+        context.close()
+
+
+def test_markers_and_clusters_are_named_and_country_shapes_are_no_tab_stops(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        names = frame.eval_on_selector_all(PINS, "els => els.map(e => e.getAttribute('aria-label') || '')")
+        assert names and all(names)
+        clusters = frame.eval_on_selector_all(
+            ".station-cluster", "els => els.map(e => [e.textContent, e.getAttribute('aria-label')])"
+        )
+        assert clusters, "the world view has clusters"
+        for count, name in clusters:
+            found = re.fullmatch(r"Cluster of (\d+) stations: (.+)\. Press Enter to zoom in\.", name)
+            assert found and found.group(1) == count, name
+            assert sum(int(part.split(" ")[0]) for part in found.group(2).split(", ")) == int(count)
+        pins = frame.eval_on_selector_all(".station-pin", "els => els.map(e => e.getAttribute('aria-label'))")
+        assert all(re.fullmatch(r".+: (.+ bureau|bureau unknown)", p) for p in pins), pins
+        # Every shape is out of the Tab order: the first Tab from the map itself reaches a marker.
+        shapes = frame.eval_on_selector_all("path.leaflet-interactive", "els => els.map(e => e.tabIndex)")
+        assert shapes and set(shapes) == {-1}
+        frame.focus(".leaflet-container")
+        page.keyboard.press("Tab")
+        first = frame.evaluate("document.activeElement.getAttribute('class') || ''")
+        assert "station-cluster" in first or "station-pin" in first, first
+    finally:
+        context.close()
+
+
+def test_enter_on_a_focused_marker_opens_it_and_selects_the_station(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server + "?country=IT")
+    try:
+        frame.wait_for_function("document.querySelectorAll('.station-pin').length > 0")
+        pin = frame.locator(".station-pin").first
+        name = pin.get_attribute("aria-label")
+        pin.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"[?&]station=IT-"), timeout=TIMEOUT_MS)
+        frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+        heading = frame.locator(".leaflet-popup .station-popup h4")
+        heading.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert name.startswith(heading.text_content())
+    finally:
+        context.close()
+
+
+def _rgb(css: str) -> str:
+    parts = [int(float(x)) for x in re.findall(r"[\d.]+", css)[:3]]
+    return "#" + "".join(f"{p:02x}" for p in parts)
+
+
+def test_pin_letters_reach_4_5_to_1_as_drawn(chromium_browser: object, server: str) -> None:
+    context, _, frame = _open(chromium_browser, server + "?country=IT,FR,ES,NL,GB,CA,US,DE")
+    try:
+        drawn = frame.eval_on_selector_all(
+            ".station-pin:not(.unpublished) span",
+            "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])",
+        )
+        assert drawn
+        for ink, fill in drawn:
+            assert mapping.contrast_ratio(_rgb(ink), _rgb(fill)) >= 4.5, (ink, fill)
+    finally:
+        context.close()
+
+
+def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        frame.wait_for_function(
+            "() => document.querySelectorAll('.station-cluster-ring').length > 1"
+            " && !document.querySelector('.leaflet-cluster-anim')"
+        )
+        rings = frame.eval_on_selector_all(
+            ".station-cluster-ring", "els => els.map(e => getComputedStyle(e).backgroundImage)"
+        )
+        assert rings and all(r.startswith("conic-gradient") for r in rings)
+        assert any(len(set(re.findall(r"rgb\([^)]*\)", r))) > 1 for r in rings), "no cluster shows a mix"
+        legend = frame.locator(".station-legend")
+        assert legend.evaluate("d => d.open"), "the legend is open on a desktop"
+        text = legend.text_content()
+        for needed in (
+            "Cluster",
+            "Location not published",
+            "Country",
+            # the bureaus with stations in the data ("Other" has none, so it is not listed)
+            "Fuzhou",
+            "Qingtian",
+            "Nantong",
+            "Wenzhou",
+        ):
+            assert needed in text, needed
+        letters = frame.eval_on_selector_all(".station-legend i.pin", "els => els.map(e => e.textContent)")
+        assert {"F", "Q", "N", "W", "?"} <= set(letters)
+        covered = frame.evaluate(
+            """() => {
+              const l = document.querySelector(".station-legend").getBoundingClientRect();
+              return [...document.querySelectorAll(".station-pin, .station-cluster")]
+                .map(e => [e.getAttribute("aria-label"), e.getBoundingClientRect()])
+                .filter(([, r]) => r.width && r.left < l.right && r.right > l.left
+                                   && r.top < l.bottom && r.bottom > l.top)
+                .map(([name]) => name);
+            }"""
+        )
+        assert covered == [], f"the open legend covers {covered}"
+        colours = frame.eval_on_selector_all(
+            ".station-legend i.sq", "els => els.map(e => e.style.background)"
+        )
+        assert len(colours) == len(set(colours)) > 0
+    finally:
+        context.close()
+
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+
+
+def test_phone_shows_the_map_above_the_fold_and_a_labelled_filter_button(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server, **PHONE)
+    try:
+        top = page.locator(MAP_IFRAME).bounding_box()["y"]
+        assert top < 844 / 2, top
+        toggle = page.locator('[data-testid="stExpandSidebarButton"]')
+        label = toggle.evaluate("b => getComputedStyle(b, '::after').content")
+        assert label == '"Filters"' and toggle.get_attribute("aria-label")
+        assert not frame.locator(".station-legend").evaluate("d => d.open"), "legend folded on a phone"
+    finally:
+        context.close()
+
+
+def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
+    chromium_browser: object, server: str
+) -> None:
+    context, page, frame = _open(chromium_browser, server, **PHONE)
+    try:
+        box = page.locator(MAP_IFRAME).bounding_box()
+        centre = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
+        cdp = context.new_cdp_session(page)
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.75
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for k in range(1, 11):
+            cdp.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 25 * k}]}
+            )
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        moved = None
+        for _ in range(50):  # scrolling settles within a few frames; bounded poll, no timing asserted
+            moved = box["y"] - page.locator(MAP_IFRAME).bounding_box()["y"]
+            if moved > 100:
+                break
+            time.sleep(0.1)
+        assert moved > 100, f"the page scrolled {moved}px"
+        after = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
+        assert after == centre
+    finally:
+        context.close()
+
+
+_COUNTRY_POINT_JS = """(iso2) => {
+  const map = __MAP__;
+  const shape = Object.values(map._layers).find(l => l.feature && l.feature.properties.iso2 === iso2);
+  if (!shape) { return null; }
+  const path = shape.getElement();
+  const r = path.getBoundingClientRect();
+  for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+    for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const x = r.left + fx * r.width, y = r.top + fy * r.height;
+      if (document.elementFromPoint(x, y) === path) { return {x, y}; }
+    }
+  }
+  return null;
+}""".replace("__MAP__", _MAP_JS)
+
+
+def test_clicking_a_country_filters_the_view_to_it(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
+        assert point, "Australia has a point that no marker covers"
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        box = page.locator(MAP_IFRAME).bounding_box()
+        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        page.wait_for_url(re.compile(r"[?&]country=AU(&|$)"), timeout=TIMEOUT_MS)
+        menu = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+        menu.get_by_text("Australia").wait_for(state="visible", timeout=TIMEOUT_MS)
+        # The component's iframe is replaced on this rerun: wait for the one that shows the view.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("iframe[data-station-map]")].some(f => {
+                 const names = [...f.contentDocument.querySelectorAll(".station-pin, .station-cluster")]
+                   .map(e => e.getAttribute("aria-label"));
+                 return f.getBoundingClientRect().height > 0 && names.length > 0
+                   && names.every(n => /Australia|^Cluster/.test(n));
+               })""",
+            timeout=TIMEOUT_MS,
+        )
+    finally:
+        context.close()
+
+
+def test_enter_on_a_focused_cluster_zooms_into_it(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server)
+    try:
+        frame.wait_for_function("() => document.querySelectorAll('.station-cluster').length > 0")
+        zoom = frame.evaluate(f"{_MAP_JS}.getZoom()")
+        frame.focus(".station-cluster")
+        page.keyboard.press("Enter")
+        frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
+    finally:
+        context.close()
+
+
+def test_phone_popup_opens_clear_of_the_map_controls(chromium_browser: object, server: str) -> None:
+    context, page, frame = _open(chromium_browser, server + "?country=IT", **PHONE)
+    try:
+        frame.wait_for_function("() => document.querySelectorAll('.station-pin').length > 0")
+        # The pin nearest the top edge: its popup would open under the zoom buttons unpanned.
+        top = frame.evaluate(
+            """() => { const pins = [...document.querySelectorAll(".station-pin")];
+                 pins.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+                 pins[0].setAttribute("data-top-pin", "1"); return pins[0].getAttribute("aria-label"); }"""
+        )
+        frame.locator("[data-top-pin]").tap()
+        popup = frame.locator(".leaflet-popup")
+        popup.wait_for(state="visible")
+        frame.wait_for_function(f"() => !{_MAP_JS}._panAnim || !{_MAP_JS}._panAnim._inProgress")
+        overlaps = frame.evaluate(
+            """() => { const p = document.querySelector(".leaflet-popup-content-wrapper").getBoundingClientRect();
+                 return [".leaflet-control-zoom", ".leaflet-control-layers"].filter(sel => {
+                   const c = document.querySelector(sel).getBoundingClientRect();
+                   return p.left < c.right && p.right > c.left && p.top < c.bottom && p.bottom > c.top; }); }"""
+        )
+        assert overlaps == [], f"the popup of {top} is under {overlaps}"
+    finally:
+        context.close()
