@@ -295,6 +295,10 @@
       // Chunked so that a big table keeps the page responsive; markers show only once every
       // chunk is in, so the pause between chunks is kept short (markercluster's default is 50 ms).
       maxClusterRadius: 40, chunkedLoading: true, chunkDelay: 5,
+      // markercluster takes markers off the map once they leave the view, which closes their
+      // popup: a popup opened near the map's edge and auto-panned clear of the controls pushed
+      // its own marker out and vanished. Only large tables need that saving.
+      removeOutsideVisibleBounds: data.n > 5000,
       // Called after each chunk; the last call comes before the clusters are drawn.
       chunkProgress: function (done, total) {
         if (done === total) { setTimeout(select, 0); }
