@@ -107,6 +107,12 @@ _LOCATE_JS = (
   const icon = parent._icon;
   icon.setAttribute("data-e2e-target", "1");
   const r = icon.getBoundingClientRect();
+  // Near the map's edges the zoom buttons, the legend and the attribution sit over markers:
+  // a reader drags such a marker inwards before clicking it (see reveal_and_click).
+  const box = map.getContainer().getBoundingClientRect();
+  if (r.left < box.left + 60 || r.right > box.right - 60 || r.top < box.top + 90 || r.bottom > box.bottom - 130) {
+    return {state: "edge"};
+  }
   let point = null;
   for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85]) {
     for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85]) {
@@ -118,6 +124,9 @@ _LOCATE_JS = (
           maxZoom: map.getMaxZoom(), count: parent === marker ? 1 : parent.getChildCount()};
 }"""
 )
+
+#: Bring a station's marker to the middle of the map without changing the zoom (a reader's drag).
+_CENTRE_ON_JS = "(id) => {" + _JS_HELPERS + " map.panTo(markerOf(id).getLatLng(), {animate: false}); }"
 
 #: Arm a one-shot flag that the next cluster click has finished: zoomed in, or spiderfied.
 _ARM_JS = (
@@ -280,6 +289,9 @@ def reveal_and_click(page: Any, station_id: str, max_clicks: int = 20, retry_los
             timeout=10_000,
         )
         where = frame.evaluate(_LOCATE_JS, station_id)
+        if where["state"] in ("edge", "off-screen"):  # drag it into the open part of the map
+            frame.evaluate(_CENTRE_ON_JS, station_id)
+            continue
         assert where["state"] in ("pin", "cluster"), where
         target = frame.locator("[data-e2e-target='1']")
         if where["point"] is None:  # covered by a neighbour: zoom in with the control instead
