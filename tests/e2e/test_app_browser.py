@@ -286,7 +286,7 @@ def reveal_and_click(page: Any, station_id: str, max_clicks: int = 20, retry_los
         frame.wait_for_function(
             f"(id) => {{ const s = ({_LOCATE_JS})(id).state; return s !== 'animating' && s !== 'no-map'; }}",
             arg=station_id,
-            timeout=10_000,
+            timeout=30_000,
         )
         where = frame.evaluate(_LOCATE_JS, station_id)
         if where["state"] in ("edge", "off-screen"):  # drag it into the open part of the map
