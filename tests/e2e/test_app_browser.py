@@ -497,7 +497,7 @@ def test_clicking_a_station_opens_its_popup_with_source_links_and_selects_it(
     context = page.context
     try:
         assert wait_for_count(page, len(stations), 45).get("total") == len(stations)
-        frame = reveal_and_click(page, sid, retry_lost_click=True)
+        frame = reveal_and_click(page, sid)
         popup = frame.locator(".leaflet-popup .station-popup")
         popup.wait_for(state="visible", timeout=10_000)
         assert sid in popup.inner_text()
