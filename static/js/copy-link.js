@@ -14,8 +14,8 @@
     button.textContent = copied ? "Copied" : label;
     if (status) {
       status.textContent = copied
-        ? "Link copied."
-        : "Copying did not work here: the link is selected, press Ctrl+C (or Cmd+C) to copy it.";
+        ? "Copied to the clipboard."
+        : "Copying did not work here: the text is selected, press Ctrl+C (or Cmd+C) to copy it.";
     }
     clearTimeout(button.copyTimer);
     button.copyTimer = setTimeout(function () {

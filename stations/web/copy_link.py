@@ -1,4 +1,4 @@
-"""A link the reader sees whole and copies with one click, without Streamlit's code block.
+"""A link (or a citation) the reader sees whole and copies with one click, without Streamlit's code block.
 
 ``st.code`` has a copy button, but the first code block on a page makes the frontend fetch and
 run Streamlit's syntax highlighter (1.5 MB of JavaScript) while the map is still waiting for its
@@ -27,6 +27,9 @@ COPY_SCRIPT = "js/copy-link.js"
 #: browsers that size fields to their content use that instead).
 CHARS_PER_LINE = 34
 
+#: The same in the main column of the wide layout.
+WIDE_CHARS_PER_LINE = 90
+
 _STYLE = """
 .copy-link label { display: block; font-size: 0.875rem; margin-bottom: 0.25rem; }
 .copy-link textarea {
@@ -52,13 +55,15 @@ def _script() -> str:
     return (assets.STATIC_DIR / COPY_SCRIPT).read_text(encoding="utf-8")
 
 
-def box_html(label: str, value: str, key: str, button: str = "Copy link") -> str:
+def box_html(
+    label: str, value: str, key: str, button: str = "Copy link", chars_per_line: int = CHARS_PER_LINE
+) -> str:
     """The box's markup: ``value`` is text (escaped), ``key`` makes its element ids unique on
     the page (letters, digits, ``-`` and ``_``)."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
         raise ValueError(f"copy box key must be letters, digits, - or _: {key!r}")
     field, status = f"copy-{key}", f"copy-{key}-status"
-    rows = max(1, -(-len(value) // CHARS_PER_LINE))
+    rows = max(1, -(-len(value) // max(1, chars_per_line)))
     return (
         f"<style>{_STYLE}</style>"
         f'<div class="copy-link" data-testid="copyLink-{key}">'
@@ -72,6 +77,8 @@ def box_html(label: str, value: str, key: str, button: str = "Copy link") -> str
     )
 
 
-def copy_box(label: str, value: str, key: str, button: str = "Copy link") -> None:
-    """Draw the box where the caller is (the sidebar's share box, for one)."""
-    st.html(box_html(label, value, key, button), unsafe_allow_javascript=True)
+def copy_box(
+    label: str, value: str, key: str, button: str = "Copy link", chars_per_line: int = CHARS_PER_LINE
+) -> None:
+    """Draw the box where the caller is (the sidebar's share box, the cite box)."""
+    st.html(box_html(label, value, key, button, chars_per_line), unsafe_allow_javascript=True)
