@@ -450,7 +450,9 @@ def markdown(results: dict[str, Any]) -> str:
         "`iframe[title=\"streamlit_folium.st_folium\"]` (the floor: until its text is visible). Every "
         "request leaving loopback is recorded and blocked. The reference (`bench/apps/one_marker.py`: one "
         "`folium.Marker` through `st_folium` with the same local assets) is measured right before each size, "
-        "so that each ratio compares neighbouring figures on a machine whose load changes. Iframe bytes are "
+        "so that each ratio compares neighbouring figures on a machine whose load changes; the elements "
+        "reference (`bench/apps/elements.py`: the page's Streamlit elements filled with constants around the "
+        "same one-marker map) right after it. Iframe bytes are "
         "the response bodies (as sent, compressed where the server compresses) of the map iframe's requests. "
         "`python -m bench.timeline` prints one load event by event.",
         "- Reruns: Streamlit's websocket frames decoded with its protobuf classes; *requests* are "
