@@ -30,7 +30,9 @@ import pandas as pd
 import pytest
 from e2e_support import ROOT, free_port, streamlit_server, wait_for_markers
 from test_app_browser import (
+    _ARM_JS,
     _JS_HELPERS,
+    _SETTLED_JS,
     MAP_TIMEOUT_MS,
     bring_map_into_view,
     map_frame,
@@ -316,10 +318,19 @@ def click_marker(page: Any, station: str) -> None:
     for _ in range(10):
         if station in frame.evaluate(_ON_SCREEN_JS):
             break
-        bring_map_into_view(page)
-        frame.locator(".leaflet-control-zoom-out").click()
-        page.wait_for_timeout(600)
+        zoom_out(page, frame)
     reveal_and_click(page, station)
+
+
+def zoom_out(page: Any, frame: Any) -> None:
+    """One step out with the map's control; returns once the zoom and the clusters' animation
+    are over, so that what is on screen is what the reader sees."""
+    if frame.evaluate("() => {" + _JS_HELPERS + " return map.getZoom() <= map.getMinZoom(); }"):
+        return  # the control is disabled: no zoom would end
+    bring_map_into_view(page)
+    frame.evaluate(_ARM_JS)
+    frame.locator(".leaflet-control-zoom-out").click()
+    frame.wait_for_function(_SETTLED_JS, timeout=WAIT_MS)
 
 
 def reset(page: Any) -> None:
@@ -631,9 +642,7 @@ def test_picking_a_station_zooms_to_it_and_a_later_marker_click_keeps_its_own_po
         others = [s for s in frame.evaluate(_ON_SCREEN_JS) if s != station]
         if len(others) >= 2:
             break
-        bring_map_into_view(page)
-        frame.locator(".leaflet-control-zoom-out").click()
-        page.wait_for_timeout(600)
+        zoom_out(page, frame)
     assert len(others) >= 2, others
     for other in others[:2]:
         bring_map_into_view(page)
