@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 
 from stations import facets, links
@@ -103,17 +104,24 @@ def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int)
     and for the bureau how many stations in view have no known bureau."""
     parts = []
     chosen = getattr(filters, facet.key)
+    view = data.view(filters)
     if chosen:
-        counts = data.index.facet_counts(filters, facet.key)
+        # The counts depend on the list filters only, as the view does: made once per view.
+        counts = view.derived(f"facet_counts:{facet.key}", lambda _: data.index.facet_counts(filters, facet.key))
         names = [
             f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
             for v in chosen
         ]
         parts.append("Stations with the other filters: " + " · ".join(names) + ".")
     if facet.key == "bureau":
-        unknown = int((data.view(filters).frame["bureau"] == "Unknown").sum())
+        unknown = view.derived("unknown_bureau", unknown_bureau)
         parts.append(f"{unknown:,} of the {total:,} stations in view have no known bureau.")
     return " ".join(parts)
+
+
+def unknown_bureau(view: pd.DataFrame) -> int:
+    """Stations in ``view`` with no known bureau."""
+    return int((view["bureau"] == "Unknown").sum())
 
 
 def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:
