@@ -196,7 +196,9 @@ def headline(view: pd.DataFrame | View) -> None:
 
     One horizontal container rather than four columns: the same row, and four fewer layout
     blocks sent on every run (each element a run sends costs server CPU, bench/server.py)."""
-    figures = view.derived("headline", HeadlineFigures.of) if isinstance(view, View) else HeadlineFigures.of(view)
+    figures = (
+        view.derived("headline", HeadlineFigures.of) if isinstance(view, View) else HeadlineFigures.of(view)
+    )
     with st.container(horizontal=True, gap="medium"):
         st.metric("Stations", f"{figures.stations:,}")
         st.metric("Countries", f"{figures.countries:,}")

@@ -93,7 +93,9 @@ def show(
     if decorate is not None:
         decorate(fmap)
     with _record() as recorded:
-        clicked = st_folium(fmap, key=KEY, height=HEIGHT, use_container_width=True, returned_objects=list(RETURNED))
+        clicked = st_folium(
+            fmap, key=KEY, height=HEIGHT, use_container_width=True, returned_objects=list(RETURNED)
+        )
     if recorded:
         view.remember(key, dict(recorded))
     return clicked
