@@ -177,13 +177,8 @@ TABLE_COLUMNS = {
 }
 
 
-def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
-    """The first ``MAX_LISTED`` rows, with a line saying where the rest are."""
-    _say_if_cut(len(view), what)
-    return view.iloc[:MAX_LISTED] if len(view) > MAX_LISTED else view
-
-
 def _say_if_cut(rows: int, what: str) -> None:
+    """A line under a table cut to ``MAX_LISTED`` rows, saying where the rest are."""
     if rows > MAX_LISTED:
         st.caption(
             f"The table lists the first {MAX_LISTED:,} of these {rows:,} {what}; the downloads "
