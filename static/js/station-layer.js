@@ -140,23 +140,37 @@
     } catch (e) { /* another origin: leave its title alone */ }
   }
 
-  // On touch screens one finger scrolls the page and two fingers move the map (Leaflet's pinch
-  // handler pans as it zooms); a one-finger swipe over the map says so.
-  function twoFingerPan(map) {
-    var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
-    if (!coarse || !map.dragging) { return; }
-    map.dragging.disable();
+  // Gesture handling as news maps do it, by leaflet-gesture-handling (in the Leaflet bundle): on
+  // a touch screen one finger scrolls the page and two fingers move the map; with a mouse the
+  // wheel scrolls the page and ctrl (cmd on a Mac) + wheel zooms, the +/- buttons and the
+  // keyboard too. The same on the dashboard and in an article's embed: a map that takes every
+  // swipe or wheel turn traps the reader. The messages are English, as is the page, whatever
+  // the browser's language (the plugin would pick one of its translations).
+  var GESTURE_TEXT = {
+    touch: "Use two fingers to move the map",
+    scroll: "Use ctrl + scroll to zoom the map",
+    scrollMac: "Use \u2318 + scroll to zoom the map"
+  };
+  function gestureHandling(map) {
+    if (!map.gestureHandling) { return; }
+    // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
+    map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
+    map.gestureHandling.enable();
+    // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
+    // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
+    // and the browser decides whether a touch may scroll the page when the finger lands, from
+    // the map's touch-action, before any script runs: the next one-finger swipe would move
+    // neither the page nor the map. So dragging goes off when the last finger lifts and stays
+    // off through a tap's mouse events; a real mouse still turns it on as it enters.
+    var lastPointer = "";
     var box = map.getContainer();
-    var hint = L.DomUtil.create("div", "station-touch-hint", box);
-    hint.textContent = "Use two fingers to move the map";
-    hint.setAttribute("aria-hidden", "true");
-    var timer = null;
-    box.addEventListener("touchmove", function (e) {
-      if (e.touches.length !== 1) { L.DomUtil.removeClass(hint, "shown"); return; }
-      L.DomUtil.addClass(hint, "shown");
-      clearTimeout(timer);
-      timer = setTimeout(function () { L.DomUtil.removeClass(hint, "shown"); }, 1500);
-    }, {passive: true});
+    box.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
+    function fingersUp(e) {
+      if (!e.touches || e.touches.length === 0) { map.dragging.disable(); }
+    }
+    box.addEventListener("touchend", fingersUp);
+    box.addEventListener("touchcancel", fingersUp);
+    map.on("mouseover", function () { if (lastPointer === "touch") { map.dragging.disable(); } });
   }
 
   // One legend entry: a swatch (an <i>, styled by the caller) and its text.
@@ -348,7 +362,7 @@
     var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
     legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
     nameMapFrame(opts);
-    twoFingerPan(map);
+    gestureHandling(map);
 
     if (data.n) {
       // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold

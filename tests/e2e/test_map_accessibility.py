@@ -221,21 +221,60 @@ def test_phone_shows_the_map_above_the_fold_and_a_labelled_filter_button(
         context.close()
 
 
-def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
+_CENTRE_JS = f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()"
+
+
+def _swipe(cdp: object, points: list[tuple[float, float]], dy: float, steps: int = 10) -> None:
+    """Touch the screen with ``points`` (one per finger) and move them all up by ``dy`` px."""
+
+    def at(k: int) -> list[dict]:
+        return [{"x": x, "y": y - dy * k / steps, "id": n} for n, (x, y) in enumerate(points)]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": at(0)})
+    for k in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": at(k)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def _settled_top(page: object) -> float:
+    """The map iframe's top once the page has stopped scrolling (a fling runs on after a swipe)."""
+    last = None
+    for _ in range(50):  # bounded poll
+        top = page.locator(MAP_IFRAME).bounding_box()["y"]
+        if top == last:
+            return top
+        last = top
+        time.sleep(0.15)
+    return last
+
+
+def _ocean_point(frame: object) -> tuple[float, float]:
+    """A point of the map (in the frame) on no shape, marker or control: the open sea."""
+    point = frame.evaluate(
+        """() => { const r = document.querySelector(".leaflet-container").getBoundingClientRect();
+             for (const fy of [0.75, 0.7, 0.8, 0.65, 0.6, 0.85]) for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+               const x = r.left + fx * r.width, y = r.top + fy * r.height;
+               const e = document.elementFromPoint(x, y);
+               if (e && !e.closest(".leaflet-interactive, .leaflet-marker-icon, .leaflet-control")) { return [x, y]; }
+             } return null; }"""
+    )
+    assert point, "the map shows open sea somewhere"
+    return point[0], point[1]
+
+
+def test_phone_one_finger_swipe_scrolls_the_page_and_two_fingers_move_the_map(
     chromium_browser: object, server: str
 ) -> None:
+    """leaflet-gesture-handling on a phone: a one-finger swipe over the map scrolls the page,
+    even after a tap on the map, and says in English how to move it; two fingers pan."""
     context, page, frame = _open(chromium_browser, server, **PHONE)
     try:
         box = page.locator(MAP_IFRAME).bounding_box()
-        centre = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
+        x, y = _ocean_point(frame)
+        page.touchscreen.tap(box["x"] + x, box["y"] + y)  # a tap first: the map must not keep the next swipe
+        centre = frame.evaluate(_CENTRE_JS)
         cdp = context.new_cdp_session(page)
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.75
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-        for k in range(1, 11):
-            cdp.send(
-                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 25 * k}]}
-            )
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        _swipe(cdp, [(box["x"] + x, box["y"] + y)], 250)
         moved = None
         for _ in range(50):  # scrolling settles within a few frames; bounded poll, no timing asserted
             moved = box["y"] - page.locator(MAP_IFRAME).bounding_box()["y"]
@@ -243,8 +282,70 @@ def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
                 break
             time.sleep(0.1)
         assert moved > 100, f"the page scrolled {moved}px"
-        after = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
-        assert after == centre
+        assert frame.evaluate(_CENTRE_JS) == centre
+        container = frame.locator(".leaflet-container")
+        assert (
+            container.get_attribute("data-gesture-handling-touch-content")
+            == "Use two fingers to move the map"
+        )
+        _settled_top(page)
+        page.locator(MAP_IFRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        _settled_top(page)
+        box = page.locator(MAP_IFRAME).bounding_box()
+        mid_x, mid_y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.6
+        _swipe(cdp, [(mid_x - 60, mid_y), (mid_x + 60, mid_y)], 120)
+        frame.wait_for_function(
+            f"(c) => {{ const n = {_CENTRE_JS}; return n[0] !== c[0] || n[1] !== c[1]; }}", arg=centre
+        )
+        assert page.locator(MAP_IFRAME).bounding_box()["y"] == box["y"], "two fingers scrolled the page"
+        # And after two fingers, one finger scrolls the page again.
+        centre = frame.evaluate(_CENTRE_JS)
+        _swipe(cdp, [(mid_x, mid_y)], 200)
+        page.wait_for_function(
+            f"() => document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y < {box['y'] - 100}"
+        )
+        assert frame.evaluate(_CENTRE_JS) == centre
+    finally:
+        context.close()
+
+
+def test_desktop_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_map(
+    chromium_browser: object, server: str
+) -> None:
+    """With a mouse, a plain wheel turn over the map scrolls the page and says, legibly, how to
+    zoom (ctrl + scroll, or the +/- buttons); ctrl + wheel zooms, as in an embedded news map."""
+    context, page, frame = _open(chromium_browser, server, viewport={"width": 1366, "height": 768})
+    try:
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        box = page.locator(MAP_IFRAME).bounding_box()
+        x, y = _ocean_point(frame)
+        zoom = frame.evaluate(f"{_MAP_JS}.getZoom()")
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        top = box["y"]
+        page.mouse.wheel(0, 200)
+        container = frame.locator(".leaflet-container.leaflet-gesture-handling-scroll-warning")
+        container.wait_for(state="attached")
+        message = container.evaluate("e => getComputedStyle(e, '::after').content")
+        assert message == '"Use ctrl + scroll to zoom the map"'
+        ink, shade = container.evaluate(
+            "e => { const s = getComputedStyle(e, '::after'); return [s.color, s.backgroundColor]; }"
+        )
+        alpha = float(re.findall(r"[\d.]+", shade)[3])
+        # The shade over the lightest ground there is (white): what the reader sees behind the text.
+        seen = "#" + f"{round(255 * (1 - alpha)):02x}" * 3
+        assert _rgb(ink) == "#ffffff" and mapping.contrast_ratio("#ffffff", seen) >= 7, (ink, shade)
+        page.wait_for_function(  # the page scrolled (Streamlit scrolls an inner element, not the window)
+            f"() => document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y < {top - 50}"
+        )
+        assert frame.evaluate(f"{_MAP_JS}.getZoom()") == zoom, "a plain wheel turn zoomed the map"
+        box = page.locator(MAP_IFRAME).bounding_box()
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.keyboard.down("Control")
+        try:
+            page.mouse.wheel(0, -300)
+            frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
+        finally:
+            page.keyboard.up("Control")
     finally:
         context.close()
 
