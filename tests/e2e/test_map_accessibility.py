@@ -427,3 +427,43 @@ def test_phone_popup_opens_clear_of_the_map_controls(chromium_browser: object, s
         assert overlaps == [], f"the popup of {top} is under {overlaps}"
     finally:
         context.close()
+
+
+def test_phone_filter_drawer_shows_the_count_and_closes_onto_the_map(
+    chromium_browser: object, server: str
+) -> None:
+    """On a phone the filter drawer covers the page: after choosing countries (several: the
+    drawer stays open between choices) a "Show N stations" button closes it onto the map, whose
+    count and link are the chosen view's."""
+    import csv
+
+    with open(ROOT / "data" / "stations.csv", encoding="utf-8") as handle:
+        wanted = sum(1 for row in csv.DictReader(handle) if row["iso2"] in ("FR", "IT"))
+    context, page, _ = _open(chromium_browser, server, **PHONE)
+    try:
+        page.locator('[data-testid="stExpandSidebarButton"]').tap()
+        sidebar = page.locator('section[data-testid="stSidebar"]')
+        menu = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Host country")
+        for name in ("Italy", "France"):
+            menu.locator("input").click()
+            page.keyboard.type(name)
+            page.get_by_role("option", name=re.compile(rf"^{name}$")).click()
+            page.keyboard.press("Escape")
+            menu.locator("[data-tag]").filter(has_text=name).wait_for()
+        page.wait_for_function("() => /[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)/.test(location.search)")
+        button = sidebar.get_by_role("button", name=f"Show {wanted} stations")
+        button.wait_for(state="visible")
+        box = button.bounding_box()
+        assert box["height"] >= 44 and box["y"] + box["height"] <= 844, box  # reachable by a thumb
+        button.tap()
+        page.wait_for_function(
+            "() => { const s = document.querySelector('section[data-testid=\"stSidebar\"]');"
+            " return s.getAttribute('aria-expanded') === 'false' || s.getBoundingClientRect().right <= 0; }"
+        )
+        iframe = page.locator(MAP_IFRAME).bounding_box()
+        assert -2 <= iframe["y"] < 844 / 2, iframe  # the map is on screen (at its top, to the pixel)
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Stations").first
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == str(wanted)
+        assert re.search(r"[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)", page.url), page.url
+    finally:
+        context.close()
