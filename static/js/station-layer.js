@@ -219,8 +219,14 @@
         // Folded: open, it would cover stations; the tooltips say each country's action too.
         var fills = el("details", null, "station-legend-countries");
         fills.appendChild(el("summary", "Country: government's strongest action"));
+        // Each swatch as the map draws the class: its fill, and its outline's style.
         (opts.actionClasses || []).forEach(function (k) {
-          legendLine(fills, k.label, {background: k.colour}, "sq");
+          var none = k.outline === "none";
+          legendLine(fills, k.label, {
+            background: none ? "transparent" : k.colour, opacity: 1,
+            border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
+            boxShadow: "none"
+          }, "sq " + (k.outline || "solid"));
         });
         box.appendChild(fills);
       }
@@ -344,9 +350,16 @@
     if (shapes.features.length) {
       var countryLayer = L.geoJSON(shapes, {
         style: function (f) {
+          // Fill by the action's colour group, outline (solid, dashed, dotted) by the class in
+          // it; a country with no action recorded: no fill, a thin grey border.
           var k = countries[f.properties.iso2];
-          return {color: "#555", weight: 0.6, fillOpacity: 0.55,
-                  fillColor: opts.actionColours[k ? k.strongest_key : "none"] || "#f0f0f0"};
+          var key = k ? k.strongest_key : "none";
+          var outline = (opts.outlines || {})[(opts.actionOutlines || {})[key] || "none"] || {};
+          var none = !opts.actionOutlines || opts.actionOutlines[key] === "none" || !opts.actionOutlines[key];
+          return {color: none ? "#8c8477" : "#1f1f1f", weight: outline.weight || 0.6,
+                  dashArray: outline.dashArray || null, lineCap: "round",
+                  fillOpacity: none ? 0 : (opts.fillOpacity || 0.75),
+                  fillColor: opts.actionColours[key] || "#f7f5f0"};
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];

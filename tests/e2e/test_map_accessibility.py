@@ -190,10 +190,18 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
             }"""
         )
         assert covered == [], f"the open legend covers {covered}"
-        colours = frame.eval_on_selector_all(
-            ".station-legend i.sq", "els => els.map(e => e.style.background)"
+        # Each country class has its own look (fill and outline style), as drawn on the map.
+        looks = frame.eval_on_selector_all(
+            ".station-legend i.sq",
+            "els => els.map(e => { const s = getComputedStyle(e); return s.backgroundColor + ' ' + s.borderTopStyle; })",
         )
-        assert len(colours) == len(set(colours)) > 0
+        assert len(looks) == len(set(looks)) > 0, looks
+        drawn = frame.evaluate(
+            f"""() => Object.values({_MAP_JS}._layers).filter(l => l.feature).map(l => {{
+                  const s = getComputedStyle(l.getElement());
+                  return [s.fill, s.fillOpacity, s.strokeDasharray]; }})"""
+        )
+        assert len({(fill, dash) for fill, opacity, dash in drawn if float(opacity) > 0}) >= 3, drawn
     finally:
         context.close()
 
