@@ -475,3 +475,41 @@ def test_phone_filter_drawer_shows_the_count_and_closes_onto_the_map(
         assert re.search(r"[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)", page.url), page.url
     finally:
         context.close()
+
+
+_COVERED_JS = """() => {
+  const l = document.querySelector(".station-legend").getBoundingClientRect();
+  return [...document.querySelectorAll(".station-pin, .station-cluster")]
+    .map(e => [e.getAttribute("aria-label"), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width && r.left < l.right && r.right > l.left && r.top < l.bottom && r.bottom > l.top)
+    .map(([name]) => name);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "options"),
+    [
+        ("laptop_1366x768", "", {"viewport": {"width": 1366, "height": 768}}),
+        ("small_1024x768", "", {"viewport": {"width": 1024, "height": 768}}),
+        ("desktop_1400x1000", "", {"viewport": {"width": 1400, "height": 1000}}),
+        ("embed_700x600", "?embed=true", {"viewport": {"width": 700, "height": 600}}),
+        ("phone_390x844", "", PHONE),
+    ],
+)
+def test_the_legend_covers_no_station_at_any_size(
+    chromium_browser: object, server: str, name: str, query: str, options: dict
+) -> None:
+    """Open where there is room, folded on a phone: either way no pin or cluster lies under it."""
+    context, page, frame = _open(chromium_browser, server + query, **options)
+    try:
+        frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
+        legend = frame.locator(".station-legend")
+        size = frame.evaluate("() => [innerWidth, innerHeight]")
+        # Open where the map has room for its strip (600x420, station-layer.js), else folded.
+        assert legend.evaluate("d => d.open") == (size[0] >= 600 and size[1] >= 420), size
+        if name.startswith("phone"):
+            assert not legend.evaluate("d => d.open"), "folded on a phone"
+        covered = frame.evaluate(_COVERED_JS)
+        assert covered == [], f"{name} (map {size}): the legend covers {covered}"
+    finally:
+        context.close()
