@@ -247,6 +247,29 @@
     }
     return options;
   }
+  // When the map's frame changes size (an article's iframe made taller or narrower, a phone
+  // turned), Leaflet is told the new size and the stations are fitted again, unless the reader
+  // has moved the map (or a selected station placed it): their view is theirs. fit() draws the
+  // view; moves made by fit() or by the resize itself are not the reader's.
+  function refitOnResize(map, fit, alreadyPlaced) {
+    if (!window.ResizeObserver) { return; }
+    var box = map.getContainer();
+    var own = false, readerMoved = !!alreadyPlaced;
+    map.on("movestart zoomstart", function () { if (!own) { readerMoved = true; } });
+    var last = [box.clientWidth, box.clientHeight];
+    new ResizeObserver(function () {
+      var now = [box.clientWidth, box.clientHeight];
+      if (!now[0] || !now[1] || (now[0] === last[0] && now[1] === last[1])) { return; }
+      last = now;
+      own = true;
+      try {
+        map.invalidateSize({pan: false});
+        if (!readerMoved) { fit(); }
+      } finally {
+        own = false;
+      }
+    }).observe(box);
+  }
   // ---- end of reading aids ----
 
   function stationLayer(map, data, countries, shapes, opts) {
@@ -387,7 +410,11 @@
         south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
         west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
       }
-      map.fitBounds([[south, west], [north, east]], fitPadding(map, legend, opts.fit));
+      var stationBounds = [[south, west], [north, east]];
+      map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
+      refitOnResize(map, function () {
+        map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
+      }, selected >= 0);
     }
     cluster.addTo(map);
     overlays["Stations"] = cluster;
