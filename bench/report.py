@@ -32,6 +32,7 @@ FIGURES = (
     "reference_browser_load_s",
     "reference_ws_bytes",
     "reference_iframe_bytes",
+    "elements_browser_load_s",
     "browser_external_requests",
     "browser_page_errors",
     "naive_browser_load_s",
@@ -90,6 +91,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         br = entry.get("browser", {})
         nbr = entry.get("naive_browser", {})
         rbr = entry.get("reference_browser", {})
+        ebr = entry.get("elements_browser", {})
         fig: dict[str, Any] = {
             "load_validate_s": _med(steps.get("load_validate_s")),
             "filter_ms": (_med(steps.get("filter_s")) or 0) * 1000 if "filter_s" in steps else None,
@@ -113,6 +115,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "reference_browser_load_s": _med(rbr.get("warm_load_median_s")),
             "reference_ws_bytes": _med(rbr.get("ws_bytes")),
             "reference_iframe_bytes": _med(rbr.get("iframe_bytes")),
+            "elements_browser_load_s": _med(ebr.get("warm_load_median_s")),
             "browser_external_requests": _med(br.get("external_requests")),
             "browser_page_errors": len(br["page_errors"]) if "page_errors" in br else None,
             "naive_browser_load_s": _med(nbr.get("warm_load_median_s")),
@@ -137,6 +140,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                     "reference_browser",
                     _why(rbr) if "reference_browser" in entry else results.get("browser_skipped", "not run"),
                 ),
+                (
+                    "elements_browser",
+                    _why(ebr) if "elements_browser" in entry else results.get("browser_skipped", "not run"),
+                ),
             )
             if why
         }
@@ -158,6 +165,8 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "browser_x_floor": _ratio(fig["browser_load_s"], floor["browser_load_s"]),
             "browser_x_naive": _ratio(fig["browser_load_s"], fig["naive_browser_load_s"]),
             "browser_x_reference": _ratio(fig["browser_load_s"], fig["reference_browser_load_s"]),
+            "browser_x_elements": _ratio(fig["browser_load_s"], fig["elements_browser_load_s"]),
+            "elements_x_reference": _ratio(fig["elements_browser_load_s"], fig["reference_browser_load_s"]),
         }
         fig["problems"] = problems
         sizes[int(n)] = fig
@@ -331,6 +340,9 @@ ROWS: tuple[tuple[str, str, Any], ...] = (
     ("  ratio to floor", ("ratios", "browser_x_floor"), _x),
     ("  one-marker st_folium page (reference), median", "reference_browser_load_s", _s),
     ("  ratio to the reference", ("ratios", "browser_x_reference"), _x2),
+    ("  elements reference (the page's elements, one-marker map, no data), median", "elements_browser_load_s", _s),
+    ("    its ratio to the one-marker reference (the stack's cost of the elements)", ("ratios", "elements_x_reference"), _x2),
+    ("  ratio to the elements reference", ("ratios", "browser_x_elements"), _x2),
     ("  naive page, median", "naive_browser_load_s", _s),
     ("  ratio to naive", ("ratios", "browser_x_naive"), _x),
     ("  websocket bytes received per page load", "browser_ws_bytes", _b),
@@ -438,7 +450,9 @@ def markdown(results: dict[str, Any]) -> str:
         "`iframe[title=\"streamlit_folium.st_folium\"]` (the floor: until its text is visible). Every "
         "request leaving loopback is recorded and blocked. The reference (`bench/apps/one_marker.py`: one "
         "`folium.Marker` through `st_folium` with the same local assets) is measured right before each size, "
-        "so that each ratio compares neighbouring figures on a machine whose load changes. Iframe bytes are "
+        "so that each ratio compares neighbouring figures on a machine whose load changes; the elements "
+        "reference (`bench/apps/elements.py`: the page's Streamlit elements filled with constants around the "
+        "same one-marker map) right after it. Iframe bytes are "
         "the response bodies (as sent, compressed where the server compresses) of the map iframe's requests. "
         "`python -m bench.timeline` prints one load event by event.",
         "- Reruns: Streamlit's websocket frames decoded with its protobuf classes; *requests* are "

@@ -253,6 +253,12 @@ def _browser_part(
             results["sizes"][n]["reference_browser"] = _guard(
                 lambda: browser.measure_page(chromium, APPS["one_marker"], floor_data, loads=loads, gestures=False)
             )
+            # The same map among the page's Streamlit elements, with no data: what the stack
+            # itself charges for a map on a page like this one.
+            log(f"{n:,}: browser (elements reference, {loads} loads)")
+            results["sizes"][n]["elements_browser"] = _guard(
+                lambda: browser.measure_page(chromium, APPS["elements"], floor_data, loads=loads, gestures=False)
+            )
             log(f"{n:,}: browser (app, {loads} loads, then pan and zoom)")
             results["sizes"][n]["browser"] = _guard(
                 lambda data=data, timeout=timeout: browser.measure_page(

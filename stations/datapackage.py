@@ -55,6 +55,27 @@ def _enum(values: tuple[str, ...] | list[str]) -> list[str]:
     return list(values)
 
 
+def _provenance_fields(notes: str) -> list[dict[str, Any]]:
+    """The sources, confidence and notes columns that end every sourced table (one definition)."""
+    return [
+        _field(
+            "sources",
+            "string",
+            "One or more http(s) URLs separated by ' | '.",
+            required=True,
+            pattern=_SOURCES,
+        ),
+        _field(
+            "confidence",
+            "string",
+            "How well the row is sourced.",
+            required=True,
+            enum=_enum(vocab.CONFIDENCES),
+        ),
+        _field("notes", "string", notes),
+    ]
+
+
 def _station_fields() -> list[dict[str, Any]]:
     return [
         _field(
@@ -133,21 +154,7 @@ def _station_fields() -> list[dict[str, Any]]:
             required=True,
             enum=_enum(vocab.GEO_SOURCES),
         ),
-        _field(
-            "sources",
-            "string",
-            "One or more http(s) URLs separated by ' | '.",
-            required=True,
-            pattern=_SOURCES,
-        ),
-        _field(
-            "confidence",
-            "string",
-            "How well the row is sourced.",
-            required=True,
-            enum=_enum(vocab.CONFIDENCES),
-        ),
-        _field("notes", "string", "Plain-text remarks; inferences are prefixed INFERENCE:."),
+        *_provenance_fields("Plain-text remarks; inferences are prefixed INFERENCE:."),
     ]
 
 
@@ -187,21 +194,7 @@ def _response_fields() -> list[dict[str, Any]]:
         _field(
             "summary", "string", "One or two plain-text sentences in the project's own words.", required=True
         ),
-        _field(
-            "sources",
-            "string",
-            "One or more http(s) URLs separated by ' | '.",
-            required=True,
-            pattern=_SOURCES,
-        ),
-        _field(
-            "confidence",
-            "string",
-            "How well the row is sourced.",
-            required=True,
-            enum=_enum(vocab.CONFIDENCES),
-        ),
-        _field("notes", "string", "Plain-text caveats; inferences are prefixed INFERENCE:."),
+        *_provenance_fields("Plain-text caveats; inferences are prefixed INFERENCE:."),
     ]
 
 

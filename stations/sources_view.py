@@ -10,6 +10,11 @@ import streamlit as st
 from stations import citation, datapackage, links, publishers, vocab
 from stations.filters import Filters, escape_markdown
 from stations.ui import DATA_FILES, Data, data_dir, latest_change, served_file
+from stations.web import copy_link
+
+#: The cite box's two fields, as the reader (and a screen reader) is told what they hold.
+CITE_LINK_LABEL = "Link to the view you are citing"
+CITATION_LABEL = "Suggested citation"
 
 
 def cite_box(filters: Filters, page: str = "") -> None:
@@ -30,12 +35,12 @@ def cite_box(filters: Filters, page: str = "") -> None:
             f"**Data version:** {escape_markdown(cite.version)}, data of {escape_markdown(cite.date)}  \n"
             f"**Licence:** data [{cite.licence.short}]({cite.licence.url}), code "
             f"[{citation.CODE_LICENCE.short}]({citation.CODE_LICENCE.url}): reuse with credit to "
-            "the project and to each row's sources.  \n"
-            "**Link to the view you are citing:**"
+            "the project and to each row's sources."
         )
-        st.code(cite.url, language=None, wrap_lines=True)
-        st.markdown("**Suggested citation:**")
-        st.code(cite.text, language=None, wrap_lines=True)
+        # Light boxes, not st.code: see stations.web.copy_link.
+        wide = copy_link.WIDE_CHARS_PER_LINE
+        copy_link.copy_box(CITE_LINK_LABEL, cite.url, key="cite-link", chars_per_line=wide)
+        copy_link.copy_box(CITATION_LABEL, cite.text, key="citation", button="Copy citation", chars_per_line=wide)
 
 
 def overview(data: Data) -> None:

@@ -76,19 +76,34 @@ def stage_app(script: Path, into: Path, static_dir: Path = STATIC_DIR) -> Path:
     return staged
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def wait_http(
+    url: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float,
+    *,
+    name: str = "streamlit",
+    any_status: bool = False,
+) -> None:
+    """Wait until the server ``proc`` answers ``url``: with 200, or with any HTTP status if ``any_status``.
+
+    Fails at once, with the end of its log, if the process exits; after ``timeout`` seconds otherwise.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 or any_status:
                     return
+        except urllib.error.HTTPError:
+            if any_status:
+                return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} not healthy after {timeout}s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+    raise TimeoutError(f"{name} at {url} not answering after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @contextlib.contextmanager
@@ -139,7 +154,7 @@ def streamlit_server(
         with log.open("wb") as out:
             proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=out)
         try:
-            _wait_healthy(f"{base}_stcore/health", proc, log, startup_timeout)
+            wait_http(f"{base}_stcore/health", proc, log, startup_timeout)
             yield base
         finally:
             proc.terminate()

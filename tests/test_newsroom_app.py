@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -64,6 +66,18 @@ def downloads(at: AppTest, names: dict[str, str | None]) -> dict[str, str | None
     return {b.proto.label: names[b.proto.deferred_file_id] for b in at.get("download_button")}
 
 
+def copy_fields(elements: Any) -> dict[str, str]:
+    """The copy boxes (stations/web/copy_link.py) among ``elements``: each field's label and
+    the text it shows, as the reader reads it."""
+    fields = {}
+    for body in (e.value for e in elements if e.type == "html" and "copy-link" in e.value):
+        label = re.search(r"<label[^>]*>(.*?)</label>", body, re.S)
+        text = re.search(r"<textarea[^>]*>(.*?)</textarea>", body, re.S)
+        assert label and text, body[:200]
+        fields[html.unescape(label.group(1))] = html.unescape(text.group(1))
+    return fields
+
+
 def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
     at = run(DATA_PAGE, country="IT,NL")
     first = at.main.children[1]  # after the title
@@ -73,7 +87,9 @@ def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
     version, date = escape_markdown(VERSION["version"]), escape_markdown(VERSION["created"][:10])
     assert f"**Data version:** {version}, data of {date}" in facts
     assert "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/)" in facts and "MIT" in facts
-    link, text = [c.value for c in first.children.values() if c.type == "code"]
+    fields = copy_fields(first.children.values())
+    assert list(fields) == ["Link to the view you are citing", "Suggested citation"]
+    link, text = fields.values()
     assert link == f"{BASE}?country=IT%2CNL"  # spelled as the address bar spells it
     assert f"version {VERSION['version']}" in text and link in text and "CC BY 4.0" in text
 
@@ -81,7 +97,10 @@ def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
 def test_cite_box_uses_the_configured_public_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(citation.PUBLIC_URL_ENV, "https://news.example/tracker/")
     at = run(DATA_PAGE, bureau="fuzhou")
-    assert at.code[0].value == "https://news.example/tracker/?bureau=fuzhou"
+    cite_box = at.main.children[1]
+    assert copy_fields(cite_box.children.values())["Link to the view you are citing"] == (
+        "https://news.example/tracker/?bureau=fuzhou"
+    )
 
 
 def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str | None]) -> None:

@@ -6,6 +6,7 @@ the copy button) are proved in tests/e2e/test_view_state_browser.py.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from stations.filters import Filters, Options
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")
 RESPONSES_PAGE = "pages/1_Government_responses.py"
+DATA_PAGE = "pages/2_Data_and_sources.py"
 
 
 # Links ------------------------------------------------------------------------------------------
@@ -218,7 +220,14 @@ def test_station_link_is_the_maps_focus_and_a_filter_change_clears_it(synthetic_
     assert url(at)["station"] == [station["station_id"]]  # still selected, just not zoomed to
 
 
+def shared_links(at: AppTest) -> list[str]:
+    """The links the sidebar's share box shows, as the reader reads them (the text area's text)."""
+    boxes = [h.value for h in at.sidebar.html if 'data-testid="copyLink-share"' in h.value]
+    return [html.unescape(m) for b in boxes for m in re.findall(r"<textarea[^>]*>(.*?)</textarea>", b, re.S)]
+
+
 def test_share_box_on_every_page(synthetic_data: load.Dataset) -> None:
-    for page in (MAP_PAGE, RESPONSES_PAGE, "pages/2_Data_and_sources.py"):
+    paths = {MAP_PAGE: "/", RESPONSES_PAGE: "/Government_responses", DATA_PAGE: "/Data_and_sources"}
+    for page, path in paths.items():
         at = run(page, country="NL")
-        assert any("country=NL" in c.value for c in at.sidebar.code), page
+        assert shared_links(at) == [f"{path}?country=NL"], page

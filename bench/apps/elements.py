@@ -1,10 +1,15 @@
 """Elements reference: the map page's Streamlit elements, with no data behind them.
 
 The same layout as ``app.py`` (sidebar links, four filter multiselects with counts, a reset
-button, the share box, title, text, four metrics, a map component, the station picker, a
-100-row table, two download buttons, a second table), filled with constant values and doing
-no data work. Its rerun is what Streamlit itself charges for this page's elements: the part of
-the real page's rerun that no caching in the app can remove.
+button, the share box and the embed popover, title, text, four metrics, a map component, the
+station picker, a 100-row table, two download buttons, a second table), filled with constant
+values and doing no data work. Its rerun is what Streamlit itself charges for this page's
+elements: the part of the real page's rerun that no caching in the app can remove.
+
+The map is the one-marker reference's (``one_marker.py``: one ``folium.Marker``, the same local
+assets), so in the browser this page's first marker is what the stack charges for a map among
+these elements: the frontend fetches each element type's code from the server before it draws
+it, and the map's frame waits for that.
 """
 
 import folium
@@ -12,7 +17,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from stations import assets
+from stations.web import copy_link, narrow
+
 st.set_page_config(page_title="elements reference", layout="wide")
+assets.use_local_assets()
+tiles, attr = assets.tile_layer_settings()
+narrow.narrow_screen_layout()
 nav = st.sidebar.container()
 st.title("Elements reference")
 st.markdown("A paragraph of introduction, as long as the real page's. " * 6)
@@ -35,8 +46,10 @@ for col, label in zip(cols, ("Stations", "Countries", "Named bureaus", "Location
 st.caption("A coverage note.")
 left, right = st.columns([5, 2], gap="medium")
 with left:
+    reference_map = folium.Map(location=(25, 15), zoom_start=2, tiles=tiles, attr=attr, max_zoom=18)
+    folium.Marker([48.8566, 2.3522], tooltip="reference").add_to(reference_map)
     st_folium(
-        folium.Map(location=(25, 15), zoom_start=2, tiles=None),
+        reference_map,
         key="map",
         height=520,
         use_container_width=True,
@@ -51,8 +64,10 @@ with nav:
     st.divider()
 with st.sidebar:
     st.subheader("Share this view")
-    st.caption("The address bar always holds this view.")
-    st.code("/", language=None)
+    st.caption("The full link to what you see, filters included.")
+    copy_link.copy_box("Link to this view", "http://127.0.0.1/?country=NL", key="share")
+    with st.popover("Embed this map", width="stretch"):
+        st.code('<iframe src="http://127.0.0.1/?embed=true"></iframe>', language="html")
 st.subheader("Stations in this view")
 table = pd.DataFrame({column: [f"{column} {i}" for i in range(100)] for column in "abcdefghij"})
 st.dataframe(table, hide_index=True, width="stretch")

@@ -116,6 +116,26 @@
     group.on("keydown clusterkeydown", onKey);
   }
 
+  // A press on the map focuses the map (Leaflet's keyboard handler, so that the arrow keys move
+  // it) or the pressed pin, cluster or country (the browser's default). Either focus, left to
+  // itself, scrolls the host page until the whole map is in view: when the map's bottom is
+  // below the fold, the page moves between the press and the release, the release lands beside
+  // the pin, and the browser sends the click to the map: no popup opens, an open one closes.
+  // The same element is focused here without scrolling; controls and popups keep their own
+  // handling (a popup's text stays selectable).
+  function focusWithoutScroll(map) {
+    var box = map.getContainer();
+    if (map.keyboard) { L.DomEvent.off(box, "mousedown", map.keyboard._onMouseDown, map.keyboard); }
+    box.addEventListener("mousedown", function (e) {
+      var target = e.target;
+      if (!target.closest || target.closest(".leaflet-control-container, .leaflet-popup")) { return; }
+      var focusable = target.closest("[tabindex]");
+      if (!focusable || !box.contains(focusable)) { focusable = box; }
+      e.preventDefault();
+      if (document.activeElement !== focusable) { focusable.focus({preventScroll: true}); }
+    }, true);
+  }
+
   // Country shapes answer the mouse (tooltips) but are no Tab stops and are hidden from screen
   // readers: their content is the government's action, read in words on the responses page.
   function outOfTabOrder(layer) {
@@ -398,6 +418,7 @@
     var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
     legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
     nameMapFrame(opts);
+    focusWithoutScroll(map);
     gestureHandling(map);
 
     if (data.n) {

@@ -14,7 +14,7 @@ import streamlit as st
 
 from stations import facets, links
 from stations.filters import LIST_FIELDS, Filters, escape_markdown
-from stations.web import narrow, state
+from stations.web import copy_link, narrow, state
 
 if TYPE_CHECKING:
     from stations.ui import Data
@@ -143,9 +143,14 @@ def share_url(filters: Filters, page: str) -> str:
     return links.share_url(st.context.url, PAGE_PATHS.get(page, ""), filters.to_query_params())
 
 
+#: The share box's label: what the reader (and a screen reader) is told the text is.
+SHARE_LABEL = "Link to this view"
+
+
 def share_box(filters: Filters, page: str = "map") -> None:
-    """The link to this exact view, whole, with a copy button."""
+    """The link to this exact view, whole, with a copy button (a light box, not ``st.code``:
+    see ``stations.web.copy_link``)."""
     with st.sidebar:
         st.subheader("Share this view")
-        st.caption("The full link to what you see; the copy button is at its right.")
-        st.code(share_url(filters, page), language=None, wrap_lines=True)
+        st.caption("The full link to what you see, filters included.")
+        copy_link.copy_box(SHARE_LABEL, share_url(filters, page), key="share")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-from e2e_support import ROOT, free_port, streamlit_server
+from e2e_support import ROOT, free_port, streamlit_server, wait_http
 
 from deploy.nginx_conf import Settings, name_of, render
 
@@ -147,21 +147,6 @@ class Cluster:
         return time.monotonic()
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # nginx answers: that is all this waits for
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise TimeoutError(f"nginx at {url} not answering after {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 @contextlib.contextmanager
 def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path, Settings]]:
     """nginx on a free 127.0.0.1 port in front of ``replicas`` (host:port); yields (url, prefix, settings).
@@ -199,7 +184,9 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
                 stderr=stream,
             )
         try:
-            _wait_http(f"http://127.0.0.1:{port}/_stcore/metrics", proc, out)
+            wait_http(
+                f"http://127.0.0.1:{port}/_stcore/metrics", proc, out, 20.0, name="nginx", any_status=True
+            )
             yield f"http://127.0.0.1:{port}/", prefix, settings
         finally:
             proc.send_signal(signal.SIGTERM)  # fast shutdown: closes every connection

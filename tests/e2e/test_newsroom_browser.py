@@ -52,12 +52,19 @@ def test_cite_box_is_first_and_cites_the_address_the_reader_uses(chromium_browse
         heading.wait_for()
         assert heading.bounding_box()["y"] < 1000 / 2  # at the top, not 7,500 px down
         box = page.locator(".st-key-cite_this")
-        box.get_by_test_id("stCode").nth(1).wait_for()
-        link, text = (c.inner_text().strip() for c in box.get_by_test_id("stCode").all())
+        cited = box.get_by_role("textbox", name="Suggested citation")
+        cited.wait_for()
+        link = box.get_by_role("textbox", name="Link to the view you are citing").input_value()
+        text = cited.input_value()
         assert link == f"{app_url}?country=IT%2CNL"  # as the address bar spells it
         assert f"version {VERSION}" in text and link in text and "CC BY 4.0" in text
         licence = box.get_by_role("link", name="CC BY 4.0", exact=True)
         assert licence.get_attribute("href") == citation.DATA_LICENCE.url
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        box.get_by_role("button", name="Copy citation: Suggested citation").click()
+        box.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for()
+        assert page.evaluate("navigator.clipboard.readText()") == text
+        assert box.get_by_test_id("stCode").count() == 0  # no syntax highlighter on this page
         page.screenshot(path=str(shot("cite_box")))
         with page.expect_download() as download:
             page.get_by_role("button", name="Download stations.csv").click()
