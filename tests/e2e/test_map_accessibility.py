@@ -459,6 +459,16 @@ def test_phone_filter_drawer_shows_the_count_and_closes_onto_the_map(
             page.keyboard.press("Escape")
             menu.locator("[data-tag]").filter(has_text=name).wait_for()
         page.wait_for_function("() => /[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)/.test(location.search)")
+        # The rerun replaces the map's iframe: wait for the one that shows the chosen view.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("iframe[data-station-map]")].some(f => {
+                 const names = [...f.contentDocument.querySelectorAll(".station-pin, .station-cluster")]
+                   .map(e => e.getAttribute("aria-label"));
+                 return f.getBoundingClientRect().height > 0 && names.length > 0
+                   && names.every(n => /France|Italy|^Cluster/.test(n));
+               })""",
+            timeout=TIMEOUT_MS,
+        )
         button = sidebar.get_by_role("button", name=f"Show {wanted} stations")
         button.wait_for(state="visible")
         box = button.bounding_box()
@@ -468,8 +478,11 @@ def test_phone_filter_drawer_shows_the_count_and_closes_onto_the_map(
             "() => { const s = document.querySelector('section[data-testid=\"stSidebar\"]');"
             " return s.getAttribute('aria-expanded') === 'false' || s.getBoundingClientRect().right <= 0; }"
         )
-        iframe = page.locator(MAP_IFRAME).bounding_box()
-        assert -2 <= iframe["y"] < 844 / 2, iframe  # the map is on screen (at its top, to the pixel)
+        # The map is on screen, its top at the top of the screen (to the pixel).
+        page.wait_for_function(
+            f"() => {{ const y = document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y;"
+            " return y >= -2 && y < 844 / 2; }"
+        )
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Stations").first
         assert metric.locator('[data-testid="stMetricValue"]').inner_text() == str(wanted)
         assert re.search(r"[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)", page.url), page.url
