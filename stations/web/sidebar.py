@@ -15,7 +15,7 @@ import streamlit as st
 
 from stations import facets, links
 from stations.filters import LIST_FIELDS, Filters, escape_markdown
-from stations.web import copy_link, state
+from stations.web import copy_link, narrow, state
 
 if TYPE_CHECKING:
     from stations.ui import Data
@@ -86,6 +86,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
             if fresh:
                 state.adopt(facet.key, data.options)
             slots[facet.key] = st.empty()
+        show_slot = st.empty()  # "Show N stations" on a phone: filled once the count is known
         clicked = st.button("Reset filters", on_click=state.reset, width="stretch")
         if clicked and not state.reset_fired():  # a first run: the callback could not fire
             state.reset()
@@ -93,6 +94,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
+    narrow.show_results_button(show_slot, total)
     for facet in shown:
         text = facet_caption(data, filters, facet, total)
         if text:
