@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from stations import assets, mapping, ui, views
-from stations.web import embed_view, narrow, sidebar, state, summary
+from stations import assets, ui, views
+from stations.web import embed_view, narrow, sidebar, state, station_map, summary
 
 nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()
@@ -33,13 +32,13 @@ if embedded:
 else:
     summary.headline_sentence(data, filters)
     summary.empty_note(data, filters)
-    ui.headline(view)
+    ui.headline(shown)
 
 tiles, attribution = assets.tile_layer_settings()
 left, right = (st.container(), None) if embedded else st.columns([5, 2], gap="medium")
 with left:
-    fmap = mapping.map_of_layer(
-        shown.layer,
+    clicked = station_map.show(
+        shown,
         tiles=tiles,
         attribution=attribution,
         fit=not filters.without("station").is_default,
@@ -47,15 +46,8 @@ with left:
         # map (it is already open there; a changed map would be redrawn and close it).
         selected=state.focus(),
         basemap=assets.own_basemap(),
-    )
-    if embedded:
-        embed_view.fill_frame(fmap)
-    clicked = st_folium(
-        fmap,
-        key="map",
-        height=520,
-        use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip"],
+        decorate=embed_view.fill_frame if embedded else None,
+        variant="embed" if embedded else "",
     )
     views.station_from_click(clicked, shown, data.options)
 if right is not None:

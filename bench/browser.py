@@ -119,7 +119,7 @@ class IframeBytes:
 
 
 def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
-    """Drag the map three times, zoom with the wheel and the +/- buttons; return gestures done."""
+    """Drag the map three times, zoom with ctrl + wheel and the +/- buttons; return gestures done."""
     support = e2e_support()
     iframe = page.locator(support.MAP_IFRAME)
     iframe.scroll_into_view_if_needed()
@@ -138,7 +138,10 @@ def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
         page.wait_for_timeout(pause_ms)
     for delta in (-300, 300):
         mouse.move(cx, cy)
+        # The map zooms on ctrl + wheel (gesture handling: a plain wheel scrolls the page).
+        page.keyboard.down("Control")
         mouse.wheel(0, delta)
+        page.keyboard.up("Control")
         gestures += 1
         page.wait_for_timeout(pause_ms)
     for control in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):

@@ -457,7 +457,7 @@ def markdown(results: dict[str, Any]) -> str:
         "`python -m bench.timeline` prints one load event by event.",
         "- Reruns: Streamlit's websocket frames decoded with its protobuf classes; *requests* are "
         "`BackMsg.rerun_script` frames the page sent, *runs* are `ForwardMsg.script_finished` frames it "
-        "received, counted from a settled page through 3 drags, 2 wheel zooms and the +/- buttons until "
+        "received, counted from a settled page through 3 drags, 2 ctrl + wheel zooms and the +/- buttons until "
         "2.5 s pass without a frame. The naive page (st_folium returning every object) shows the counter "
         "sees reruns; its runs can be fewer than its requests because a new request interrupts a run.",
         "- Peak RSS of the server is its `VmHWM` read before it is stopped.",

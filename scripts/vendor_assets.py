@@ -66,8 +66,13 @@ LICENCE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "MIT-LICENCE.txt", "LIC
 #: npm's package.json says nothing for this one; its upstream (lvoogdt) is MIT.
 LICENCE_OVERRIDES = {"drmonty-leaflet-awesome-markers": "MIT (upstream lvoogdt/Leaflet.awesome-markers)"}
 
-#: Why a version differs from the one in folium's CDN URL.
+#: Why a version differs from the one in folium's CDN URL, or why a package is here at all.
 NOTES = {
+    "leaflet-gesture-handling@1.2.2": (
+        "Not a folium asset: the station layer's touch and wheel handling (one finger scrolls the "
+        "page, two move the map; ctrl/cmd + wheel zooms). Its script is part of "
+        "static/js/leaflet-bundle.js (scripts/build_map_bundle.py)."
+    ),
     "bootstrap@3.1.1": (
         "folium refers to Bootstrap 3.0.0's bootstrap-glyphicons.css on a CDN; npm has no 3.0.0, "
         "3.1.1 is the closest published version. Only the glyphicon rules of its bootstrap.css "
@@ -268,7 +273,8 @@ def main() -> int:
         print("stations/assets.py does not match the installed folium:", *problems, sep="\n  ")
         return 1
     wanted: dict[str, list[str]] = defaultdict(list)
-    for _, path in (*assets.MAP_JS, *assets.MAP_CSS, *assets.CLUSTER_JS, *assets.CLUSTER_CSS):
+    vendored = (*assets.MAP_JS, *assets.MAP_CSS, *assets.CLUSTER_JS, *assets.CLUSTER_CSS)
+    for _, path in (*vendored, *assets.GESTURE_JS, *assets.GESTURE_CSS):
         if path.startswith("vendor/"):
             relative = path.removeprefix("vendor/")
             name, version, inner = split_spec(relative)

@@ -93,19 +93,29 @@ CLUSTER_CSS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-#: Leaflet, the icon-path fix and markercluster in one file, for the station map. streamlit-folium
+#: leaflet-gesture-handling: on touch screens one finger scrolls the page and two move the map;
+#: with a mouse the wheel scrolls the page and ctrl (cmd) + wheel zooms. Its script must run before
+#: the map is made (it adds a handler to every new map), so it travels in the bundle below.
+GESTURE_JS: tuple[tuple[str, str], ...] = (
+    ("gesture_handling", "vendor/leaflet-gesture-handling@1.2.2/dist/leaflet-gesture-handling.min.js"),
+)
+GESTURE_CSS: tuple[tuple[str, str], ...] = (
+    ("gesture_handling_css", "vendor/leaflet-gesture-handling@1.2.2/dist/leaflet-gesture-handling.min.css"),
+)
+
+#: Leaflet, the icon-path fix, markercluster and gesture handling in one file, for the station map. streamlit-folium
 #: loads a map's scripts one after another (each waits for the previous one's ``load``), so three
 #: files cost three round trips before the first marker; one file costs one. Made from the files
 #: below by ``scripts/build_map_bundle.py`` (:func:`leaflet_bundle_text`); a test keeps it current.
 LEAFLET_BUNDLE = "js/leaflet-bundle.js"
-LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (MAP_JS[0][1], ICON_PATH_SCRIPT, CLUSTER_JS[0][1])
+LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (MAP_JS[0][1], ICON_PATH_SCRIPT, CLUSTER_JS[0][1], GESTURE_JS[0][1])
 
 #: The station layer's scripts: the bundle, then its own file (it calls ``L.markerClusterGroup``).
 LAYER_JS: tuple[tuple[str, str], ...] = (
     ("leaflet_bundle", LEAFLET_BUNDLE),
     ("station_layer", STATION_LAYER_SCRIPT),
 )
-LAYER_CSS: tuple[tuple[str, str], ...] = (("station_layer_css", STATION_LAYER_STYLE),)
+LAYER_CSS: tuple[tuple[str, str], ...] = (*GESTURE_CSS, ("station_layer_css", STATION_LAYER_STYLE))
 
 #: Third-party tile providers a deployment may switch on by name (``STATION_MAP_TILES=osm``), each
 #: with the attribution its terms require. Every tile request hands the provider the reader's
@@ -164,7 +174,7 @@ def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
 def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """``(default_js, default_css)`` of the station layer, under the prefix of the last
     :func:`use_local_assets` call (read at render time): the Leaflet bundle and the layer's
-    script; markercluster's stylesheets and the layer's. The map itself then lists no script
+    script; markercluster's stylesheets, gesture handling's and the layer's. The map itself then lists no script
     (``stations.mapping.map_of_layer``): Leaflet comes with the bundle."""
     return (_urls(_prefix, LAYER_JS), [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)])
 
@@ -197,7 +207,8 @@ def icon_image_path_js(prefix: str = DEFAULT_PREFIX) -> str:
 def local_files() -> list[Path]:
     """Every file the tables above name, as paths under :data:`STATIC_DIR`."""
     return [
-        STATIC_DIR / path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS, *LAYER_JS, *LAYER_CSS)
+        STATIC_DIR / path
+        for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS, *GESTURE_JS, *LAYER_JS, *LAYER_CSS)
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from json.encoder import encode_basestring
@@ -27,6 +27,8 @@ from stations.filters import LIST_FIELDS, Filters, Options
 _COLUMNS = facets.COLUMNS
 #: Views kept per data version (each holds its rows and its map JSON).
 CACHED_VIEWS = 8
+#: Values kept per view by ``View.remember`` (each can be as large as the view's map).
+MEMO_PER_VIEW = 4
 T = TypeVar("T")
 
 
@@ -37,6 +39,7 @@ class View:
     index: StationIndex
     positions: np.ndarray  # row positions in index.stations, in file order
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -78,6 +81,20 @@ class View:
         if found is None:
             found = self._derived.setdefault(name, make(self.frame))
         return found
+
+    def memo(self, key: Hashable) -> Any:
+        """What ``remember`` kept for this view under ``key`` (None if nothing is kept)."""
+        return self._memo.get(key)
+
+    def remember(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for this view under ``key`` (what a page made from the view and
+        options of its own, such as the map's arguments for one selected station). At most
+        ``MEMO_PER_VIEW`` are kept, the oldest dropped first: some options (the selected
+        station) have as many values as there are stations."""
+        with self.index._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_PER_VIEW:
+                self._memo.pop(next(iter(self._memo)))
 
 
 @dataclass(eq=False)

@@ -28,23 +28,57 @@ from jinja2 import Template
 from stations import assets, model, publishers, vocab
 from stations.basemap import Basemap
 
-#: The country layer's classes: one colour each (stronger is darker), in legend order. Actions
-#: that the eye cannot tell apart at this scale share a class and a legend entry, so that no
-#: two entries in the legend show one colour.
-ACTION_CLASSES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Conviction", "#3f007d", ("conviction",)),
-    ("Criminal charges or arrests", "#54278f", ("charges", "arrests")),
-    ("Station closed or closure ordered", "#6a51a3", ("station_closed", "closure_ordered")),
-    ("Police cooperation ended", "#807dba", ("cooperation_agreement_ended",)),
-    ("Investigation opened", "#9e9ac8", ("investigation_opened",)),
-    ("Ambassador summoned or parliamentary inquiry", "#bcbddc", ("summoned_ambassador", "parliamentary_inquiry")),
-    ("Statement of concern or other action", "#d9d8ea", ("statement_of_concern", "other")),
-    ("Denial or decision not to act", "#fd8d3c", ("denied_or_no_action",)),
-    ("No action reported", "#ffffff", (vocab.NO_ACTION,)),
+#: The basemap's land (static/js/basemap.js, STYLE.land): what a country's fill is read against.
+LAND = "#f7f5f0"
+#: How opaque a country's fill is drawn (Leaflet's fillOpacity): the basemap's borders still show.
+FILL_OPACITY = 0.75
+
+#: Outline styles, the second channel: within one colour, the stronger action has the solid line.
+#: Leaflet's ``dashArray`` and ``weight`` for each (``none``: the thin border of a country with no
+#: recorded action).
+OUTLINES: dict[str, dict[str, Any]] = {
+    "solid": {"dashArray": None, "weight": 2},
+    "dashed": {"dashArray": "7 4", "weight": 2},
+    "dotted": {"dashArray": "1 4", "weight": 2.5},
+    "none": {"dashArray": None, "weight": 0.6},
+}
+
+#: The country layer's classes, in legend order: (label, fill, outline, action keys). Four fills
+#: from colour-blind-safe hues (Okabe-Ito blue and bluish green, darkened; PuOr's purple and
+#: orange), each at least 3:1 against the land as drawn (see tests/test_map_encoding.py): purple
+#: for court and police action, blue for closures and ended cooperation, green for inquiries and
+#: statements, orange for denial. Within one fill the outline tells the classes apart (solid,
+#: dashed, dotted), and every shape's tooltip, the legend and the responses page say the class in
+#: words. No action reported: no fill, a thin grey border.
+ACTION_CLASSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Conviction", "#542788", "solid", ("conviction",)),
+    ("Criminal charges or arrests", "#542788", "dashed", ("charges", "arrests")),
+    ("Station closed or closure ordered", "#0072b2", "solid", ("station_closed", "closure_ordered")),
+    ("Police cooperation ended", "#0072b2", "dashed", ("cooperation_agreement_ended",)),
+    ("Investigation opened", "#00735a", "solid", ("investigation_opened",)),
+    (
+        "Ambassador summoned or parliamentary inquiry",
+        "#00735a",
+        "dashed",
+        ("summoned_ambassador", "parliamentary_inquiry"),
+    ),
+    ("Statement of concern or other action", "#00735a", "dotted", ("statement_of_concern", "other")),
+    ("Denial or decision not to act", "#b34700", "solid", ("denied_or_no_action",)),
+    ("No action reported", LAND, "none", (vocab.NO_ACTION,)),
 )
 
-#: Colour of each strongest action on the country layer (from :data:`ACTION_CLASSES`).
-ACTION_COLOURS: dict[str, str] = {key: colour for _, colour, keys in ACTION_CLASSES for key in keys}
+#: Fill and outline of each strongest action on the country layer (from :data:`ACTION_CLASSES`).
+ACTION_COLOURS: dict[str, str] = {key: colour for _, colour, _, keys in ACTION_CLASSES for key in keys}
+ACTION_OUTLINES: dict[str, str] = {key: outline for _, _, outline, keys in ACTION_CLASSES for key in keys}
+
+
+def drawn_fill(colour: str, opacity: float = FILL_OPACITY, ground: str = LAND) -> str:
+    """The colour a reader sees: ``colour`` at ``opacity`` over ``ground`` (``#rrggbb``)."""
+    mixed = [
+        round(opacity * int(colour[k : k + 2], 16) + (1 - opacity) * int(ground[k : k + 2], 16))
+        for k in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def _luminance(colour: str) -> float:
@@ -387,9 +421,12 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
         "actionColours": ACTION_COLOURS,
         "actionLabels": vocab.ACTION_LABELS,
         "actionOrder": list(layer.actions),
+        "actionOutlines": ACTION_OUTLINES,
+        "outlines": OUTLINES,
+        "fillOpacity": FILL_OPACITY,
         "actionClasses": [
-            {"label": label, "colour": colour}
-            for label, colour, keys in ACTION_CLASSES
+            {"label": label, "colour": drawn_fill(colour), "outline": outline}
+            for label, colour, outline, keys in ACTION_CLASSES
             if any(key in layer.actions for key in keys)
         ],
         "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},

@@ -12,6 +12,14 @@ second whatever it sends, and its held request waits for its current run to fini
 interrupting it (so no run it was given is wasted). Other sessions are not touched: each has
 its own bucket.
 
+A session that keeps sending over its limit is a flood, not a reader: every request over the
+limit costs it a strike (``STRIKES`` at once, given back at one per second), and a session out
+of strikes gets ``FLOOD_RATE`` runs per second from then on (one every five seconds), its
+newest request still coalesced and run. A person cannot get there: a reader's changes wait for
+the page, so at most about one request per second goes over the limit, and that is the rate at
+which strikes come back; a client sending 20 requests a second is out of strikes in about a
+second and then costs the server a fifth of a reader.
+
 The ``clear_cache`` message, which empties every cache of the process for every reader, is
 refused from clients: the published site has no use for it and a flood of it would make every
 run rebuild its data. Every other message (heartbeats, deferred downloads, table chunks) has
@@ -50,6 +58,11 @@ BURST = _env_float("STATIONS_RUN_BURST", 10)
 #: through filters keeps up, and at ~25 ms of CPU per run (bench/server.py) a few percent of
 #: the one core a server process's runs share.
 RATE = _env_float("STATIONS_RUNS_PER_S", 1.0)
+#: Over-limit rerun requests a session may send before it is treated as a flood (given back
+#: at ``STRIKES_PER_S``), and the run rate it then gets (see the module's docstring).
+STRIKES = _env_float("STATIONS_FLOOD_STRIKES", 20)
+STRIKES_PER_S = 1.0
+FLOOD_RATE = _env_float("STATIONS_FLOOD_RUNS_PER_S", 0.2)
 #: Client messages refused outright (see the module's docstring).
 REFUSED = frozenset({"clear_cache"})
 #: Other messages (heartbeats, deferred downloads, table chunks) a session may send at once,
@@ -91,6 +104,8 @@ class Gate:
 
     bucket: TokenBucket
     other: TokenBucket
+    strikes: TokenBucket = field(default_factory=lambda: TokenBucket(STRIKES_PER_S, STRIKES))
+    flooding: bool = False
     pending: Any = None
     timer: Any = None
     throttled: int = 0
@@ -116,7 +131,25 @@ def stats() -> dict[str, int]:
         "sessions": len(gates),
         "coalesced": sum(g.throttled for g in gates),
         "dropped": sum(g.dropped for g in gates),
+        "flooding": sum(g.flooding for g in gates),
     }
+
+
+def strike(gate: Gate, session_id: str = "?") -> bool:
+    """Count one request over the limit; a session out of strikes gets the flood rate (True
+    when this request is the one that ran out)."""
+    if gate.flooding or gate.strikes.take() == 0:
+        return False
+    gate.flooding = True
+    slow = TokenBucket(FLOOD_RATE, 1, clock=gate.bucket.clock)
+    slow.tokens = 0.0
+    gate.bucket = slow
+    log.warning(
+        "session %s kept sending rerun requests over its limit: it now gets %.2g runs/s",
+        session_id,
+        FLOOD_RATE,
+    )
+    return True
 
 
 def install() -> bool:
@@ -153,11 +186,14 @@ def install() -> bool:
             if gate.timer is not None:  # a request already waits for a token: this one replaces it
                 gate.pending = msg
                 gate.throttled += 1
+                strike(gate, getattr(self, "id", "?"))
                 return
             wait = gate.bucket.take()
             if wait == 0:
                 original(self, msg)
                 return
+            if strike(gate, getattr(self, "id", "?")):
+                wait = gate.bucket.take()  # the flood rate's first token
             _hold(self, gate, msg, original, wait)
 
         handle_backmsg._stations_limited = True  # type: ignore[attr-defined]

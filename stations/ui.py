@@ -172,25 +172,51 @@ def navigation(slot: DeltaGenerator, filters: Filters) -> None:
         st.divider()
 
 
-def headline(view: pd.DataFrame) -> None:
-    bureaus = sorted(set(view["bureau"]) - {"Unknown"})
-    cols = st.columns(4)
-    cols[0].metric("Stations", f"{len(view):,}")
-    cols[1].metric("Countries", f"{view['iso2'].nunique():,}")
-    cols[2].metric("Named bureaus", len(bureaus), help=", ".join(bureaus) or "none")
-    cols[3].metric(
-        "Location not published",
-        int((view["city"] == "").sum()),
-        help="Stations whose city was not published: shown at country level.",
+@dataclass(frozen=True)
+class HeadlineFigures:
+    """The four headline figures of a view."""
+
+    stations: int
+    countries: int
+    bureaus: tuple[str, ...]  # named bureaus, sorted
+    unplaced: int  # stations whose city was not published
+
+    @classmethod
+    def of(cls, view: pd.DataFrame) -> HeadlineFigures:
+        return cls(
+            stations=len(view),
+            countries=int(view["iso2"].nunique()),
+            bureaus=tuple(sorted(set(view["bureau"]) - {"Unknown"})),
+            unplaced=int((view["city"] == "").sum()),
+        )
+
+
+def headline(view: pd.DataFrame | View) -> None:
+    """The view's four figures in a row (computed once per view when given a cached view).
+
+    One horizontal container rather than four columns: the same row, and four fewer layout
+    blocks sent on every run (each element a run sends costs server CPU, bench/server.py)."""
+    figures = (
+        view.derived("headline", HeadlineFigures.of) if isinstance(view, View) else HeadlineFigures.of(view)
     )
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Stations", f"{figures.stations:,}")
+        st.metric("Countries", f"{figures.countries:,}")
+        st.metric("Named bureaus", len(figures.bureaus), help=", ".join(figures.bureaus) or "none")
+        st.metric(
+            "Location not published",
+            figures.unplaced,
+            help="Stations whose city was not published: shown at country level.",
+        )
 
 
 def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
     """CSV and GeoJSON of exactly the rows in view, made when a button is clicked (not on
     every run) and without rerunning the page."""
-    left, right = st.columns(2)
+    # One row of two (a horizontal container: fewer layout blocks than two columns).
+    row = st.container(horizontal=True)
     what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
-    left.download_button(
+    row.download_button(
         f"Download these {what} (CSV)",
         data=lambda: export.to_csv_bytes(view),
         file_name=download_name(stem, "csv"),
@@ -198,7 +224,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
         on_click="ignore",
         width="stretch",
     )
-    right.download_button(
+    row.download_button(
         f"Download these {what} (GeoJSON)",
         data=lambda: export.to_geojson_bytes(view),
         file_name=download_name(stem, "geojson"),
@@ -221,9 +247,28 @@ def latest_change() -> str:
 
 def download_name(kind: str, ext: str) -> str:
     """A download's file name: what it holds, the view in the address, the data version."""
-    recorded = datapackage.data_version(data_dir())
+    recorded = _recorded_version()
     params = {key: ",".join(values) for key, values in state.url_params().items()}
     return citation.download_name(kind, params, recorded.version if recorded else None, ext)
+
+
+def _recorded_version() -> datapackage.DataVersion | None:
+    """The data version datapackage.json records, parsed again only when the file changes
+    (every page's downloads name it, on every run)."""
+    path = data_dir() / datapackage.PACKAGE_FILE
+    try:
+        info = path.stat()
+        stamp: tuple[object, ...] = (str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    except OSError:
+        stamp = (str(path),)
+    found = _versions.get(stamp)
+    if found is None:
+        _versions.clear()
+        found = _versions[stamp] = (datapackage.data_version(path.parent),)
+    return found[0]
+
+
+_versions: dict[tuple[object, ...], tuple[datapackage.DataVersion | None]] = {}
 
 
 def _data_date(directory: Path) -> str:

@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from stations import correction_view, model, publishers, vocab
 from stations.filters import Options, escape_markdown
@@ -110,7 +112,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         state.adopt("station", data.options)
     station = state.current().station
     if not station or station not in labels:
-        unknown = int((shown.frame["bureau"] == "Unknown").sum())
+        unknown = shown.derived("unknown_bureau", lambda view: int((view["bureau"] == "Unknown").sum()))
         st.caption(
             "Markers are coloured by the Chinese bureau said to run the station "
             f"({unknown:,} of the {len(shown):,} in view have no known bureau: grey, '?'). Dashed "
@@ -175,15 +177,22 @@ TABLE_COLUMNS = {
 }
 
 
-def _listed(view: pd.DataFrame, what: str) -> pd.DataFrame:
-    """The first ``MAX_LISTED`` rows, with a line saying where the rest are."""
-    if len(view) <= MAX_LISTED:
-        return view
-    st.caption(
-        f"The table lists the first {MAX_LISTED:,} of these {len(view):,} {what}; the downloads "
-        "of this view hold them all."
-    )
-    return view.iloc[:MAX_LISTED]
+def _say_if_cut(rows: int, what: str) -> None:
+    """A line under a table cut to ``MAX_LISTED`` rows, saying where the rest are."""
+    if rows > MAX_LISTED:
+        st.caption(
+            f"The table lists the first {MAX_LISTED:,} of these {rows:,} {what}; the downloads "
+            "of this view hold them all."
+        )
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """The first ``MAX_LISTED`` rows as the Arrow table ``st.dataframe`` would make of them.
+
+    Made once per view and shared: converting a frame to Arrow on every run was a tenth of the
+    server CPU of a run (bench/server.py); given an Arrow table, Streamlit only writes it out.
+    """
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame.iloc[:MAX_LISTED])
 
 
 def table_frame(view: pd.DataFrame) -> pd.DataFrame:
@@ -198,9 +207,9 @@ def table_frame(view: pd.DataFrame) -> pd.DataFrame:
 
 
 def station_table(shown: View) -> None:
-    frame = _listed(shown.derived("table", table_frame), "stations")
+    _say_if_cut(len(shown), "stations")
     st.dataframe(
-        frame,
+        shown.derived("table_arrow", lambda frame: _arrow(table_frame(frame))),
         hide_index=True,
         width="stretch",
         column_config={
@@ -218,14 +227,16 @@ def unpublished_list(shown: View) -> None:
     hidden = shown.derived("unpublished", _unpublished)
     if hidden.empty:
         return
+    rows = shown.derived("unpublished_arrow", lambda _: _arrow(hidden))
     st.subheader(f"Shown at country level ({len(hidden):,})")
     st.caption(
         "The map draws these stations as dashed rings at a point inside their country, which is "
         "not their location: the sources name the country but not the city, or the city is too "
         "small for the offline gazetteer and awaits a sourced coordinate."
     )
+    _say_if_cut(len(hidden), "stations shown at country level")
     st.dataframe(
-        _listed(hidden, "stations shown at country level"),
+        rows,
         hide_index=True,
         width="stretch",
     )

@@ -146,8 +146,13 @@ def test_sources_md_lists_exactly_the_vendored_files() -> None:
     test_vendor = Path(__file__).resolve().parent / "vendor"
     present |= {p.relative_to(test_vendor).as_posix() for p in test_vendor.rglob("*") if p.is_file()}
     assert listed == present - {"SOURCES.md"}
-    for _, path in assets.MAP_JS + assets.MAP_CSS + assets.CLUSTER_JS + assets.CLUSTER_CSS:
+    vendored = assets.MAP_JS + assets.MAP_CSS + assets.CLUSTER_JS + assets.CLUSTER_CSS
+    for _, path in vendored + assets.GESTURE_JS + assets.GESTURE_CSS:
         assert (STATIC_DIR / path).is_file(), path
+        spec = re.match(r"vendor/((?:@[^/]+/)?[^/]+)/", path)
+        assert spec is None or f"\n## {spec.group(1)}\n" in sources, path
+    # The gesture plugin is no folium asset: its row names its version and licence all the same.
+    assert "| `leaflet-gesture-handling` | 1.2.2 | MIT |" in sources
 
 
 def test_icon_path_script_points_at_leaflet_images() -> None:
@@ -184,8 +189,9 @@ def test_leaflet_bundle_is_built_from_its_parts_in_order() -> None:
     bundle = (STATIC_DIR / assets.LEAFLET_BUNDLE).read_text("utf-8")
     assert bundle == assets.leaflet_bundle_text()
     starts = [bundle.index(f"// ---- static/{part}\n") for part in assets.LEAFLET_BUNDLE_PARTS]
-    assert starts == sorted(starts) and len(starts) == 3
+    assert starts == sorted(starts) and len(starts) == 4
     assert "Leaflet 1.9.3" in bundle and "L.MarkerClusterGroup=" in bundle
+    assert 'addInitHook("addHandler","gestureHandling"' in bundle
     assert "sourceMappingURL" not in bundle
     # The icon-path fix resolves the images from the bundle's own URL: same folder as the fix.
     assert Path(assets.LEAFLET_BUNDLE).parent == Path(assets.ICON_PATH_SCRIPT).parent

@@ -55,3 +55,24 @@ def test_held_requests_are_coalesced_and_wait_for_the_run_in_progress() -> None:
 def test_install_is_idempotent_and_wraps_the_session() -> None:
     assert throttle.install() and throttle.install()
     assert getattr(AppSession.handle_backmsg, "_stations_limited", False)
+
+
+def test_a_session_that_keeps_sending_over_its_limit_gets_the_flood_rate() -> None:
+    clock = Clock()
+    gate = throttle.Gate(
+        throttle.TokenBucket(rate=1.0, burst=2, clock=clock),
+        throttle.TokenBucket(1, 1),
+        strikes=throttle.TokenBucket(rate=1.0, burst=3, clock=clock),
+    )
+    # A reader whose requests go over the limit about once a second never runs out of strikes.
+    for _ in range(20):
+        assert not throttle.strike(gate)
+        clock.now += 1.0
+    assert not gate.flooding
+    # Four over the limit at once: out of strikes, and from then on the flood rate.
+    assert [throttle.strike(gate) for _ in range(4)] == [False, False, False, True]
+    assert gate.flooding and gate.bucket.rate == throttle.FLOOD_RATE
+    assert gate.bucket.take() == 1 / throttle.FLOOD_RATE  # no run until the slow token
+    clock.now += 1 / throttle.FLOOD_RATE
+    assert gate.bucket.take() == 0
+    assert not throttle.strike(gate)  # said once

@@ -180,23 +180,37 @@
     } catch (e) { /* another origin: leave its title alone */ }
   }
 
-  // On touch screens one finger scrolls the page and two fingers move the map (Leaflet's pinch
-  // handler pans as it zooms); a one-finger swipe over the map says so.
-  function twoFingerPan(map) {
-    var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
-    if (!coarse || !map.dragging) { return; }
-    map.dragging.disable();
+  // Gesture handling as news maps do it, by leaflet-gesture-handling (in the Leaflet bundle): on
+  // a touch screen one finger scrolls the page and two fingers move the map; with a mouse the
+  // wheel scrolls the page and ctrl (cmd on a Mac) + wheel zooms, the +/- buttons and the
+  // keyboard too. The same on the dashboard and in an article's embed: a map that takes every
+  // swipe or wheel turn traps the reader. The messages are English, as is the page, whatever
+  // the browser's language (the plugin would pick one of its translations).
+  var GESTURE_TEXT = {
+    touch: "Use two fingers to move the map",
+    scroll: "Use ctrl + scroll to zoom the map",
+    scrollMac: "Use \u2318 + scroll to zoom the map"
+  };
+  function gestureHandling(map) {
+    if (!map.gestureHandling) { return; }
+    // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
+    map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
+    map.gestureHandling.enable();
+    // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
+    // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
+    // and the browser decides whether a touch may scroll the page when the finger lands, from
+    // the map's touch-action, before any script runs: the next one-finger swipe would move
+    // neither the page nor the map. So dragging goes off when the last finger lifts and stays
+    // off through a tap's mouse events; a real mouse still turns it on as it enters.
+    var lastPointer = "";
     var box = map.getContainer();
-    var hint = L.DomUtil.create("div", "station-touch-hint", box);
-    hint.textContent = "Use two fingers to move the map";
-    hint.setAttribute("aria-hidden", "true");
-    var timer = null;
-    box.addEventListener("touchmove", function (e) {
-      if (e.touches.length !== 1) { L.DomUtil.removeClass(hint, "shown"); return; }
-      L.DomUtil.addClass(hint, "shown");
-      clearTimeout(timer);
-      timer = setTimeout(function () { L.DomUtil.removeClass(hint, "shown"); }, 1500);
-    }, {passive: true});
+    box.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
+    function fingersUp(e) {
+      if (!e.touches || e.touches.length === 0) { map.dragging.disable(); }
+    }
+    box.addEventListener("touchend", fingersUp);
+    box.addEventListener("touchcancel", fingersUp);
+    map.on("mouseover", function () { if (lastPointer === "touch") { map.dragging.disable(); } });
   }
 
   // One legend entry: a swatch (an <i>, styled by the caller) and its text.
@@ -245,8 +259,14 @@
         // Folded: open, it would cover stations; the tooltips say each country's action too.
         var fills = el("details", null, "station-legend-countries");
         fills.appendChild(el("summary", "Country: government's strongest action"));
+        // Each swatch as the map draws the class: its fill, and its outline's style.
         (opts.actionClasses || []).forEach(function (k) {
-          legendLine(fills, k.label, {background: k.colour}, "sq");
+          var none = k.outline === "none";
+          legendLine(fills, k.label, {
+            background: none ? "transparent" : k.colour, opacity: 1,
+            border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
+            boxShadow: "none"
+          }, "sq " + (k.outline || "solid"));
         });
         box.appendChild(fills);
       }
@@ -266,6 +286,29 @@
       options.paddingTopRight = [20, 20];
     }
     return options;
+  }
+  // When the map's frame changes size (an article's iframe made taller or narrower, a phone
+  // turned), Leaflet is told the new size and the stations are fitted again, unless the reader
+  // has moved the map (or a selected station placed it): their view is theirs. fit() draws the
+  // view; moves made by fit() or by the resize itself are not the reader's.
+  function refitOnResize(map, fit, alreadyPlaced) {
+    if (!window.ResizeObserver) { return; }
+    var box = map.getContainer();
+    var own = false, readerMoved = !!alreadyPlaced;
+    map.on("movestart zoomstart", function () { if (!own) { readerMoved = true; } });
+    var last = [box.clientWidth, box.clientHeight];
+    new ResizeObserver(function () {
+      var now = [box.clientWidth, box.clientHeight];
+      if (!now[0] || !now[1] || (now[0] === last[0] && now[1] === last[1])) { return; }
+      last = now;
+      own = true;
+      try {
+        map.invalidateSize({pan: false});
+        if (!readerMoved) { fit(); }
+      } finally {
+        own = false;
+      }
+    }).observe(box);
   }
   // ---- end of reading aids ----
 
@@ -373,9 +416,16 @@
     if (shapes.features.length) {
       var countryLayer = L.geoJSON(shapes, {
         style: function (f) {
+          // Fill by the action's colour group, outline (solid, dashed, dotted) by the class in
+          // it; a country with no action recorded: no fill, a thin grey border.
           var k = countries[f.properties.iso2];
-          return {color: "#555", weight: 0.6, fillOpacity: 0.55,
-                  fillColor: opts.actionColours[k ? k.strongest_key : "none"] || "#f0f0f0"};
+          var key = k ? k.strongest_key : "none";
+          var outline = (opts.outlines || {})[(opts.actionOutlines || {})[key] || "none"] || {};
+          var none = !opts.actionOutlines || opts.actionOutlines[key] === "none" || !opts.actionOutlines[key];
+          return {color: none ? "#8c8477" : "#1f1f1f", weight: outline.weight || 0.6,
+                  dashArray: outline.dashArray || null, lineCap: "round",
+                  fillOpacity: none ? 0 : (opts.fillOpacity || 0.75),
+                  fillColor: opts.actionColours[key] || "#f7f5f0"};
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];
@@ -392,7 +442,7 @@
     legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
     nameMapFrame(opts);
     focusWithoutScroll(map);
-    twoFingerPan(map);
+    gestureHandling(map);
 
     if (data.n) {
       // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
@@ -404,7 +454,11 @@
         south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
         west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
       }
-      map.fitBounds([[south, west], [north, east]], fitPadding(map, legend, opts.fit));
+      var stationBounds = [[south, west], [north, east]];
+      map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
+      refitOnResize(map, function () {
+        map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
+      }, selected >= 0);
     }
     cluster.addTo(map);
     overlays["Stations"] = cluster;

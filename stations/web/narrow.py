@@ -9,7 +9,10 @@ CSS only: the page's content and reading order for screen readers stay as writte
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 #: Widest viewport treated as a phone (CSS pixels).
 NARROW_MAX_WIDTH = 640
@@ -34,7 +37,51 @@ NARROW_CSS = f"""
 </style>
 """
 
+#: On a phone the sidebar is a drawer over the page: after a choice the reader saw only the
+#: filters. This button, in the drawer and shown on narrow screens only, says how many stations
+#: the choice leaves and closes the drawer onto the map. Several countries can still be chosen
+#: one after another: the drawer closes only when the reader asks. Streamlit has no call that
+#: closes its sidebar, so the button presses the drawer's own "Collapse sidebar" button.
+SHOW_RESULTS_SCRIPT = """
+<style>
+/* The drawer's "Show N stations" button: only where the drawer covers the results. */
+.show-results-button { display: none; }
+@media (max-width: __WIDTH__px) {
+  .show-results-button {
+    display: block; width: 100%; min-height: 44px; margin: 0.2rem 0 0.4rem; border: 0; border-radius: 0.5rem;
+    background: #1f1f1f; color: #fff; font: 600 1rem/1.2 system-ui, sans-serif; cursor: pointer;
+  }
+  .show-results-button:focus-visible { outline: 3px solid #1f6feb; outline-offset: 2px; }
+}
+</style>
+<script>
+(function () {
+  document.querySelectorAll(".show-results-button:not([data-ready])").forEach(function (button) {
+    button.setAttribute("data-ready", "");
+    button.addEventListener("click", function () {
+      var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) { close.click(); }
+      var map = document.querySelector('iframe[src*="st_folium"]');
+      if (map) { map.scrollIntoView({block: "start"}); }
+    });
+  });
+})();
+</script>
+""".replace("__WIDTH__", str(NARROW_MAX_WIDTH))
+
 
 def narrow_screen_layout() -> None:
     """Add the phone stylesheet to the page (no visible element of its own)."""
     st.html(NARROW_CSS)
+
+
+def show_results_html(count: int) -> str:
+    """The drawer's "Show N stations" button (see :data:`SHOW_RESULTS_SCRIPT`)."""
+    noun = "station" if count == 1 else "stations"
+    label = html.escape(f"Show {count:,} {noun}")
+    return f'<button type="button" class="show-results-button">{label}</button>{SHOW_RESULTS_SCRIPT}'
+
+
+def show_results_button(slot: DeltaGenerator, count: int) -> None:
+    """Draw the button into ``slot`` (a place in the sidebar kept for it)."""
+    slot.html(show_results_html(count), unsafe_allow_javascript=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 
 from stations import facets, links
 from stations.filters import LIST_FIELDS, Filters, escape_markdown
-from stations.web import copy_link, state
+from stations.web import copy_link, narrow, state
 
 if TYPE_CHECKING:
     from stations.ui import Data
@@ -85,6 +86,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
             if fresh:
                 state.adopt(facet.key, data.options)
             slots[facet.key] = st.empty()
+        show_slot = st.empty()  # "Show N stations" on a phone: filled once the count is known
         clicked = st.button("Reset filters", on_click=state.reset, width="stretch")
         if clicked and not state.reset_fired():  # a first run: the callback could not fire
             state.reset()
@@ -92,6 +94,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
+    narrow.show_results_button(show_slot, total)
     for facet in shown:
         text = facet_caption(data, filters, facet, total)
         if text:
@@ -103,17 +106,24 @@ def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int)
     and for the bureau how many stations in view have no known bureau."""
     parts = []
     chosen = getattr(filters, facet.key)
+    view = data.view(filters)
     if chosen:
-        counts = data.index.facet_counts(filters, facet.key)
+        # The counts depend on the list filters only, as the view does: made once per view.
+        counts = view.derived(f"facet_counts:{facet.key}", lambda _: data.index.facet_counts(filters, facet.key))
         names = [
             f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
             for v in chosen
         ]
         parts.append("Stations with the other filters: " + " · ".join(names) + ".")
     if facet.key == "bureau":
-        unknown = int((data.view(filters).frame["bureau"] == "Unknown").sum())
+        unknown = view.derived("unknown_bureau", unknown_bureau)
         parts.append(f"{unknown:,} of the {total:,} stations in view have no known bureau.")
     return " ".join(parts)
+
+
+def unknown_bureau(view: pd.DataFrame) -> int:
+    """Stations in ``view`` with no known bureau."""
+    return int((view["bureau"] == "Unknown").sum())
 
 
 def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:

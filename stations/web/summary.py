@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 def headline_sentence(data: Data, filters: Filters) -> None:
     """The reconciliation, stated for this view (figures from the data)."""
-    view = data.view(filters).frame
-    figures = headline(view, data.waves, filtered=not filters.without("station").is_default)
-    st.markdown(figures.sentence())
+    filtered = not filters.without("station").is_default
+    sentence = data.view(filters).derived(
+        f"sentence:{filtered}", lambda view: headline(view, data.waves, filtered=filtered).sentence()
+    )
+    st.markdown(sentence)
 
 
 def empty_note(data: Data, filters: Filters) -> bool:

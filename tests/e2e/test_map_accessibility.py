@@ -190,10 +190,18 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
             }"""
         )
         assert covered == [], f"the open legend covers {covered}"
-        colours = frame.eval_on_selector_all(
-            ".station-legend i.sq", "els => els.map(e => e.style.background)"
+        # Each country class has its own look (fill and outline style), as drawn on the map.
+        looks = frame.eval_on_selector_all(
+            ".station-legend i.sq",
+            "els => els.map(e => { const s = getComputedStyle(e); return s.backgroundColor + ' ' + s.borderTopStyle; })",
         )
-        assert len(colours) == len(set(colours)) > 0
+        assert len(looks) == len(set(looks)) > 0, looks
+        drawn = frame.evaluate(
+            f"""() => Object.values({_MAP_JS}._layers).filter(l => l.feature).map(l => {{
+                  const s = getComputedStyle(l.getElement());
+                  return [s.fill, s.fillOpacity, s.strokeDasharray]; }})"""
+        )
+        assert len({(fill, dash) for fill, opacity, dash in drawn if float(opacity) > 0}) >= 3, drawn
     finally:
         context.close()
 
@@ -221,21 +229,60 @@ def test_phone_shows_the_map_above_the_fold_and_a_labelled_filter_button(
         context.close()
 
 
-def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
+_CENTRE_JS = f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()"
+
+
+def _swipe(cdp: object, points: list[tuple[float, float]], dy: float, steps: int = 10) -> None:
+    """Touch the screen with ``points`` (one per finger) and move them all up by ``dy`` px."""
+
+    def at(k: int) -> list[dict]:
+        return [{"x": x, "y": y - dy * k / steps, "id": n} for n, (x, y) in enumerate(points)]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": at(0)})
+    for k in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": at(k)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def _settled_top(page: object) -> float:
+    """The map iframe's top once the page has stopped scrolling (a fling runs on after a swipe)."""
+    last = None
+    for _ in range(50):  # bounded poll
+        top = page.locator(MAP_IFRAME).bounding_box()["y"]
+        if top == last:
+            return top
+        last = top
+        time.sleep(0.15)
+    return last
+
+
+def _ocean_point(frame: object) -> tuple[float, float]:
+    """A point of the map (in the frame) on no shape, marker or control: the open sea."""
+    point = frame.evaluate(
+        """() => { const r = document.querySelector(".leaflet-container").getBoundingClientRect();
+             for (const fy of [0.75, 0.7, 0.8, 0.65, 0.6, 0.85]) for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+               const x = r.left + fx * r.width, y = r.top + fy * r.height;
+               const e = document.elementFromPoint(x, y);
+               if (e && !e.closest(".leaflet-interactive, .leaflet-marker-icon, .leaflet-control")) { return [x, y]; }
+             } return null; }"""
+    )
+    assert point, "the map shows open sea somewhere"
+    return point[0], point[1]
+
+
+def test_phone_one_finger_swipe_scrolls_the_page_and_two_fingers_move_the_map(
     chromium_browser: object, server: str
 ) -> None:
+    """leaflet-gesture-handling on a phone: a one-finger swipe over the map scrolls the page,
+    even after a tap on the map, and says in English how to move it; two fingers pan."""
     context, page, frame = _open(chromium_browser, server, **PHONE)
     try:
         box = page.locator(MAP_IFRAME).bounding_box()
-        centre = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
+        x, y = _ocean_point(frame)
+        page.touchscreen.tap(box["x"] + x, box["y"] + y)  # a tap first: the map must not keep the next swipe
+        centre = frame.evaluate(_CENTRE_JS)
         cdp = context.new_cdp_session(page)
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.75
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-        for k in range(1, 11):
-            cdp.send(
-                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 25 * k}]}
-            )
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        _swipe(cdp, [(box["x"] + x, box["y"] + y)], 250)
         moved = None
         for _ in range(50):  # scrolling settles within a few frames; bounded poll, no timing asserted
             moved = box["y"] - page.locator(MAP_IFRAME).bounding_box()["y"]
@@ -243,8 +290,70 @@ def test_phone_one_finger_swipe_over_the_map_scrolls_the_page_not_the_map(
                 break
             time.sleep(0.1)
         assert moved > 100, f"the page scrolled {moved}px"
-        after = frame.evaluate(f"(() => {{ const c = {_MAP_JS}.getCenter(); return [c.lat, c.lng]; }})()")
-        assert after == centre
+        assert frame.evaluate(_CENTRE_JS) == centre
+        container = frame.locator(".leaflet-container")
+        assert (
+            container.get_attribute("data-gesture-handling-touch-content")
+            == "Use two fingers to move the map"
+        )
+        _settled_top(page)
+        page.locator(MAP_IFRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        _settled_top(page)
+        box = page.locator(MAP_IFRAME).bounding_box()
+        mid_x, mid_y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.6
+        _swipe(cdp, [(mid_x - 60, mid_y), (mid_x + 60, mid_y)], 120)
+        frame.wait_for_function(
+            f"(c) => {{ const n = {_CENTRE_JS}; return n[0] !== c[0] || n[1] !== c[1]; }}", arg=centre
+        )
+        assert page.locator(MAP_IFRAME).bounding_box()["y"] == box["y"], "two fingers scrolled the page"
+        # And after two fingers, one finger scrolls the page again.
+        centre = frame.evaluate(_CENTRE_JS)
+        _swipe(cdp, [(mid_x, mid_y)], 200)
+        page.wait_for_function(
+            f"() => document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y < {box['y'] - 100}"
+        )
+        assert frame.evaluate(_CENTRE_JS) == centre
+    finally:
+        context.close()
+
+
+def test_desktop_wheel_scrolls_the_page_and_ctrl_wheel_zooms_the_map(
+    chromium_browser: object, server: str
+) -> None:
+    """With a mouse, a plain wheel turn over the map scrolls the page and says, legibly, how to
+    zoom (ctrl + scroll, or the +/- buttons); ctrl + wheel zooms, as in an embedded news map."""
+    context, page, frame = _open(chromium_browser, server, viewport={"width": 1366, "height": 768})
+    try:
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        box = page.locator(MAP_IFRAME).bounding_box()
+        x, y = _ocean_point(frame)
+        zoom = frame.evaluate(f"{_MAP_JS}.getZoom()")
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        top = box["y"]
+        page.mouse.wheel(0, 200)
+        container = frame.locator(".leaflet-container.leaflet-gesture-handling-scroll-warning")
+        container.wait_for(state="attached")
+        message = container.evaluate("e => getComputedStyle(e, '::after').content")
+        assert message == '"Use ctrl + scroll to zoom the map"'
+        ink, shade = container.evaluate(
+            "e => { const s = getComputedStyle(e, '::after'); return [s.color, s.backgroundColor]; }"
+        )
+        alpha = float(re.findall(r"[\d.]+", shade)[3])
+        # The shade over the lightest ground there is (white): what the reader sees behind the text.
+        seen = "#" + f"{round(255 * (1 - alpha)):02x}" * 3
+        assert _rgb(ink) == "#ffffff" and mapping.contrast_ratio("#ffffff", seen) >= 7, (ink, shade)
+        page.wait_for_function(  # the page scrolled (Streamlit scrolls an inner element, not the window)
+            f"() => document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y < {top - 50}"
+        )
+        assert frame.evaluate(f"{_MAP_JS}.getZoom()") == zoom, "a plain wheel turn zoomed the map"
+        box = page.locator(MAP_IFRAME).bounding_box()
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.keyboard.down("Control")
+        try:
+            page.mouse.wheel(0, -300)
+            frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
+        finally:
+            page.keyboard.up("Control")
     finally:
         context.close()
 
@@ -324,5 +433,96 @@ def test_phone_popup_opens_clear_of_the_map_controls(chromium_browser: object, s
                    return p.left < c.right && p.right > c.left && p.top < c.bottom && p.bottom > c.top; }); }"""
         )
         assert overlaps == [], f"the popup of {top} is under {overlaps}"
+    finally:
+        context.close()
+
+
+def test_phone_filter_drawer_shows_the_count_and_closes_onto_the_map(
+    chromium_browser: object, server: str
+) -> None:
+    """On a phone the filter drawer covers the page: after choosing countries (several: the
+    drawer stays open between choices) a "Show N stations" button closes it onto the map, whose
+    count and link are the chosen view's."""
+    import csv
+
+    with open(ROOT / "data" / "stations.csv", encoding="utf-8") as handle:
+        wanted = sum(1 for row in csv.DictReader(handle) if row["iso2"] in ("FR", "IT"))
+    context, page, _ = _open(chromium_browser, server, **PHONE)
+    try:
+        page.locator('[data-testid="stExpandSidebarButton"]').tap()
+        sidebar = page.locator('section[data-testid="stSidebar"]')
+        menu = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Host country")
+        for name in ("Italy", "France"):
+            menu.locator("input").click()
+            page.keyboard.type(name)
+            page.get_by_role("option", name=re.compile(rf"^{name}$")).click()
+            page.keyboard.press("Escape")
+            menu.locator("[data-tag]").filter(has_text=name).wait_for()
+        page.wait_for_function("() => /[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)/.test(location.search)")
+        # The rerun replaces the map's iframe: wait for the one that shows the chosen view.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("iframe[data-station-map]")].some(f => {
+                 const names = [...f.contentDocument.querySelectorAll(".station-pin, .station-cluster")]
+                   .map(e => e.getAttribute("aria-label"));
+                 return f.getBoundingClientRect().height > 0 && names.length > 0
+                   && names.every(n => /France|Italy|^Cluster/.test(n));
+               })""",
+            timeout=TIMEOUT_MS,
+        )
+        button = sidebar.get_by_role("button", name=f"Show {wanted} stations")
+        button.wait_for(state="visible")
+        box = button.bounding_box()
+        assert box["height"] >= 44 and box["y"] + box["height"] <= 844, box  # reachable by a thumb
+        button.tap()
+        page.wait_for_function(
+            "() => { const s = document.querySelector('section[data-testid=\"stSidebar\"]');"
+            " return s.getAttribute('aria-expanded') === 'false' || s.getBoundingClientRect().right <= 0; }"
+        )
+        # The map is on screen, its top at the top of the screen (to the pixel).
+        page.wait_for_function(
+            f"() => {{ const y = document.querySelector('{MAP_IFRAME}').getBoundingClientRect().y;"
+            " return y >= -2 && y < 844 / 2; }"
+        )
+        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Stations").first
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == str(wanted)
+        assert re.search(r"[?&]country=(FR(,|%2C)IT|IT(,|%2C)FR)(&|$)", page.url), page.url
+    finally:
+        context.close()
+
+
+_COVERED_JS = """() => {
+  const l = document.querySelector(".station-legend").getBoundingClientRect();
+  return [...document.querySelectorAll(".station-pin, .station-cluster")]
+    .map(e => [e.getAttribute("aria-label"), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width && r.left < l.right && r.right > l.left && r.top < l.bottom && r.bottom > l.top)
+    .map(([name]) => name);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "options"),
+    [
+        ("laptop_1366x768", "", {"viewport": {"width": 1366, "height": 768}}),
+        ("small_1024x768", "", {"viewport": {"width": 1024, "height": 768}}),
+        ("desktop_1400x1000", "", {"viewport": {"width": 1400, "height": 1000}}),
+        ("embed_700x600", "?embed=true", {"viewport": {"width": 700, "height": 600}}),
+        ("phone_390x844", "", PHONE),
+    ],
+)
+def test_the_legend_covers_no_station_at_any_size(
+    chromium_browser: object, server: str, name: str, query: str, options: dict
+) -> None:
+    """Open where there is room, folded on a phone: either way no pin or cluster lies under it."""
+    context, page, frame = _open(chromium_browser, server + query, **options)
+    try:
+        frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
+        legend = frame.locator(".station-legend")
+        size = frame.evaluate("() => [innerWidth, innerHeight]")
+        # Open where the map has room for its strip (600x420, station-layer.js), else folded.
+        assert legend.evaluate("d => d.open") == (size[0] >= 600 and size[1] >= 420), size
+        if name.startswith("phone"):
+            assert not legend.evaluate("d => d.open"), "folded on a phone"
+        covered = frame.evaluate(_COVERED_JS)
+        assert covered == [], f"{name} (map {size}): the legend covers {covered}"
     finally:
         context.close()

@@ -153,3 +153,47 @@ def test_embed_in_an_article_iframe_is_map_first(
         page.screenshot(path=str(shot(f"embed_{width}x{height}")))
     finally:
         page.context.close()
+
+
+_MAP = "Object.values(window).find(v => { try { return v instanceof L.Map; } catch (e) { return false; } })"
+#: Whether every station of the view lies inside the map's visible bounds, with the map's size.
+_FITTED_JS = f"""() => {{
+  const map = {_MAP};
+  const c = JSON.parse(document.getElementById("station-table").textContent).columns;
+  const view = map.getBounds();
+  return {{inside: c.lat.every((lat, i) => view.contains([lat, c.lon[i]])),
+           size: [map.getSize().x, map.getSize().y], zoom: map.getZoom()}};
+}}"""
+
+
+def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser: Any, app_url: str) -> None:
+    """The article's frame grows taller: the map takes the new size and is fitted to its
+    stations again (the Netherlands and South Africa, far apart north to south, get a closer
+    zoom in a taller frame); once the reader has zoomed, a resize keeps the reader's view."""
+    page = open_page(chromium_browser, f"{app_url}?embed=true&country=NL,ZA", width=700, height=600)
+    try:
+        leaflet = page.frame_locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
+        leaflet.locator(".leaflet-marker-icon").first.wait_for()
+        frame = next(f for f in page.frames if "st_folium" in f.url)
+        first = frame.evaluate(_FITTED_JS)
+        assert first["inside"], first
+        page.set_viewport_size({"width": 700, "height": 900})
+        frame.wait_for_function(
+            f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] > 700 && r.inside && r.zoom > {first['zoom']}; }}",
+            timeout=30_000,
+        )
+        page.set_viewport_size({"width": 700, "height": 600})
+        frame.wait_for_function(
+            f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] < 600 && r.inside && r.zoom == {first['zoom']}; }}",
+            timeout=30_000,
+        )
+        # The reader zooms in: a later resize leaves their view alone.
+        frame.locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function(f"() => {_MAP}.getZoom() > {first['zoom']}")
+        zoom = frame.evaluate(f"{_MAP}.getZoom()")
+        page.set_viewport_size({"width": 700, "height": 900})
+        frame.wait_for_function(f"() => {_MAP}.getSize().y > 700")
+        page.wait_for_timeout(500)  # a re-fit would have run by now (ResizeObserver, same frame)
+        assert frame.evaluate(f"{_MAP}.getZoom()") == zoom
+    finally:
+        page.context.close()

@@ -102,8 +102,9 @@ def run_once(ws: websocket.WebSocket, query: str) -> tuple[float, str | None]:
     return time.perf_counter() - start, f"no script_finished within {RERUN_TIMEOUT:.0f} s"
 
 
-def session(ws_url: str, n: int, stop_at: float, tally: Tally) -> None:
-    """One visitor: connect, then change filters until ``stop_at`` (bounded by time and count)."""
+def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.0) -> None:
+    """One visitor: connect, then change filters until ``stop_at`` (bounded by time and count),
+    back to back or ``pause`` seconds apart (a reader looking at the page between changes)."""
     try:
         ws = websocket.create_connection(ws_url, timeout=RERUN_TIMEOUT, subprotocols=["streamlit"])
     except Exception as err:  # counted, not raised: the tally says what failed
@@ -113,6 +114,8 @@ def session(ws_url: str, n: int, stop_at: float, tally: Tally) -> None:
     with tally.lock:
         tally.sessions += 1
     try:
+        if pause:  # readers who pause arrive spread over one pause, as people do
+            time.sleep(pause * (n % 13) / 13)
         for i in range(10_000):
             if time.monotonic() >= stop_at:
                 break
@@ -121,6 +124,8 @@ def session(ws_url: str, n: int, stop_at: float, tally: Tally) -> None:
                 tally.latencies.append(took)
                 if error:
                     tally.errors.append(error)
+            if pause:
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
     except Exception as err:
         with tally.lock:
             tally.errors.append(f"session {n}: {type(err).__name__}: {err}")

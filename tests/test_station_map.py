@@ -1,0 +1,62 @@
+"""The map's arguments are made once per view and options, and sent again as they were."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stations import load, mapping
+
+MAP_PAGE = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def map_args(embedded: bool = False, **params: str) -> dict[str, Any]:
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    if embedded:
+        at.context = {"url": "http://localhost:8501/", "is_embedded": True}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    return json.loads(component.proto.json_args)
+
+
+def test_a_view_shown_again_sends_the_same_map_without_building_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
+    stations = load.load_dataset(data_dir).stations
+    built: list[tuple[bool, str | None]] = []
+    real = mapping.map_of_layer
+
+    def counting(*args: Any, **kwargs: Any) -> mapping.StationMap:
+        built.append((kwargs.get("fit", False), kwargs.get("selected")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mapping, "map_of_layer", counting)
+    first = map_args(country="NL")
+    assert len(built) == 1
+    again = map_args(country="NL")  # another reader, the same view: nothing is built
+    assert again == first
+    assert len(built) == 1
+    assert mapping.read_station_table(first["html"])["columns"]["station_id"] == list(
+        stations.loc[stations["iso2"] == "NL", "station_id"]
+    )
+    # Another selected station is another map (zoomed to it, popup open): built, then kept too.
+    chosen = stations.loc[stations["iso2"] == "NL", "station_id"].iloc[0]
+    selected = map_args(country="NL", station=chosen)
+    assert len(built) == 2 and built[-1] == (True, chosen)
+    assert selected["script"] != first["script"]
+    assert map_args(country="NL", station=chosen) == selected
+    assert len(built) == 2
+    # The embed layout changes the map's own frame: not the full page's arguments.
+    embedded = map_args(embedded=True, country="NL")
+    assert len(built) == 3
+    assert "100vh" in embedded["header"] and "100vh" not in first["header"]
+    assert map_args(embedded=True, country="NL") == embedded
+    assert len(built) == 3
