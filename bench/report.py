@@ -446,8 +446,10 @@ def markdown(results: dict[str, Any]) -> str:
         "with streamlit-folium's own helpers); the AppTest row is the component's real `json_args`. The "
         "fixed overhead is the same for a map of 0 stations.",
         "- Browser: `streamlit run` on 127.0.0.1 (tests/e2e_support.py), headless Debian Chromium, a new "
-        "context per load; time from `page.goto` until a marker or cluster icon is visible inside "
-        "`iframe[title=\"streamlit_folium.st_folium\"]` (the floor: until its text is visible). Every "
+        "context per load; time from the page's navigation start until a marker or cluster icon is drawn "
+        "inside streamlit-folium's iframe, as a script in the iframe sees it (on every DOM change and every "
+        "10 ms: `bench/browser.py` `FIRST_MARKER_CLOCK`), not when a Playwright locator's 0.1-0.5 s polling "
+        "notices it (the floor: until its text is visible, by locator). Every "
         "request leaving loopback is recorded and blocked. The reference (`bench/apps/one_marker.py`: one "
         "`folium.Marker` through `st_folium` with the same local assets) is measured right before each size, "
         "so that each ratio compares neighbouring figures on a machine whose load changes; the elements "
