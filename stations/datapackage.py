@@ -55,16 +55,21 @@ def _enum(values: tuple[str, ...] | list[str]) -> list[str]:
     return list(values)
 
 
+def _sources_field() -> dict[str, Any]:
+    """The ``sources`` column, as every sourced table has it."""
+    return _field(
+        "sources",
+        "string",
+        "One or more http(s) URLs separated by ' | '.",
+        required=True,
+        pattern=_SOURCES,
+    )
+
+
 def _provenance_fields(notes: str) -> list[dict[str, Any]]:
     """The sources, confidence and notes columns that end every sourced table (one definition)."""
     return [
-        _field(
-            "sources",
-            "string",
-            "One or more http(s) URLs separated by ' | '.",
-            required=True,
-            pattern=_SOURCES,
-        ),
+        _sources_field(),
         _field(
             "confidence",
             "string",
@@ -228,13 +233,7 @@ def _unidentified_fields() -> list[dict[str, Any]]:
             enum=_enum(UNIDENTIFIED_BUREAUS),
         ),
         _field("what_is_known", "string", "What is known of them, inferences marked.", required=True),
-        _field(
-            "sources",
-            "string",
-            "One or more http(s) URLs separated by ' | '.",
-            required=True,
-            pattern=_SOURCES,
-        ),
+        _sources_field(),
     ]
 
 
