@@ -60,7 +60,7 @@ def test_every_text_field_is_escaped(tmp_path: Path) -> None:
     # tooltips through esc(): no field reaches innerHTML raw.
     assert "innerHTML" not in html.split(mapping.STATION_TABLE_ID, 1)[1]
     assert "innerHTML" not in LAYER_SCRIPT
-    assert "m.bindTooltip(esc(" in LAYER_SCRIPT
+    assert "marker.bindTooltip(esc(" in LAYER_SCRIPT
     assert "L.stationLayer(" in html
 
 
