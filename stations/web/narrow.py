@@ -1,10 +1,12 @@
-"""The map page on a phone: the map within the first screen and a labelled filter button.
+"""The map page on a phone: the map within the first screen, a labelled filter button, and a
+"Show N stations" button that closes the filter drawer onto the map.
 
 Streamlit lays the page out in DOM order and labels its sidebar toggle with an icon only. On
 narrow screens (a phone held upright) this stylesheet shrinks the title, moves the map right
 under it (the intro, the count line and the metrics follow the map, in their own order), and
 writes "Filters" next to the toggle, which already has an accessible name ("Expand sidebar").
-CSS only: the page's content and reading order for screen readers stay as written.
+The layout is CSS only: the page's content and reading order for screen readers stay as
+written. The drawer's button (:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script.
 """
 
 from __future__ import annotations
