@@ -35,7 +35,8 @@ else:
     ui.headline(shown)
 
 tiles, attribution = assets.tile_layer_settings()
-left, right = (st.container(), None) if embedded else st.columns([5, 2], gap="medium")
+area = st.container() if embedded else narrow.map_area()
+left, right = (area, None) if embedded else area.columns([5, 2], gap="medium")
 with left:
     clicked = station_map.show(
         shown,

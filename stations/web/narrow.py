@@ -19,6 +19,12 @@ from streamlit.delta_generator import DeltaGenerator
 #: Widest viewport treated as a phone (CSS pixels).
 NARROW_MAX_WIDTH = 640
 
+#: Key of the container that holds the map (and the station panel beside it). Streamlit gives a
+#: keyed container the class ``st-key-<key>`` from its first paint, so the map's place at the top
+#: is taken before the map's own frame exists: the page does not jump when the frame arrives,
+#: and the order does not hang on a deep ``:has(iframe)`` match made late.
+MAP_AREA_KEY = "station-map-area"
+
 NARROW_CSS = f"""
 <style>
 @media (max-width: {NARROW_MAX_WIDTH}px) {{
@@ -26,7 +32,7 @@ NARROW_CSS = f"""
   [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.35rem; line-height: 1.25; padding: 0.2rem 0 0.4rem; }}
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * {{ order: 3; }}
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(h1) {{ order: 1; }}
-  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(iframe[src*="st_folium"]) {{
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(> .st-key-{MAP_AREA_KEY}) {{
     order: 2;
   }}
   [data-testid="stExpandSidebarButton"]::after {{
@@ -73,8 +79,14 @@ SHOW_RESULTS_SCRIPT = """
 
 
 def narrow_screen_layout() -> None:
-    """Add the phone stylesheet to the page (no visible element of its own)."""
+    """Add the phone stylesheet to the page (no visible element of its own). The map must be
+    drawn inside :func:`map_area`."""
     st.html(NARROW_CSS)
+
+
+def map_area() -> DeltaGenerator:
+    """The container the map page draws its map and station panel in (first on a phone)."""
+    return st.container(key=MAP_AREA_KEY)
 
 
 def show_results_html(count: int) -> str:

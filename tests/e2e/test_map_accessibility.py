@@ -16,6 +16,7 @@ import pytest
 from e2e_support import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
 
 from stations import mapping
+from stations.web import narrow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -206,6 +207,17 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
         context.close()
 
 
+#: The page's main blocks as laid out: test id, CSS order, top, height, first words, and whether
+#: the block holds the map; printed when the phone layout is not the expected one.
+_MAIN_BLOCKS_JS = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]');
+  const styled = [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
+  return {narrowStylesheet: styled, scrollY: window.scrollY, blocks: [...main.children].map(c => {
+    const r = c.getBoundingClientRect();
+    return [c.getAttribute("data-testid"), getComputedStyle(c).order, Math.round(r.top), Math.round(r.height),
+            (c.innerText || "").slice(0, 30), Boolean(c.querySelector("iframe"))]; })};
+}"""
+
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -220,11 +232,57 @@ def test_phone_shows_the_map_above_the_fold_and_a_labelled_filter_button(
     context, page, frame = _open(chromium_browser, server, **PHONE)
     try:
         top = page.locator(MAP_IFRAME).bounding_box()["y"]
-        assert top < 844 / 2, top
+        assert top < 844 / 2, (top, page.evaluate(_MAIN_BLOCKS_JS))
         toggle = page.locator('[data-testid="stExpandSidebarButton"]')
         label = toggle.evaluate("b => getComputedStyle(b, '::after').content")
         assert label == '"Filters"' and toggle.get_attribute("aria-label")
         assert not frame.locator(".station-legend").evaluate("d => d.open"), "legend folded on a phone"
+    finally:
+        context.close()
+
+
+#: Recorded in the page from its first paint: at each DOM change and animation frame where the
+#: map's area and the "Stations" metric are both laid out, their tops and whether the map's
+#: frame exists yet.
+_LAYOUT_RECORDER = """(() => {
+  if (window !== window.top) return;
+  window.__layout = [];
+  const look = () => {
+    const area = document.querySelector(".st-key-AREA");
+    const metric = document.querySelector('[data-testid="stMetric"]');
+    if (!area || !metric) return;
+    const a = area.getBoundingClientRect(), m = metric.getBoundingClientRect();
+    if (!a.height || !m.height) return;
+    const entry = [Math.round(a.top), Math.round(m.top), Boolean(area.querySelector("iframe"))];
+    const last = window.__layout[window.__layout.length - 1];
+    if (!last || last.join() !== entry.join()) window.__layout.push(entry);
+  };
+  new MutationObserver(look).observe(document, {childList: true, subtree: true, attributes: true});
+  const frame = () => { look(); if (window.__layout.length < 500) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+})()"""
+
+
+def test_phone_keeps_the_map_s_place_at_the_top_from_the_first_paint(
+    chromium_browser: object, server: str
+) -> None:
+    """The map's place on a phone is taken by its container from the first paint, not when the
+    map's frame arrives: the map's area is above the metrics in every recorded layout of the
+    load, so the page does not jump when the map comes. (With the order keyed on the map's
+    iframe, a layout with the area 600 px down, below the metrics, was recorded before the
+    frame was created; whether a load shows that moment depends on when the frame's code
+    arrives.)"""
+    context = chromium_browser.new_context(**PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    RequestLog().attach(context)
+    context.add_init_script(_LAYOUT_RECORDER.replace("AREA", narrow.MAP_AREA_KEY))
+    try:
+        page = context.new_page()
+        page.goto(server)
+        wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+        layouts = page.evaluate("window.__layout")
+        assert layouts, "the map's area and the metrics were laid out"
+        assert all(area < metric and area < 844 / 2 for area, metric, _ in layouts), layouts
     finally:
         context.close()
 
