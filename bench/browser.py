@@ -238,6 +238,7 @@ def measure_page(
     gestures: bool = True,
     timeout_s: float = 180.0,
     tiles: str = "none",
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Serve ``script`` on loopback with ``data_dir``; time ``loads`` fresh page loads.
 
@@ -247,9 +248,10 @@ def measure_page(
     to settle, then panned and zoomed, and the reruns this caused are counted. ``tiles`` is the
     ``STATION_MAP_TILES`` setting: ``none`` (plain ground, the reference) unless a caller
     measures the base layer itself (``""``: the app's own basemap, see bench/basemap.py).
+    ``env`` adds settings for the server (e.g. ``BENCH_ELEMENTS_WITHOUT``).
     """
     support = e2e_support()
-    env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": tiles}
+    env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": tiles, **(env or {})}
     static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
     out: dict[str, Any] = {
         "load_s": [],

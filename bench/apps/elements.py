@@ -12,6 +12,8 @@ these elements: the frontend fetches each element type's code from the server be
 it, and the map's frame waits for that.
 """
 
+import os
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -19,6 +21,11 @@ from streamlit_folium import st_folium
 
 from stations import assets
 from stations.web import copy_link, narrow
+
+#: Parts left out, named in ``BENCH_ELEMENTS_WITHOUT`` (comma-separated): ``tables`` (the two
+#: data grids), ``filters`` (the four multiselects). ``python -m bench.elements`` measures what
+#: each part costs the first marker.
+WITHOUT = {part for part in os.environ.get("BENCH_ELEMENTS_WITHOUT", "").split(",") if part}
 
 st.set_page_config(page_title="elements reference", layout="wide")
 assets.use_local_assets()
@@ -31,7 +38,7 @@ with st.sidebar:
     st.header("Filters")
     # The country codes of the synthetic data, so the bench's filter change applies here too.
     codes = ("AU", "BR", "CA", "DE", "ES", "FR", "GB", "HU", "IT", "JP", "NL", "US")
-    for key in ("country", "bureau", "wave", "action"):
+    for key in ("country", "bureau", "wave", "action") if "filters" not in WITHOUT else ():
         st.multiselect(
             key,
             options=codes if key == "country" else [f"{key}-{i}" for i in range(12)],
@@ -70,10 +77,12 @@ with st.sidebar:
         st.code('<iframe src="http://127.0.0.1/?embed=true"></iframe>', language="html")
 st.subheader("Stations in this view")
 table = pd.DataFrame({column: [f"{column} {i}" for i in range(100)] for column in "abcdefghij"})
-st.dataframe(table, hide_index=True, width="stretch")
+if "tables" not in WITHOUT:
+    st.dataframe(table, hide_index=True, width="stretch")
 a, b = st.columns(2)
 a.download_button("CSV", data=lambda: b"", file_name="a.csv", on_click="ignore", width="stretch")
 b.download_button("GeoJSON", data=lambda: b"", file_name="a.geojson", on_click="ignore", width="stretch")
 st.subheader("Shown at country level")
 st.caption("A caption.")
-st.dataframe(table.iloc[:20], hide_index=True, width="stretch")
+if "tables" not in WITHOUT:
+    st.dataframe(table.iloc[:20], hide_index=True, width="stretch")
