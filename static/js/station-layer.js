@@ -277,12 +277,39 @@
     return legend;
   }
 
+  // On a narrow map the attribution wraps across the whole bottom edge and covers the bottom-left
+  // corner (the scale and the legend's toggle). Whenever the two would overlap, the bottom-left
+  // corner is lifted to sit just above the attribution; it drops back when there is room again.
+  // The attribution changes after load (the basemap adds its credits), and the frame is resized
+  // (a phone turned), so both are watched.
+  function clearOfAttribution(map) {
+    var corners = map._controlCorners || {};
+    var left = corners.bottomleft, right = corners.bottomright;
+    if (!left || !right || !window.ResizeObserver) { return; }
+    function place() {
+      left.style.bottom = "";
+      var credit = right.querySelector(".leaflet-control-attribution");
+      if (!credit || !credit.offsetHeight) { return; }
+      var c = credit.getBoundingClientRect(), l = left.getBoundingClientRect();
+      if (l.width && l.right > c.left && l.bottom > c.top) {
+        left.style.bottom = Math.ceil(right.getBoundingClientRect().bottom - c.top) + "px";
+      }
+    }
+    var watch = new ResizeObserver(place);
+    watch.observe(map.getContainer());
+    watch.observe(right);
+    watch.observe(left);
+    place();
+  }
+
   // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
   function fitPadding(map, legend, fit) {
     var options = {maxZoom: fit ? 6 : 3, padding: [20, 20], animate: false};
     var box = legend && legend.getContainer().querySelector(".station-legend");
     if (box && box.open) {
-      options.paddingBottomLeft = [20, box.offsetHeight + 24];
+      // From the legend's top to the map's bottom edge (the legend may sit above the attribution).
+      var top = box.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+      options.paddingBottomLeft = [20, Math.max(box.offsetHeight, map.getSize().y - top) + 24];
       options.paddingTopRight = [20, 20];
     }
     return options;
@@ -440,6 +467,7 @@
 
     var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
     legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
+    clearOfAttribution(map);
     nameMapFrame(opts);
     focusWithoutScroll(map);
     gestureHandling(map);

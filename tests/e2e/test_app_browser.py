@@ -733,6 +733,48 @@ def test_default_basemap_draws_land_and_names_at_zoom_2_5_and_9(
     assert_loopback_only(default_view)
 
 
+#: Inside the map's frame: the bottom-left controls (scale, legend) that the attribution covers,
+#: and whether the legend's toggle is what a tap at its centre reaches.
+_BOTTOM_CONTROLS_JS = """() => {
+  const credit = document.querySelector(".leaflet-control-attribution").getBoundingClientRect();
+  const covered = [...document.querySelectorAll(".leaflet-bottom.leaflet-left .leaflet-control")].filter(c => {
+    const r = c.getBoundingClientRect();
+    return r.width && r.right > credit.left && r.left < credit.right && r.bottom > credit.top && r.top < credit.bottom;
+  }).map(c => c.className);
+  const toggle = document.querySelector(".station-legend > summary").getBoundingClientRect();
+  const hit = document.elementFromPoint(toggle.left + toggle.width / 2, toggle.top + toggle.height / 2);
+  return {covered, toggleReachable: Boolean(hit && hit.closest(".station-legend > summary")),
+          credit: document.querySelector(".leaflet-control-attribution").textContent};
+}"""
+
+
+def test_phone_map_credits_cover_neither_the_scale_nor_the_legend_toggle(
+    chromium_browser: Any, app_url: str
+) -> None:
+    """On a phone the basemap's credits wrap across the map's whole bottom edge; the scale and
+    the folded legend's toggle sit above them, and a tap on the toggle opens the legend."""
+    context = chromium_browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    context.set_default_timeout(30_000)
+    RequestLog().attach(context)
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        frame = wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        # The basemap adds its credits once its files are in: the attribution's longest form.
+        frame.wait_for_function(
+            "() => document.querySelector('.leaflet-control-attribution').textContent.includes('GeoNames')"
+        )
+        frame.wait_for_function(f"() => ({_BOTTOM_CONTROLS_JS})().covered.length === 0", timeout=5_000)
+        state = frame.evaluate(_BOTTOM_CONTROLS_JS)
+        assert state["toggleReachable"], state
+        frame.locator(".station-legend > summary").tap()
+        assert frame.locator(".station-legend").evaluate("d => d.open")
+    finally:
+        context.close()
+
+
 def test_default_settings_send_no_request_beyond_the_app_on_any_page(
     chromium_browser: Any, app_url: str, stations: pd.DataFrame
 ) -> None:
