@@ -435,11 +435,11 @@ _COUNTRY_POINT_JS = """(iso2) => {
 def test_clicking_a_country_filters_the_view_to_it(chromium_browser: object, server: str) -> None:
     context, page, frame = _open(chromium_browser, server)
     try:
-        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
-        assert point, "Australia has a point that no marker covers"
+        # Once the map has settled (clusters placed, the fit done): a point of Australia that no
+        # marker or control covers.
         page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        point = frame.wait_for_function(f"() => ({_COUNTRY_POINT_JS})('AU')", timeout=15_000).json_value()
         box = page.locator(MAP_IFRAME).bounding_box()
-        point = frame.evaluate(_COUNTRY_POINT_JS, "AU")
         page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
         page.wait_for_url(re.compile(r"[?&]country=AU(&|$)"), timeout=TIMEOUT_MS)
         menu = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
