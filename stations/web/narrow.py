@@ -6,7 +6,8 @@ narrow screens (a phone held upright) this stylesheet shrinks the title, moves t
 under it (the intro, the count line and the metrics follow the map, in their own order), and
 writes "Filters" next to the toggle, which already has an accessible name ("Expand sidebar").
 The layout is CSS only: the page's content and reading order for screen readers stay as
-written. The drawer's button (:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script.
+written. At every width the stylesheet also holds the map's place (its height) from the first
+paint, so nothing below the map jumps when the map's frame arrives. The drawer's button (:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import html
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+
+from stations.web.station_map import HEIGHT as MAP_HEIGHT
 
 #: Widest viewport treated as a phone (CSS pixels).
 NARROW_MAX_WIDTH = 640
@@ -27,6 +30,14 @@ MAP_AREA_KEY = "station-map-area"
 
 NARROW_CSS = f"""
 <style>
+/* Every width: the map's column is the map's height, from the first paint, so the text and
+   tables below it do not jump down when the map's frame arrives, nor back and forth while
+   Streamlit swaps its placeholder for the frame and the component sizes the frame; the frame
+   is a block, without an inline baseline gap. */
+.st-key-{MAP_AREA_KEY} [data-testid="stColumn"]:first-child {{
+  height: {MAP_HEIGHT}px; overflow: hidden;
+}}
+.st-key-{MAP_AREA_KEY} iframe {{ display: block; }}
 @media (max-width: {NARROW_MAX_WIDTH}px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 3.2rem; }}
   [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.35rem; line-height: 1.25; padding: 0.2rem 0 0.4rem; }}

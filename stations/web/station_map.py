@@ -31,7 +31,7 @@ from stations.index import View
 #: so panning and zooming do not rerun the page.
 RETURNED = ("last_object_clicked_tooltip",)
 KEY = "map"
-HEIGHT = 520
+HEIGHT = 520  # the page keeps this much room for the map before it is drawn (stations/web/narrow.py)
 
 _recording = threading.local()
 _install_lock = threading.Lock()

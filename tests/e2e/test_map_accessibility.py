@@ -16,7 +16,7 @@ import pytest
 from e2e_support import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
 
 from stations import mapping
-from stations.web import narrow
+from stations.web import narrow, station_map
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -283,6 +283,46 @@ def test_phone_keeps_the_map_s_place_at_the_top_from_the_first_paint(
         layouts = page.evaluate("window.__layout")
         assert layouts, "the map's area and the metrics were laid out"
         assert all(area < metric and area < 844 / 2 for area, metric, _ in layouts), layouts
+    finally:
+        context.close()
+
+
+#: Recorded in the page from its first paint: the top of the heading under the map, each time it
+#: changes once the map's frame exists.
+_HEADING_RECORDER = """(() => {
+  if (window !== window.top) return;
+  window.__heading = [];
+  const look = () => {
+    if (!document.querySelector('iframe[src*="st_folium"]')) return;
+    const h = [...document.querySelectorAll("h3")].find(e => e.textContent.includes("Stations in this view"));
+    if (!h) return;
+    const top = Math.round(h.getBoundingClientRect().top + window.scrollY);
+    if (window.__heading[window.__heading.length - 1] !== top) window.__heading.push(top);
+  };
+  new MutationObserver(look).observe(document, {childList: true, subtree: true, attributes: true});
+  const frame = () => { look(); if (window.__heading.length < 200) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+})()"""
+
+
+def test_nothing_below_the_map_jumps_while_the_map_arrives(chromium_browser: object, server: str) -> None:
+    """The map's column has the map's height from the first paint: while Streamlit swaps its
+    placeholder for the map's frame and the component sizes that frame, the table's heading
+    below stays where it is (it jumped by 310 px and back when the column followed the frame)."""
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    RequestLog().attach(context)
+    context.add_init_script(_HEADING_RECORDER)
+    try:
+        page = context.new_page()
+        page.goto(server)
+        frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+        frame.wait_for_function("() => document.querySelector('.leaflet-container').offsetHeight > 400")
+        page.wait_for_timeout(1_000)  # the component settles its frame's height
+        tops = page.evaluate("window.__heading")
+        assert tops and max(tops) - min(tops) <= 2, tops
+        box = page.locator(MAP_IFRAME).bounding_box()
+        assert box["height"] == station_map.HEIGHT, box
     finally:
         context.close()
 
