@@ -242,15 +242,18 @@ def test_phone_shows_the_map_above_the_fold_and_a_labelled_filter_button(
 
 
 #: Recorded in the page from its first paint: at each DOM change and animation frame where the
-#: map's area and the "Stations" metric are both laid out, their tops and whether the map's
-#: frame exists yet.
+#: page's stylesheet is in and the map's area and the "Stations" metric are both laid out, their
+#: tops and whether the map's frame exists yet.
 _LAYOUT_RECORDER = """(() => {
   if (window !== window.top) return;
   window.__layout = [];
+  // The page's stylesheet is itself an element whose code Streamlit loads: layouts from before
+  // it is in the document are Streamlit's default order, not the page's.
+  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
   const look = () => {
     const area = document.querySelector(".st-key-AREA");
     const metric = document.querySelector('[data-testid="stMetric"]');
-    if (!area || !metric) return;
+    if (!area || !metric || !styled()) return;
     const a = area.getBoundingClientRect(), m = metric.getBoundingClientRect();
     if (!a.height || !m.height) return;
     const entry = [Math.round(a.top), Math.round(m.top), Boolean(area.querySelector("iframe"))];
@@ -288,12 +291,13 @@ def test_phone_keeps_the_map_s_place_at_the_top_from_the_first_paint(
 
 
 #: Recorded in the page from its first paint: the top of the heading under the map, each time it
-#: changes once the map's frame exists.
+#: changes once the map's frame and the page's stylesheet are in.
 _HEADING_RECORDER = """(() => {
   if (window !== window.top) return;
   window.__heading = [];
+  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
   const look = () => {
-    if (!document.querySelector('iframe[src*="st_folium"]')) return;
+    if (!document.querySelector('iframe[src*="st_folium"]') || !styled()) return;
     const h = [...document.querySelectorAll("h3")].find(e => e.textContent.includes("Stations in this view"));
     if (!h) return;
     const top = Math.round(h.getBoundingClientRect().top + window.scrollY);
