@@ -256,11 +256,7 @@ def _recorded_version() -> datapackage.DataVersion | None:
     """The data version datapackage.json records, parsed again only when the file changes
     (every page's downloads name it, on every run)."""
     path = data_dir() / datapackage.PACKAGE_FILE
-    try:
-        info = path.stat()
-        stamp: tuple[object, ...] = (str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    except OSError:
-        stamp = (str(path),)
+    stamp = (str(path), dataversion.signature([path]))
     found = _versions.get(stamp)
     if found is None:
         _versions.clear()
@@ -268,7 +264,7 @@ def _recorded_version() -> datapackage.DataVersion | None:
     return found[0]
 
 
-_versions: dict[tuple[object, ...], tuple[datapackage.DataVersion | None]] = {}
+_versions: dict[tuple[str, dataversion.Signature], tuple[datapackage.DataVersion | None]] = {}
 
 
 def _data_date(directory: Path) -> str:

@@ -19,7 +19,7 @@ from stations import correction_view, model, publishers, vocab
 from stations.filters import Options, escape_markdown
 from stations.index import View
 from stations.ui import Data
-from stations.web import state
+from stations.web import sidebar, state
 
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
@@ -112,7 +112,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         state.adopt("station", data.options)
     station = state.current().station
     if not station or station not in labels:
-        unknown = shown.derived("unknown_bureau", lambda view: int((view["bureau"] == "Unknown").sum()))
+        unknown = shown.derived("unknown_bureau", sidebar.unknown_bureau)
         st.caption(
             "Markers are coloured by the Chinese bureau said to run the station "
             f"({unknown:,} of the {len(shown):,} in view have no known bureau: grey, '?'). Dashed "

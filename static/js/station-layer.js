@@ -309,7 +309,7 @@
     if (box && box.open) {
       // From the legend's top to the map's bottom edge (the legend may sit above the attribution).
       var top = box.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-      options.paddingBottomLeft = [20, Math.max(box.offsetHeight, map.getSize().y - top) + 24];
+      options.paddingBottomLeft = [20, map.getSize().y - top + 24];
       options.paddingTopRight = [20, 20];
     }
     return options;
@@ -447,8 +447,9 @@
           // it; a country with no action recorded: no fill, a thin grey border.
           var k = countries[f.properties.iso2];
           var key = k ? k.strongest_key : "none";
-          var outline = (opts.outlines || {})[(opts.actionOutlines || {})[key] || "none"] || {};
-          var none = !opts.actionOutlines || opts.actionOutlines[key] === "none" || !opts.actionOutlines[key];
+          var style = (opts.actionOutlines || {})[key] || "none";
+          var outline = (opts.outlines || {})[style] || {};
+          var none = style === "none";
           return {color: none ? "#8c8477" : "#1f1f1f", weight: outline.weight || 0.6,
                   dashArray: outline.dashArray || null, lineCap: "round",
                   fillOpacity: none ? 0 : (opts.fillOpacity || 0.75),

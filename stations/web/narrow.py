@@ -7,7 +7,8 @@ under it (the intro, the count line and the metrics follow the map, in their own
 writes "Filters" next to the toggle, which already has an accessible name ("Expand sidebar").
 The layout is CSS only: the page's content and reading order for screen readers stay as
 written. At every width the stylesheet also holds the map's place (its height) from the first
-paint, so nothing below the map jumps when the map's frame arrives. The drawer's button (:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script.
+paint, so nothing below the map jumps when the map's frame arrives. The drawer's button
+(:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script.
 """
 
 from __future__ import annotations
