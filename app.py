@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations import assets, ui, views
-from stations.web import embed_view, narrow, sidebar, state, station_map, summary
+from stations.map import assets
+from stations.web import embed_view, narrow, sidebar, state, station_map, summary, ui, views
 
 nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()

@@ -25,7 +25,7 @@ from bench.runner import make_dataset
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 
-#: Inside the map frame: the Leaflet map and the basemap's state (stations/basemap.py).
+#: Inside the map frame: the Leaflet map and the basemap's state (stations/map/basemap.py).
 _STATE_JS = """() => {
   const map = Object.values(window).find(v => { try { return v instanceof L.Map; } catch (e) { return false; } });
   const b = map && map._stationBasemap;

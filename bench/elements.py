@@ -33,7 +33,9 @@ VARIANTS = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.elements", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--loads", type=int, default=5, help="loads per page and round (the first is dropped)")
+    parser.add_argument(
+        "--loads", type=int, default=5, help="loads per page and round (the first is dropped)"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)

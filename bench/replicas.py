@@ -66,7 +66,7 @@ def measure(ws_url: str, sessions: int, seconds: float) -> dict[str, object]:
 def run(replicas: int, steps: Sequence[int], seconds: float, settle: float) -> list[dict[str, object]]:
     rows = []
     # The harness's sessions ask for runs back to back, faster than readers: the per-session
-    # limit (stations/throttle.py) is lifted so that the bench measures the replicas' capacity.
+    # limit (stations/web/throttle.py) is lifted so that the bench measures the replicas' capacity.
     from bench.server import NO_LIMIT
 
     env = {"STATION_MAP_TILES": "none", **NO_LIMIT}

@@ -135,7 +135,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
                 ("apptest", _why(at)),
                 ("naive_apptest", _why(nat)),
                 ("browser", _why(br) if "browser" in entry else results.get("browser_skipped", "not run")),
-                ("naive_browser", _why(nbr) if "naive_browser" in entry else results.get("browser_skipped", "not run")),
+                (
+                    "naive_browser",
+                    _why(nbr) if "naive_browser" in entry else results.get("browser_skipped", "not run"),
+                ),
                 (
                     "reference_browser",
                     _why(rbr) if "reference_browser" in entry else results.get("browser_skipped", "not run"),
@@ -257,12 +260,18 @@ def targets(floor: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> list[dic
         all(verdicts) if verdicts else None,
         "; ".join(parts) or "no sizes measured",
     )
-    counts = {n: fig["pan_zoom_rerun_requests"] for n, fig in sizes.items() if fig["pan_zoom_rerun_requests"] is not None}
+    counts = {
+        n: fig["pan_zoom_rerun_requests"]
+        for n, fig in sizes.items()
+        if fig["pan_zoom_rerun_requests"] is not None
+    }
     finished = {n: fig["pan_zoom_reruns"] for n, fig in sizes.items() if fig["pan_zoom_reruns"] is not None}
     add(
         "Zero reruns from panning and zooming",
         (all(v == 0 for v in counts.values()) and all(v == 0 for v in finished.values())) if counts else None,
-        ", ".join(f"{n:,}: {int(v)} requests / {int(finished.get(n, 0))} runs" for n, v in sorted(counts.items()))
+        ", ".join(
+            f"{n:,}: {int(v)} requests / {int(finished.get(n, 0))} runs" for n, v in sorted(counts.items())
+        )
         or "browser part not run",
     )
     huge = sizes.get(100_000)
@@ -274,8 +283,7 @@ def targets(floor: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> list[dic
             "100,000 stations run to completion without exhausting memory",
             not failed,
             f"peak RSS: steps {_mb(huge['steps_peak_rss_mb'])}, AppTest {_mb(huge['apptest_peak_rss_mb'])}, "
-            f"server {_mb(huge['server_peak_rss_mb'])}"
-            + (f"; problems: {failed}" if failed else ""),
+            f"server {_mb(huge['server_peak_rss_mb'])}" + (f"; problems: {failed}" if failed else ""),
         )
     else:
         add("100,000 stations run to completion", None, "size 100,000 not in this run")
@@ -340,14 +348,30 @@ ROWS: tuple[tuple[str, str, Any], ...] = (
     ("  ratio to floor", ("ratios", "browser_x_floor"), _x),
     ("  one-marker st_folium page (reference), median", "reference_browser_load_s", _s),
     ("  ratio to the reference", ("ratios", "browser_x_reference"), _x2),
-    ("  elements reference (the page's elements, one-marker map, no data), median", "elements_browser_load_s", _s),
-    ("    its ratio to the one-marker reference (the stack's cost of the elements)", ("ratios", "elements_x_reference"), _x2),
+    (
+        "  elements reference (the page's elements, one-marker map, no data), median",
+        "elements_browser_load_s",
+        _s,
+    ),
+    (
+        "    its ratio to the one-marker reference (the stack's cost of the elements)",
+        ("ratios", "elements_x_reference"),
+        _x2,
+    ),
     ("  ratio to the elements reference", ("ratios", "browser_x_elements"), _x2),
     ("  naive page, median", "naive_browser_load_s", _s),
     ("  ratio to naive", ("ratios", "browser_x_naive"), _x),
     ("  websocket bytes received per page load", "browser_ws_bytes", _b),
-    ("  bytes into the map's iframe per load (document, scripts, styles, images)", "browser_iframe_bytes", _b),
-    ("  reference: websocket / iframe bytes per load", ("reference_ws_bytes", "reference_iframe_bytes"), "bytes"),
+    (
+        "  bytes into the map's iframe per load (document, scripts, styles, images)",
+        "browser_iframe_bytes",
+        _b,
+    ),
+    (
+        "  reference: websocket / iframe bytes per load",
+        ("reference_ws_bytes", "reference_iframe_bytes"),
+        "bytes",
+    ),
     ("  requests leaving loopback (blocked)", "browser_external_requests", _n),
     ("  script errors on the page (all loads)", "browser_page_errors", _n),
     ("Pan/zoom (7 gestures): rerun requests / runs", ("pan_zoom_rerun_requests", "pan_zoom_reruns"), None),
@@ -427,7 +451,12 @@ def markdown(results: dict[str, Any]) -> str:
     if results.get("server"):
         from bench import server
 
-        lines += ["", "## Server CPU per run over the WebSocket (bench/server.py)", "", server.summarise(results["server"])]
+        lines += [
+            "",
+            "## Server CPU per run over the WebSocket (bench/server.py)",
+            "",
+            server.summarise(results["server"]),
+        ]
     lines += [
         "",
         f"Whole run: {results['bench_wall_s']:.0f} s; bench process peak RSS {_mb(results['bench_peak_rss_mb'])}, "
@@ -435,7 +464,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## How it is measured",
         "",
-        "- Synthetic stations (`stations.synthetic.write_dataset`, real schema, 10 countries) plus the "
+        "- Synthetic stations (`stations.data.synthetic.write_dataset`, real schema, 10 countries) plus the "
         "real country outlines (`data/boundaries/countries-110m.geojson`); tiles off (`STATION_MAP_TILES=none`).",
         "- Steps and AppTest run in child processes (`python -m bench.worker`), one per measurement and "
         "size: each has its own peak RSS (`ru_maxrss`) and a fresh cache. *Cold* clears `st.cache_data` and "

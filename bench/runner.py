@@ -35,7 +35,7 @@ APPS = {
 }
 SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 DEFAULT_SIZES = (102, 1_000, 10_000, 100_000)
-FILTER_ISO = "NL"  # one of stations.synthetic.PLACES: a tenth of the synthetic stations
+FILTER_ISO = "NL"  # one of stations.data.synthetic.PLACES: a tenth of the synthetic stations
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -113,7 +113,7 @@ def machine() -> dict[str, Any]:
 
 def make_dataset(root: Path, n: int) -> Path:
     """Synthetic files with the real schema, plus the country outlines the real page draws."""
-    from stations import synthetic
+    from stations.data import synthetic
 
     directory = synthetic.write_dataset(root / f"n{n}", n=n)
     if SHAPES.exists():
@@ -128,9 +128,7 @@ def child(args: list[str], timeout: float) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.worker", *args]
     start = time.monotonic()
     try:
-        done = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-        )
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     for line in done.stdout.splitlines():
@@ -189,7 +187,9 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 log(f"{n:,}: AppTest (naive)")
                 entry["naive_apptest"] = child(_apptest_args("naive", datasets[n], repeat), limit)
             else:
-                entry["naive_apptest"] = {"skipped": f"naive page not run above --naive-max={args.naive_max:,}"}
+                entry["naive_apptest"] = {
+                    "skipped": f"naive page not run above --naive-max={args.naive_max:,}"
+                }
             results["sizes"][n] = entry
             _checkpoint(results, args)
         _browser_part(results, datasets, floor_data, repeat, args)
@@ -251,13 +251,17 @@ def _browser_part(
             # the load changes over a run, and the ratio is fairest between neighbouring figures.
             log(f"{n:,}: browser (one-marker reference, {loads} loads)")
             results["sizes"][n]["reference_browser"] = _guard(
-                lambda: browser.measure_page(chromium, APPS["one_marker"], floor_data, loads=loads, gestures=False)
+                lambda: browser.measure_page(
+                    chromium, APPS["one_marker"], floor_data, loads=loads, gestures=False
+                )
             )
             # The same map among the page's Streamlit elements, with no data: what the stack
             # itself charges for a map on a page like this one.
             log(f"{n:,}: browser (elements reference, {loads} loads)")
             results["sizes"][n]["elements_browser"] = _guard(
-                lambda: browser.measure_page(chromium, APPS["elements"], floor_data, loads=loads, gestures=False)
+                lambda: browser.measure_page(
+                    chromium, APPS["elements"], floor_data, loads=loads, gestures=False
+                )
             )
             log(f"{n:,}: browser (app, {loads} loads, then pan and zoom)")
             results["sizes"][n]["browser"] = _guard(

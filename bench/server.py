@@ -49,7 +49,7 @@ SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 RUN_TIMEOUT = 60.0
 #: Runs per CPU sample.
 BATCH = 4
-#: Filter changes a reader cycles through (countries of stations.synthetic.PLACES).
+#: Filter changes a reader cycles through (countries of stations.data.synthetic.PLACES).
 QUERIES = ("country=NL", "country=IT,JP", "country=FR", "", "country=US", "bureau=fuzhou", "country=AU")
 #: Pairs of countries, more of them than the per-view cache holds: each is a view to build.
 UNCACHED = tuple(
@@ -110,7 +110,7 @@ class Session:
             self.ws.close()
 
 
-#: The per-session limit on runs (stations/throttle.py) lifted: the load harness's sessions ask
+#: The per-session limit on runs (stations/web/throttle.py) lifted: the load harness's sessions ask
 #: for runs back to back, faster than any reader, and the throughput steps measure the process.
 NO_LIMIT = {"STATIONS_RUNS_PER_S": "1000", "STATIONS_RUN_BURST": "1000"}
 

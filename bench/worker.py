@@ -64,17 +64,16 @@ def naive_map(view: Any) -> Any:
         folium.Marker(
             [row.lat, row.lon],
             tooltip=f"{row.city}, {row.country}",
-            popup=folium.Popup(
-                f"<b>{row.station_id}</b><br>{row.bureau}<br>{row.sources}", max_width=300
-            ),
+            popup=folium.Popup(f"<b>{row.station_id}</b><br>{row.bureau}<br>{row.sources}", max_width=300),
         ).add_to(fmap)
     return fmap
 
 
 def steps(data_dir: Path, repeat: int, filter_iso: str, naive: bool) -> dict[str, Any]:
     """Load+validate, filter, build+render the map, sizes; optionally the naive build."""
-    from stations import assets, export, load, mapping, model
-    from stations.filters import Filters
+    from stations.data import export, load, model
+    from stations.map import assets, mapping
+    from stations.view.filters import Filters
 
     assets.use_local_assets()
     out: dict[str, Any] = {}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations import responses_view, ui
-from stations.web import sidebar, summary
+from stations.web import responses_view, sidebar, summary, ui
 
 nav = ui.page_setup("Government responses · 110 Overseas")
 data = ui.load_data()

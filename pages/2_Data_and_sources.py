@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations import sources_view, ui
-from stations.web import sidebar
+from stations.web import sidebar, sources_view, ui
 
 nav = ui.page_setup("Data & sources · 110 Overseas")
 data = ui.load_data()

@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stations import assets  # noqa: E402
-from stations.atomic import atomic_write_text  # noqa: E402
+from stations.data.atomic import atomic_write_text  # noqa: E402
+from stations.map import assets  # noqa: E402
 
 
 def main() -> int:

@@ -1,10 +1,10 @@
 """Fetch the map's third-party assets into static/vendor/ (run by hand; the result is committed).
 
 Why: folium 0.20.0 loads Leaflet & co. from CDNs; the dashboard serves the very same versions
-itself (see stations/assets.py). A deployment must not need npm, so the copied files are
+itself (see stations/map/assets.py). A deployment must not need npm, so the copied files are
 committed and this script is only re-run when folium is upgraded.
 
-What: for each file that stations/assets.py names under ``vendor/<package>@<version>/<path>``,
+What: for each file that stations/map/assets.py names under ``vendor/<package>@<version>/<path>``,
 ``npm pack <package>@<version>`` (the npm registry; integrity checked by npm) and copy ``<path>``
 out of the tarball, plus the fonts and images that the copied CSS refers to, plus each package's
 licence file. Two files are not npm dist files and are made here, said so in SOURCES.md:
@@ -16,7 +16,7 @@ licence file. Two files are not npm dist files and are made here, said so in SOU
 * ``folium@0.20.0/folium/templates/leaflet.awesome.rotate.min.css``: folium's own file, taken
   from folium's sdist on PyPI (``pip download``) and whitespace-minified like the CDN copy.
 
-Before fetching, it checks that the versions in stations/assets.py are those the installed
+Before fetching, it checks that the versions in stations/map/assets.py are those the installed
 folium refers to, so an upgrade of folium cannot silently keep old files.
 
 Usage: ``.venv/bin/python scripts/vendor_assets.py`` from the repository root (needs npm and
@@ -43,7 +43,7 @@ import folium  # noqa: E402
 import folium.folium  # noqa: E402
 from folium.plugins import MarkerCluster  # noqa: E402
 
-from stations import assets  # noqa: E402
+from stations.map import assets  # noqa: E402
 
 VENDOR = assets.STATIC_DIR / "vendor"
 
@@ -117,7 +117,7 @@ def folium_versions() -> dict[str, str]:
 
 
 def check_versions() -> list[str]:
-    """Problems where stations/assets.py and the installed folium disagree on a version."""
+    """Problems where stations/map/assets.py and the installed folium disagree on a version."""
     expected = folium_versions()
     allowed = {"glyphicons_css": ("3.0.0", "3.1.1")}  # (folium's, ours): see NOTES
     problems = []
@@ -270,7 +270,7 @@ def sha256(path: Path) -> str:
 def main() -> int:
     problems = check_versions()
     if problems:
-        print("stations/assets.py does not match the installed folium:", *problems, sep="\n  ")
+        print("stations/map/assets.py does not match the installed folium:", *problems, sep="\n  ")
         return 1
     wanted: dict[str, list[str]] = defaultdict(list)
     vendored = (*assets.MAP_JS, *assets.MAP_CSS, *assets.CLUSTER_JS, *assets.CLUSTER_CSS)
@@ -338,7 +338,7 @@ def write_sources(rows: list[tuple[str, str, list[str], Path]]) -> None:
         "# Vendored map assets",
         "",
         "Served by Streamlit at `/app/static/vendor/...` so the map never loads anything from a",
-        "CDN (see `stations/assets.py`). Written by `scripts/vendor_assets.py`: do not edit by",
+        "CDN (see `stations/map/assets.py`). Written by `scripts/vendor_assets.py`: do not edit by",
         f"hand; re-run it after upgrading folium (now {folium.__version__}). Packages come from",
         "the npm registry (`npm pack <package>@<version>`) unless the notes say otherwise.",
         "",

@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from stations import datapackage
-from stations.load import validate_paths
+from stations.data import datapackage
+from stations.data.load import validate_paths
 
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
 

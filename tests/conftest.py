@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stations import synthetic
+from stations.data import synthetic
 
 
 @pytest.fixture

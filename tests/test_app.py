@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stations import load, mapping, model, synthetic, vocab
-from stations.filters import Filters
+from stations.data import load, model, synthetic, vocab
+from stations.map import mapping
+from stations.view.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")
@@ -253,7 +254,7 @@ def test_streamlit_embed_parameters_are_left_alone(synthetic_data: load.Dataset)
 def test_a_view_too_large_to_list_keeps_picker_and_tables_short(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stations.views import MAX_LISTED
+    from stations.web.views import MAX_LISTED
 
     directory = synthetic.write_dataset(tmp_path / "big", n=MAX_LISTED + 150)
     monkeypatch.setenv("STATIONS_DATA_DIR", str(directory))

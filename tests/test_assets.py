@@ -29,7 +29,7 @@ from e2e_support import (
 )
 from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster, marker_cluster
 
-from stations import assets
+from stations.map import assets
 
 APP = Path(__file__).resolve().parent / "apps" / "assets_map.py"
 VENDOR = STATIC_DIR / "vendor"

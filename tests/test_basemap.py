@@ -14,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from stations import assets, basemap, load, mapping, model
+from stations.data import load, model
+from stations.map import assets, basemap, mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 BASEMAP_DIR = assets.STATIC_DIR / "basemap"

@@ -17,15 +17,11 @@ from bench import browser, report, runner
 @pytest.mark.slow
 def test_bench_at_102_stations_produces_every_figure(tmp_path: Path) -> None:
     results_file = tmp_path / "RESULTS.md"
-    results = runner.run(
-        ["--sizes", "102", "--repeat", "1", "--write", "--results", str(results_file)]
-    )
+    results = runner.run(["--sizes", "102", "--repeat", "1", "--write", "--results", str(results_file)])
     summary = results["summary"]
     figures = summary["sizes"][102]
     skipped_browser = browser.unavailable_reason()
-    expected = [
-        f for f in report.FIGURES if not (skipped_browser and f in report.BROWSER_FIGURES)
-    ]
+    expected = [f for f in report.FIGURES if not (skipped_browser and f in report.BROWSER_FIGURES)]
     assert not figures["problems"] or skipped_browser, figures["problems"]
     missing = [name for name in expected if figures.get(name) is None]
     assert not missing, f"figures not produced: {missing}; problems: {figures['problems']}"

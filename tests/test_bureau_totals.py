@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from stations import load, reconcile, vocab
+from stations.data import load, reconcile, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

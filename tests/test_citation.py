@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stations import citation
+from stations.view import citation
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The last good version of the data files is what the site serves (stations/dataversion.py)."""
+"""The last good version of the data files is what the site serves (stations/data/dataversion.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stations import dataversion, synthetic
-from stations.load import DataError, Problem, load_dataset
+from stations.data import dataversion, synthetic
+from stations.data.load import DataError, Problem, load_dataset
 
 
 class Clock:
@@ -30,7 +30,7 @@ def logged() -> list[logging.LogRecord]:
             records.append(record)
 
     handler = Keep(level=logging.INFO)
-    logger = logging.getLogger("stations.dataversion")
+    logger = logging.getLogger("stations.data.dataversion")
     old_level = logger.level
     logger.setLevel(logging.INFO)
     logger.addHandler(handler)

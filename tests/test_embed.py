@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stations import embed
+from stations.view import embed
 
 COUNTRIES = {"IT": "Italy", "ES": "Spain", "NL": "Netherlands", "FR": "France", "DE": "Germany"}
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stations import load, model, vocab
-from stations.filters import Filters, Options, escape_markdown
+from stations.data import load, model, vocab
+from stations.view.filters import Filters, Options, escape_markdown
 
 
 @pytest.fixture

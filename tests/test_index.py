@@ -7,9 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stations import load, mapping, model, synthetic, vocab
-from stations.filters import Filters, Options
-from stations.index import CACHED_VIEWS, StationIndex
+from stations.data import load, model, synthetic, vocab
+from stations.map import mapping
+from stations.view.filters import Filters, Options
+from stations.view.index import CACHED_VIEWS, StationIndex
 
 
 @pytest.fixture(scope="module")

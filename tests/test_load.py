@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from stations import load, synthetic, vocab
-from stations.load import Problem
+from stations.data import load, synthetic, vocab
+from stations.data.load import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def write_stations(
-    tmp_path: Path, rows: list[dict[str, str]], columns=vocab.STATION_COLUMNS
-) -> Path:
+def write_stations(tmp_path: Path, rows: list[dict[str, str]], columns=vocab.STATION_COLUMNS) -> Path:
     path = tmp_path / "stations.csv"
     path.write_text(synthetic.to_csv(rows, columns), encoding="utf-8")
     return path
@@ -31,9 +29,7 @@ def problems_for(tmp_path: Path, index: int, **changes: str) -> list[Problem]:
 
 
 def test_synthetic_dataset_is_valid(data_dir: Path) -> None:
-    dataset, problems = load.check_dataset(
-        data_dir / "stations.csv", data_dir / "responses.csv"
-    )
+    dataset, problems = load.check_dataset(data_dir / "stations.csv", data_dir / "responses.csv")
     assert problems == []
     assert len(dataset.stations) == 30
     assert dataset.stations["lat"].dtype == float
@@ -65,9 +61,7 @@ def test_each_bad_cell_is_reported_with_its_line_and_column(
     tmp_path: Path, column: str, value: str, fragment: str
 ) -> None:
     found = problems_for(tmp_path, 3, **{column: value})
-    assert any(
-        p.line == 5 and p.column == column and fragment in p.message for p in found
-    ), found
+    assert any(p.line == 5 and p.column == column and fragment in p.message for p in found), found
     assert all(p.file == "stations.csv" for p in found)
 
 
@@ -82,10 +76,7 @@ def test_duplicate_id_is_reported_on_the_second_row(tmp_path: Path) -> None:
 
 def test_missing_column_is_reported_on_the_header(tmp_path: Path) -> None:
     columns = [c for c in vocab.STATION_COLUMNS if c != "bureau"]
-    rows = [
-        {k: v for k, v in r.items() if k != "bureau"}
-        for r in synthetic.stations_rows(3)
-    ]
+    rows = [{k: v for k, v in r.items() if k != "bureau"} for r in synthetic.stations_rows(3)]
     found = load.check_stations(write_stations(tmp_path, rows, columns), "s.csv")[1]
     assert [str(p) for p in found] == ["s.csv:1: header: missing column 'bureau'"]
 
@@ -103,9 +94,7 @@ def test_encoding_error_names_line_and_column(tmp_path: Path) -> None:
     rows = synthetic.stations_rows(5)
     rows[2]["host_organisation"] = "Caf\u00e9 association"
     path = write_stations(tmp_path, rows)
-    path.write_bytes(
-        path.read_bytes().replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1"))
-    )
+    path.write_bytes(path.read_bytes().replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1")))
     found = load.check_stations(path, "s.csv")[1]
     assert len(found) == 1
     assert (found[0].line, found[0].column) == (4, "host_organisation")
@@ -144,23 +133,17 @@ def test_private_residence_may_not_carry_an_address(tmp_path: Path) -> None:
 
 
 def test_private_residence_may_not_be_pinned_below_city(tmp_path: Path) -> None:
-    found = problems_for(
-        tmp_path, 1, private_residence="true", address="", geo_precision="address"
-    )
+    found = problems_for(tmp_path, 1, private_residence="true", address="", geo_precision="address")
     assert [(p.line, p.column) for p in found] == [(3, "geo_precision")]
 
 
 def test_response_in_a_country_without_station_is_reported(data_dir: Path) -> None:
     path = data_dir / "responses.csv"
     text = path.read_text(encoding="utf-8").splitlines()
-    text.append(
-        "R999,Finland,FI,2022-10,Supo,denied_or_no_action,Nothing seen.,https://example.org/fi,low,"
-    )
+    text.append("R999,Finland,FI,2022-10,Supo,denied_or_no_action,Nothing seen.,https://example.org/fi,low,")
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     _, found = load.check_dataset(data_dir / "stations.csv", path)
-    assert [str(p).split(": ", 1)[1] for p in found] == [
-        "iso2: 'FI' hosts no station in stations.csv"
-    ]
+    assert [str(p).split(": ", 1)[1] for p in found] == ["iso2: 'FI' hosts no station in stations.csv"]
     assert found[0].line == len(text)
 
 
@@ -176,9 +159,7 @@ def test_loader_never_writes_to_the_file(data_dir: Path) -> None:
 def test_validate_command_prints_problems_and_exits_nonzero(data_dir: Path) -> None:
     rows = synthetic.stations_rows(4)
     rows[2]["iso2"] = "QQ"
-    (data_dir / "stations.csv").write_text(
-        synthetic.to_csv(rows, vocab.STATION_COLUMNS), encoding="utf-8"
-    )
+    (data_dir / "stations.csv").write_text(synthetic.to_csv(rows, vocab.STATION_COLUMNS), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "stations", "validate", str(data_dir / "stations.csv")],
         cwd=ROOT,
@@ -188,10 +169,7 @@ def test_validate_command_prints_problems_and_exits_nonzero(data_dir: Path) -> N
         check=False,
     )
     assert result.returncode == 1
-    assert (
-        f"{data_dir / 'stations.csv'}:4: iso2: 'QQ': not an ISO 3166-1 alpha-2 code"
-        in result.stdout
-    )
+    assert f"{data_dir / 'stations.csv'}:4: iso2: 'QQ': not an ISO 3166-1 alpha-2 code" in result.stdout
 
 
 def test_random_cell_corruption_is_always_located(tmp_path: Path) -> None:
@@ -200,9 +178,7 @@ def test_random_cell_corruption_is_always_located(tmp_path: Path) -> None:
     for _ in range(20):
         rows = synthetic.stations_rows(12)
         row = rng.randrange(12)
-        column = rng.choice(
-            ["bureau", "wave", "status", "confidence", "geo_precision", "iso2"]
-        )
+        column = rng.choice(["bureau", "wave", "status", "confidence", "geo_precision", "iso2"])
         rows[row][column] = "zz-" + column
         found = load.check_stations(write_stations(tmp_path, rows), "s.csv")[1]
         assert (row + 2, column) in {(p.line, p.column) for p in found}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from stations import mapping, vocab
+from stations.data import vocab
+from stations.map import mapping
 
 
 def test_every_bureau_letter_reaches_4_5_to_1_on_its_pin() -> None:
@@ -72,6 +73,9 @@ def test_fill_groups_differ_clearly_and_outlines_tell_classes_apart_within_a_gro
 def test_legend_lists_only_the_classes_drawn() -> None:
     layer = mapping.LayerData("{}", "{}", "{}", ("Fuzhou",), ("arrests", vocab.NO_ACTION))
     options = mapping.layer_options(layer, fit=False)
-    assert [k["label"] for k in options["actionClasses"]] == ["Criminal charges or arrests", "No action reported"]
+    assert [k["label"] for k in options["actionClasses"]] == [
+        "Criminal charges or arrests",
+        "No action reported",
+    ]
     assert options["letterColours"]["Qingtian"] == "#ffffff"
     assert options["letterColours"]["Fuzhou"] == "#000000"

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stations import assets, export, load, mapping, model, synthetic, vocab
-from stations.filters import Filters
+from stations.data import export, load, model, synthetic, vocab
+from stations.map import assets, mapping
+from stations.view.filters import Filters
 
 LAYER_SCRIPT = (assets.STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
 
@@ -150,7 +151,7 @@ def test_csv_download_reloads_through_the_validator(dataset: load.Dataset, tmp_p
 
 
 def test_map_loads_nothing_from_outside(dataset: load.Dataset) -> None:
-    from stations import assets
+    from stations.map import assets
 
     summary = model.country_actions(dataset.stations, dataset.responses)
     fmap = mapping.build_map(dataset.stations, summary, tiles=None)

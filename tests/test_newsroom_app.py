@@ -13,8 +13,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from stations import citation, datapackage, embed
-from stations.filters import escape_markdown
+from stations.data import datapackage
+from stations.view import citation, embed
+from stations.view.filters import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_app import DATA_PAGE, RESPONSES_PAGE, run
 
-from stations import load, publishers, synthetic
+from stations.data import load, publishers, synthetic
 
 REGISTER = """host,name,kind,tier
 example.org,Example Ministry,government_or_court,primary

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stations import load, publishers, synthetic, vocab
+from stations.data import load, publishers, synthetic, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 SEP_LIST = "https://news.example/sep-list"
@@ -64,7 +64,11 @@ def test_a_registered_fixture_is_valid(tmp_path: Path) -> None:
     [
         ({"sources": "https://unknown.example/a"}, "sources", "'unknown.example' is not in publishers.csv"),
         ({"sources": "https://scraper.example/copy"}, "sources", "'scraper.example' is a blocked copy"),
-        ({"sources": "https://staging.example.net/a"}, "sources", "'staging.example.net' is a 'staging.' host"),
+        (
+            {"sources": "https://staging.example.net/a"},
+            "sources",
+            "'staging.example.net' is a 'staging.' host",
+        ),
         ({"sources": "https://amp.example.net/a"}, "sources", "'amp.example.net' is a 'amp.' host"),
         ({"sources": "https://iframe.example.net/a"}, "sources", "'iframe.example.net' is a 'iframe.' host"),
         ({"sources": "https://new-origin.example.net/a"}, "sources", "is a CDN origin host"),
@@ -131,7 +135,9 @@ def test_a_response_with_a_blocked_host_is_reported_on_its_line(tmp_path: Path) 
         ("other.example,Other,wire,established", "kind", "unknown kind"),
     ],
 )
-def test_register_defects_are_reported_with_their_line(tmp_path: Path, line: str, column: str, fragment: str) -> None:
+def test_register_defects_are_reported_with_their_line(
+    tmp_path: Path, line: str, column: str, fragment: str
+) -> None:
     directory = _write(tmp_path, _rows(), register=REGISTER + line + "\n")
     found = _problems(directory)
     assert any(
@@ -145,7 +151,9 @@ def test_report_evidence_must_be_primary_or_established(tmp_path: Path) -> None:
     with (directory / publishers.EVIDENCE_FILE).open("a", encoding="utf-8") as handle:
         handle.write("https://blog.example/list,dec-2022,*,a blog's copy of the list\n")
     found = _problems(directory)
-    assert [(Path(p.file).name, p.line, p.column) for p in found] == [("report_evidence.csv", 4, "url")], found
+    assert [(Path(p.file).name, p.line, p.column) for p in found] == [("report_evidence.csv", 4, "url")], (
+        found
+    )
 
 
 def test_the_command_fails_with_file_and_line(tmp_path: Path) -> None:
@@ -153,7 +161,14 @@ def test_the_command_fails_with_file_and_line(tmp_path: Path) -> None:
     rows[1]["sources"] = "https://scraper.example/copy"
     directory = _write(tmp_path, rows)
     result = subprocess.run(
-        [sys.executable, "-m", "stations", "validate", str(directory / "stations.csv"), str(directory / "responses.csv")],
+        [
+            sys.executable,
+            "-m",
+            "stations",
+            "validate",
+            str(directory / "stations.csv"),
+            str(directory / "responses.csv"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

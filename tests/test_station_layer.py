@@ -23,7 +23,8 @@ from e2e_support import (
     chromium_browser,  # noqa: F401 (fixture)
 )
 
-from stations import load, mapping, model
+from stations.data import load, model
+from stations.map import mapping
 
 LABELLED = "Le Monde: <b>enquête</b>"
 

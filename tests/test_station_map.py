@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stations import load, mapping
+from stations.data import load
+from stations.map import mapping
 
 MAP_PAGE = str(Path(__file__).resolve().parent.parent / "app.py")
 

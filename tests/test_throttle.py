@@ -1,4 +1,4 @@
-"""The per-session limit on script runs (stations/throttle.py), without a server.
+"""The per-session limit on script runs (stations/web/throttle.py), without a server.
 
 The real server is in tests/reliability/test_flooding_client.py; here the bucket's arithmetic
 and the coalescing of held requests, with a fake clock and a real event loop.
@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from streamlit.runtime.app_session import AppSession, AppSessionState
 
-from stations import throttle
+from stations.web import throttle
 
 
 class Clock:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stations import load, responses_view, vocab
+from stations.data import load, vocab
+from stations.web import responses_view
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]["backgroundColor"]

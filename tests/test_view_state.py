@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stations import facets, filters, headline, links, load, model, reconcile, vocab
-from stations.filters import Filters, Options
+from stations.data import load, model, reconcile, vocab
+from stations.view import facets, filters, headline, links
+from stations.view.filters import Filters, Options
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "app.py")

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stations import assets
+from stations.map import assets
 from stations.web import copy_link, narrow
 
 #: Parts left out, named in ``BENCH_ELEMENTS_WITHOUT`` (comma-separated): ``tables`` (the two
@@ -48,7 +48,9 @@ with st.sidebar:
         )
     st.button("Reset filters", width="stretch")
 cols = st.columns(4)
-for col, label in zip(cols, ("Stations", "Countries", "Named bureaus", "Location not published"), strict=True):
+for col, label in zip(
+    cols, ("Stations", "Countries", "Named bureaus", "Location not published"), strict=True
+):
     col.metric(label, "1")
 st.caption("A coverage note.")
 left, right = st.columns([5, 2], gap="medium")

@@ -10,8 +10,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stations import assets, ui
-from stations.load import load_dataset
+from stations.data.load import load_dataset
+from stations.map import assets
+from stations.web import ui
 
 assets.use_local_assets()
 tiles, attr = assets.tile_layer_settings()

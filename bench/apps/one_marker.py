@@ -8,7 +8,7 @@ Time to its first marker is the floor the map page is measured against (ratios i
 import folium
 from streamlit_folium import st_folium
 
-from stations import assets
+from stations.map import assets
 
 assets.use_local_assets()
 tiles, attr = assets.tile_layer_settings()

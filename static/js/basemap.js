@@ -2,7 +2,7 @@
 // static files this app serves (static/basemap/, built by scripts/build_basemap.py), so the
 // default map asks no tile server for anything and no third party learns who looks where.
 //
-// Loaded after the station markers have been drawn (stations/basemap.py injects this script
+// Loaded after the station markers have been drawn (stations/map/basemap.py injects this script
 // from the map's own script), so it never delays the first marker. The sea is the map's
 // background; land, coastlines and borders go on one canvas under every overlay; names go in
 // a pane above the country layer and below the markers, thinned so that none overlap.

@@ -2,7 +2,7 @@
 // streamlit-folium adds the stylesheets only after the scripts have run, so the guess is
 // empty and the images 404. Point it at the vendored images, relative to this script's own
 // URL so it works under any --server.baseUrlPath. Loaded right after leaflet.js
-// (stations/assets.py, MAP_JS).
+// (stations/map/assets.py, MAP_JS).
 (function () {
   var script = document.currentScript;
   if (window.L && L.Icon && L.Icon.Default && script && script.src) {

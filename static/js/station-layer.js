@@ -1,6 +1,6 @@
 // The station layer: clustered station markers, the country layer, a legend and a layer switch.
 //
-// stations/mapping.py (StationLayer) loads this file after Leaflet and markercluster and calls
+// stations/map/mapping.py (StationLayer) loads this file after Leaflet and markercluster and calls
 //   L.stationLayer(map, data, countries, shapes, opts)
 // with JSON only: `data` is the column-oriented station table ({n, columns: {field: [...]}}),
 // `countries` what each host government did, `shapes` their outlines (GeoJSON) and `opts` the

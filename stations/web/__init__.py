@@ -1,1 +1,1 @@
-"""The Streamlit layer's newer modules (they import streamlit; the pure core does not)."""
+"""The Streamlit layer: every module that imports streamlit lives here, and only here."""

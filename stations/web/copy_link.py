@@ -18,7 +18,7 @@ from functools import cache
 
 import streamlit as st
 
-from stations import assets
+from stations.map import assets
 
 #: The copy script, relative to ``static/``.
 COPY_SCRIPT = "js/copy-link.js"

@@ -12,9 +12,10 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from stations import citation, datapackage, embed, links
-from stations.filters import Filters, Options, escape_markdown
-from stations.ui import data_dir, latest_change
+from stations.data import datapackage
+from stations.view import citation, embed, links
+from stations.view.filters import Filters, Options, escape_markdown
+from stations.web.ui import data_dir, latest_change
 
 #: Room the two lines, the gaps and the page's margins take; the map gets the rest of the height.
 LINES_HEIGHT = "6.2rem"

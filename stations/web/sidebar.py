@@ -1,4 +1,4 @@
-"""The filter sidebar, drawn from ``stations.facets`` and owned by ``stations.web.state``.
+"""The filter sidebar, drawn from ``stations.view.facets`` and owned by ``stations.web.state``.
 
 Widget options are names that never change (no counts inside them): Streamlit hands a
 multiselect's value back and forth as its option strings, so a label that changed between two
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from stations import facets, links
-from stations.filters import LIST_FIELDS, Filters, escape_markdown
+from stations.view import facets, links
+from stations.view.filters import LIST_FIELDS, Filters, escape_markdown
 from stations.web import copy_link, narrow, state
 
 if TYPE_CHECKING:
-    from stations.ui import Data
+    from stations.web.ui import Data
 
 #: Each page's path segment in the address (the map is the root page).
 PAGE_PATHS = {"map": "", "responses": "Government_responses", "data": "Data_and_sources"}
@@ -109,7 +109,9 @@ def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int)
     view = data.view(filters)
     if chosen:
         # The counts depend on the list filters only, as the view does: made once per view.
-        counts = view.derived(f"facet_counts:{facet.key}", lambda _: data.index.facet_counts(filters, facet.key))
+        counts = view.derived(
+            f"facet_counts:{facet.key}", lambda _: data.index.facet_counts(filters, facet.key)
+        )
         names = [
             f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
             for v in chosen

@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.query_params import sanitize_query_string
 
-from stations.filters import KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
+from stations.view.filters import KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
 
 #: The view: a ``Filters``, the one source of truth.
 VIEW = "_filters"

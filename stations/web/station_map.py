@@ -24,8 +24,8 @@ import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from stations import mapping
-from stations.index import View
+from stations.map import mapping
+from stations.view.index import View
 
 #: What ``st_folium`` sends back on a click: the clicked marker's or country's tooltip only,
 #: so panning and zooming do not rerun the page.

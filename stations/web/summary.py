@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from stations import facets
-from stations.filters import Filters, escape_markdown
-from stations.headline import headline
+from stations.view import facets
+from stations.view.filters import Filters, escape_markdown
+from stations.view.headline import headline
 
 if TYPE_CHECKING:
-    from stations.ui import Data
+    from stations.web.ui import Data
 
 
 def headline_sentence(data: Data, filters: Filters) -> None:

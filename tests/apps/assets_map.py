@@ -10,7 +10,7 @@ import streamlit as st
 from folium.plugins import MarkerCluster
 from streamlit_folium import st_folium
 
-from stations.assets import tile_layer_settings, use_local_assets
+from stations.map.assets import tile_layer_settings, use_local_assets
 
 use_local_assets()
 tiles, attr = tile_layer_settings()

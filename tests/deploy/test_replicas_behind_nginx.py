@@ -40,7 +40,7 @@ from deploy_support import PREVIEW, Cluster, cluster, nginx_binary, session_conn
 from e2e_support import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
 
 from deploy.nginx_conf import DESCRIPTION, TITLE
-from stations.load import load_dataset
+from stations.data.load import load_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 

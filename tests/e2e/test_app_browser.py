@@ -39,8 +39,8 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from stations import synthetic, vocab
-from stations.load import load_dataset
+from stations.data import synthetic, vocab
+from stations.data.load import load_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 

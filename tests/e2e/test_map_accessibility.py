@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from e2e_support import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
 
-from stations import mapping
+from stations.map import mapping
 from stations.web import narrow, station_map
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]

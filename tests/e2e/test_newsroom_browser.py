@@ -14,7 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from e2e_support import SCREENSHOTS, RequestLog, streamlit_server
 
-from stations import citation, datapackage, vocab
+from stations.data import datapackage, vocab
+from stations.view import citation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

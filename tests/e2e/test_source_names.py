@@ -19,8 +19,8 @@ from test_app_browser import (
     wait_for_count,
 )
 
-from stations import publishers
-from stations.load import load_dataset
+from stations.data import publishers
+from stations.data.load import load_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 

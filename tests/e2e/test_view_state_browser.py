@@ -39,9 +39,10 @@ from test_app_browser import (
     reveal_and_click,
 )
 
-from stations import facets, headline, model, reconcile, vocab
-from stations.filters import Filters, Options
-from stations.load import load_dataset
+from stations.data import model, reconcile, vocab
+from stations.data.load import load_dataset
+from stations.view import facets, headline
+from stations.view.filters import Filters, Options
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -509,7 +510,9 @@ def test_share_box_holds_the_address_bars_own_link_and_copies_it(
     assert parts.path == "/" + path
     assert "%2C" in parts.query  # commas as the browser writes them
     page.get_by_test_id("stSidebar").get_by_role("button", name="Copy link: Link to this view").click()
-    page.get_by_test_id("stSidebar").get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for()
+    page.get_by_test_id("stSidebar").get_by_role("status").filter(
+        has_text="Copied to the clipboard."
+    ).wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == link
     # A plain code block would make the page fetch Streamlit's 1.5 MB syntax highlighter.
     assert page.get_by_test_id("stSidebar").get_by_test_id("stCode").count() == 0

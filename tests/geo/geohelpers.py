@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from stations.vocab import STATION_COLUMNS
+from stations.data.vocab import STATION_COLUMNS
 
 PARIS_STREET = {
     "lat": "48.8327",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from stations import mapping
+from stations.map import mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = ROOT / "app.py"
@@ -161,7 +161,7 @@ def write_payload_dataset(directory: Path) -> tuple[list[dict[str, str]], list[d
     """Both CSVs with every free-text field holding markup; returns the rows written."""
     import random
 
-    from stations import synthetic
+    from stations.data import synthetic
 
     rng = random.Random(3)
     stations = []

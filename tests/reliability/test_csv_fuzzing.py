@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from reliability_support import PAGES, examples, new_app, record
 
-from stations import load, synthetic, vocab
+from stations.data import load, synthetic, vocab
 
 NAME = "stations.csv"
 PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<column>[^:]+): (?P<message>.+)$", re.S)

@@ -29,7 +29,7 @@ from e2e_support import (  # noqa: F401 (fixtures)
 from live_pages import Page, Run, pages, wait_for_log, without_dac_override, ws_url
 from reliability_support import ROOT, record
 
-from stations import synthetic
+from stations.data import synthetic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(400)]
 

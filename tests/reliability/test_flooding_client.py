@@ -5,7 +5,7 @@ reads what comes back, so its runs can be counted: each one starts with a ``new_
 message). Beside it, the load harness's 12 sessions change filters as readers do, one change
 every ``READER_PAUSE`` seconds. Rounds with and without the flooder alternate ``ROUNDS`` times
 (the order swapped every round), so that both sides share the machine's load as it drifts. In
-every flooded round the per-session limit (stations/throttle.py) must cap the flooder's runs at
+every flooded round the per-session limit (stations/web/throttle.py) must cap the flooder's runs at
 its burst plus its rate over the time and move it to the flood rate once it is out of strikes,
 and the flooder's newest request must still run once the flood stops (requests are coalesced, not lost); the readers must be served without errors in
 every round; a ``clear_cache`` message must be refused, and a burst of other messages
@@ -31,7 +31,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from test_load_sessions import Tally, rerun_message, session
 
-from stations import synthetic, throttle
+from stations.data import synthetic
+from stations.web import throttle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 

@@ -2,7 +2,7 @@
 
 Hypothesis builds query strings from valid values mixed with arbitrary text, unicode, markup,
 very long values, repeated keys and unknown keys, and feeds them to every page. The expected
-view comes from an oracle written here from the rules in ``stations/filters.py``'s docstrings
+view comes from an oracle written here from the rules in ``stations/view/filters.py``'s docstrings
 (not from its code): the first value of a known key counts, comma-separated pieces are matched
 case-insensitively (countries by code or name), anything else is dropped with one notice.
 
@@ -43,8 +43,8 @@ from streamlit.runtime.state.query_params import (
 )
 from streamlit.testing.v1 import AppTest
 
-from stations import load, model, synthetic, vocab
-from stations.filters import KEYS, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
+from stations.data import load, model, synthetic, vocab
+from stations.view.filters import KEYS, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
 
 EMBED_KEYS = ("embed", "embed_options")  # Streamlit's own: invisible to the app, never noticed
 

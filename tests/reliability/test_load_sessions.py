@@ -28,7 +28,7 @@ from reliability_support import FIGURES, ROOT, record
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from stations import synthetic
+from stations.data import synthetic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -188,7 +188,7 @@ def settle(proc: psutil.Process, seconds: float = 6.0) -> float:
 def test_concurrent_sessions_are_served_without_errors_and_memory_returns(tmp_path: Path) -> None:
     directory = synthetic.write_dataset(tmp_path / "data", n=105)
     # The sessions ask for runs back to back, faster than readers: the per-session limit on runs
-    # (stations/throttle.py, tested in test_flooding_client.py) is lifted to load the process.
+    # (stations/web/throttle.py, tested in test_flooding_client.py) is lifted to load the process.
     env = {
         "STATIONS_DATA_DIR": str(directory),
         "STATION_MAP_TILES": "none",

@@ -32,7 +32,7 @@ from reliability_support import (
     write_payload_dataset,
 )
 
-from stations import load, synthetic, vocab
+from stations.data import load, synthetic, vocab
 
 
 @pytest.fixture(scope="module")

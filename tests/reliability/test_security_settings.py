@@ -21,7 +21,7 @@ import pytest
 from e2e_support import streamlit_server
 from reliability_support import PAGES, ROOT, new_app, record
 
-from stations import synthetic
+from stations.data import synthetic
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 UPLOAD_WIDGETS = ("file_uploader", "camera_input", "audio_input", "chat_input")

@@ -10,7 +10,7 @@ data directory hold the judgements, so that they are reviewed like data rather t
 * ``report_evidence.csv``: ``url,wave,iso2,shows``: the pages that show which stations were in
   each Safeguard Defenders report (the report itself, or an established outlet reporting its list).
 
-The validator (``stations.load``) checks the data against them; the app uses them for labels.
+The validator (``stations.data.load``) checks the data against them; the app uses them for labels.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ EVIDENCE_FILE = "report_evidence.csv"
 # Host names that are not the publisher's public address: build, preview, CDN-origin and embed
 # hosts, AMP copies, and names with a trailing dot. Readers may not reach them, and they hide
 # which page is the canonical one.
-_NONCANONICAL_FIRST_LABELS = frozenset({"staging", "iframe", "amp", "canary", "www-main", "schulung", "preview"})
+_NONCANONICAL_FIRST_LABELS = frozenset(
+    {"staging", "iframe", "amp", "canary", "www-main", "schulung", "preview"}
+)
 _NONCANONICAL_SUFFIXES = (".arc-cdn.net", ".cloudfront.net", ".azureedge.net", ".pages.dev", ".herokuapp.com")
 
 
@@ -148,7 +150,9 @@ def best_tier_of(text: str, register: Register | None) -> str:
     return register.best_tier(split_sources(text)) or ""
 
 
-def _read(path: Path, columns: Sequence[str]) -> tuple[list[tuple[int, dict[str, str]]], list[RegisterProblem]]:
+def _read(
+    path: Path, columns: Sequence[str]
+) -> tuple[list[tuple[int, dict[str, str]]], list[RegisterProblem]]:
     name = path.name
     problems: list[RegisterProblem] = []
     rows: list[tuple[int, dict[str, str]]] = []
@@ -164,7 +168,9 @@ def _read(path: Path, columns: Sequence[str]) -> tuple[list[tuple[int, dict[str,
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(columns):
-            problems.append(RegisterProblem(name, line, "-", f"expected {len(columns)} fields, found {len(record)}"))
+            problems.append(
+                RegisterProblem(name, line, "-", f"expected {len(columns)} fields, found {len(record)}")
+            )
             continue
         rows.append((line, {c: v.strip() for c, v in zip(columns, record, strict=True)}))
     return rows, problems
@@ -211,7 +217,12 @@ def load_register(directory: str | Path) -> Register | None:
             register.blocked[host] = row["reason"]
             if host in register.publishers:
                 register.problems.append(
-                    RegisterProblem(BLOCKED_FILE, line, "host", f"'{host}' is blocked and also registered in {REGISTER_FILE}")
+                    RegisterProblem(
+                        BLOCKED_FILE,
+                        line,
+                        "host",
+                        f"'{host}' is blocked and also registered in {REGISTER_FILE}",
+                    )
                 )
     evidence_path = directory / EVIDENCE_FILE
     if evidence_path.exists():
@@ -220,13 +231,20 @@ def load_register(directory: str | Path) -> Register | None:
         for line, row in rows:
             if row["wave"] not in REPORT_WAVES:
                 register.problems.append(
-                    RegisterProblem(EVIDENCE_FILE, line, "wave", f"'{row['wave']}': must be one of {', '.join(REPORT_WAVES)}")
+                    RegisterProblem(
+                        EVIDENCE_FILE,
+                        line,
+                        "wave",
+                        f"'{row['wave']}': must be one of {', '.join(REPORT_WAVES)}",
+                    )
                 )
                 continue
             codes = frozenset(row["iso2"].split())
             if not codes or not all(c == "*" or re.fullmatch(r"[A-Z]{2}", c) for c in codes):
                 register.problems.append(
-                    RegisterProblem(EVIDENCE_FILE, line, "iso2", "ISO codes separated by spaces, or * for the whole list")
+                    RegisterProblem(
+                        EVIDENCE_FILE, line, "iso2", "ISO codes separated by spaces, or * for the whole list"
+                    )
                 )
                 continue
             tier = register.tier(row["url"])

@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from stations import facets, mapping, model, publishers, vocab
-from stations.filters import LIST_FIELDS, Filters, Options
+from stations.data import model, publishers, vocab
+from stations.map import mapping
+from stations.view import facets
+from stations.view.filters import LIST_FIELDS, Filters, Options
 
 #: Column of ``stations`` behind each filter that is a plain value match.
 _COLUMNS = facets.COLUMNS
@@ -203,7 +205,9 @@ class StationIndex:
             elif name == "sources":
                 values = [
                     "["
-                    + ",".join(f"[{encode_basestring(url)},{encode_basestring(label)}]" for url, label in pairs)
+                    + ",".join(
+                        f"[{encode_basestring(url)},{encode_basestring(label)}]" for url, label in pairs
+                    )
                     + "]"
                     for pairs in publishers.source_pairs(frame)
                 ]
@@ -220,6 +224,7 @@ class StationIndex:
         """
         pieces = self._json_pieces
         columns = ",".join(
-            f'"{name}":[' + ",".join(pieces[name][positions].tolist()) + "]" for name in mapping.PAYLOAD_FIELDS
+            f'"{name}":[' + ",".join(pieces[name][positions].tolist()) + "]"
+            for name in mapping.PAYLOAD_FIELDS
         )
         return mapping.escape_for_script(f'{{"n":{len(positions)},"columns":{{{columns}}}}}')

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from stations import reconcile
+from stations.data import reconcile
 
 
 @dataclass(frozen=True)

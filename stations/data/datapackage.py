@@ -1,7 +1,7 @@
 """data/datapackage.json: what the data files are, their schema, and the data version.
 
 The package is generated, never edited by hand: its fields, enums and keys come from
-``stations.vocab`` and ``stations.schema``, and each file's size and SHA-256 are recorded next to
+``stations.data.vocab`` and ``stations.data.schema``, and each file's size and SHA-256 are recorded next to
 the version and date. So the validator can say, without git, whether the files are still the
 version the package names: a change to a data file without ``python -m stations bump-version``
 fails with a message saying which file and what to run. The app reads the version and date of
@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations import citation, publishers, schema, vocab
-from stations.atomic import atomic_write_text
-from stations.load import Problem
-from stations.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
+from stations.data import publishers, schema, vocab
+from stations.data.atomic import atomic_write_text
+from stations.data.load import Problem
+from stations.data.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
+from stations.view import citation
 
 PACKAGE_FILE = "datapackage.json"
 BUMP_COMMAND = "python -m stations bump-version"
@@ -475,7 +476,7 @@ def check(data_dir: str | os.PathLike[str], display_name: str | None = None) -> 
                 name,
                 1,
                 "schema",
-                "differs from the schema in stations/vocab.py and stations/schema.py (edited by hand, "
+                "differs from the schema in stations/data/vocab.py and stations/data/schema.py (edited by hand, "
                 f"or the vocabulary changed): run `{BUMP_COMMAND}` to regenerate it",
             )
         )

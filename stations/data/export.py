@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from stations import model, publishers, vocab
+from stations.data import model, publishers, vocab
 
 
 def _public(view: pd.DataFrame) -> pd.DataFrame:
@@ -20,7 +20,8 @@ def outlets(frame: pd.DataFrame) -> list[str]:
     """Per row, the outlet name of each source, in the order of ``sources`` and with the same
     separator, so a reader of a download sees who says so without opening the links."""
     return [
-        publishers.LABEL_SEPARATOR.join(label for _, label in pairs) for pairs in publishers.source_pairs(frame)
+        publishers.LABEL_SEPARATOR.join(label for _, label in pairs)
+        for pairs in publishers.source_pairs(frame)
     ]
 
 
@@ -31,7 +32,9 @@ def to_csv_bytes(view: pd.DataFrame) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow((*vocab.STATION_COLUMNS, publishers.OUTLETS_COLUMN))
     frame = _public(view)
-    for row, names in zip(frame[list(vocab.STATION_COLUMNS)].itertuples(index=False), outlets(frame), strict=True):
+    for row, names in zip(
+        frame[list(vocab.STATION_COLUMNS)].itertuples(index=False), outlets(frame), strict=True
+    ):
         writer.writerow([*(_cell(v) for v in row), names])
     return buffer.getvalue().encode("utf-8")
 

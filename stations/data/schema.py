@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from stations import vocab
+from stations.data import vocab
 
 ISO2_CODES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
 # Kosovo has a user-assigned code that is widely used (and by the boundary data).

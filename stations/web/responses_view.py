@@ -6,9 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from stations import citation, correction_view, export, publishers, vocab
-from stations.filters import Filters
-from stations.ui import Data, download_name
+from stations.data import export, publishers, vocab
+from stations.view import citation
+from stations.view.filters import Filters
+from stations.web import correction_view
+from stations.web.ui import Data, download_name
 
 #: This page's address path, for links back to it.
 PAGE = "Government_responses"
@@ -175,7 +177,20 @@ def table(actions: pd.DataFrame) -> None:
         source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
         outlets=["; ".join(label for _, label in p) for p in pairs],
-    )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "source", "sources", "response_id"]]
+    )[
+        [
+            "date",
+            "country",
+            "actor",
+            "action",
+            "summary",
+            "confidence",
+            "outlets",
+            "source",
+            "sources",
+            "response_id",
+        ]
+    ]
     if citation.repository_url():
         frame = frame.assign(correction=corrections(actions))
     st.dataframe(
@@ -225,10 +240,12 @@ def strongest_table(data: Data, filters: Filters) -> None:
 def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
-        data=lambda: actions[list(vocab.RESPONSE_COLUMNS)]
-        .assign(**{publishers.OUTLETS_COLUMN: export.outlets(actions)})
-        .to_csv(index=False, lineterminator="\n")
-        .encode("utf-8"),
+        data=lambda: (
+            actions[list(vocab.RESPONSE_COLUMNS)]
+            .assign(**{publishers.OUTLETS_COLUMN: export.outlets(actions)})
+            .to_csv(index=False, lineterminator="\n")
+            .encode("utf-8")
+        ),
         file_name=download_name("responses", "csv"),
         mime="text/csv",
         on_click="ignore",

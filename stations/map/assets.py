@@ -29,7 +29,7 @@ from folium.plugins import MarkerCluster
 
 #: Where the files live in the repository (Streamlit serves the ``static`` folder beside the
 #: main script, so ``app.py`` at the repository root serves exactly this folder).
-STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR: Path = Path(__file__).resolve().parents[2] / "static"
 
 #: URL of ``static/`` as seen from inside the ``st_folium`` iframe (see the module docstring).
 DEFAULT_PREFIX = "../../app/static"
@@ -42,7 +42,7 @@ LEAFLET_IMAGES = "vendor/leaflet@1.9.3/dist/images/"
 #: guess is empty and the default marker images 404.
 ICON_PATH_SCRIPT = "js/leaflet-default-icon-path.js"
 
-#: The station layer's script and stylesheet (``stations.mapping.StationLayer``): JavaScript
+#: The station layer's script and stylesheet (``stations.map.mapping.StationLayer``): JavaScript
 #: and CSS written as files, so the browser caches them and each page sends only data.
 STATION_LAYER_SCRIPT = "js/station-layer.js"
 STATION_LAYER_STYLE = "css/station-layer.css"
@@ -175,7 +175,7 @@ def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """``(default_js, default_css)`` of the station layer, under the prefix of the last
     :func:`use_local_assets` call (read at render time): the Leaflet bundle and the layer's
     script; markercluster's stylesheets, gesture handling's and the layer's. The map itself then lists no script
-    (``stations.mapping.map_of_layer``): Leaflet comes with the bundle."""
+    (``stations.map.mapping.map_of_layer``): Leaflet comes with the bundle."""
     return (_urls(_prefix, LAYER_JS), [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)])
 
 
@@ -184,7 +184,7 @@ def leaflet_bundle_text(static_dir: Path = STATIC_DIR) -> str:
     parts keep their own licence headers; source map comments are dropped). The icon-path fix still finds the images, because
     it resolves them from the URL of the script it runs in, and the bundle sits beside it."""
     pieces = [
-        "// Built by scripts/build_map_bundle.py from the files named below (stations/assets.py,\n"
+        "// Built by scripts/build_map_bundle.py from the files named below (stations/map/assets.py,\n"
         "// LEAFLET_BUNDLE_PARTS); do not edit by hand. Licences: static/vendor/SOURCES.md.\n"
     ]
     for part in LEAFLET_BUNDLE_PARTS:
@@ -255,7 +255,7 @@ def external_asset_urls(m: folium.Map) -> list[str]:
 
 
 def own_basemap(env: Mapping[str, str] | None = None) -> bool:
-    """True when the map draws the app's own basemap (stations/basemap.py): the default.
+    """True when the map draws the app's own basemap (stations/map/basemap.py): the default.
 
     ``STATION_MAP_TILES`` unset, empty or ``basemap``. Any other value (``none``, a provider's
     name, a tile template) turns it off.

@@ -8,7 +8,7 @@ which fetch the data as static files the browser can cache. The first marker the
 none of it.
 
 URLs are relative to the st_folium iframe's document, like every other asset
-(``stations.assets.DEFAULT_PREFIX``), so they work under any ``--server.baseUrlPath``.
+(``stations.map.assets.DEFAULT_PREFIX``), so they work under any ``--server.baseUrlPath``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from branca.element import MacroElement
 from jinja2 import Template
 
-from stations import assets
+from stations.map import assets
 
 #: Folder of the basemap's data, relative to ``static/``.
 DATA_DIR = "basemap/"

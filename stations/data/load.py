@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from stations import publishers, schema, vocab
+from stations.data import publishers, schema, vocab
 
 #: Columns a download adds after the published ones (outlet names); the loader ignores them.
 DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
@@ -336,7 +336,12 @@ def source_problems(
             reason = publishers.noncanonical_reason(host)
             if reason:
                 problems.append(
-                    Problem(name, line, "sources", f"'{host}' {reason}: cite the page on the publisher's public host")
+                    Problem(
+                        name,
+                        line,
+                        "sources",
+                        f"'{host}' {reason}: cite the page on the publisher's public host",
+                    )
                 )
             if host not in register.publishers:
                 problems.append(
@@ -350,16 +355,28 @@ def source_problems(
         ranks = [publishers.TIERS.index(t) for t in (register.tier(u) for u in urls) if t in publishers.TIERS]
         if ranks != sorted(ranks):
             problems.append(
-                Problem(name, line, "sources", "list the sources strongest first (primary, established, reference, weak)")
+                Problem(
+                    name,
+                    line,
+                    "sources",
+                    "list the sources strongest first (primary, established, reference, weak)",
+                )
             )
         best = register.best_tier(urls)
         if best == "weak" and confidence != "low":
             problems.append(
-                Problem(name, line, "confidence", f"'{confidence}': every source is weak, so confidence must be low")
+                Problem(
+                    name,
+                    line,
+                    "confidence",
+                    f"'{confidence}': every source is weak, so confidence must be low",
+                )
             )
         if stations:
             wave, iso2 = frame["wave"].iat[i], frame["iso2"].iat[i]
-            if wave in publishers.REPORT_WAVES and not any(register.shows_in_report(u, wave, iso2) for u in urls):
+            if wave in publishers.REPORT_WAVES and not any(
+                register.shows_in_report(u, wave, iso2) for u in urls
+            ):
                 problems.append(
                     Problem(
                         name,
@@ -430,7 +447,7 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     and an unidentified file, the reports' totals (stations, countries, stations by bureau) are
     checked against both together.
     """
-    from stations import reconcile  # reconcile builds on this module
+    from stations.data import reconcile  # reconcile builds on this module
 
     paths = [Path(p) for p in paths]
     unidentified_paths = [p for p in paths if "unidentified" in p.name]
@@ -475,7 +492,9 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
         if len(station_frames) == 1 and stations_ok and not found:
             stations = station_frames[0]
             unidentified_problems += reconcile.problems(stations, frame, str(path))
-            unidentified_problems += reconcile.bureau_problems(stations, frame, str(stations_paths[0]), str(path))
+            unidentified_problems += reconcile.bureau_problems(
+                stations, frame, str(stations_paths[0]), str(path)
+            )
     # The root cause first: the register, then stations, then the files that refer to them.
     return [
         *sorted(set(problems)),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from stations import citation, vocab
+from stations.data import vocab
+from stations.view import citation
 
 #: Streamlit's own switch for an embedded app; the pages use it for their embed layout too.
 EMBED_PARAM = "embed"

@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from stations import citation, datapackage, links, publishers, vocab
-from stations.filters import Filters, escape_markdown
-from stations.ui import DATA_FILES, Data, data_dir, latest_change, served_file
+from stations.data import datapackage, publishers, vocab
+from stations.view import citation, links
+from stations.view.filters import Filters, escape_markdown
 from stations.web import copy_link
+from stations.web.ui import DATA_FILES, Data, data_dir, latest_change, served_file
 
 #: The cite box's two fields, as the reader (and a screen reader) is told what they hold.
 CITE_LINK_LABEL = "Link to the view you are citing"
@@ -19,7 +20,7 @@ CITATION_LABEL = "Suggested citation"
 
 def cite_box(filters: Filters, page: str = "") -> None:
     """The "Cite this" box, first on the page: the link to the reader's view, the data version and date,
-    the licence and a sentence to paste (the parts are built in ``stations.citation``)."""
+    the licence and a sentence to paste (the parts are built in ``stations.view.citation``)."""
     recorded = datapackage.data_version(data_dir())
     url = links.share_url(citation.public_base(st.context.url), page, filters.to_query_params())
     cite = citation.citation(
@@ -40,7 +41,9 @@ def cite_box(filters: Filters, page: str = "") -> None:
         # Light boxes, not st.code: see stations.web.copy_link.
         wide = copy_link.WIDE_CHARS_PER_LINE
         copy_link.copy_box(CITE_LINK_LABEL, cite.url, key="cite-link", chars_per_line=wide)
-        copy_link.copy_box(CITATION_LABEL, cite.text, key="citation", button="Copy citation", chars_per_line=wide)
+        copy_link.copy_box(
+            CITATION_LABEL, cite.text, key="citation", button="Copy citation", chars_per_line=wide
+        )
 
 
 def overview(data: Data) -> None:
@@ -83,7 +86,9 @@ def sources_by_tier(data: Data) -> None:
     rows = []
     for name, frame in (("Stations", data.stations), ("Government actions", data.responses)):
         counts = frame[publishers.TIER_COLUMN].value_counts()
-        rows.append({"File": name, **{publishers.TIER_LABELS[t]: int(counts.get(t, 0)) for t in publishers.TIERS}})
+        rows.append(
+            {"File": name, **{publishers.TIER_LABELS[t]: int(counts.get(t, 0)) for t in publishers.TIERS}}
+        )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(
         "A row's best source is the strongest among its sources, by the publisher register "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from stations import vocab
+from stations.data import vocab
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from stations import vocab
+from stations.data import vocab
 
 # (iso2, country, city, lat, lon): capitals, for plausible synthetic points.
 PLACES: tuple[tuple[str, str, str, float, float], ...] = (

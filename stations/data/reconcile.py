@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from stations import vocab
-from stations.load import DataError, Problem, _validate, read_records
-from stations.schema import _valid_sources
+from stations.data import vocab
+from stations.data.load import DataError, Problem, _validate, read_records
+from stations.data.schema import _valid_sources
 
 UNIDENTIFIED_COLUMNS = ("wave", "stations", "new_countries", "bureau", "what_is_known", "sources")
 

@@ -25,8 +25,9 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from stations import assets, model, publishers, vocab
-from stations.basemap import Basemap
+from stations.data import model, publishers, vocab
+from stations.map import assets
+from stations.map.basemap import Basemap
 
 #: The basemap's land (static/js/basemap.js, STYLE.land): what a country's fill is read against.
 LAND = "#f7f5f0"
@@ -153,14 +154,16 @@ def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
             columns[field] = [round(float(v), 5) for v in series]
         elif field == "sources":
             # [url, label] per source: the popup shows the outlet's name, not a bare host.
-            columns[field] = [[[url, label] for url, label in pairs] for pairs in publishers.source_pairs(frame)]
+            columns[field] = [
+                [[url, label] for url, label in pairs] for pairs in publishers.source_pairs(frame)
+            ]
         else:
             columns[field] = [str(v) for v in series]
     return {"n": len(frame), "columns": columns}
 
 
 def station_json(stations: pd.DataFrame) -> str:
-    """The station table as the map's script reads it (``stations.index`` builds the same
+    """The station table as the map's script reads it (``stations.view.index`` builds the same
     text faster for a cached view)."""
     return script_json(station_payload(stations))
 
@@ -392,7 +395,7 @@ class StationLayer(JSCSSMixin, MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         # Read the asset URLs at render time, so that serving them locally
-        # (stations.assets.use_local_assets) applies to this layer too.
+        # (stations.map.assets.use_local_assets) applies to this layer too.
         self.default_js, self.default_css = assets.layer_assets()
         _add_links(self)
         _render_macros(self, kwargs)
@@ -480,7 +483,7 @@ def map_of_layer(
     basemap: bool = False,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
-    ``basemap`` draws the app's own basemap (stations.basemap) once the markers are up."""
+    ``basemap`` draws the app's own basemap (stations.map.basemap) once the markers are up."""
     assets.use_local_assets()
     fmap = StationMap(
         location=(25, 15),
@@ -496,7 +499,7 @@ def map_of_layer(
     fmap.options["max_zoom"] = 18
     # Only Leaflet's stylesheet: this map uses no folium icons, Bootstrap or jQuery, so loading
     # them would only slow the first draw. Leaflet's script comes with the layer's bundle
-    # (stations.assets.LEAFLET_BUNDLE): one request instead of three one after another.
+    # (stations.map.assets.LEAFLET_BUNDLE): one request instead of three one after another.
     fmap.default_js = []
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
     if tiles:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from stations.load import DataError, Problem
+from stations.data.load import DataError, Problem
 
 log = logging.getLogger(__name__)
 

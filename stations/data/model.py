@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stations import vocab
+from stations.data import vocab
 
 _RANK = {action: rank for rank, action in enumerate(vocab.ACTION_TYPES)}
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
-from stations import facets, model, vocab
+from stations.data import model, vocab
+from stations.view import facets
 
 LIST_FIELDS = ("bureau", "country", "wave", "action")
 KEYS = (*LIST_FIELDS, "station")

@@ -1,14 +1,14 @@
 """The "Suggest a correction" link that each station and government action offers its readers.
 
 It opens the repository's correction form prefilled with the row id and the link to the view
-(the URL is built in ``stations.citation``); the reader adds the claim and its source.
+(the URL is built in ``stations.view.citation``); the reader adds the claim and its source.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from stations import citation, links
+from stations.view import citation, links
 from stations.web import state
 
 

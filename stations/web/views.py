@@ -15,11 +15,11 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
-from stations import correction_view, model, publishers, vocab
-from stations.filters import Options, escape_markdown
-from stations.index import View
-from stations.ui import Data
-from stations.web import sidebar, state
+from stations.data import model, publishers, vocab
+from stations.view.filters import Options, escape_markdown
+from stations.view.index import View
+from stations.web import correction_view, sidebar, state
+from stations.web.ui import Data
 
 _TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
@@ -70,7 +70,9 @@ def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str
     """One line on how sure the row is and why: its confidence, what that means, and its best
     source by kind and name (the notes give the row's own caveats)."""
     confidence = str(row["confidence"])
-    text = f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
+    text = (
+        f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
+    )
     tier = str(row.get(publishers.TIER_COLUMN, "") or "")
     if tier:
         text += f". Best source: {escape_markdown(publishers.TIER_LABELS[tier].lower())}"
@@ -220,7 +222,9 @@ def station_table(shown: View) -> None:
 
 
 def _unpublished(view: pd.DataFrame) -> pd.DataFrame:
-    return view.loc[view["geo_precision"] == "country", ["station_id", "country", "city", "bureau", "wave", "notes"]]
+    return view.loc[
+        view["geo_precision"] == "country", ["station_id", "country", "city", "bureau", "wave", "notes"]
+    ]
 
 
 def unpublished_list(shown: View) -> None:

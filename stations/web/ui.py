@@ -17,26 +17,18 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.logger import get_logger
 
-from stations import (
-    citation,
-    datapackage,
-    dataversion,
-    export,
-    mapping,
-    model,
-    publishers,
-    reconcile,
-    throttle,
-)
-from stations.filters import Filters, Options
-from stations.index import StationIndex, View
-from stations.load import Dataset, load_dataset
-from stations.web import state
+from stations.data import datapackage, dataversion, export, model, publishers, reconcile
+from stations.data.load import Dataset, load_dataset
+from stations.map import mapping
+from stations.view import citation
+from stations.view.filters import Filters, Options
+from stations.view.index import StationIndex, View
+from stations.web import state, throttle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The package's loggers write to the server log the way Streamlit's own do (data problems go there).
 get_logger("stations")
-# Each session's script runs are rate-limited from the first page run on (stations/throttle.py).
+# Each session's script runs are rate-limited from the first page run on (stations/web/throttle.py).
 throttle.install()
 
 
@@ -132,7 +124,7 @@ def _served() -> dataversion.Served[Data]:
 
 
 def load_data() -> Data:
-    """The last version of the data files that validated (see stations/dataversion.py).
+    """The last version of the data files that validated (see stations/data/dataversion.py).
 
     A broken update never replaces it: readers get a one-line note with the date of what they
     see and the problems go to the server log. Only when no version has ever validated does the
