@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations.data import publishers, schema, vocab
+from stations.data import names_zh, publishers, schema, vocab
 from stations.data.atomic import atomic_write_text
 from stations.data.load import Problem
 from stations.data.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
@@ -38,6 +38,7 @@ RESOURCES: tuple[tuple[str, str, str], ...] = (
     ("publishers", publishers.REGISTER_FILE, "The publisher register: each cited host, its outlet and tier"),
     ("blocked_hosts", publishers.BLOCKED_FILE, "Scraper and copy sites that must never be cited"),
     ("report_evidence", publishers.EVIDENCE_FILE, "Pages that show which stations were in each report"),
+    ("places_zh", names_zh.PLACES_FILE, "Chinese names of the station cities, with their sources"),
 )
 #: Files without which there is no dataset; the others are described when present.
 REQUIRED = ("stations.csv", "responses.csv")
@@ -295,6 +296,41 @@ def _evidence_fields() -> list[dict[str, Any]]:
     ]
 
 
+def _places_fields() -> list[dict[str, Any]]:
+    return [
+        _field(
+            "iso2",
+            "string",
+            "ISO 3166-1 alpha-2 code of the host country.",
+            required=True,
+            pattern="^[A-Z]{2}$",
+        ),
+        _field("city", "string", "The city exactly as stations.csv writes it.", required=True),
+        _field("city_zh", "string", "Its name in Simplified Chinese; empty only where source_kind is none."),
+        _field(
+            "city_zh_hant",
+            "string",
+            "Traditional form, only where usage differs from OpenCC s2twp of city_zh.",
+        ),
+        _field(
+            "city_zh_hant_source", "string", "Source of the Traditional form (a URL or cldr:<time zone>)."
+        ),
+        _field(
+            "source",
+            "string",
+            "A page that uses the name (URL), or cldr:<time zone> for a CLDR exemplar city.",
+        ),
+        _field(
+            "source_kind",
+            "string",
+            "What kind of source gives the name; none: not found yet.",
+            required=True,
+            enum=_enum(names_zh.SOURCE_KINDS),
+        ),
+        _field("notes", "string", "How the source writes the name, or what was searched."),
+    ]
+
+
 def _schemas() -> dict[str, dict[str, Any]]:
     return {
         "stations": {"fields": _station_fields(), "primaryKey": ["station_id"], "missingValues": [""]},
@@ -313,6 +349,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
             "primaryKey": ["url", "wave"],
             "missingValues": [""],
         },
+        "places_zh": {"fields": _places_fields(), "primaryKey": ["iso2", "city"], "missingValues": [""]},
     }
 
 

@@ -447,7 +447,7 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     and an unidentified file, the reports' totals (stations, countries, stations by bureau) are
     checked against both together.
     """
-    from stations.data import reconcile  # reconcile builds on this module
+    from stations.data import names_zh, reconcile  # both build on this module
 
     paths = [Path(p) for p in paths]
     unidentified_paths = [p for p in paths if "unidentified" in p.name]
@@ -477,6 +477,8 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
         register = register_of(path)
         if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
             station_problems += source_problems(frame, str(path), register, stations=True)
+        if not found:
+            station_problems += names_zh.place_problems(frame, str(path), path.parent)
     stations_valid = not station_problems
     for path in responses_paths:
         frame, found = check_responses(path, str(path))

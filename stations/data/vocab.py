@@ -53,6 +53,27 @@ BUREAUS: tuple[str, ...] = (
     "Unknown",
 )
 
+#: Official Chinese names of the named bureaus (Simplified; Traditional is derived with OpenCC).
+#: Sources, one page each that uses the name (also listed in data/README.md):
+#: Fuzhou: Ming Pao Canada, 6 Dec 2022, http://mingpaocanada.com/Van/htm/News/20221206/vap1h_r.htm
+#: Qingtian: China News Service, 25 Jun 2021 (reprinted with credit by uscntv.com; the original
+#:   is not stored), http://uscntv.com/huaren/qiaotuan/83284.html
+#: Nantong: CPPCC news (rmzxw.com.cn), 20 Jul 2018, http://www.rmzxw.com.cn/c/2018-07-20/2117193.shtml
+#: Wenzhou: Zhejiang Overseas Chinese Chamber of Commerce, 14 May 2013, http://zaoce.com/newsdetail.php?id=6313
+BUREAU_NAMES_ZH: dict[str, str] = {
+    "Fuzhou": "福州市公安局",
+    "Qingtian": "青田县公安局",
+    "Nantong": "南通市公安局",
+    "Wenzhou": "温州市公安局",
+}
+#: Official Chinese names of the sub-units in ``bureau_district`` (county-level bureaus).
+#: Ruian: the same Zhejiang Overseas Chinese Chamber of Commerce page as Wenzhou above.
+BUREAU_DISTRICT_NAMES_ZH: dict[str, str] = {
+    "Ruian": "瑞安市公安局",
+}
+#: Values that name no bureau, so have no official name (their labels are interface text).
+BUREAUS_WITHOUT_NAME: tuple[str, ...] = ("Other", "Unknown")
+
 #: The province each named bureau belongs to; Other may be anywhere, Unknown has none.
 BUREAU_PROVINCE: dict[str, str] = {
     "Fuzhou": "Fujian",
