@@ -57,9 +57,11 @@ BUREAUS: tuple[str, ...] = (
 #: Sources, one page each that uses the name (also listed in data/README.md):
 #: Fuzhou: Ming Pao Canada, 6 Dec 2022, http://mingpaocanada.com/Van/htm/News/20221206/vap1h_r.htm
 #: Qingtian: China News Service, 25 Jun 2021 (reprinted with credit by uscntv.com; the original
-#:   is not stored), http://uscntv.com/huaren/qiaotuan/83284.html
+#:   is not stored, and no page of the bureau, Xinhua or People's Daily with the name was found),
+#:   http://uscntv.com/huaren/qiaotuan/83284.html
 #: Nantong: CPPCC news (rmzxw.com.cn), 20 Jul 2018, http://www.rmzxw.com.cn/c/2018-07-20/2117193.shtml
-#: Wenzhou: Zhejiang Overseas Chinese Chamber of Commerce, 14 May 2013, http://zaoce.com/newsdetail.php?id=6313
+#: Wenzhou: Wenzhou Metropolis Daily on 66wz.com (Wenzhou Daily group), 24 Feb 2026, citing the
+#:   bureau's holiday figures, https://news.66wz.com/system/2026/02/24/105727078.shtml
 BUREAU_NAMES_ZH: dict[str, str] = {
     "Fuzhou": "福州市公安局",
     "Qingtian": "青田县公安局",
@@ -67,7 +69,8 @@ BUREAU_NAMES_ZH: dict[str, str] = {
     "Wenzhou": "温州市公安局",
 }
 #: Official Chinese names of the sub-units in ``bureau_district`` (county-level bureaus).
-#: Ruian: the same Zhejiang Overseas Chinese Chamber of Commerce page as Wenzhou above.
+#: Ruian: Zhejiang Overseas Chinese Chamber of Commerce, 14 May 2013 (an association's site; no
+#:   stronger page with the name was found), http://zaoce.com/newsdetail.php?id=6313
 BUREAU_DISTRICT_NAMES_ZH: dict[str, str] = {
     "Ruian": "瑞安市公安局",
 }
