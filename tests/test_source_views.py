@@ -10,11 +10,11 @@ from test_app import DATA_PAGE, RESPONSES_PAGE, run
 
 from stations.data import load, publishers, synthetic
 
-REGISTER = """host,name,kind,tier
-example.org,Example Ministry,government_or_court,primary
-example.net,Example Daily,news,established
-blog.example,Example Blog,other,weak
-report.example,Report Author,report_author,primary
+REGISTER = """host,name,kind,tier,publisher,wire
+example.org,Example Ministry,government_or_court,primary,,
+example.net,Example Daily,news,established,,
+blog.example,Example Blog,other,weak,,
+report.example,Report Author,report_author,primary,,
 """
 EVIDENCE = """url,wave,iso2,shows
 https://report.example/list,sep-2022,*,the list

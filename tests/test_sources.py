@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEP_LIST = "https://news.example/sep-list"
 DEC_REPORT = "https://report.example/patrol-and-persuade"
 
-REGISTER = """host,name,kind,tier
-example.org,Example Ministry,government_or_court,primary
-example.net,Example Daily,news,established
-news.example,Example News,news,established
-report.example,Report Author,report_author,primary
-blog.example,Example Blog,other,weak
+REGISTER = """host,name,kind,tier,publisher,wire
+example.org,Example Ministry,government_or_court,primary,,
+example.net,Example Daily,news,established,,
+news.example,Example News,news,established,,
+report.example,Report Author,report_author,primary,,
+blog.example,Example Blog,other,weak,,
 """
 BLOCKED = "host,reason\nscraper.example,machine-translated copy of Example Daily\n"
 EVIDENCE = f"""url,wave,iso2,shows
@@ -128,11 +128,11 @@ def test_a_response_with_a_blocked_host_is_reported_on_its_line(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("line", "column", "fragment"),
     [
-        ("junk.example,Copy Farm,other,junk", "tier", "unknown tier"),
-        ("www.example.com,Example,news,established", "host", "not a bare host name"),
-        ("amp.example.com,Example,news,established", "host", "'amp.' host"),
-        ("example.net,Again,news,established", "host", "duplicate host"),
-        ("other.example,Other,wire,established", "kind", "unknown kind"),
+        ("junk.example,Copy Farm,other,junk,,", "tier", "unknown tier"),
+        ("www.example.com,Example,news,established,,", "host", "not a bare host name"),
+        ("amp.example.com,Example,news,established,,", "host", "'amp.' host"),
+        ("example.net,Again,news,established,,", "host", "duplicate host"),
+        ("other.example,Other,wire,established,,", "kind", "unknown kind"),
     ],
 )
 def test_register_defects_are_reported_with_their_line(
@@ -144,6 +144,97 @@ def test_register_defects_are_reported_with_their_line(
         p.file.endswith("publishers.csv") and p.line == 7 and p.column == column and fragment in p.message
         for p in found
     ), found
+
+
+# Confidence high: two independent outlets ------------------------------------------------
+
+#: Hosts that are not independent of the register's outlets: a second host of Example Daily, and
+#: two portals carrying one wire's copy.
+SHARED = """mirror-of-daily.example,Example Daily (second site),news,established,Example Daily,
+portal-a.example,Portal A (Wire),news,established,,Example Wire
+portal-b.example,Portal B (Wire),news,established,,Example Wire
+"""
+# Register rows name Example Daily by host; give it the same publisher name as its second site.
+SHARED_REGISTER = (
+    REGISTER.replace(
+        "example.net,Example Daily,news,established,,",
+        "example.net,Example Daily,news,established,Example Daily,",
+    )
+    + SHARED
+)
+
+
+@pytest.mark.parametrize(
+    ("sources", "outlets"),
+    [
+        ("https://example.net/a", "Example Daily"),  # one outlet
+        ("https://example.net/a | https://mirror-of-daily.example/a", "Example Daily"),  # one publisher
+        ("https://portal-a.example/a | https://portal-b.example/a", "Example Wire"),  # one wire story
+        ("https://example.net/a | https://blog.example/b", "Example Daily"),  # a weak page does not count
+    ],
+)
+def test_a_high_station_without_two_independent_outlets_fails(
+    tmp_path: Path, sources: str, outlets: str
+) -> None:
+    rows = _rows()
+    rows[3].update(sources=sources, confidence="high", wave="later")
+    found = _problems(_write(tmp_path, rows, register=SHARED_REGISTER))
+    assert [(Path(p.file).name, p.line, p.column) for p in found] == [("stations.csv", 5, "confidence")], (
+        found
+    )
+    assert "'high' needs two independent outlets" in found[0].message
+    assert outlets in found[0].message
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        "https://report.example/r | https://example.net/a",  # the report counts as one outlet
+        "https://portal-a.example/a | https://example.net/a",  # a wire story and a newspaper
+        "https://example.org/a | https://news.example/b",
+    ],
+)
+def test_a_high_station_with_two_independent_outlets_passes(tmp_path: Path, sources: str) -> None:
+    rows = _rows()
+    rows[3].update(sources=sources, confidence="high", wave="later")
+    assert _problems(_write(tmp_path, rows, register=SHARED_REGISTER)) == []
+
+
+def test_the_same_row_at_medium_passes(tmp_path: Path) -> None:
+    rows = _rows()
+    rows[3].update(sources="https://portal-a.example/a | https://portal-b.example/a", confidence="medium")
+    rows[3]["wave"] = "later"
+    assert _problems(_write(tmp_path, rows, register=SHARED_REGISTER)) == []
+
+
+def _response_problems(tmp_path: Path, sources: str) -> list[load.Problem]:
+    directory = _write(tmp_path, _rows(), register=SHARED_REGISTER)
+    path = directory / "responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("https://example.org/response/", sources + "#")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return _problems(directory)
+
+
+def test_a_high_response_needs_two_outlets_or_an_official_text(tmp_path: Path) -> None:
+    found = _response_problems(tmp_path, "https://portal-a.example/a | https://portal-b.example/")
+    assert [(Path(p.file).name, p.line, p.column) for p in found] == [("responses.csv", 3, "confidence")], (
+        found
+    )
+    assert "or an official text" in found[0].message and "Example Wire" in found[0].message
+
+
+def test_a_high_response_resting_on_its_official_record_passes(tmp_path: Path) -> None:
+    # The synthetic responses cite one government page each, at high: the record of the act.
+    assert _response_problems(tmp_path, "https://example.org/record/") == []
+
+
+def test_a_register_publisher_with_a_pipe_is_reported(tmp_path: Path) -> None:
+    register = REGISTER + "pipe.example,Pipe,news,established,A | B,\n"
+    found = _problems(_write(tmp_path, _rows(), register=register))
+    assert [(Path(p.file).name, p.line, p.column) for p in found] == [("publishers.csv", 7, "publisher")], (
+        found
+    )
 
 
 def test_report_evidence_must_be_primary_or_established(tmp_path: Path) -> None:

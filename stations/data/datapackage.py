@@ -253,6 +253,18 @@ def _register_fields() -> list[dict[str, Any]]:
             required=True,
             enum=_enum(publishers.TIERS),
         ),
+        _field(
+            "publisher",
+            "string",
+            "The publisher behind the host where two hosts are one publisher (e.g. two BBC hosts); "
+            "empty when the host is its own publisher.",
+        ),
+        _field(
+            "wire",
+            "string",
+            "The wire service whose copy the host's cited pages carry (e.g. AP, Reuters); empty for "
+            "own reporting. A wire story counts once towards confidence high, however many hosts print it.",
+        ),
     ]
 
 

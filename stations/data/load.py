@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from stations.data import publishers, schema, vocab
+from stations.data import corroboration, publishers, schema, vocab
 
 #: Columns a download adds after the published ones (outlet names); the loader ignores them.
 DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
@@ -313,7 +313,8 @@ def source_problems(
     frame: pd.DataFrame, name: str, register: publishers.Register, stations: bool
 ) -> list[Problem]:
     """The sourcing rules: every host registered, no copies, canonical hosts, weak-only rows
-    marked low, and (stations) each row of a report citing a page that shows it in that report."""
+    marked low, (stations) each row of a report citing a page that shows it in that report, and
+    ``high`` only with independent outlets (``corroboration``)."""
     if frame.empty or "sources" not in frame:
         return []
     lines = frame.attrs.get("lines") or list(range(2, len(frame) + 2))
@@ -386,6 +387,12 @@ def source_problems(
                         f"outlet reporting its list (listed in {publishers.EVIDENCE_FILE})",
                     )
                 )
+    problems += [
+        Problem(name, lines[i], column, message)
+        for i, column, message in corroboration.findings(
+            list(frame["sources"]), list(frame["confidence"]), register, official_text_suffices=not stations
+        )
+    ]
     return problems
 
 

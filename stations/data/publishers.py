@@ -4,7 +4,9 @@ Journalists quote this dataset, so a source is shown by the outlet's name ("NRC"
 rather than a bare host, and a row is only as strong as its best source. Three small files in the
 data directory hold the judgements, so that they are reviewed like data rather than buried in code:
 
-* ``publishers.csv``: ``host,name,kind,tier`` for every host the data cites;
+* ``publishers.csv``: ``host,name,kind,tier,publisher,wire`` for every host the data cites
+  (``publisher`` joins hosts of one publisher, ``wire`` names the agency whose copy a host
+  carries, so that ``stations.data.corroboration`` counts independent outlets, not hosts);
 * ``blocked_hosts.csv``: ``host,reason`` for scrapers and machine-translated copies that must
   never be cited (the page they copy is cited instead);
 * ``report_evidence.csv``: ``url,wave,iso2,shows``: the pages that show which stations were in
@@ -32,7 +34,7 @@ TIER_LABELS: dict[str, str] = {
     "weak": "Weak source only",
 }
 KINDS: tuple[str, ...] = ("report_author", "government_or_court", "parliament", "news", "reference", "other")
-REGISTER_COLUMNS: tuple[str, ...] = ("host", "name", "kind", "tier")
+REGISTER_COLUMNS: tuple[str, ...] = ("host", "name", "kind", "tier", "publisher", "wire")
 BLOCKED_COLUMNS: tuple[str, ...] = ("host", "reason")
 EVIDENCE_COLUMNS: tuple[str, ...] = ("url", "wave", "iso2", "shows")
 REPORT_WAVES: tuple[str, ...] = ("sep-2022", "dec-2022")
@@ -80,6 +82,16 @@ class Publisher:
     name: str
     kind: str
     tier: str
+    #: The publisher behind the host where two hosts are one publisher (e.g. two BBC hosts);
+    #: empty when the host is its own publisher.
+    publisher: str = ""
+    #: The wire service whose copy the host's cited pages carry (e.g. "AP"); empty for own reporting.
+    wire: str = ""
+
+    @property
+    def outlet(self) -> str:
+        """Who stands behind the words: the wire, else the publisher, else the host."""
+        return self.wire or self.publisher or self.host
 
 
 @dataclass(frozen=True)
@@ -203,11 +215,16 @@ def load_register(directory: str | Path) -> Register | None:
             bad.append(("kind", f"'{row['kind']}': unknown kind; allowed: {', '.join(KINDS)}"))
         if not row["name"] or "|" in row["name"]:
             bad.append(("name", "must not be empty or contain '|'"))
+        for column in ("publisher", "wire"):
+            if "|" in row[column]:
+                bad.append((column, "must not contain '|'"))
         if host in register.publishers:
             bad.append(("host", f"'{host}': duplicate host"))
         register.problems += [RegisterProblem(REGISTER_FILE, line, c, m) for c, m in bad]
         if not bad:
-            register.publishers[host] = Publisher(host, row["name"], row["kind"], row["tier"])
+            register.publishers[host] = Publisher(
+                host, row["name"], row["kind"], row["tier"], row["publisher"], row["wire"]
+            )
     blocked_path = directory / BLOCKED_FILE
     if blocked_path.exists():
         rows, problems = _read(blocked_path, BLOCKED_COLUMNS)
