@@ -11,6 +11,8 @@ COPY static ./static
 COPY .streamlit ./.streamlit
 # An invalid data file cannot ship: the build fails with the validator's file:line problems.
 RUN python -m stations validate
+# The interface's translations: compiled from the catalogs in git (.mo files are not committed).
+RUN python -m stations.i18n compile
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8501

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium nginx
+.PHONY: run test lint bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-geo.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Chromium, and CJK fonts so that screenshots of the Chinese pages show characters, not boxes.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 && chromium --version
 
 # nginx for the replica tests (tests/deploy): Debian's nginx-light. Installing it may start the
@@ -30,12 +32,30 @@ ifeq ($(NGINX),)
 endif
 	@PATH="$$PATH:/usr/sbin" nginx -v
 
+# Interface languages (stations/locales): the .po files are in git, the .mo files are built here.
+LOCALES := stations/locales
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(PY) -m stations.i18n compile
+
+## Compile the catalogs (.po -> .mo); `make run` and `make test` do it first
+i18n-compile: $(MO_FILES)
+
+## Rewrite stations/locales/messages.pot from the strings marked in the code
+i18n-extract: $(VENV)/.runtime
+	$(PY) -m stations.i18n extract
+
+## Extract, merge into zh_Hans (then translate its new entries), derive zh_Hant with OpenCC
+i18n-update: i18n-extract
+	$(PY) -m stations.i18n update
+
 ## Serve the dashboard on http://localhost:$(PORT)
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime i18n-compile
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
-test: $(VENV)/.dev chromium nginx
+test: $(VENV)/.dev chromium nginx i18n-compile
 	$(PY) -m stations validate
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest

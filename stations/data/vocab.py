@@ -6,6 +6,9 @@ dictionary can never disagree.
 
 from __future__ import annotations
 
+from stations.i18n import ENGLISH, N_, TRADITIONAL, pgettext, translate_labels
+from stations.i18n.traditional import traditional
+
 STATION_COLUMNS: tuple[str, ...] = (
     "station_id",
     "country",
@@ -98,9 +101,11 @@ BUREAU_COLOURS: dict[str, str] = {
 
 WAVES: tuple[str, ...] = ("sep-2022", "dec-2022", "later")
 WAVE_LABELS: dict[str, str] = {
-    "sep-2022": "First report (Sept 2022, 110 Overseas)",
-    "dec-2022": "Added in the second report (Dec 2022, Patrol and Persuade)",
-    "later": "Reported later (not in the 102)",
+    # TRANSLATORS: report titles (110 Overseas, Patrol and Persuade) stay as published.
+    "sep-2022": N_("First report (Sept 2022, 110 Overseas)"),
+    # TRANSLATORS: report titles (110 Overseas, Patrol and Persuade) stay as published.
+    "dec-2022": N_("Added in the second report (Dec 2022, Patrol and Persuade)"),
+    "later": N_("Reported later (not in the 102)"),
 }
 
 STATUSES: tuple[str, ...] = (
@@ -115,15 +120,15 @@ STATUSES: tuple[str, ...] = (
     "unknown",
 )
 STATUS_LABELS: dict[str, str] = {
-    "closed": "Closed",
-    "ordered_closed": "Closure ordered by the host",
-    "shut_down_per_host": "Shut down, per host police",
-    "under_investigation": "Under investigation",
-    "investigated_no_findings": "Investigated, nothing found",
-    "inactive_per_host": "Inactive, per host",
-    "host_denies": "Host government denies it exists",
-    "vacated": "Left its premises",
-    "unknown": "Unknown",
+    "closed": N_("Closed"),
+    "ordered_closed": N_("Closure ordered by the host"),
+    "shut_down_per_host": N_("Shut down, per host police"),
+    "under_investigation": N_("Under investigation"),
+    "investigated_no_findings": N_("Investigated, nothing found"),
+    "inactive_per_host": N_("Inactive, per host"),
+    "host_denies": N_("Host government denies it exists"),
+    "vacated": N_("Left its premises"),
+    "unknown": N_("Unknown"),
 }
 
 GEO_PRECISIONS: tuple[str, ...] = ("address", "street", "city", "country")
@@ -148,20 +153,51 @@ ACTION_TYPES: tuple[str, ...] = (
 #: The filter value for host countries with no recorded government action.
 NO_ACTION = "none"
 ACTION_LABELS: dict[str, str] = {
-    "conviction": "Conviction",
-    "charges": "Criminal charges",
-    "arrests": "Arrests",
-    "station_closed": "Station closed",
-    "closure_ordered": "Closure ordered",
-    "cooperation_agreement_ended": "Police cooperation ended",
-    "investigation_opened": "Investigation opened",
-    "summoned_ambassador": "Ambassador summoned",
-    "parliamentary_inquiry": "Parliamentary inquiry",
-    "statement_of_concern": "Statement of concern",
-    "other": "Other action",
-    "denied_or_no_action": "Denial or decision not to act",
-    NO_ACTION: "No action reported",
+    "conviction": N_("Conviction"),
+    "charges": N_("Criminal charges"),
+    "arrests": N_("Arrests"),
+    "station_closed": N_("Station closed"),
+    "closure_ordered": N_("Closure ordered"),
+    "cooperation_agreement_ended": N_("Police cooperation ended"),
+    "investigation_opened": N_("Investigation opened"),
+    "summoned_ambassador": N_("Ambassador summoned"),
+    "parliamentary_inquiry": N_("Parliamentary inquiry"),
+    "statement_of_concern": N_("Statement of concern"),
+    "other": N_("Other action"),
+    "denied_or_no_action": N_("Denial or decision not to act"),
+    NO_ACTION: N_("No action reported"),
 }
 
 #: Separator between several URLs in a ``sources`` cell.
 SOURCE_SEPARATOR = " | "
+
+
+# Labels in the reader's language. English is the tables above, unchanged; the Chinese comes from
+# the catalogs (stations/locales), except the bureaus' names, which are data with their sources.
+
+
+def wave_labels(lang: str) -> dict[str, str]:
+    return translate_labels(WAVE_LABELS, lang)
+
+
+def status_labels(lang: str) -> dict[str, str]:
+    return translate_labels(STATUS_LABELS, lang)
+
+
+def action_labels(lang: str) -> dict[str, str]:
+    return translate_labels(ACTION_LABELS, lang)
+
+
+def bureau_labels(lang: str) -> dict[str, str]:
+    """The bureau values as a reader sees them: in English the values themselves (Fuzhou); in
+    Chinese a named bureau's official name (福州市公安局; Traditional derived with OpenCC) and the
+    two values that name no bureau from the catalogs."""
+    if lang == ENGLISH:
+        return {bureau: bureau for bureau in BUREAUS}
+    convert = traditional if lang == TRADITIONAL else str
+    labels = {bureau: convert(name) for bureau, name in BUREAU_NAMES_ZH.items()}
+    # TRANSLATORS: a bureau filter option: stations run by a bureau other than the four named.
+    labels["Other"] = pgettext("bureau", "Other", lang)
+    # TRANSLATORS: a bureau filter option: no source names the bureau that runs the station.
+    labels["Unknown"] = pgettext("bureau", "Unknown", lang)
+    return {bureau: labels[bureau] for bureau in BUREAUS}
