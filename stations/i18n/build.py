@@ -87,18 +87,19 @@ def _write_if_changed(path: Path, catalog: Catalog, old: Catalog | None) -> bool
     return True
 
 
-def extract() -> bool:
+def extract(directory: Path = LOCALES_DIR) -> bool:
     """Rewrites ``messages.pot`` from the code; True if it changed."""
-    old = hant.read_catalog(TEMPLATE) if TEMPLATE.exists() else None
-    return _write_if_changed(TEMPLATE, extract_catalog(), old)
+    template = directory / TEMPLATE.name
+    old = hant.read_catalog(template) if template.exists() else None
+    return _write_if_changed(template, extract_catalog(), old)
 
 
-def update() -> list[Path]:
+def update(directory: Path = LOCALES_DIR) -> list[Path]:
     """Merges the template into the Simplified catalog (new strings empty, changed ones fuzzy with
     the old translation as a hint), then derives the Traditional one; the files changed."""
     changed: list[Path] = []
-    source = po_path(SOURCE_CATALOG)
-    template = hant.read_catalog(TEMPLATE)
+    source = po_path(SOURCE_CATALOG, directory)
+    template = hant.read_catalog(directory / TEMPLATE.name)
     if source.exists():
         old = hant.read_catalog(source)
         catalog = hant.read_catalog(source)
@@ -110,13 +111,13 @@ def update() -> list[Path]:
         catalog.fuzzy = False
     if _write_if_changed(source, catalog, old):
         changed.append(source)
-    return changed + derive_hant()
+    return changed + derive_hant(directory)
 
 
-def derive_hant() -> list[Path]:
+def derive_hant(directory: Path = LOCALES_DIR) -> list[Path]:
     """Writes the Traditional catalog from the Simplified one and the overrides."""
-    target = po_path(DERIVED_CATALOG)
-    text = hant.derived_text()
+    target = po_path(DERIVED_CATALOG, directory)
+    text = hant.derived_text(directory)
     if target.exists() and target.read_text(encoding="utf-8") == text:
         return []
     target.parent.mkdir(parents=True, exist_ok=True)
