@@ -12,6 +12,7 @@ COPY .streamlit ./.streamlit
 # An invalid data file cannot ship: the build fails with the validator's file:line problems.
 RUN python -m stations validate
 # The interface's translations: compiled from the catalogs in git (.mo files are not committed).
+# No fonts are installed: the reader's browser draws the Chinese text with its own fonts.
 RUN python -m stations.i18n compile
 RUN useradd --create-home app && chown -R app /app
 USER app
