@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,8 +46,17 @@ def state(served: dataversion.Served[int]) -> tuple[int | None, str, bool]:
     return served.value, served.date, served.held_back
 
 
+class Waiting(dataversion.LastGood[int]):
+    """A keeper whose ``current()`` waits for the check it starts (the tests' synchronous view
+    of it: a page's runs never wait, which tests below prove)."""
+
+    def current(self) -> dataversion.Served[int]:
+        super().current()
+        return self.wait(60)
+
+
 def keeper(directory: Path, clock: Clock | None = None) -> dataversion.LastGood[int]:
-    return dataversion.LastGood(
+    return Waiting(
         directory,
         ("stations.csv", "responses.csv"),
         lambda d: len(load_dataset(d).stations),
@@ -152,9 +164,9 @@ def test_any_failure_of_the_build_keeps_the_good_version(
         return 1
 
     kept = dataversion.LastGood(directory, ("stations.csv",), build)
-    assert kept.current().value == 1
+    assert kept.settled().value == 1
     (directory / "stations.csv").write_text("x\n")
-    served = kept.current()
+    served = kept.settled()
     assert served.value == 1 and served.held_back
     assert [r.exc_info[0] for r in logged if r.exc_info] == [ValueError]
 
@@ -178,20 +190,167 @@ def test_a_truncated_stations_file_is_one_problem_not_one_per_response(tmp_path:
     assert [p.file for p in err.value.problems] == [str(path)], [str(p) for p in err.value.problems]
 
 
-def test_keepers_survive_and_are_bounded() -> None:
+def test_keepers_are_one_per_directory_and_bounded(tmp_path: Path) -> None:
     made = []
 
-    def make(n: int) -> dataversion.LastGood[int]:
+    def build(n: int) -> Callable[[Path], int]:
         made.append(n)
-        return dataversion.LastGood(Path("/nonexistent"), (), lambda d: n)
+        return lambda d: n
 
-    first = dataversion.keeper(("test", 0), lambda: make(0))
-    assert dataversion.keeper(("test", 0), lambda: make(99)) is first
+    first = dataversion.start(tmp_path / "0", (), build(0))
+    assert dataversion.start(tmp_path / "0" / ".." / "0", (), build(99)) is first
     for n in range(1, dataversion.MAX_KEEPERS + 2):
-        dataversion.keeper(("test", n), lambda n=n: make(n))
-    assert dataversion.keeper(("test", 0), lambda: make(100)) is not first
+        dataversion.start(tmp_path / str(n), (), build(n))
+    assert dataversion.start(tmp_path / "0", (), build(100)) is not first
+    assert not first._thread.is_alive() or first._closed  # an evicted keeper's thread stops
 
 
 def test_problem_order_is_root_cause_first() -> None:
     err = DataError([Problem("/x/stations.csv", 5, "a", "b"), Problem("/x/responses.csv", 2, "c", "d")])
     assert err.problems[0].file.endswith("stations.csv")
+
+
+def messages(logged: list[logging.LogRecord], level: int = logging.INFO) -> list[str]:
+    return [r.getMessage() for r in logged if r.levelno >= level]
+
+
+class Gate:
+    """A build that blocks until released while the stations file holds ``blocking``: a
+    check as slow as a test needs, without burning CPU."""
+
+    def __init__(self, blocking: bytes) -> None:
+        self.blocking = blocking
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.finished: list[int] = []  # -1 once a blocked build ends
+
+    def __call__(self, directory: Path) -> int:
+        raw = (directory / "stations.csv").read_bytes()
+        if self.blocking in raw:
+            self.entered.set()
+            assert self.release.wait(30), "the test never released the build"
+            self.finished.append(-1)
+            return -1  # what the slow check would serve, told apart from any real count
+        return len(load_dataset(directory).stations)
+
+
+def test_a_slow_check_never_makes_a_reader_wait(tmp_path: Path, logged: list[logging.LogRecord]) -> None:
+    directory = synthetic.write_dataset(tmp_path / "d", n=12)
+    gate = Gate(b"SLOW")
+    kept = dataversion.LastGood(directory, ("stations.csv", "responses.csv"), gate)
+    assert kept.settled().value == 12
+    path = directory / "stations.csv"
+    synthetic.write_dataset(directory, n=20)
+    path.write_bytes(path.read_bytes().replace(b"Synthetic row", b"SLOW row", 1))
+    kept.current()
+    assert gate.entered.wait(10)
+    started = time.monotonic()
+    for _ in range(20):
+        served = kept.current()
+        assert served.value == 12 and served.checking and not served.held_back
+        found = kept.status()
+        assert found.ready and found.checking and found.version and found.problem is None
+    assert time.monotonic() - started < 1.0, "a page run waited for the check"
+    gate.release.set()
+    assert kept.settled().value == -1
+    text = "\n".join(messages(logged))
+    assert "checking a new version of the data files" in text and "KB in all: stations.csv" in text
+    assert "loaded (version" in text and "checked in" in text and "s of CPU)" in text
+
+
+def test_a_newer_file_supersedes_an_update_still_being_checked(
+    tmp_path: Path, logged: list[logging.LogRecord]
+) -> None:
+    directory = synthetic.write_dataset(tmp_path / "d", n=12)
+    gate = Gate(b"SLOW")
+    kept = dataversion.LastGood(directory, ("stations.csv", "responses.csv"), gate, poll_s=0.05)
+    assert kept.settled().value == 12
+    path = directory / "stations.csv"
+    synthetic.write_dataset(directory, n=30)
+    path.write_bytes(path.read_bytes().replace(b"Synthetic row", b"SLOW row", 1))
+    kept.current()
+    assert gate.entered.wait(10)
+    synthetic.write_dataset(directory, n=20)  # written while the slow one is being checked
+    deadline = time.monotonic() + 10
+    while kept.current().value != 20:
+        assert time.monotonic() < deadline, "the newer file was not served while the older one was checked"
+        time.sleep(0.05)
+    assert kept.superseded == 1
+    gate.release.set()  # the superseded check ends; its result is dropped
+    deadline = time.monotonic() + 10
+    while -1 not in gate.finished:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert kept.settled().value == 20 and not kept.settled().held_back
+    assert any(
+        "changed while version" in m and "result is dropped" in m for m in messages(logged, logging.WARNING)
+    )
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, logged: list[logging.LogRecord]
+) -> None:
+    directory = synthetic.write_dataset(tmp_path / "d", n=12)
+    path = directory / "stations.csv"
+    good = path.read_bytes()
+    builds = []
+
+    def build(d: Path) -> int:
+        builds.append(d)
+        return len(load_dataset(d).stations)
+
+    limit = len(good) * 3
+    kept = dataversion.LastGood(directory, ("stations.csv", "responses.csv"), build, max_bytes=limit)
+    assert kept.settled().value == 12
+    hashes = kept.hashes
+    path.write_bytes(good + good.split(b"\n", 1)[1] * 4)
+    served = kept.settled()
+    assert served.value == 12 and served.held_back and len(builds) == 1
+    assert kept.hashes == hashes, "the oversized file was read"
+    assert served.problems == (
+        f"stations.csv:0: -: the file is {dataversion.human_size(path.stat().st_size)}, over the limit of "
+        f"{dataversion.human_size(limit)} for a data file (STATIONS_MAX_DATA_FILE_MB): refused unread",
+    )
+    errors = messages(logged, logging.ERROR)
+    assert len(errors) == 1 and "refused at once" in errors[0] and str(path) in errors[0]
+    kept.settled()
+    assert len(messages(logged, logging.ERROR)) == 1, "logged once, not on every check"
+    path.write_bytes(good)
+    assert state(kept.settled()) == (12, "", False)
+
+
+def test_status_says_not_ready_until_valid_data_exists(tmp_path: Path) -> None:
+    """A cold start with an oversized file: not ready, the problem in one line without a path,
+    then ready once a valid file is written, with no restart of anything."""
+    directory = synthetic.write_dataset(tmp_path / "cold", n=12)
+    path = directory / "stations.csv"
+    good = path.read_bytes()
+    assert dataversion.status(directory) == dataversion.DataStatus(
+        False, False, None, "the data files have not been loaded yet"
+    )
+    path.write_bytes(good + good.split(b"\n", 1)[1] * 200)
+    kept = dataversion.start(
+        directory,
+        ("stations.csv", "responses.csv"),
+        lambda d: len(load_dataset(d).stations),
+        max_bytes=len(good) * 10,
+    )
+    kept.wait(30)
+    found = dataversion.status(directory)
+    assert not found.ready and not found.checking and found.version is None
+    assert found.problem and found.problem.startswith("stations.csv:0: -: the file is ")
+    assert "over the limit" in found.problem and str(tmp_path) not in found.problem
+    path.write_bytes(good)
+    deadline = time.monotonic() + 10
+    while not (found := dataversion.status(directory)).ready:
+        assert time.monotonic() < deadline, found
+        time.sleep(0.05)
+    assert found.version and len(found.version) == 12 and found.problem is None
+    assert dataversion.start(directory, (), lambda d: 0) is kept
+
+
+def test_the_size_limit_setting(caplog: pytest.LogCaptureFixture) -> None:
+    assert dataversion.max_file_bytes({}) == 16_000_000
+    assert dataversion.max_file_bytes({"STATIONS_MAX_DATA_FILE_MB": "2.5"}) == 2_500_000
+    for bad in ("zero", "0", "-3"):
+        assert dataversion.max_file_bytes({"STATIONS_MAX_DATA_FILE_MB": bad}) == 16_000_000

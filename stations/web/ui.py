@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -112,15 +113,40 @@ def _build(directory: Path) -> Data:
     )
 
 
-def _served() -> dataversion.Served[Data]:
-    directory = data_dir()
-    keeper = dataversion.keeper(
-        ("ui", str(directory)),
-        lambda: dataversion.LastGood(
-            directory, DATA_FILES, _build, required=REQUIRED_FILES, date_of=_data_date
-        ),
+def start_data(directory: Path | None = None) -> dataversion.LastGood[Data]:
+    """The process-wide keeper of the app's data files (``data_dir()`` by default), its first
+    check begun in the background on first call. A server calls it at start-up, so that the
+    first reader finds the data checked; ``dataversion.status(data_dir())`` then says whether
+    valid data is being served. Needs no Streamlit session."""
+    return dataversion.start(
+        directory or data_dir(), DATA_FILES, _build, required=REQUIRED_FILES, date_of=_data_date
     )
-    return keeper.current()
+
+
+def _served() -> dataversion.Served[Data]:
+    return start_data().current()
+
+
+#: How long a page run waits for the first check of the data files before it runs again.
+CHECK_WAIT_S = 20.0
+
+
+def _checked(
+    keeper: dataversion.LastGood[Data], served: dataversion.Served[Data]
+) -> dataversion.Served[Data]:
+    """Wait for a check of the data files when there is nothing to show yet, saying so: never
+    an empty list of problems. The run is started again after ``CHECK_WAIT_S`` seconds, so the
+    page shows the data (or the problems) once the check is done."""
+    note = st.empty()
+    deadline = time.monotonic() + CHECK_WAIT_S
+    while served.value is None and served.checking:
+        # Each element written is also where Streamlit can stop this run (a rerun, a disconnect).
+        note.info("Checking the data files…", icon=":material/hourglass_top:")
+        if time.monotonic() > deadline:
+            st.rerun()
+        served = keeper.wait(1.0)
+    note.empty()
+    return served
 
 
 def load_data() -> Data:
@@ -128,9 +154,13 @@ def load_data() -> Data:
 
     A broken update never replaces it: readers get a one-line note with the date of what they
     see and the problems go to the server log. Only when no version has ever validated does the
-    page stop, listing the problems by file name (never the server's paths).
+    page stop, saying the files are being checked, or listing the problems by file name (never
+    the server's paths).
     """
-    served = _served()
+    keeper = start_data()
+    served = keeper.current()
+    if served.value is None:
+        served = _checked(keeper, served)
     if served.value is None:
         st.error("The data files are invalid, so nothing can be shown. Problems found:")
         st.code("\n".join(served.problems[:200]), language=None)
