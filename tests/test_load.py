@@ -182,3 +182,34 @@ def test_random_cell_corruption_is_always_located(tmp_path: Path) -> None:
         rows[row][column] = "zz-" + column
         found = load.check_stations(write_stations(tmp_path, rows), "s.csv")[1]
         assert (row + 2, column) in {(p.line, p.column) for p in found}
+
+
+def test_a_paste_that_repeats_every_row_is_reported_briefly_on_the_right_lines(tmp_path: Path) -> None:
+    """Ten copies of six rows, the last with a quoted note over three lines: 54 duplicate ids,
+    the first 20 listed on their own lines and the rest counted on one more."""
+    rows = synthetic.stations_rows(6)
+    rows[5]["notes"] = "first line\nsecond line\nthird line"
+    path = write_stations(tmp_path, rows * 10)
+    _, found = load.check_stations(path, "s.csv")
+    duplicates = [p for p in found if p.message.startswith("'") and "duplicate station_id" in p.message]
+    assert len(duplicates) == 20, found
+    # copy c (from 0) starts on line 2 + 8c; its row r on 2 + 8c + r (the last row spans 3 lines)
+    expected = [2 + 8 * c + r for c in range(1, 10) for r in range(6)]
+    assert [p.line for p in duplicates] == expected[:20]
+    summary = [p for p in found if "more of the same kind" in p.message]
+    assert [str(p) for p in summary] == [
+        f"s.csv:{expected[20]}: station_id: and 34 more of the same kind (lines {expected[20]}-{expected[-1]})"
+    ]
+    assert found.index(summary[0]) == found.index(duplicates[-1]) + 1
+
+
+def test_the_cap_counts_each_kind_apart_and_keeps_every_header_problem() -> None:
+    header = [Problem("s.csv", 1, "header", f"missing column '{c}'") for c in vocab.STATION_COLUMNS]
+    numbers = [Problem("s.csv", n, "lat", f"'x{n}' is not a number") for n in range(2, 40)]
+    dates = [Problem("s.csv", n, "opened", f"'{n}': not a date") for n in range(2, 5)]
+    capped = load.cap(header + sorted(numbers + dates), per_kind=5)
+    assert capped[: len(header)] == header
+    lat = [p for p in capped if p.column == "lat"]
+    assert [p.line for p in lat] == [2, 3, 4, 5, 6, 7]
+    assert lat[-1].message == "and 33 more of the same kind (lines 7-39)"
+    assert [p for p in capped if p.column == "opened"] == dates

@@ -4,6 +4,12 @@ The CSV is parsed with the standard ``csv`` module first, so that every record k
 it starts on (a quoted field may span lines, so ``index + 2`` would lie). Structural faults
 (encoding, byte-order mark, header, field counts) are reported before the pandera schema runs on
 the typed frame. Nothing here ever writes to the files it reads.
+
+The frames the checks return are indexed by those line numbers: an index is shared by every
+frame derived from it at no cost, where pandas deep-copies ``attrs`` into each one (a per-row
+column access then costs the whole file, and validation the square of its size). Every check
+works on whole columns, so validation is linear in the file's size, problems included; and
+the problems are capped, the first ``PROBLEMS_PER_KIND`` of a kind and then a count of the rest.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +33,10 @@ DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
 #: Longest accepted cell, in characters: far above any real note, far below a runaway file.
 MAX_FIELD = 100_000
 BOM = "\ufeff"
+#: Problems of one kind (file, column, message but for its values) reported one by one; the
+#: rest are counted in one more line. A paste that repeated every row is thousands of
+#: duplicates: the first ones say what is wrong, the count says how much.
+PROBLEMS_PER_KIND = 20
 
 
 @dataclass(frozen=True, order=True)
@@ -103,7 +114,8 @@ def read_records(
     columns: Sequence[str],
     display_name: str | None = None,
 ) -> tuple[pd.DataFrame, list[int], list[Problem]]:
-    """Parse a CSV into a frame of strings plus the line each record starts on.
+    """Parse a CSV into a frame of strings plus the line each record starts on (also the
+    frame's index).
 
     Returns the problems found instead of raising, so that a validator can list them all.
     """
@@ -112,7 +124,7 @@ def read_records(
         raw = Path(path).read_bytes()
     except OSError as err:
         return (
-            pd.DataFrame(columns=list(columns)),
+            pd.DataFrame(columns=list(columns), index=pd.Index([], dtype="int64")),
             [],
             [Problem(name, 0, "-", f"cannot read: {err.strerror}")],
         )
@@ -166,7 +178,7 @@ def read_records(
             problems.append(Problem(name, 1, "header", "the file is empty: a header row is required"))
     finally:
         csv.field_size_limit(previous_limit)
-    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    frame = pd.DataFrame(rows, columns=list(columns), dtype=object, index=pd.Index(lines, dtype="int64"))
     return frame, lines, problems
 
 
@@ -188,31 +200,36 @@ def _header_problems(name: str, header: Sequence[str], columns: Sequence[str]) -
     return problems
 
 
-def _to_float(
-    frame: pd.DataFrame, column: str, name: str, lines: list[int]
-) -> tuple[pd.Series, list[Problem]]:
+def lines_of(frame: pd.DataFrame) -> list[int]:
+    """The lines of a checked file's rows (the index of the frames the checks here return); a
+    frame counted from 0 (as ``load_dataset`` gives them) is taken as one record per line."""
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0:
+        return list(range(2, len(frame) + 2))
+    return [int(line) for line in frame.index]
+
+
+def _to_float(frame: pd.DataFrame, column: str, name: str) -> tuple[pd.Series, list[Problem]]:
     text = frame[column].astype(str).str.strip()
-    values = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = (text != "") & (values.isna() | ~values.map(lambda v: math.isfinite(v) if pd.notna(v) else True))
+    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+    bad = (text != "") & ~(values.notna() & values.abs().lt(math.inf))
     problems = [
-        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' is not a number") for i in bad[bad].index
+        Problem(name, int(line), column, f"'{value}' is not a number")
+        for line, value in frame[column][bad].items()
     ]
-    return values.astype(float), problems
+    return values, problems
 
 
-def _to_bool(
-    frame: pd.DataFrame, column: str, name: str, lines: list[int]
-) -> tuple[pd.Series, list[Problem]]:
+def _to_bool(frame: pd.DataFrame, column: str, name: str) -> tuple[pd.Series, list[Problem]]:
     text = frame[column].astype(str).str.strip().str.lower()
     bad = ~text.isin(["true", "false"])
     problems = [
-        Problem(name, lines[i], column, f"'{frame[column].iat[i]}' must be true or false")
-        for i in bad[bad].index
+        Problem(name, int(line), column, f"'{value}' must be true or false")
+        for line, value in frame[column][bad].items()
     ]
     return text == "true", problems
 
 
-def _schema_problems(err: pa.errors.SchemaErrors, name: str, lines: list[int]) -> list[Problem]:
+def _schema_problems(err: pa.errors.SchemaErrors, name: str) -> list[Problem]:
     problems: list[Problem] = []
     cases = err.failure_cases
     for row in cases.itertuples(index=False):
@@ -229,29 +246,30 @@ def _schema_problems(err: pa.errors.SchemaErrors, name: str, lines: list[int]) -
         if len(shown) > 80:
             shown = shown[:77] + "..."
         message = check if row.schema_context == "DataFrameSchema" else f"'{shown}': {check}"
-        problems.append(Problem(name, lines[int(index)], column, message))
+        problems.append(Problem(name, int(index), column, message))  # the index is the line
     return sorted(set(problems))
 
 
 def _validate(
-    frame: pd.DataFrame, lines: list[int], name: str, schema_obj: pa.DataFrameSchema
+    frame: pd.DataFrame, name: str, schema_obj: pa.DataFrameSchema
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """``frame`` validated by ``schema_obj`` (its index the lines), or as it was and the problems."""
     try:
         return schema_obj.validate(frame, lazy=True), []
     except pa.errors.SchemaErrors as err:
-        return frame, _schema_problems(err, name, lines)
+        return frame, _schema_problems(err, name)
 
 
-def _typed_stations(frame: pd.DataFrame, name: str, lines: list[int]) -> tuple[pd.DataFrame, list[Problem]]:
+def _typed_stations(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     typed = frame.copy()
     for column in vocab.STATION_COLUMNS:
         if column not in ("lat", "lon", "private_residence"):
             typed[column] = typed[column].astype(str)
     for column in ("lat", "lon"):
-        typed[column], found = _to_float(frame, column, name, lines)
+        typed[column], found = _to_float(frame, column, name)
         problems += found
-    typed["private_residence"], found = _to_bool(frame, "private_residence", name, lines)
+    typed["private_residence"], found = _to_bool(frame, "private_residence", name)
     problems += found
     return typed, problems
 
@@ -261,18 +279,18 @@ def check_stations(
     display_name: str | None = None,
     require_coordinates: bool = True,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and validate stations.csv; return the typed frame and every problem found."""
+    """Read and validate stations.csv; return the typed frame (indexed by line) and every
+    problem found."""
     name = display_name or str(path)
-    frame, lines, problems = read_records(path, vocab.STATION_COLUMNS, name)
+    frame, _, problems = read_records(path, vocab.STATION_COLUMNS, name)
     if any(p.column == "header" or p.line == 0 for p in problems):
         return frame, problems
-    typed, found = _typed_stations(frame, name, lines)
+    typed, found = _typed_stations(frame, name)
     problems += found
     if found:
-        return typed, problems
-    typed, found = _validate(typed, lines, name, schema.station_schema(require_coordinates))
-    typed.attrs["lines"] = lines
-    return typed, problems + found
+        return typed, cap(problems)
+    typed, found = _validate(typed, name, schema.station_schema(require_coordinates))
+    return typed, cap(problems + found)
 
 
 def check_responses(
@@ -280,13 +298,11 @@ def check_responses(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and validate responses.csv on its own (see ``check_dataset`` for the cross-file rule)."""
     name = display_name or str(path)
-    frame, lines, problems = read_records(path, vocab.RESPONSE_COLUMNS, name)
+    frame, _, problems = read_records(path, vocab.RESPONSE_COLUMNS, name)
     if any(p.column == "header" or p.line == 0 for p in problems):
         return frame, problems
-    typed = frame.astype(str)
-    typed, found = _validate(typed, lines, name, schema.response_schema())
-    typed.attrs["lines"] = lines
-    return typed, problems + found
+    typed, found = _validate(frame.astype(str), name, schema.response_schema())
+    return typed, cap(problems + found)
 
 
 def _cross_file_problems(
@@ -296,15 +312,14 @@ def _cross_file_problems(
     if "iso2" not in stations or "iso2" not in responses or responses.empty:
         return []
     hosts = set(stations["iso2"])
-    lines = responses.attrs.get("lines") or list(range(2, len(responses) + 2))
     return [
         Problem(
             responses_name,
-            lines[i],
+            int(line),
             "iso2",
             f"'{code}' hosts no station in stations.csv",
         )
-        for i, code in enumerate(responses["iso2"])
+        for line, code in responses["iso2"].items()
         if code not in hosts
     ]
 
@@ -314,14 +329,21 @@ def source_problems(
 ) -> list[Problem]:
     """The sourcing rules: every host registered, no copies, canonical hosts, weak-only rows
     marked low, (stations) each row of a report citing a page that shows it in that report, and
-    ``high`` only with independent outlets (``corroboration``)."""
+    ``high`` only with independent outlets (``corroboration``).
+
+    ``frame``'s index gives the lines (as the checks above return it). One pass over whole
+    columns: no per-row access to the frame, which would cost a copy of its metadata each.
+    """
     if frame.empty or "sources" not in frame:
         return []
-    lines = frame.attrs.get("lines") or list(range(2, len(frame) + 2))
     problems: list[Problem] = []
-    for i, (text, confidence) in enumerate(zip(frame["sources"], frame["confidence"], strict=True)):
+    blank = [""] * len(frame)
+    waves = frame["wave"] if stations else blank
+    countries = frame["iso2"] if stations else blank
+    lines = lines_of(frame)
+    rows = zip(lines, frame["sources"], frame["confidence"], waves, countries, strict=True)
+    for line, text, confidence, wave, iso2 in rows:
         urls = publishers.split_sources(text)
-        line = lines[i]
         for url in urls:
             host = publishers.host_of(url)
             if host in register.blocked:
@@ -373,20 +395,20 @@ def source_problems(
                     f"'{confidence}': every source is weak, so confidence must be low",
                 )
             )
-        if stations:
-            wave, iso2 = frame["wave"].iat[i], frame["iso2"].iat[i]
-            if wave in publishers.REPORT_WAVES and not any(
-                register.shows_in_report(u, wave, iso2) for u in urls
-            ):
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        "sources",
-                        f"no source shows this station in the {wave} report: cite the report or an "
-                        f"outlet reporting its list (listed in {publishers.EVIDENCE_FILE})",
-                    )
+        if (
+            stations
+            and wave in publishers.REPORT_WAVES
+            and not any(register.shows_in_report(u, wave, iso2) for u in urls)
+        ):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "sources",
+                    f"no source shows this station in the {wave} report: cite the report or an "
+                    f"outlet reporting its list (listed in {publishers.EVIDENCE_FILE})",
                 )
+            )
     problems += [
         Problem(name, lines[i], column, message)
         for i, column, message in corroboration.findings(
@@ -427,7 +449,7 @@ def check_dataset(
             problems += source_problems(stations, str(stations_path), register, stations=True)
         if "confidence" in responses:
             found += source_problems(responses, str(responses_path), register, stations=False)
-    ordered = sorted(first) + sorted(problems) + sorted(found)
+    ordered = sorted(first) + cap(sorted(problems)) + cap(sorted(found))
     return Dataset(stations=stations, responses=responses, register=register), ordered
 
 
@@ -439,11 +461,12 @@ def load_dataset(
     dataset, problems = check_dataset(directory / "stations.csv", directory / "responses.csv")
     if problems:
         raise DataError(problems)
-    # pandas deep-copies attrs into every derived frame and row: the line numbers, needed only
-    # for error messages, would make each iterrows() quadratic.
-    dataset.stations.attrs.clear()
-    dataset.responses.attrs.clear()
-    return dataset
+    # The line numbers served the error messages only: the app's frames count rows from 0.
+    return Dataset(
+        stations=dataset.stations.reset_index(drop=True),
+        responses=dataset.responses.reset_index(drop=True),
+        register=dataset.register,
+    )
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
@@ -507,7 +530,46 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
     # The root cause first: the register, then stations, then the files that refer to them.
     return [
         *sorted(set(problems)),
-        *sorted(set(station_problems)),
-        *sorted(set(response_problems)),
-        *sorted(set(unidentified_problems)),
+        *cap(sorted(set(station_problems))),
+        *cap(sorted(set(response_problems))),
+        *cap(sorted(set(unidentified_problems))),
     ]
+
+
+_VALUE = re.compile(r"'[^']*'|\d+")
+
+
+def _kind(problem: Problem) -> tuple[str, str, str]:
+    """What makes problems "of the same kind": file, column and message, its values aside."""
+    return problem.file, problem.column, _VALUE.sub("…", problem.message)
+
+
+def cap(problems: Sequence[Problem], per_kind: int = PROBLEMS_PER_KIND) -> list[Problem]:
+    """The first ``per_kind`` problems of each kind, in order, then one line counting the rest
+    (``and K more of the same kind``, on the line of the first left out). Header problems
+    (line 1 or 0) are never left out: each names another column or another cause."""
+    seen: dict[tuple[str, str, str], int] = {}
+    left_out: dict[tuple[str, str, str], list[Problem]] = {}
+    kept: list[Problem] = []
+    last_kept: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        kind = _kind(problem)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= per_kind or problem.line <= 1:
+            last_kept[kind] = len(kept)
+            kept.append(problem)
+        else:
+            left_out.setdefault(kind, []).append(problem)
+    after: dict[int, list[Problem]] = {}
+    for kind, rest in left_out.items():
+        first, last = rest[0], rest[-1]
+        where = f"lines {first.line}-{last.line}" if len(rest) > 1 else f"line {first.line}"
+        summary = Problem(
+            first.file, first.line, first.column, f"and {len(rest):,} more of the same kind ({where})"
+        )
+        after.setdefault(last_kept[kind], []).append(summary)
+    out: list[Problem] = []
+    for i, problem in enumerate(kept):
+        out.append(problem)
+        out += after.get(i, [])
+    return out

@@ -26,7 +26,7 @@ from typing import Literal
 import pandas as pd
 
 from stations.data import vocab
-from stations.data.load import Problem, read_records
+from stations.data.load import Problem, lines_of, read_records
 
 Script = Literal["Hans", "Hant"]
 SCRIPTS: tuple[Script, ...] = ("Hans", "Hant")
@@ -95,18 +95,17 @@ def bureau_name(bureau: str, script: Script = "Hans") -> str | None:
 
 
 def read_places(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[Problem]]:
-    """The register with its line numbers (``attrs['lines']``) and every defect in it."""
+    """The register (indexed by line number) and every defect in it."""
     name = str(path)
-    frame, lines, problems = read_records(path, PLACE_COLUMNS, name)
+    frame, _, problems = read_records(path, PLACE_COLUMNS, name)
     frame = frame.fillna("").astype(str).apply(lambda column: column.str.strip())
-    frame.attrs["lines"] = lines
     if any(p.column == "header" or p.line == 0 for p in problems):
         return frame.iloc[0:0], problems
-    return frame, problems + _register_problems(frame, name, lines)
+    return frame, problems + _register_problems(frame, name)
 
 
-def _register_problems(frame: pd.DataFrame, name: str, lines: list[int]) -> list[Problem]:
-    found: list[tuple[int, str, str]] = []  # (row, column, message)
+def _register_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
+    found: list[tuple[int, str, str]] = []  # (line, column, message): the frame's index is the line
 
     def flag(mask: pd.Series, column: str, message: str) -> None:
         found.extend((int(i), column, message) for i in mask[mask].index)
@@ -168,7 +167,7 @@ def _register_problems(frame: pd.DataFrame, name: str, lines: list[int]) -> list
             column,
             f"differs from the CLDR zh_{script} exemplar city of the cited time zone",
         )
-    return [Problem(name, lines[row], column, message) for row, column, message in sorted(found)]
+    return [Problem(name, line, column, message) for line, column, message in sorted(found)]
 
 
 def place_problems(
@@ -181,7 +180,7 @@ def place_problems(
     if not path.exists() or not {"iso2", "city", "bureau"} <= set(stations.columns):
         return []
     places, problems = read_places(path)
-    lines = pd.Series(stations.attrs.get("lines") or range(2, len(stations) + 2), index=stations.index)
+    lines = pd.Series(lines_of(stations), index=stations.index)
     # A city must be recorded; a recorded city without a sourced name (source_kind none) is a
     # known gap, listed in the register, not a silent one.
     named = places[["iso2", "city"]].drop_duplicates()

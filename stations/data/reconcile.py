@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from stations.data import vocab
-from stations.data.load import DataError, Problem, _validate, read_records
+from stations.data.load import DataError, Problem, _validate, lines_of, read_records
 from stations.data.schema import _valid_sources
 
 UNIDENTIFIED_COLUMNS = ("wave", "stations", "new_countries", "bureau", "what_is_known", "sources")
@@ -75,16 +75,14 @@ _SCHEMA = pa.DataFrameSchema(
 def check_unidentified(
     path: str | os.PathLike[str], display_name: str | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read and validate data/unidentified.csv; the frame keeps each record's line in ``attrs``."""
+    """Read and validate data/unidentified.csv; the frame is indexed by each record's line."""
     name = display_name or str(path)
-    frame, lines, problems = read_records(path, UNIDENTIFIED_COLUMNS, name)
+    frame, _, problems = read_records(path, UNIDENTIFIED_COLUMNS, name)
     if not problems:
-        frame, problems = _validate(frame.astype(str), lines, name, _SCHEMA)
+        frame, problems = _validate(frame.astype(str), name, _SCHEMA)
     if problems:
         return frame, problems
-    typed = frame.astype({"stations": int, "new_countries": int})
-    typed.attrs["lines"] = lines
-    return typed, []
+    return frame.astype({"stations": int, "new_countries": int}), []
 
 
 def load_unidentified(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -92,8 +90,7 @@ def load_unidentified(path: str | os.PathLike[str]) -> pd.DataFrame:
     frame, problems = check_unidentified(path)
     if problems:
         raise DataError(problems)
-    frame.attrs.clear()  # line numbers serve error messages only (see load.load_dataset)
-    return frame
+    return frame.reset_index(drop=True)  # line numbers serve error messages only
 
 
 @dataclass(frozen=True)
@@ -199,10 +196,6 @@ def bureau_counts(stations: pd.DataFrame, unidentified: pd.DataFrame) -> list[Bu
     return result
 
 
-def _lines_of(frame: pd.DataFrame) -> list[int]:
-    return frame.attrs.get("lines") or list(range(2, len(frame) + 2))
-
-
 def bureau_problems(
     stations: pd.DataFrame,
     unidentified: pd.DataFrame,
@@ -216,8 +209,8 @@ def bureau_problems(
     report is unknown: reported on the header of the unidentified file, like the totals above.
     """
     found: list[Problem] = []
-    station_lines = _lines_of(stations)
-    unidentified_lines = _lines_of(unidentified)
+    station_lines = lines_of(stations)
+    unidentified_lines = lines_of(unidentified)
     for count in bureau_counts(stations, unidentified):
         what = (
             f"{count.wave}: {count.attributed} stations attributed to {count.bureau} "
