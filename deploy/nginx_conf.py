@@ -164,6 +164,31 @@ def _preview_tags(s: Settings) -> str:
     return markup
 
 
+#: Where nginx's own page for a too-long link lives (internal: reached only as the 414 page).
+TOO_LONG_PATH = "/_stations/too-long.html"
+#: The longest request line nginx reads (method, the link's path and query, protocol): links
+#: longer than this get :func:`_too_long_page` instead of nginx's bare 414. A view's link is
+#: far shorter (every country selected is under 1 KB).
+MAX_LINK = "8k"
+
+
+def _too_long_page() -> str:
+    """A short, readable page for a link too long to open, with a way into the unfiltered map."""
+    markup = (
+        f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Link too long: {html.escape(TITLE)}</title>"
+        '<meta name=viewport content="width=device-width, initial-scale=1"></head>'
+        '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em">'
+        "<h1>This link is too long to open</h1>"
+        f"<p>The address is longer than the {MAX_LINK[:-1]} KB this site accepts, so it was not read. "
+        "It may have been cut or changed on its way here.</p>"
+        '<p><a href="/">Open the map with no filters</a> and choose the view again; its address then holds it.</p>'
+        "</body></html>"
+    )
+    if any(ch in markup for ch in "'$\\"):
+        raise ValueError("the too-long page may not contain ', $ or a backslash (nginx string)")
+    return markup
+
+
 def render(s: Settings) -> str:
     """The whole nginx.conf for ``s`` (a complete file: nginx -c runs it as it is)."""
     names = [name_of(i) for i in range(len(s.replicas))]
@@ -269,6 +294,15 @@ def render(s: Settings) -> str:
     w("        server_name _;")
     w("        client_max_body_size 1m;")
     w("        merge_slashes on;")
+    w(
+        f"        # A link (the request line) up to {MAX_LINK[:-1]} KB; a longer one gets a short page, not a bare 414."
+    )
+    w(f"        large_client_header_buffers 4 {MAX_LINK};")
+    w(f"        error_page 414 {TOO_LONG_PATH};")
+    w("        # No path segment starting with a dot (.env, .git, an editor's file) is ever served.")
+    w('        if ($uri ~ "/\\.") {')
+    w("            return 404;")
+    w("        }")
     w("")
     w("        proxy_http_version 1.1;")
     w("        proxy_set_header Host $http_host;")
@@ -360,6 +394,16 @@ def render(s: Settings) -> str:
         "^~ /component/",
         ["proxy_pass http://$stations_upstream;"],
         ["add_header Cache-Control no-cache always;"],
+    )
+    location(
+        f"= {TOO_LONG_PATH}",
+        [
+            "# A link longer than the request line nginx reads: say so, and link the unfiltered map.",
+            "internal;",
+            "default_type text/html;",
+            f"return 414 '{_too_long_page()}';",
+        ],
+        ["add_header Cache-Control no-store always;"],
     )
     location(
         "/",

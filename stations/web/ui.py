@@ -24,13 +24,15 @@ from stations.map import mapping
 from stations.view import citation
 from stations.view.filters import Filters, Options
 from stations.view.index import StationIndex, View
-from stations.web import state, throttle
+from stations.web import state, static_guard, throttle
 
 ROOT = Path(__file__).resolve().parents[2]
 # The package's loggers write to the server log the way Streamlit's own do (data problems go there).
 get_logger("stations")
 # Each session's script runs are rate-limited from the first page run on (stations/web/throttle.py).
 throttle.install()
+# And static/ serves no dotfile from then on (stations/web/static_guard.py).
+static_guard.install()
 
 
 def data_dir() -> Path:
