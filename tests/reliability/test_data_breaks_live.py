@@ -8,6 +8,10 @@ and replaced by a FIFO. After each break the open pages rerun and a new page ope
 show the last good data with a one-line note giving its date, no error, and nothing that names
 where the server keeps its files. The server log must hold the cause. Restoring the file clears
 the note; a valid update is then served.
+
+The files are checked off the readers' runs (stations/data/dataversion.py): the run that meets a
+change asks for a check and serves the good version meanwhile, so the note (or the update)
+shows from a run after the check, within seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +81,19 @@ def restore(path: Path, raw: bytes) -> None:
     path.write_bytes(raw)
 
 
+def noted(run: Run) -> bool:
+    return any(NOTE.search(m) for m in run.markdown)
+
+
+def until(page: Page, queries: Iterator[str], done: Callable[[Run], bool], timeout: float = 15.0) -> Run:
+    """Runs of ``page`` (another query each) until one is ``done``: the check is off the run."""
+    deadline = time.monotonic() + timeout
+    while not done(run := page.run(next(queries))):
+        assert time.monotonic() < deadline, "the check's outcome did not reach the page"
+        time.sleep(0.2)
+    return run
+
+
 def assert_last_good(run: Run, leaks: list[bytes], stations: int, *, map_page: bool, note: bool) -> None:
     assert run.status == "FINISHED_SUCCESSFULLY", run.status
     assert not run.errors, run.errors
@@ -112,7 +130,8 @@ def test_a_broken_data_file_never_replaces_the_data_being_served(tmp_path: Path)
         assert_last_good(data_page.run(), leaks, N, map_page=False, note=False)
         for name, breaking, cause in BREAKS:
             breaking(path)
-            assert_last_good(map_a.run(next(countries)), leaks, N // 10, map_page=True, note=True)
+            run = until(map_a, countries, noted)  # every run meanwhile serves the good version
+            assert_last_good(run, leaks, N // 10, map_page=True, note=True)
             assert_last_good(map_b.run(next(countries)), leaks, N // 10, map_page=True, note=True)
             assert_last_good(data_page.run(), leaks, N, map_page=False, note=True)
             fresh = Page(ws_url(base))  # a reader arriving while the file is broken
@@ -123,11 +142,13 @@ def test_a_broken_data_file_never_replaces_the_data_being_served(tmp_path: Path)
             text = wait_for_log(log, cause)
             assert "failed validation" in text and "still serving the version dated" in text, name
             restore(path, good)
-            assert_last_good(map_a.run(next(countries)), leaks, N // 10, map_page=True, note=False)
+            run = until(map_a, countries, lambda r: not noted(r))
+            assert_last_good(run, leaks, N // 10, map_page=True, note=False)
             record("data breaks: live cases", 1)
         # A valid update is still picked up, with no restart.
         synthetic.write_dataset(directory, n=N + 10)
-        assert_last_good(map_a.run(next(countries)), leaks, (N + 10) // 10, map_page=True, note=False)
+        run = until(map_a, countries, lambda r: r.metrics.get("Stations") == str((N + 10) // 10))
+        assert_last_good(run, leaks, (N + 10) // 10, map_page=True, note=False)
         assert_last_good(data_page.run(), leaks, N + 10, map_page=False, note=False)
     text = log.read_text(errors="replace")
     # Root cause first, and only it: a truncated stations file is one problem, not one per response.
@@ -155,6 +176,10 @@ def test_a_reader_in_chromium_keeps_the_map_and_sees_only_a_dated_note(
         wait_for_markers(page, timeout_ms=60_000)
         truncate_mid_row(path)
         try:
+            # The first run after the change asks for the check and shows the good data; once
+            # the check has failed, the next run shows the note.
+            page.get_by_role("button", name="Reset filters").click()
+            wait_for_log(log, "expected 22 fields")
             page.get_by_role("button", name="Reset filters").click()
             note = page.get_by_text(NOTE)
             note.wait_for(state="visible", timeout=30_000)
