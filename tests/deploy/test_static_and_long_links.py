@@ -76,13 +76,16 @@ def assert_refused(status: int, body: bytes, where: str) -> None:
     assert SECRET not in body, where
 
 
-def test_nginx_refuses_dotfiles_before_any_page_has_run(served: tuple[str, str]) -> None:
-    _, proxy = served
+def assert_only_the_real_file_served(base: str) -> None:
     for path in HIDDEN:
-        status, _, body = fetch(f"{proxy}app/static/{path}")
+        status, _, body = fetch(f"{base}app/static/{path}")
         assert_refused(status, body, path)
-    status, _, body = fetch(f"{proxy}app/static/{VISIBLE}")
+    status, _, body = fetch(f"{base}app/static/{VISIBLE}")
     assert status == 200 and body == (STATIC_DIR / VISIBLE).read_bytes()
+
+
+def test_nginx_refuses_dotfiles_before_any_page_has_run(served: tuple[str, str]) -> None:
+    assert_only_the_real_file_served(served[1])
 
 
 def test_the_app_refuses_dotfiles_once_a_page_has_run(served: tuple[str, str]) -> None:
@@ -92,11 +95,7 @@ def test_the_app_refuses_dotfiles_once_a_page_has_run(served: tuple[str, str]) -
         assert page.run().status == "FINISHED_SUCCESSFULLY"
     finally:
         page.close()
-    for path in HIDDEN:
-        status, _, body = fetch(f"{base}app/static/{path}")
-        assert_refused(status, body, path)
-    status, _, body = fetch(f"{base}app/static/{VISIBLE}")
-    assert status == 200 and body == (STATIC_DIR / VISIBLE).read_bytes()
+    assert_only_the_real_file_served(base)
 
 
 def test_a_10_kb_link_through_nginx_gets_a_readable_page_with_a_way_in(served: tuple[str, str]) -> None:
