@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from stations.data.credits import DATASET_TITLE
 from stations.map import assets
-from stations.web import embed_view, narrow, sidebar, state, station_map, summary, ui, views
+from stations.web import data as web_data
+from stations.web import embed_view, map_page, narrow, nav, sidebar, state, station_map, summary
 
-nav = ui.page_setup("Map · 110 Overseas")
-data = ui.load_data()
+slot = nav.page_setup("Map · 110 Overseas")
+data = web_data.load_data()
 # ?embed=true (an article's iframe): the map, one line saying what it shows, and a credit line.
 embedded = embed_view.is_embedded()
 
@@ -16,7 +18,7 @@ if embedded:
     embed_view.use_embed_layout()
 else:
     narrow.narrow_screen_layout()
-    st.title(ui.TITLE)
+    st.title(DATASET_TITLE)
     st.markdown(
         "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
         "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). These are "
@@ -32,7 +34,7 @@ if embedded:
 else:
     summary.headline_sentence(data, filters)
     summary.empty_note(data, filters)
-    ui.headline(shown)
+    summary.metrics(shown)
 
 tiles, attribution = assets.tile_layer_settings()
 area = st.container() if embedded else narrow.map_area()
@@ -50,13 +52,13 @@ with left:
         decorate=embed_view.fill_frame if embedded else None,
         variant="embed" if embedded else "",
     )
-    views.station_from_click(clicked, shown, data.options)
+    state.on_map_click(clicked, shown.id_set, data.options)
 if right is not None:
     with right:
-        views.station_panel(data, shown, state.current().station)
+        map_page.station_panel(data, shown, state.current().station)
 filters = state.current()
 state.publish(filters)
-ui.navigation(nav, filters)
+nav.navigation(slot, filters)
 if embedded:
     embed_view.credit_line(filters)
     st.stop()
@@ -64,6 +66,6 @@ sidebar.share_box(filters, "map")
 embed_view.embed_control(filters)
 
 st.subheader("Stations in this view")
-views.station_table(shown)
-ui.downloads(view)
-views.unpublished_list(shown)
+map_page.station_table(shown)
+summary.station_downloads(view, filters)
+map_page.unpublished_list(shown)

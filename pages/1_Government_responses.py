@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations.web import responses_view, sidebar, summary, ui
+from stations.web import data as web_data
+from stations.web import nav, responses_page, sidebar, summary
 
-nav = ui.page_setup("Government responses · 110 Overseas")
-data = ui.load_data()
+slot = nav.page_setup("Government responses · 110 Overseas")
+data = web_data.load_data()
 
 st.title("Government responses")
 st.markdown(
@@ -15,13 +16,13 @@ st.markdown(
     "denials. Each country's strongest action colours the map. The country filter applies here too."
 )
 filters = sidebar.current_filters(data, page="responses", fields=("country", "action"))
-sidebar.hidden_filters_note(filters, ("country", "action"))
+sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
-actions = responses_view.filter_responses(data, filters)
-responses_view.headline(data, filters, actions)
-responses_view.timeline(actions)
-responses_view.table(actions)
-responses_view.strongest_table(data, filters)
-responses_view.download(actions)
-ui.navigation(nav, filters)
+actions = responses_page.filter_responses(data, filters)
+responses_page.metrics(data, filters, actions)
+responses_page.chart(actions)
+responses_page.table(actions, filters)
+responses_page.strongest_table(data, filters)
+responses_page.download(actions, filters)
+nav.navigation(slot, filters)
 sidebar.share_box(filters, "responses")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations.web import sidebar, sources_view, ui
+from stations.web import data as web_data
+from stations.web import nav, sidebar, sources_page
 
-nav = ui.page_setup("Data & sources · 110 Overseas")
-data = ui.load_data()
+slot = nav.page_setup("Data & sources · 110 Overseas")
+data = web_data.load_data()
 filters = sidebar.current_view(data)
-ui.navigation(nav, filters)
+nav.navigation(slot, filters)
 sidebar.share_box(filters, "data")
 st.title("Data & sources")
-sources_view.cite_box(filters)
-sources_view.overview(data)
-sources_view.full_downloads()
-sources_view.documentation()
+sources_page.cite_box(filters)
+sources_page.overview(data)
+sources_page.full_downloads()
+sources_page.documentation()

@@ -17,7 +17,10 @@ from urllib.parse import urljoin, urlsplit
 import folium
 import folium.folium
 import pytest
-from e2e_support import (
+from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster, marker_cluster
+
+from stations.map import assets
+from tests.support.browser import (
     SCREENSHOTS,
     STATIC_DIR,
     RequestLog,
@@ -27,9 +30,6 @@ from e2e_support import (
     tile_server,
     wait_for_markers,
 )
-from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster, marker_cluster
-
-from stations.map import assets
 
 APP = Path(__file__).resolve().parent / "apps" / "assets_map.py"
 VENDOR = STATIC_DIR / "vendor"
@@ -250,8 +250,8 @@ def test_custom_tiles_carry_their_attribution_or_host() -> None:
     "value", ["tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}.png", "file:///x"]
 )
 def test_malformed_tiles_setting_fails_loudly(value: str) -> None:
-    with pytest.raises(ValueError, match="STATION_MAP_TILES"):
-        assets.tile_layer_settings({"STATION_MAP_TILES": value})
+    with pytest.raises(ValueError, match="STATIONS_MAP_TILES"):
+        assets.tile_layer_settings({"STATIONS_MAP_TILES": value})
 
 
 def test_use_local_assets_rejects_an_empty_prefix(local_assets: None) -> None:

@@ -13,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stations.view import citation
+from stations.view.filters import Filters
+from stations.web.nav import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,20 +22,27 @@ ROOT = Path(__file__).resolve().parent.parent
 # The app's address ------------------------------------------------------------------------------
 
 
+PATHS = [page.path for page in PAGES.values()]
+
+
 def test_public_base_prefers_the_configured_address_and_drops_query_and_fragment() -> None:
     browser = "http://127.0.0.1:8501/"
-    assert citation.public_base(browser, {}) == "http://127.0.0.1:8501"
-    assert citation.public_base(browser, {citation.PUBLIC_URL_ENV: "https://news.example/map/?x=1"}) == (
-        "https://news.example/map"
-    )
-    assert citation.public_base(None, {}) == ""
-    assert citation.public_base("https://x.org/app/Data_and_sources", {}) == "https://x.org/app"
-    assert citation.public_base("https://x.org/Government_responses/", {}) == "https://x.org"
+    assert citation.public_base(browser, PATHS, {}) == "http://127.0.0.1:8501"
+    configured = {citation.PUBLIC_URL_ENV: "https://news.example/map/?x=1"}
+    assert citation.public_base(browser, PATHS, configured) == "https://news.example/map"
+    assert citation.public_base(None, PATHS, {}) == ""
+    assert citation.public_base("https://x.org/app/Data_and_sources", PATHS, {}) == "https://x.org/app"
+    assert citation.public_base("https://x.org/Government_responses/", PATHS, {}) == "https://x.org"
 
 
-def test_page_paths_are_the_pages_of_the_app() -> None:
-    pages = sorted(p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py"))
-    assert sorted(citation.PAGE_PATHS) == pages
+def test_the_page_list_names_every_page_of_the_app_by_its_address() -> None:
+    """Streamlit derives a page's address from its file name: the registry must agree."""
+    scripts = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))
+    assert sorted(page.script for page in PAGES.values() if page.key != "map") == scripts
+    for page in PAGES.values():
+        assert (ROOT / page.script).is_file()
+        if page.script != "app.py":
+            assert page.path == Path(page.script).stem.split("_", 1)[1]
 
 
 # The citation ----------------------------------------------------------------------------------
@@ -68,47 +77,47 @@ def test_citation_without_a_recorded_version_says_so() -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "expected"),
+    ("filters", "expected"),
     [
-        ({}, "110-overseas_stations_v2026-11-27.csv"),
-        ({"country": "IT,NL"}, "110-overseas_stations_country-IT-NL_v2026-11-27.csv"),
+        (Filters(), "110-overseas_stations_v2026-11-27.csv"),
+        (Filters(country=("IT", "NL")), "110-overseas_stations_country-IT-NL_v2026-11-27.csv"),
         (
-            {"action": "station_closed", "country": "NL", "bureau": "fuzhou", "wave": "sep-2022,later"},
-            "110-overseas_stations_country-NL_bureau-fuzhou_wave-sep-2022-later_action-station-closed_v2026-11-27.csv",
+            Filters(
+                action=("station_closed",), country=("NL",), bureau=("Fuzhou",), wave=("sep-2022", "later")
+            ),
+            "110-overseas_stations_country-NL_bureau-fuzhou_wave-sep-2022-later_"
+            "government-action-station-closed_v2026-11-27.csv",
         ),
-        # a selected station does not change the rows; unknown and Streamlit parameters are ignored
+        # a selected station does not change the rows
+        (Filters(station="NL-rotterdam-1"), "110-overseas_stations_v2026-11-27.csv"),
         (
-            {"station": "NL-rotterdam-1", "embed": "true", "utm_source": "x"},
-            "110-overseas_stations_v2026-11-27.csv",
-        ),
-        (
-            {"country": "AT,BE,CZ,DE,ES,FR"},
+            Filters(country=("AT", "BE", "CZ", "DE", "ES", "FR")),
             "110-overseas_stations_country-AT-BE-CZ-and-3-more_v2026-11-27.csv",
         ),
     ],
 )
-def test_download_name_says_what_view_and_version_the_file_holds(params: dict, expected: str) -> None:
-    assert citation.download_name("stations", params, "2026-11-27", "csv") == expected
+def test_download_name_says_what_view_and_version_the_file_holds(filters: Filters, expected: str) -> None:
+    assert citation.download_name("stations", filters, "2026-11-27", "csv") == expected
 
 
 def test_download_name_without_a_version_and_with_a_second_bump_of_the_day() -> None:
-    assert citation.download_name("responses", {"country": "NL"}, None, ".csv") == (
+    assert citation.download_name("responses", Filters(country=("NL",)), None, ".csv") == (
         "110-overseas_responses_country-NL.csv"
     )
-    assert citation.download_name("stations", {}, "2026-11-27.2", "geojson") == (
+    assert citation.download_name("stations", Filters(), "2026-11-27.2", "geojson") == (
         "110-overseas_stations_v2026-11-27-2.geojson"
     )
 
 
+_TEXTS = st.lists(st.text(max_size=300), max_size=8).map(tuple)
+
+
 @given(
-    st.dictionaries(
-        st.sampled_from(["country", "bureau", "wave", "action", "station", "other"]),
-        st.text(max_size=300),
-    ),
+    st.builds(Filters, country=_TEXTS, bureau=_TEXTS, wave=_TEXTS, action=_TEXTS),
     st.one_of(st.none(), st.text(max_size=30)),
 )
-def test_download_name_is_always_a_safe_short_file_name(params: dict, version: str | None) -> None:
-    name = citation.download_name("stations", params, version, "csv")
+def test_download_name_is_always_a_safe_short_file_name(filters: Filters, version: str | None) -> None:
+    name = citation.download_name("stations", filters, version, "csv")
     stem, ext = name.rsplit(".", 1)
     assert ext == "csv"
     assert set(stem) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -177,7 +177,7 @@ def test_the_date_of_the_data_comes_from_the_package_without_git(tmp_path: Path)
     package = json.loads((data / datapackage.PACKAGE_FILE).read_text())
     code = (
         "import os, sys; sys.path.insert(0, sys.argv[1]); os.environ['STATIONS_DATA_DIR'] = sys.argv[2]\n"
-        "from stations.web import ui; ui.start_data().settled(); print(ui.latest_change())"
+        "from stations.web import data; data.start_data().settled(); print(data.latest_change())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(ROOT), str(data)],

@@ -1,46 +1,41 @@
-"""The embed layout's words: which addresses ask for it, the one-line view summary, the credit."""
+"""The embed layout's words: the one-line view summary, the credit, the app's own address."""
 
 from __future__ import annotations
 
 import pytest
 
 from stations.view import embed
+from stations.view.filters import Filters
 
 COUNTRIES = {"IT": "Italy", "ES": "Spain", "NL": "Netherlands", "FR": "France", "DE": "Germany"}
 
 
 @pytest.mark.parametrize(
-    ("params", "expected"),
+    ("filters", "count", "expected"),
     [
-        ({"embed": "true"}, True),
-        ({"embed": ["True"]}, True),
-        ({"embed": "false"}, False),
-        ({"embed_options": "show_toolbar"}, False),
-        ({}, False),
-    ],
-)
-def test_embed_is_asked_for_with_embed_true(params: dict, expected: bool) -> None:
-    assert embed.is_embed(params) is expected
-
-
-@pytest.mark.parametrize(
-    ("params", "count", "expected"),
-    [
-        ({}, 101, "All 101 reported stations"),
-        ({"country": "IT,ES"}, 12, "12 stations in Italy, Spain"),
-        ({"country": "IT", "bureau": "qingtian"}, 1, "1 station in Italy · bureau Qingtian"),
-        ({"bureau": "fuzhou", "wave": "later"}, 3, "3 stations · bureau Fuzhou · report reported later"),
-        ({"action": "station_closed"}, 17, "17 stations · host action Station closed"),
+        (Filters(), 101, "All 101 reported stations"),
+        (Filters(country=("IT", "ES")), 12, "12 stations in Italy, Spain"),
+        (Filters(country=("IT",), bureau=("Qingtian",)), 1, "1 station in Italy · bureau Qingtian"),
         (
-            {"country": "IT,ES,NL,FR,DE"},
+            Filters(bureau=("Fuzhou",), wave=("later",)),
+            3,
+            "3 stations · bureau Fuzhou · report reported later",
+        ),
+        (
+            Filters(action=("station_closed",)),
+            17,
+            "17 stations in countries whose government's action was Station closed",
+        ),
+        (
+            Filters(country=("IT", "ES", "NL", "FR", "DE")),
             40,
             "40 stations in Italy, Spain, Netherlands and 2 more",
         ),
-        ({"station": "NL-rotterdam-1", "embed": "true"}, 101, "All 101 reported stations"),
+        (Filters(station="NL-rotterdam-1"), 101, "All 101 reported stations"),
     ],
 )
-def test_filter_summary_says_the_view_in_one_line(params: dict, count: int, expected: str) -> None:
-    assert embed.filter_summary(params, COUNTRIES, count) == expected
+def test_filter_summary_says_the_view_in_one_line(filters: Filters, count: int, expected: str) -> None:
+    assert embed.filter_summary(filters, COUNTRIES, count) == expected
 
 
 def test_credit_line_names_sources_version_licence_and_links_to_the_full_view() -> None:

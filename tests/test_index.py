@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stations.data import load, model, synthetic, vocab
-from stations.map import mapping
+from stations.map import mapping, payload
 from stations.view.filters import Filters, Options
 from stations.view.index import CACHED_VIEWS, StationIndex
 
@@ -59,7 +59,7 @@ def test_views_counts_and_map_json_match_the_reference(index: StationIndex) -> N
         view = index.view(chosen)
         expected = chosen.apply(index.stations, index.summary)
         assert view.frame["station_id"].tolist() == expected["station_id"].tolist()
-        assert view.stations_json == mapping.station_json(expected)
+        assert payload.stations_json(view) == mapping.station_json(expected)
         assert view.id_set == set(expected["station_id"])
         for key in ("bureau", "country", "wave", "action"):
             assert index.facet_counts(chosen, key) == _reference_counts(index, chosen, key)
@@ -70,7 +70,7 @@ def test_views_counts_and_map_json_match_the_reference(index: StationIndex) -> N
 def test_the_full_view_carries_escaped_text_and_labels(index: StationIndex) -> None:
     view = index.view(Filters())
     assert len(view) == len(index.stations)
-    text = view.stations_json
+    text = payload.stations_json(view)
     assert "<b>" not in text and "{{" not in text and "\u2028" not in text
     assert view.labels[index.stations.iloc[1]["station_id"]].startswith(
         f"{index.stations.iloc[1]['country']} (location not published)"

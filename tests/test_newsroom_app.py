@@ -16,11 +16,8 @@ from streamlit.testing.v1 import AppTest
 from stations.data import datapackage
 from stations.view import citation, embed
 from stations.view.filters import escape_markdown
+from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, open_page
 
-ROOT = Path(__file__).resolve().parent.parent
-MAP_PAGE = str(ROOT / "app.py")
-RESPONSES_PAGE = "pages/1_Government_responses.py"
-DATA_PAGE = "pages/2_Data_and_sources.py"
 BASE = "https://maps.example.org/"
 #: A deployment's repository for corrections (there is no default: see citation.DEFAULT_REPOSITORY).
 REPOSITORY = "https://git.example/newsroom/tracker"
@@ -51,16 +48,9 @@ def file_names(monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
     return names
 
 
-def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(MAP_PAGE, default_timeout=90)
-    at.context = {"url": BASE}
-    if page != MAP_PAGE:
-        at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run(page: str | Path, **params: str) -> AppTest:
+    """The page as a reader at ``BASE`` opens it."""
+    return open_page(page, timeout=90, context={"url": BASE}, **params)
 
 
 def downloads(at: AppTest, names: dict[str, str | None]) -> dict[str, str | None]:
@@ -114,7 +104,7 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     ]
     at = run(RESPONSES_PAGE, country="NL", action="station_closed")
     assert list(downloads(at, file_names).values()) == [
-        f"110-overseas_responses_country-NL_action-station-closed_v{v}.csv"
+        f"110-overseas_responses_country-NL_government-action-station-closed_v{v}.csv"
     ]
     at = run(DATA_PAGE, country="NL")
     assert set(downloads(at, file_names).values()) >= {

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from stations.data import load, vocab
-from stations.web import responses_view
+from stations.view import timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]["backgroundColor"]
@@ -90,25 +90,25 @@ def distance(a: str, b: str, vision: str | None = None) -> float:
 
 
 def test_every_action_class_has_its_own_colour_and_shape_entry() -> None:
-    assert list(responses_view.ACTION_COLOURS) == list(vocab.ACTION_TYPES)
-    assert list(responses_view.ACTION_SHAPES) == list(vocab.ACTION_TYPES)
-    colours = [c.lower() for c in responses_view.ACTION_COLOURS.values()]
+    assert list(timeline.TIMELINE_COLOURS) == list(vocab.ACTION_TYPES)
+    assert list(timeline.ACTION_SHAPES) == list(vocab.ACTION_TYPES)
+    colours = [c.lower() for c in timeline.TIMELINE_COLOURS.values()]
     assert len(set(colours)) == len(colours)
 
 
 @pytest.mark.parametrize("action", vocab.ACTION_TYPES)
 def test_each_colour_stands_out_from_the_page_at_3_to_1(action: str) -> None:
-    assert contrast(responses_view.ACTION_COLOURS[action], BACKGROUND) >= 3.0
+    assert contrast(timeline.TIMELINE_COLOURS[action], BACKGROUND) >= 3.0
 
 
 def test_colours_are_far_apart_in_normal_vision() -> None:
-    pairs = itertools.combinations(responses_view.ACTION_COLOURS.items(), 2)
+    pairs = itertools.combinations(timeline.TIMELINE_COLOURS.items(), 2)
     closest = min((distance(a, b), x, y) for (x, a), (y, b) in pairs)
     assert closest[0] >= 25, closest
 
 
 def test_classes_a_colour_blind_reader_could_confuse_differ_in_shape() -> None:
-    colours, shapes = responses_view.ACTION_COLOURS, responses_view.ACTION_SHAPES
+    colours, shapes = timeline.TIMELINE_COLOURS, timeline.ACTION_SHAPES
     confusable = [
         (x, y, vision)
         for x, y in itertools.combinations(vocab.ACTION_TYPES, 2)
@@ -132,7 +132,7 @@ def test_classes_a_colour_blind_reader_could_confuse_differ_in_shape() -> None:
     ],
 )
 def test_a_partial_date_means_its_whole_period(date: str, start: str, end: str, precision: str) -> None:
-    assert responses_view.span_of(date) == (pd.Timestamp(start), pd.Timestamp(end), precision)
+    assert timeline.span_of(date) == (pd.Timestamp(start), pd.Timestamp(end), precision)
 
 
 def _actions(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -150,7 +150,7 @@ def test_chart_draws_partial_dates_as_bars_and_exact_dates_as_points() -> None:
         ("2022-10", "Ireland", "closure_ordered"),
         ("2022-10-26", "Netherlands", "investigation_opened"),
     )
-    spec = responses_view.timeline_chart(actions).to_dict()
+    spec = timeline.timeline_chart(actions).to_dict()
     rows = next(iter(spec["datasets"].values()))
     by_country = {r["country"]: r for r in rows}
     assert by_country["Sweden"]["start"].startswith("2022-01-01")
@@ -171,7 +171,7 @@ def test_year_only_actions_are_not_drawn_before_the_report_they_answer() -> None
     responses = load.load_dataset(ROOT / "data").responses
     year_only = responses[responses["date"].str.len() == 4]
     assert not year_only.empty
-    frame = responses_view.timeline_frame(year_only)
+    frame = timeline.timeline_frame(year_only)
     assert set(frame["precision"]) == {"year"}
     report = pd.Timestamp("2022-09-01")
     for row in frame[frame["start"].dt.year == 2022].itertuples():
@@ -184,7 +184,7 @@ def test_chart_has_a_legend_of_the_classes_in_view_in_strength_order() -> None:
         ("2023-02-03", "Italy", "conviction"),
         ("2023", "Spain", "arrests"),
     )
-    spec = responses_view.timeline_chart(actions).to_dict()
+    spec = timeline.timeline_chart(actions).to_dict()
     _, points = spec["layer"]
     colour, shape = points["encoding"]["color"], points["encoding"]["shape"]
     expected = [vocab.ACTION_LABELS[a] for a in ("conviction", "arrests", "statement_of_concern")]
@@ -196,8 +196,8 @@ def test_chart_has_a_legend_of_the_classes_in_view_in_strength_order() -> None:
     order = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES]
     assert colour["scale"] == {
         "domain": order,
-        "range": [responses_view.ACTION_COLOURS[a] for a in vocab.ACTION_TYPES],
+        "range": [timeline.TIMELINE_COLOURS[a] for a in vocab.ACTION_TYPES],
     }
-    assert shape["scale"]["range"] == [responses_view.ACTION_SHAPES[a] for a in vocab.ACTION_TYPES]
+    assert shape["scale"]["range"] == [timeline.ACTION_SHAPES[a] for a in vocab.ACTION_TYPES]
     # the bars use the same colours (one scale), and their legend is the points' one
     assert spec["layer"][0]["encoding"]["color"]["scale"] == colour["scale"]

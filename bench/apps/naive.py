@@ -12,11 +12,11 @@ from streamlit_folium import st_folium
 
 from stations.data.load import load_dataset
 from stations.map import assets
-from stations.web import ui
+from stations.web import data as web_data
 
 assets.use_local_assets()
 tiles, attr = assets.tile_layer_settings()
-stations = load_dataset(ui.data_dir()).stations
+stations = load_dataset(web_data.data_dir()).stations
 
 countries = sorted(stations["iso2"].unique())
 chosen = st.multiselect("Host country", countries, key="filter_country")

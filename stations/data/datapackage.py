@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations.data import names_zh, publishers, schema, vocab
+from stations.data import credits, names_zh, publishers, schema, vocab
 from stations.data.atomic import atomic_write_text
 from stations.data.load import Problem
 from stations.data.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
-from stations.view import citation
 
 PACKAGE_FILE = "datapackage.json"
 BUMP_COMMAND = "python -m stations bump-version"
@@ -400,23 +399,23 @@ def build(data_dir: str | os.PathLike[str], version: str, created: str) -> dict[
         )
     return {
         "name": PACKAGE_NAME,
-        "title": citation.DATASET_TITLE,
+        "title": credits.DATASET_TITLE,
         "description": (
             "Sites reported as Chinese overseas police service stations, with the dated actions of "
             "their host governments. These are reported allegations: China's government denies "
-            "running police stations abroad. " + citation.COMPILED_FROM
+            "running police stations abroad. " + credits.COMPILED_FROM
         ),
         "version": version,
         "created": created,
-        **({"homepage": citation.DEFAULT_REPOSITORY} if citation.DEFAULT_REPOSITORY else {}),
+        **({"homepage": credits.DEFAULT_REPOSITORY} if credits.DEFAULT_REPOSITORY else {}),
         "licenses": [
             {
-                "name": citation.DATA_LICENCE.spdx,
-                "title": citation.DATA_LICENCE.title,
-                "path": citation.DATA_LICENCE.url,
+                "name": credits.DATA_LICENCE.spdx,
+                "title": credits.DATA_LICENCE.title,
+                "path": credits.DATA_LICENCE.url,
             }
         ],
-        "contributors": [{"title": citation.AUTHOR, "role": "author"}],
+        "contributors": [{"title": credits.AUTHOR, "role": "author"}],
         "sources": [
             {
                 "title": 'Safeguard Defenders, "110 Overseas" (September 2022)',

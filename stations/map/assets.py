@@ -18,7 +18,6 @@ whatever ``--server.baseUrlPath`` is. An absolute ``/app/static`` would break un
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ from urllib.parse import urlsplit
 import folium
 import folium.folium
 from folium.plugins import MarkerCluster
+
+from stations import settings
 
 #: Where the files live in the repository (Streamlit serves the ``static`` folder beside the
 #: main script, so ``app.py`` at the repository root serves exactly this folder).
@@ -117,7 +118,7 @@ LAYER_JS: tuple[tuple[str, str], ...] = (
 )
 LAYER_CSS: tuple[tuple[str, str], ...] = (*GESTURE_CSS, ("station_layer_css", STATION_LAYER_STYLE))
 
-#: Third-party tile providers a deployment may switch on by name (``STATION_MAP_TILES=osm``), each
+#: Third-party tile providers a deployment may switch on by name (``STATIONS_MAP_TILES=osm``), each
 #: with the attribution its terms require. Every tile request hands the provider the reader's
 #: address and the places they look at, which is why none of them is the default (see
 #: :func:`tile_layer_settings` and the README's "Private by default").
@@ -136,10 +137,10 @@ TILE_PROVIDERS: dict[str, tuple[str, str]] = {
 
 #: Environment variables: which base layer to draw (see :func:`tile_layer_settings`), and the
 #: attribution to show with a custom tile template.
-TILES_ENV = "STATION_MAP_TILES"
-TILES_ATTR_ENV = "STATION_MAP_TILES_ATTR"
+TILES_ENV = settings.MAP_TILES.name
+TILES_ATTR_ENV = settings.MAP_TILES_ATTR.name
 
-#: ``STATION_MAP_TILES`` values that mean the app's own basemap (the default) or no base layer.
+#: ``STATIONS_MAP_TILES`` values that mean the app's own basemap (the default) or no base layer.
 _OWN_BASEMAP = {"", "basemap", "own", "local"}
 _NO_TILES = {"none", "off", "false", "0"}
 
@@ -257,28 +258,26 @@ def external_asset_urls(m: folium.Map) -> list[str]:
 def own_basemap(env: Mapping[str, str] | None = None) -> bool:
     """True when the map draws the app's own basemap (stations/map/basemap.py): the default.
 
-    ``STATION_MAP_TILES`` unset, empty or ``basemap``. Any other value (``none``, a provider's
+    ``STATIONS_MAP_TILES`` unset, empty or ``basemap``. Any other value (``none``, a provider's
     name, a tile template) turns it off.
     """
-    env = os.environ if env is None else env
-    return env.get(TILES_ENV, "").strip().lower() in _OWN_BASEMAP
+    return settings.MAP_TILES.read(env).lower() in _OWN_BASEMAP
 
 
 def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
     """``(tiles, attr)`` of a third-party tile layer, from the environment; ``(None, None)`` for none.
 
-    ``STATION_MAP_TILES`` unset, empty or ``basemap``: no tiles, the app's own basemap is drawn
+    ``STATIONS_MAP_TILES`` unset, empty or ``basemap``: no tiles, the app's own basemap is drawn
     instead (:func:`own_basemap`), so no request leaves the app. ``none``: no base layer at all
     (plain ground; then set ``fmap.options["max_zoom"]``: folium hands its ``max_zoom`` argument
     to the tile layer only, and MarkerCluster fails with "Map has no maxZoom"). A name of
     :data:`TILE_PROVIDERS` (``osm``, ``carto-light``): that provider with the attribution it
     requires. Otherwise an ``http(s)`` URL template with ``{z}``, ``{x}`` and ``{y}``,
-    attributed by ``STATION_MAP_TILES_ATTR`` or, failing that, by the template's host (folium
+    attributed by ``STATIONS_MAP_TILES_ATTR`` or, failing that, by the template's host (folium
     refuses custom tiles without an attribution). A malformed value raises ``ValueError`` at
     startup rather than drawing an empty map.
     """
-    env = os.environ if env is None else env
-    value = env.get(TILES_ENV, "").strip()
+    value = settings.MAP_TILES.read(env)
     if value.lower() in _OWN_BASEMAP or value.lower() in _NO_TILES:
         return None, None
     if value.lower() in TILE_PROVIDERS:
@@ -292,5 +291,5 @@ def tile_layer_settings(env: Mapping[str, str] | None = None) -> tuple[str | Non
     missing = [key for key in ("{z}", "{x}", "{y}") if key not in value]
     if missing:
         raise ValueError(f"{TILES_ENV} lacks {', '.join(missing)}: {value!r}")
-    attr = env.get(TILES_ATTR_ENV, "").strip() or f"Tiles: {parts.hostname}"
+    attr = settings.MAP_TILES_ATTR.read(env) or f"Tiles: {parts.hostname}"
     return value, attr

@@ -13,14 +13,13 @@ URLs are relative to the st_folium iframe's document, like every other asset
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 from branca.element import MacroElement
 from jinja2 import Template
 
 from stations.map import assets
+from stations.map.scriptsafe import script_json
 
 #: Folder of the basemap's data, relative to ``static/``.
 DATA_DIR = "basemap/"
@@ -85,6 +84,4 @@ class Basemap(MacroElement):
             "attribution": ATTRIBUTION,
             "sea": SEA,
         }
-        # Safe in a <script> block and in a branca (Jinja) template (see mapping.script_json).
-        text = json.dumps(options, separators=(",", ":")).replace("<", "\\u003c")
-        self.options_json = re.sub(r"\{(?=[{%#])", r"\\u007b", text)
+        self.options_json = script_json(options)

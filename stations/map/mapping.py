@@ -28,6 +28,7 @@ from jinja2 import Template
 from stations.data import model, publishers, vocab
 from stations.map import assets
 from stations.map.basemap import Basemap
+from stations.map.scriptsafe import script_json
 
 #: The basemap's land (static/js/basemap.js, STYLE.land): what a country's fill is read against.
 LAND = "#f7f5f0"
@@ -122,26 +123,6 @@ PAYLOAD_FIELDS = (
     "geo_precision",
     "sources",
 )
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``</script>``, no HTML comment."""
-    return escape_for_script(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-
-
-def escape_for_script(text: str) -> str:
-    """JSON text made safe inside a ``<script>`` element and a branca (Jinja) template."""
-    for raw, escaped in (
-        ("&", "\\u0026"),
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(raw, escaped)
-    # branca renders each script as a Jinja template: "{{", "{%" and "{#" can only occur inside
-    # JSON strings here, where \u007b is the same character and no template syntax.
-    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
 def station_payload(stations: pd.DataFrame) -> dict[str, Any]:

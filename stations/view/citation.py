@@ -10,83 +10,51 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-DATASET_TITLE = "110 Overseas: China's reported overseas police stations"
-#: The prefix of every downloaded file name.
-SHORT_NAME = "110-overseas"
-#: Who is credited: the project as a whole (each row credits its own sources).
-AUTHOR = "110 Overseas station tracker contributors"
-COMPILED_FROM = (
-    'Compiled from Safeguard Defenders, "110 Overseas" (September 2022) and "Patrol and Persuade" '
-    "(December 2022), and from later government and press reports; each row lists its own sources."
+from stations import settings
+from stations.data.credits import (
+    AUTHOR,
+    CODE_LICENCE,
+    COMPILED_FROM,
+    DATA_LICENCE,
+    DATASET_TITLE,
+    DEFAULT_REPOSITORY,
+    SHORT_NAME,
+    Licence,
 )
+from stations.view import facets
+from stations.view.filters import Filters
 
+__all__ = ["AUTHOR", "CODE_LICENCE", "DATA_LICENCE", "DATASET_TITLE", "DEFAULT_REPOSITORY", "Licence"]
 
-@dataclass(frozen=True)
-class Licence:
-    """A licence as the data package and the pages name it (SPDX id, title, canonical URL)."""
-
-    spdx: str
-    title: str
-    url: str
-    short: str
-
-
-DATA_LICENCE = Licence(
-    spdx="CC-BY-4.0",
-    title="Creative Commons Attribution 4.0 International",
-    url="https://creativecommons.org/licenses/by/4.0/",
-    short="CC BY 4.0",
-)
-CODE_LICENCE = Licence(
-    spdx="MIT",
-    title="MIT License",
-    url="https://opensource.org/license/mit",
-    short="MIT",
-)
-
-#: Where the project's code, issues and corrections live. There is no default: a deployment
-#: names its own public repository with the environment variable below, and until it does, no
-#: correction link is offered (a guessed address could be claimed by someone else, and readers'
-#: reports would reach them). CITATION.cff names the same value, which a test checks.
-DEFAULT_REPOSITORY = ""
-REPOSITORY_ENV = "STATIONS_REPOSITORY_URL"
-#: The dashboard's public address, for deployments behind a proxy that the browser's own
-#: address would not reveal correctly; otherwise the address the reader is using is taken.
-PUBLIC_URL_ENV = "STATIONS_PUBLIC_URL"
+#: The variables that name the repository and the public address (``stations.settings``).
+REPOSITORY_ENV = settings.REPOSITORY_URL.name
+PUBLIC_URL_ENV = settings.PUBLIC_URL.name
 #: The issue form that "Suggest a correction" opens (.github/ISSUE_TEMPLATE/ of the repository).
 CORRECTION_TEMPLATE = "correction.yml"
 
-#: The filters that decide a download's rows, in file-name order (a selected station does not
-#: change the rows, so it is not part of the name), and the most values of one spelled out.
-NAME_KEYS = ("country", "bureau", "wave", "action")
-MAX_NAMED_VALUES = 4
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 
 def repository_url(env: Mapping[str, str] | None = None) -> str:
     """The repository to send corrections to: ``STATIONS_REPOSITORY_URL`` or the default
     (empty: then no correction link is shown)."""
-    env = os.environ if env is None else env
-    return (env.get(REPOSITORY_ENV) or DEFAULT_REPOSITORY).strip().rstrip("/")
+    return (settings.REPOSITORY_URL.read(env) or DEFAULT_REPOSITORY).rstrip("/")
 
 
-#: The address paths of the pages other than the map (from their files in pages/).
-PAGE_PATHS = ("Government_responses", "Data_and_sources")
-
-
-def public_base(browser_url: str | None, env: Mapping[str, str] | None = None) -> str:
+def public_base(
+    browser_url: str | None, page_paths: Iterable[str], env: Mapping[str, str] | None = None
+) -> str:
     """The app's base address: ``STATIONS_PUBLIC_URL`` if set, else the browser's without the
-    page's own path, else empty (then links stay relative, still correct on the page itself)."""
-    env = os.environ if env is None else env
-    base = (env.get(PUBLIC_URL_ENV) or browser_url or "").strip()
+    page's own path (one of ``page_paths``, the pages' address segments: ``stations.web.nav``),
+    else empty (then links stay relative, still correct on the page itself)."""
+    base = settings.PUBLIC_URL.read(env) or (browser_url or "").strip()
     base = base.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    for page in PAGE_PATHS:
+    for page in filter(None, page_paths):
         if base.endswith("/" + page):
             return base.removesuffix("/" + page)
     return base
@@ -116,28 +84,16 @@ def citation(url: str, version: str | None, date: str | None, accessed: dt.date)
     return Citation(DATASET_TITLE, url, version, date, DATA_LICENCE, text)
 
 
-def _name_values(key: str, value: str) -> str:
-    values = [v for v in (_UNSAFE.sub("-", piece).strip("-")[:40] for piece in value.split(",")) if v]
-    if len(values) > MAX_NAMED_VALUES:
-        extra = len(values) - (MAX_NAMED_VALUES - 1)
-        values = [*values[: MAX_NAMED_VALUES - 1], f"and-{extra}-more"]
-    return f"{key}-{'-'.join(values)}" if values else ""
-
-
-def download_name(kind: str, params: Mapping[str, str], version: str | None, ext: str) -> str:
+def download_name(kind: str, filters: Filters, version: str | None, ext: str) -> str:
     """A file name that says what the file holds: the table, the view, the data version.
 
     ``110-overseas_stations_country-IT-NL_v2026-11-27.csv``: parts joined by ``_`` (values inside
-    a part by ``-``), only letters, digits and those two marks, so that every file system and
-    mail client keeps it as it is. Parameters other than the view's are ignored.
+    a part by ``-``; each filter's part is ``Facet.name_part``, in the facets' order), only
+    letters, digits and those two marks, so that every file system and mail client keeps it as
+    it is. A selected station does not change the rows, so it is not part of the name.
     """
     parts = [SHORT_NAME, _UNSAFE.sub("-", kind).strip("-")]
-    for key in NAME_KEYS:
-        value = params.get(key)
-        if value:
-            part = _name_values(key, value)
-            if part:
-                parts.append(part)
+    parts += [facet.name_part(getattr(filters, facet.key)) for facet in facets.FACETS]
     if version:
         parts.append("v" + _UNSAFE.sub("-", version).strip("-"))
     return "_".join(p for p in parts if p) + "." + ext.lstrip(".")

@@ -9,48 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from stations.data import vocab
-from stations.view import citation
-
-#: Streamlit's own switch for an embedded app; the pages use it for their embed layout too.
-EMBED_PARAM = "embed"
-SUMMARY_KEYS = ("country", "bureau", "wave", "action")
-_NAMES = {"country": "in", "bureau": "bureau", "wave": "report", "action": "host action"}
-SHORT_WAVES = {
-    "sep-2022": "first report (Sept 2022)",
-    "dec-2022": "second report (Dec 2022)",
-    "later": "reported later",
-}
+from stations.view import citation, facets
+from stations.view.filters import Filters
 
 
-def is_embed(params: Mapping[str, str | list[str]]) -> bool:
-    """Whether the address asks for the embed layout (``embed=true``, as Streamlit reads it)."""
-    value = params.get(EMBED_PARAM, "")
-    values = [value] if isinstance(value, str) else list(value)
-    return any(v.strip().lower() == "true" for v in values)
-
-
-def _labels(key: str, value: str, countries: Mapping[str, str]) -> list[str]:
-    items = [v for v in value.split(",") if v]
-    if key == "country":
-        return [countries.get(v, v) for v in items]
-    if key == "bureau":
-        return [v.capitalize() for v in items]
-    if key == "wave":
-        return [SHORT_WAVES.get(v, v) for v in items]
-    return [vocab.ACTION_LABELS.get(v, v) for v in items]
-
-
-def filter_summary(params: Mapping[str, str], countries: Mapping[str, str], stations: int) -> str:
-    """``12 stations in Italy, Spain · bureau Qingtian``: the view in one line of plain text."""
+def filter_summary(filters: Filters, countries: Mapping[str, str], stations: int) -> str:
+    """``12 stations in Italy, Spain · bureau Qingtian``: the view in one line of plain text
+    (each filter says itself: ``Facet.describe``)."""
     noun = "station" if stations == 1 else "stations"
-    parts = []
-    for key in SUMMARY_KEYS:
-        value = params.get(key)
-        if value:
-            labels = _labels(key, value, countries)
-            shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
-            parts.append(f"{_NAMES[key]} {shown}")
+    parts = [
+        facet.describe(chosen, countries)
+        for facet in facets.FACETS
+        if (chosen := getattr(filters, facet.key))
+    ]
     if not parts:
         return f"All {stations:,} reported {noun}"
     head, *rest = parts

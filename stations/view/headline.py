@@ -62,3 +62,22 @@ def headline(view: pd.DataFrame, waves: list[reconcile.Wave], filtered: bool) ->
         in_view_later=len(view) - from_reports,
         filtered=filtered,
     )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The four figures of the metrics row under the headline."""
+
+    stations: int
+    countries: int
+    bureaus: tuple[str, ...]  # named bureaus, sorted
+    unplaced: int  # stations whose city was not published
+
+    @classmethod
+    def of(cls, view: pd.DataFrame) -> Figures:
+        return cls(
+            stations=len(view),
+            countries=int(view["iso2"].nunique()),
+            bureaus=tuple(sorted(set(view["bureau"]) - {"Unknown"})),
+            unplaced=int((view["city"] == "").sum()),
+        )

@@ -1,12 +1,11 @@
-"""Streamlit pieces every page shares: cached data, page links, metrics and downloads (the
-filter sidebar and the view's state are in ``stations.web``).
+"""The data every page shows: built once per version of the files, kept while a newer version
+fails its checks, and served to every session (with the files as served and their date).
 
-The pages stay thin: they call these functions and lay out what comes back.
+A page calls ``load_data`` first; what it shows is derived from the ``Data`` it returns.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -15,34 +14,24 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
-from streamlit.logger import get_logger
 
-from stations.data import datapackage, dataversion, export, model, publishers, reconcile
+from stations import settings
+from stations.data import datapackage, dataversion, model, publishers, reconcile
 from stations.data.load import Dataset, load_dataset
 from stations.map import mapping
-from stations.view import citation
 from stations.view.filters import Filters, Options
 from stations.view.index import StationIndex, View
-from stations.web import state, static_guard, throttle
 
 ROOT = Path(__file__).resolve().parents[2]
-# The package's loggers write to the server log the way Streamlit's own do (data problems go there).
-get_logger("stations")
-# Each session's script runs are rate-limited from the first page run on (stations/web/throttle.py).
-throttle.install()
-# And static/ serves no dotfile from then on (stations/web/static_guard.py).
-static_guard.install()
 
 
 def data_dir() -> Path:
     """Where the data files are: ``STATIONS_DATA_DIR`` if set (tests, previews), else data/."""
-    return Path(os.environ.get("STATIONS_DATA_DIR") or ROOT / "data")
+    return Path(settings.DATA_DIR.read() or ROOT / "data")
 
 
 #: Country outlines for the map's country layer, under the data directory (optional).
 SHAPES = Path("boundaries") / "countries-110m.geojson"
-TITLE = "110 Overseas: China's reported overseas police stations"
 
 
 @dataclass(frozen=True)
@@ -173,91 +162,6 @@ def load_data() -> Data:
     return served.value
 
 
-PAGES = (
-    ("app.py", "Map", ":material/map:"),
-    ("pages/1_Government_responses.py", "Government responses", ":material/gavel:"),
-    ("pages/2_Data_and_sources.py", "Data & sources", ":material/description:"),
-)
-
-
-def page_setup(title: str) -> DeltaGenerator:
-    """Configure the page; return the sidebar slot where ``navigation`` will draw the links."""
-    st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
-    return st.sidebar.container()
-
-
-def navigation(slot: DeltaGenerator, filters: Filters) -> None:
-    """Links to the pages that carry the current view along (Streamlit's own page menu would
-    drop the address's parameters, and with them the view)."""
-    params = filters.to_query_params()
-    with slot:
-        for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon, query_params=params)
-        st.divider()
-
-
-@dataclass(frozen=True)
-class HeadlineFigures:
-    """The four headline figures of a view."""
-
-    stations: int
-    countries: int
-    bureaus: tuple[str, ...]  # named bureaus, sorted
-    unplaced: int  # stations whose city was not published
-
-    @classmethod
-    def of(cls, view: pd.DataFrame) -> HeadlineFigures:
-        return cls(
-            stations=len(view),
-            countries=int(view["iso2"].nunique()),
-            bureaus=tuple(sorted(set(view["bureau"]) - {"Unknown"})),
-            unplaced=int((view["city"] == "").sum()),
-        )
-
-
-def headline(view: pd.DataFrame | View) -> None:
-    """The view's four figures in a row (computed once per view when given a cached view).
-
-    One horizontal container rather than four columns: the same row, and four fewer layout
-    blocks sent on every run (each element a run sends costs server CPU, bench/server.py)."""
-    figures = (
-        view.derived("headline", HeadlineFigures.of) if isinstance(view, View) else HeadlineFigures.of(view)
-    )
-    with st.container(horizontal=True, gap="medium"):
-        st.metric("Stations", f"{figures.stations:,}")
-        st.metric("Countries", f"{figures.countries:,}")
-        st.metric("Named bureaus", len(figures.bureaus), help=", ".join(figures.bureaus) or "none")
-        st.metric(
-            "Location not published",
-            figures.unplaced,
-            help="Stations whose city was not published: shown at country level.",
-        )
-
-
-def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
-    """CSV and GeoJSON of exactly the rows in view, made when a button is clicked (not on
-    every run) and without rerunning the page."""
-    # One row of two (a horizontal container: fewer layout blocks than two columns).
-    row = st.container(horizontal=True)
-    what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
-    row.download_button(
-        f"Download these {what} (CSV)",
-        data=lambda: export.to_csv_bytes(view),
-        file_name=download_name(stem, "csv"),
-        mime="text/csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    row.download_button(
-        f"Download these {what} (GeoJSON)",
-        data=lambda: export.to_geojson_bytes(view),
-        file_name=download_name(stem, "geojson"),
-        mime="application/geo+json",
-        on_click="ignore",
-        width="stretch",
-    )
-
-
 def served_file(name: str) -> bytes | None:
     """The bytes of data file ``name`` (one of ``DATA_FILES``) in the version being served:
     what a "download the full file" button gives, even while the file on disk is broken."""
@@ -269,14 +173,7 @@ def latest_change() -> str:
     return _served().date or "unknown"
 
 
-def download_name(kind: str, ext: str) -> str:
-    """A download's file name: what it holds, the view in the address, the data version."""
-    recorded = _recorded_version()
-    params = {key: ",".join(values) for key, values in state.url_params().items()}
-    return citation.download_name(kind, params, recorded.version if recorded else None, ext)
-
-
-def _recorded_version() -> datapackage.DataVersion | None:
+def recorded_version() -> datapackage.DataVersion | None:
     """The data version datapackage.json records, parsed again only when the file changes
     (every page's downloads name it, on every run)."""
     path = data_dir() / datapackage.PACKAGE_FILE

@@ -12,10 +12,10 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from stations.data import datapackage
 from stations.view import citation, embed, links
 from stations.view.filters import Filters, Options, escape_markdown
-from stations.web.ui import data_dir, latest_change
+from stations.web import nav
+from stations.web.data import latest_change, recorded_version
 
 #: Room the two lines, the gaps and the page's margins take; the map gets the rest of the height.
 LINES_HEIGHT = "6.2rem"
@@ -68,7 +68,7 @@ def fill_frame(fmap: folium.Map) -> None:
 
 def summary_line(options: Options, filters: Filters, stations: int) -> None:
     """What the view shows, in one line above the map."""
-    text = embed.filter_summary(filters.to_query_params(), options.countries, stations)
+    text = embed.filter_summary(filters, options.countries, stations)
     with st.container(key="embed_lines"):
         st.markdown(f"**{escape_markdown(text)}**")
 
@@ -76,11 +76,11 @@ def summary_line(options: Options, filters: Filters, stations: int) -> None:
 def _app_base() -> str:
     """Where the full view is: the configured public address, else (in an embed, where the
     browser reports the article's address) the app's own origin and base path."""
-    configured = citation.public_base(None)
+    configured = nav.public_base(browser=False)
     if configured:
         return configured
     own = embed.frame_base(st.context.headers.get("Origin"), str(st.get_option("server.baseUrlPath") or ""))
-    return own or citation.public_base(st.context.url)
+    return own or nav.public_base()
 
 
 def _full_view(filters: Filters) -> str:
@@ -89,7 +89,7 @@ def _full_view(filters: Filters) -> str:
 
 def credit_line(filters: Filters) -> None:
     """Under the map: sources, data version, licence, and the full view (opens outside the frame)."""
-    recorded = datapackage.data_version(data_dir())
+    recorded = recorded_version()
     text, link = embed.credit_line(
         recorded.version if recorded else None,
         recorded.date if recorded else latest_change(),

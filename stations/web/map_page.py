@@ -1,4 +1,4 @@
-"""Streamlit views of the stations: the detail panel, the tables, the click on the map.
+"""The map page's parts beside the map: the station panel and picker, and the tables.
 
 Text from the data is shown with Streamlit elements that treat it as text (``st.dataframe``,
 ``st.text``) or, inside Markdown, with every special character escaped.
@@ -6,8 +6,6 @@ Text from the data is shown with Streamlit elements that treat it as text (``st.
 
 from __future__ import annotations
 
-import re
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -16,37 +14,14 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from stations.data import model, publishers, vocab
-from stations.view.filters import Options, escape_markdown
+from stations.view.filters import escape_markdown
 from stations.view.index import View
-from stations.web import correction_view, sidebar, state
-from stations.web.ui import Data
+from stations.web import correction, sidebar, state
+from stations.web.data import Data
 
-_TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
 #: the map and the downloads (a list of 10,000 choices helps no one and costs every run).
 MAX_LISTED = 2_000
-
-
-#: A country shape's tooltip: "France (FR): Statement of concern".
-_TOOLTIP_COUNTRY = re.compile(r"^[^\n]*? \(([A-Z]{2})\): ")
-
-
-def station_from_click(result: dict[str, Any] | None, view: View, options: Options) -> None:
-    """A click on a marker selects its station (the id is at the end of the tooltip); a click
-    on a country filters the view to that country (its code is in the tooltip) and reruns, so
-    that the filter menus, drawn before the map, show it."""
-    tooltip = (result or {}).get("last_object_clicked_tooltip")
-    if not tooltip or tooltip == st.session_state.get(state.LAST_CLICK):
-        return
-    st.session_state[state.LAST_CLICK] = tooltip
-    match = _TOOLTIP_ID.search(str(tooltip))
-    if match and match.group(1) in view.id_set:
-        state.select_station(match.group(1), options)
-        return
-    country = _TOOLTIP_COUNTRY.match(str(tooltip))
-    if country and country.group(1) in options.allowed("country"):
-        state.filter_to_country(country.group(1), options)
-        st.rerun()
 
 
 def _link(url: str, label: str = "") -> str:
@@ -160,7 +135,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     if row["notes"]:
         with st.expander("Notes"):
             st.text(row["notes"])
-    correction_view.correction_button("station", station, station=station)
+    correction.correction_button("station", station, state.current().with_values(station=station))
     return station
 
 

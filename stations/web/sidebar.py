@@ -13,15 +13,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from stations.view import facets, links
+from stations.view import facets
 from stations.view.filters import LIST_FIELDS, Filters, escape_markdown
-from stations.web import copy_link, narrow, state
+from stations.web import copy_link, narrow, nav, state
 
 if TYPE_CHECKING:
-    from stations.web.ui import Data
-
-#: Each page's path segment in the address (the map is the root page).
-PAGE_PATHS = {"map": "", "responses": "Government_responses", "data": "Data_and_sources"}
+    from stations.web.data import Data
 
 
 def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS) -> Filters:
@@ -116,7 +113,7 @@ def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int)
             f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
             for v in chosen
         ]
-        parts.append("Stations with the other filters: " + " · ".join(names) + ".")
+        parts.append(f"{facet.counted}: " + " · ".join(names) + ".")
     if facet.key == "bureau":
         unknown = view.derived("unknown_bureau", unknown_bureau)
         parts.append(f"{unknown:,} of the {total:,} stations in view have no known bureau.")
@@ -128,10 +125,11 @@ def unknown_bureau(view: pd.DataFrame) -> int:
     return int((view["bureau"] == "Unknown").sum())
 
 
-def hidden_filters_note(filters: Filters, fields: tuple[str, ...]) -> None:
+def hidden_filters_note(data: Data, filters: Filters, fields: tuple[str, ...]) -> None:
     """Say which filters set on another page still narrow this one."""
+    countries = data.options.countries
     active = [
-        f"{facet.short}: {', '.join(getattr(filters, facet.key))}"
+        f"{facet.short}: {', '.join(facet.option_label(v, countries) for v in getattr(filters, facet.key))}"
         for facet in facets.FACETS
         if facet.key not in fields and getattr(filters, facet.key)
     ]
@@ -148,11 +146,6 @@ def show_notices(notices: list[str]) -> None:
         )
 
 
-def share_url(filters: Filters, page: str) -> str:
-    """The absolute link to this view on this page, as the address bar spells it."""
-    return links.share_url(st.context.url, PAGE_PATHS.get(page, ""), filters.to_query_params())
-
-
 #: The share box's label: what the reader (and a screen reader) is told the text is.
 SHARE_LABEL = "Link to this view"
 
@@ -163,4 +156,4 @@ def share_box(filters: Filters, page: str = "map") -> None:
     with st.sidebar:
         st.subheader("Share this view")
         st.caption("The full link to what you see, filters included.")
-        copy_link.copy_box(SHARE_LABEL, share_url(filters, page), key="share")
+        copy_link.copy_box(SHARE_LABEL, nav.share_url(filters, page), key="share")

@@ -8,21 +8,21 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import datapackage, publishers, vocab
-from stations.view import citation, links
+from stations.view import citation
 from stations.view.filters import Filters, escape_markdown
-from stations.web import copy_link
-from stations.web.ui import DATA_FILES, Data, data_dir, latest_change, served_file
+from stations.web import copy_link, nav
+from stations.web.data import DATA_FILES, Data, data_dir, latest_change, recorded_version, served_file
 
 #: The cite box's two fields, as the reader (and a screen reader) is told what they hold.
 CITE_LINK_LABEL = "Link to the view you are citing"
 CITATION_LABEL = "Suggested citation"
 
 
-def cite_box(filters: Filters, page: str = "") -> None:
+def cite_box(filters: Filters, page: str = "map") -> None:
     """The "Cite this" box, first on the page: the link to the reader's view, the data version and date,
     the licence and a sentence to paste (the parts are built in ``stations.view.citation``)."""
-    recorded = datapackage.data_version(data_dir())
-    url = links.share_url(citation.public_base(st.context.url), page, filters.to_query_params())
+    recorded = recorded_version()
+    url = nav.public_url(filters, page)
     cite = citation.citation(
         url,
         recorded.version if recorded else None,
@@ -108,9 +108,6 @@ def sources_by_tier(data: Data) -> None:
         )
 
 
-REPORT_NAMES = {"sep-2022": "110 Overseas (Sept 2022)", "dec-2022": "Patrol and Persuade (Dec 2022)"}
-
-
 def reconciliation_table(data: Data) -> None:
     """Reported totals against identified rows, with the unidentified remainder made explicit."""
     if data.unidentified is None:
@@ -170,8 +167,8 @@ def full_downloads() -> None:
 def _full_file_name(name: str) -> str:
     """The full files carry the data version in their name, like the downloads of a view."""
     stem, _, ext = name.rpartition(".")
-    recorded = datapackage.data_version(data_dir())
-    return citation.download_name(stem.lower(), {}, recorded.version if recorded else None, ext)
+    recorded = recorded_version()
+    return citation.download_name(stem.lower(), Filters(), recorded.version if recorded else None, ext)
 
 
 def documentation() -> None:

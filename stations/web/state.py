@@ -16,7 +16,8 @@ the browser's values win where it has any, and the view is then read back from t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -178,6 +179,31 @@ def filter_to_country(iso2: str, options: Options) -> None:
     stay), no station selected. The menus take it from the view on the next run."""
     _set(current().with_values(country=(iso2,), station=None), options)
     st.session_state[FOCUS] = None
+
+
+#: A marker's tooltip ends with its station id in brackets: "… [NL-amsterdam-1]".
+_TOOLTIP_ID = re.compile(r"\[([A-Z]{2}-[a-z0-9-]+-[0-9]+)\]\s*$")
+#: A country shape's tooltip: "France (FR): Statement of concern".
+_TOOLTIP_COUNTRY = re.compile(r"^[^\n]*? \(([A-Z]{2})\): ")
+
+
+def on_map_click(result: Mapping[str, Any] | None, in_view: Collection[str], options: Options) -> None:
+    """A click on the map (what ``st_folium`` returned this run): a marker selects its station
+    (the id is at the end of its tooltip); a country filters the view to that country (its
+    code is in the tooltip) and reruns, so that the filter menus, drawn before the map, show it.
+    ``in_view``: the ids of the stations on the map."""
+    tooltip = (result or {}).get("last_object_clicked_tooltip")
+    if not tooltip or tooltip == st.session_state.get(LAST_CLICK):
+        return  # st_folium repeats its last value on every run
+    st.session_state[LAST_CLICK] = tooltip
+    match = _TOOLTIP_ID.search(str(tooltip))
+    if match and match.group(1) in in_view:
+        select_station(match.group(1), options)
+        return
+    country = _TOOLTIP_COUNTRY.match(str(tooltip))
+    if country and country.group(1) in options.allowed("country"):
+        filter_to_country(country.group(1), options)
+        st.rerun()
 
 
 def reset() -> None:

@@ -24,7 +24,7 @@ import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from stations.map import mapping
+from stations.map import mapping, payload
 from stations.view.index import View
 
 #: What ``st_folium`` sends back on a click: the clicked marker's or country's tooltip only,
@@ -88,7 +88,7 @@ def show(
     if args is not None:
         return component(**args)
     fmap = mapping.map_of_layer(
-        view.layer, tiles=tiles, attribution=attribution, fit=fit, selected=selected, basemap=basemap
+        payload.layer(view), tiles=tiles, attribution=attribution, fit=fit, selected=selected, basemap=basemap
     )
     if decorate is not None:
         decorate(fmap)

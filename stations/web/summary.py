@@ -1,17 +1,20 @@
-"""What the page says about the view as a whole: the headline, and the empty result."""
+"""What a page says about the view as a whole: the headline, the figures, the empty result,
+and the downloads of exactly the rows in view."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from stations.view import facets
+from stations.data import export
+from stations.view import citation, facets
 from stations.view.filters import Filters, escape_markdown
-from stations.view.headline import headline
-
-if TYPE_CHECKING:
-    from stations.web.ui import Data
+from stations.view.headline import Figures, headline
+from stations.view.index import View
+from stations.web.data import Data, recorded_version
 
 
 def headline_sentence(data: Data, filters: Filters) -> None:
@@ -21,6 +24,23 @@ def headline_sentence(data: Data, filters: Filters) -> None:
         f"sentence:{filtered}", lambda view: headline(view, data.waves, filtered=filtered).sentence()
     )
     st.markdown(sentence)
+
+
+def metrics(view: View) -> None:
+    """The view's four figures in a row (computed once per view).
+
+    One horizontal container rather than four columns: the same row, and four fewer layout
+    blocks sent on every run (each element a run sends costs server CPU, bench/server.py)."""
+    figures = view.derived("headline", Figures.of)
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Stations", f"{figures.stations:,}")
+        st.metric("Countries", f"{figures.countries:,}")
+        st.metric("Named bureaus", len(figures.bureaus), help=", ".join(figures.bureaus) or "none")
+        st.metric(
+            "Location not published",
+            figures.unplaced,
+            help="Stations whose city was not published: shown at country level.",
+        )
 
 
 def empty_note(data: Data, filters: Filters) -> bool:
@@ -43,3 +63,47 @@ def empty_note(data: Data, filters: Filters) -> bool:
     advice = "; or ".join(text for n, text in ways if n) or "the filters"
     st.warning(f"No station matches these filters. Remove {advice}.", icon="🔎")
     return True
+
+
+def download_name(kind: str, filters: Filters, ext: str) -> str:
+    """A download's file name: what it holds, the view, the data version."""
+    recorded = recorded_version()
+    return citation.download_name(kind, filters, recorded.version if recorded else None, ext)
+
+
+#: Each download format: the label's word, the file extension and the media type.
+FORMATS = {
+    "csv": ("CSV", "csv", "text/csv"),
+    "geojson": ("GeoJSON", "geojson", "application/geo+json"),
+}
+
+
+def download(
+    what: str,
+    kind: str,
+    filters: Filters,
+    fmt: str,
+    make: Callable[[], bytes],
+    slot: DeltaGenerator | None = None,
+    width: str = "content",
+) -> None:
+    """One "Download these …" button: the file is made when it is clicked (not on every run),
+    without rerunning the page, and named for its rows, its view and the data version."""
+    word, ext, mime = FORMATS[fmt]
+    (slot or st).download_button(  # type: ignore[union-attr]
+        f"Download these {what} ({word})",
+        data=make,
+        file_name=download_name(kind, filters, ext),
+        mime=mime,
+        on_click="ignore",
+        width=width,
+    )
+
+
+def station_downloads(view: pd.DataFrame, filters: Filters, kind: str = "stations") -> None:
+    """CSV and GeoJSON of exactly the stations in view, side by side."""
+    # One row of two (a horizontal container: fewer layout blocks than two columns).
+    row = st.container(horizontal=True)
+    what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
+    for fmt, make in (("csv", export.to_csv_bytes), ("geojson", export.to_geojson_bytes)):
+        download(what, kind, filters, fmt, lambda make=make: make(view), slot=row, width="stretch")

@@ -34,7 +34,6 @@ over-limit request costs no script thread at all. ``install()`` is called when t
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import weakref
@@ -42,33 +41,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from stations import settings
+
 log = logging.getLogger(__name__)
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return max(0.01, float(os.environ.get(name, default)))
-    except ValueError:
-        return default
-
-
 #: Script runs a session may start at once (a reader's quick clicks fit in it).
-BURST = _env_float("STATIONS_RUN_BURST", 10)
+BURST = settings.RUN_BURST.number()
 #: Script runs per second a session gets once its burst is spent: more than a person clicking
 #: through filters keeps up, and at ~25 ms of CPU per run (bench/server.py) a few percent of
 #: the one core a server process's runs share.
-RATE = _env_float("STATIONS_RUNS_PER_S", 1.0)
+RATE = settings.RUNS_PER_S.number()
 #: Over-limit rerun requests a session may send before it is treated as a flood (given back
 #: at ``STRIKES_PER_S``), and the run rate it then gets (see the module's docstring).
-STRIKES = _env_float("STATIONS_FLOOD_STRIKES", 20)
+STRIKES = settings.FLOOD_STRIKES.number()
 STRIKES_PER_S = 1.0
-FLOOD_RATE = _env_float("STATIONS_FLOOD_RUNS_PER_S", 0.2)
+FLOOD_RATE = settings.FLOOD_RUNS_PER_S.number()
 #: Client messages refused outright (see the module's docstring).
 REFUSED = frozenset({"clear_cache"})
 #: Other messages (heartbeats, deferred downloads, table chunks) a session may send at once,
 #: and per second after that; the excess is dropped. A page sends a few per minute.
-OTHER_BURST = _env_float("STATIONS_MESSAGE_BURST", 100)
-OTHER_RATE = _env_float("STATIONS_MESSAGES_PER_S", 20)
+OTHER_BURST = settings.MESSAGE_BURST.number()
+OTHER_RATE = settings.MESSAGES_PER_S.number()
 #: How often a held request checks whether its session's run has finished, in seconds.
 RUNNING_POLL_S = 0.05
 

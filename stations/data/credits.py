@@ -1,0 +1,48 @@
+"""What the dataset is called, who is credited, and under which licences it is published.
+
+The data package, CITATION.cff, the citation box, the embed credit and every download name say
+the same, so the words live once, here, below everything that prints them. Plain Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATASET_TITLE = "110 Overseas: China's reported overseas police stations"
+#: The prefix of every downloaded file name.
+SHORT_NAME = "110-overseas"
+#: Who is credited: the project as a whole (each row credits its own sources).
+AUTHOR = "110 Overseas station tracker contributors"
+COMPILED_FROM = (
+    'Compiled from Safeguard Defenders, "110 Overseas" (September 2022) and "Patrol and Persuade" '
+    "(December 2022), and from later government and press reports; each row lists its own sources."
+)
+#: Where the project's code, issues and corrections live. There is no default: a deployment
+#: names its own public repository (``stations.settings.REPOSITORY_URL``), and until it does, no
+#: correction link is offered (a guessed address could be claimed by someone else, and readers'
+#: reports would reach them). CITATION.cff names the same value, which a test checks.
+DEFAULT_REPOSITORY = ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence as the data package and the pages name it (SPDX id, title, canonical URL)."""
+
+    spdx: str
+    title: str
+    url: str
+    short: str
+
+
+DATA_LICENCE = Licence(
+    spdx="CC-BY-4.0",
+    title="Creative Commons Attribution 4.0 International",
+    url="https://creativecommons.org/licenses/by/4.0/",
+    short="CC BY 4.0",
+)
+CODE_LICENCE = Licence(
+    spdx="MIT",
+    title="MIT License",
+    url="https://opensource.org/license/mit",
+    short="MIT",
+)

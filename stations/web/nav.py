@@ -1,0 +1,97 @@
+"""The one list of pages, and every link to a page built from it.
+
+Navigation, the share box, the citation, the corrections and the tests all name pages; each
+reads this registry, so a page is added or renamed here only. ``page_setup`` is also where a
+page run starts: it installs the per-session run limit (``stations.web.throttle``) and points
+the package's loggers at the server log, once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.logger import get_logger
+
+from stations.view import citation, links
+from stations.view.filters import Filters
+from stations.web import static_guard, throttle
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the app."""
+
+    #: The page's name in the code (``stations.web.state`` remembers the last page by it).
+    key: str
+    #: The script Streamlit runs, from the repository root.
+    script: str
+    #: The page's segment in the address ("" for the main page); Streamlit derives it from the
+    #: script's name (``pages/1_Government_responses.py`` -> ``Government_responses``).
+    path: str
+    label: str
+    icon: str
+
+
+#: In the navigation's order.
+PAGES: dict[str, Page] = {
+    page.key: page
+    for page in (
+        Page("map", "app.py", "", "Map", ":material/map:"),
+        Page(
+            "responses",
+            "pages/1_Government_responses.py",
+            "Government_responses",
+            "Government responses",
+            ":material/gavel:",
+        ),
+        Page(
+            "data",
+            "pages/2_Data_and_sources.py",
+            "Data_and_sources",
+            "Data & sources",
+            ":material/description:",
+        ),
+    )
+}
+
+
+def page_setup(title: str) -> DeltaGenerator:
+    """Configure the page; return the sidebar slot where ``navigation`` will draw the links."""
+    # Data problems go to the server log, the way Streamlit's own messages do.
+    get_logger("stations")
+    # Each session's script runs are rate-limited from its first page run on (idempotent).
+    throttle.install()
+    # And static/ serves no dotfile from then on (idempotent).
+    static_guard.install()
+    st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
+    return st.sidebar.container()
+
+
+def navigation(slot: DeltaGenerator, filters: Filters) -> None:
+    """Links to the pages that carry the current view along (Streamlit's own page menu would
+    drop the address's parameters, and with them the view)."""
+    params = filters.to_query_params()
+    with slot:
+        for page in PAGES.values():
+            st.page_link(page.script, label=page.label, icon=page.icon, query_params=params)
+        st.divider()
+
+
+def share_url(filters: Filters, page: str) -> str:
+    """The absolute link to this view on ``page``, as the reader's address bar spells it."""
+    return links.share_url(st.context.url, PAGES[page].path, filters.to_query_params())
+
+
+def public_base(browser: bool = True) -> str:
+    """The app's public address: ``STATIONS_PUBLIC_URL``, else (with ``browser``) the reader's,
+    without the page's own path; else empty."""
+    url = st.context.url if browser else None
+    return citation.public_base(url, [page.path for page in PAGES.values()])
+
+
+def public_url(filters: Filters, page: str) -> str:
+    """The link to this view on ``page`` at the app's public address: what a citation or a
+    correction report carries, to be opened by someone else."""
+    return links.share_url(public_base(), PAGES[page].path, filters.to_query_params())
