@@ -40,7 +40,7 @@ _SET_VIEW_JS = """([lat, lon, zoom]) => {
 
 def basemap_bytes(chromium: Any, data_dir: Path) -> dict[str, Any]:
     """Bytes of every basemap request at the default view, then at zoom 5 and 9 (Paris)."""
-    support = browser.e2e_support()
+    support = browser.harness()
     env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": ""}
     with support.streamlit_server(APP, env=env) as base:
         context = chromium.new_context(viewport=browser.VIEWPORT)

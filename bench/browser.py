@@ -1,6 +1,6 @@
 """The real page in headless Chromium: time until the markers are drawn, and reruns on pan/zoom.
 
-Servers and the browser come from ``tests/e2e_support.py`` (the same start-up, loopback-only
+Servers and the browser come from ``tests/support/browser.py`` (the same start-up, loopback-only
 request log and readiness wait as the e2e tests), so the bench and the tests cannot drift apart.
 
 Reruns are counted from Streamlit's own websocket protocol, decoded with Streamlit's protobuf
@@ -14,9 +14,7 @@ it can see them.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import statistics
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,17 +30,12 @@ FLOOR_TEXT = "floor ready"
 VIEWPORT = {"width": 1280, "height": 1200}
 
 
-def e2e_support() -> ModuleType:
-    """tests/e2e_support.py, imported once (pytest may already have it as ``e2e_support``)."""
-    if "e2e_support" in sys.modules:
-        return sys.modules["e2e_support"]
-    spec = importlib.util.spec_from_file_location("e2e_support", ROOT / "tests" / "e2e_support.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("tests/e2e_support.py not found")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["e2e_support"] = module
-    spec.loader.exec_module(module)
-    return module
+def harness() -> ModuleType:
+    """The test harness's servers and browser (``tests.support.browser``), imported when first
+    needed: the benchmark starts the app exactly as the tests do."""
+    from tests.support import browser
+
+    return browser
 
 
 def unavailable_reason() -> str | None:
@@ -166,7 +159,7 @@ def first_marker_s(page: Any) -> float | None:
 
 def pan_and_zoom(page: Any, frame: Any, pause_ms: int = 500) -> int:
     """Drag the map three times, zoom with ctrl + wheel and the +/- buttons; return gestures done."""
-    support = e2e_support()
+    support = harness()
     iframe = page.locator(support.MAP_IFRAME)
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
@@ -223,8 +216,8 @@ def peak_rss_mb(pid: int | None) -> float | None:
 
 @contextlib.contextmanager
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole run (e2e_support's launch flags)."""
-    with e2e_support().chromium() as instance:
+    """One headless Chromium for the whole run (the harness's launch flags)."""
+    with harness().chromium() as instance:
         yield instance
 
 
@@ -250,7 +243,7 @@ def measure_page(
     measures the base layer itself (``""``: the app's own basemap, see bench/basemap.py).
     ``env`` adds settings for the server (e.g. ``BENCH_ELEMENTS_WITHOUT``).
     """
-    support = e2e_support()
+    support = harness()
     env = {"STATIONS_DATA_DIR": str(data_dir), "STATION_MAP_TILES": tiles, **(env or {})}
     static = None if script.resolve() == (ROOT / "app.py") else support.STATIC_DIR
     out: dict[str, Any] = {
@@ -286,7 +279,7 @@ def measure_page(
                     page.get_by_text(FLOOR_TEXT).wait_for(state="visible", timeout=timeout_s * 1000)
                     frame = None
                 else:
-                    # A frame locator, not e2e_support.wait_for_markers: that waits on the
+                    # A frame locator, not the harness's wait_for_markers: that waits on the
                     # iframe's Frame as first attached, and Streamlit may replace the iframe
                     # (the component remounts on the run that follows st_folium's first value),
                     # leaving the wait on a detached frame until it times out. Any visible

@@ -1,10 +1,10 @@
 """Load through nginx with 1 and with 2 replicas: throughput, p50/p95 and errors.
 
 ``python -m bench.replicas`` (about 5 minutes) prints a Markdown table for docs/RELIABILITY.md.
-The client is the reliability suite's WebSocket harness (tests/reliability/test_load_sessions.py:
+The client is the test harness's WebSocket reader (tests/support/sessions.py:
 one ``session`` per simulated reader, each asking for one script run after another, every link
 of its ``QUERIES`` in turn); here it connects to nginx, which spreads new sessions over the
-replicas (tests/deploy/deploy_support.py starts them and nginx on loopback, as the tests do).
+replicas (tests/support/deploy.py starts them and nginx on loopback, as the tests do).
 
 One Streamlit process runs its scripts on one core (the GIL), so a second replica should add
 about a core's worth of runs when the machine has one to spare: the table gives the machine's
@@ -16,20 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-for folder in ("tests", "tests/deploy", "tests/reliability"):
-    if str(ROOT / folder) not in sys.path:
-        sys.path.insert(0, str(ROOT / folder))
+import psutil
 
-import psutil  # noqa: E402
-from deploy_support import cluster, replica_process  # noqa: E402
-from test_load_sessions import RERUN_TIMEOUT, Tally, session  # noqa: E402
+from tests.support.deploy import cluster, replica_process
+from tests.support.sessions import RERUN_TIMEOUT, Tally, session
 
 #: nginx's per-address limit is raised for the bench: every simulated reader comes from 127.0.0.1.
 BENCH_CONN_PER_ADDRESS = 1000

@@ -474,7 +474,7 @@ def markdown(results: dict[str, Any]) -> str:
         "- Bytes sent: what `st_folium` sends for the map (its Leaflet script + header + html, computed "
         "with streamlit-folium's own helpers); the AppTest row is the component's real `json_args`. The "
         "fixed overhead is the same for a map of 0 stations.",
-        "- Browser: `streamlit run` on 127.0.0.1 (tests/e2e_support.py), headless Debian Chromium, a new "
+        "- Browser: `streamlit run` on 127.0.0.1 (tests/support/browser.py), headless Debian Chromium, a new "
         "context per load; time from the page's navigation start until a marker or cluster icon is drawn "
         "inside streamlit-folium's iframe, as a script in the iframe sees it (on every DOM change and every "
         "10 ms: `bench/browser.py` `FIRST_MARKER_CLOCK`), not when a Playwright locator's 0.1-0.5 s polling "

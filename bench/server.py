@@ -1,6 +1,6 @@
 """The real server over its WebSocket: server CPU per run, throughput, and a flooding client.
 
-``python -m bench.server`` starts ``streamlit run`` (the e2e tests' harness, tests/e2e_support.py)
+``python -m bench.server`` starts ``streamlit run`` (the e2e tests' harness, tests/support/browser.py)
 and speaks Streamlit's own protocol, as a browser tab does: one session per tab, one script run
 per ``rerun_script`` request, a run ending at ``script_finished``. Three parts, all bounded:
 
@@ -60,9 +60,9 @@ UNCACHED = tuple(
 
 
 def _e2e() -> Any:
-    from bench.browser import e2e_support
+    from bench.browser import harness
 
-    return e2e_support()
+    return harness()
 
 
 # -- one session over the WebSocket ------------------------------------------------------------

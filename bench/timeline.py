@@ -26,7 +26,7 @@ def one_load(chromium: Any, base: str) -> tuple[list[tuple[float, str]], dict[st
     """Events of one fresh load, and its totals."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    support = browser.e2e_support()
+    support = browser.harness()
     events: list[tuple[float, str]] = []
     totals: dict[str, Any] = {"ws_bytes": 0, "iframe_bytes": 0, "iframe_requests": 0}
     context = chromium.new_context(viewport=browser.VIEWPORT)
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loads", type=int, default=2)
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     args = parser.parse_args(argv)
-    support = browser.e2e_support()
+    support = browser.harness()
     script = APPS[args.app]
     env = {"STATION_MAP_TILES": "none", **dict(item.split("=", 1) for item in args.env)}
     with tempfile.TemporaryDirectory(prefix="bench-timeline-") as tmp:

@@ -7,55 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from stations.data import load, model, synthetic, vocab
 from stations.map import mapping
 from stations.view.filters import Filters
-
-ROOT = Path(__file__).resolve().parent.parent
-MAP_PAGE = str(ROOT / "app.py")
-RESPONSES_PAGE = "pages/1_Government_responses.py"
-DATA_PAGE = "pages/2_Data_and_sources.py"
+from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, markers, metrics, new_app, url
+from tests.support.apptest import open_page as run
 
 
 @pytest.fixture
 def synthetic_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> load.Dataset:
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     return load.load_dataset(data_dir)
-
-
-def run(page: str = MAP_PAGE, **params: str | list[str]) -> AppTest:
-    at = app(page)
-    for key, value in params.items():
-        at.query_params[key] = [value] if isinstance(value, str) else value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def app(page: str = MAP_PAGE) -> AppTest:
-    """An AppTest of the real entry point, switched to ``page`` (relative to it) if another."""
-    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
-    if page != MAP_PAGE:
-        at.switch_page(page)
-    return at
-
-
-def url(at: AppTest) -> dict[str, list[str]]:
-    """The address bar's parameters, each as a list of values."""
-    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def markers(at: AppTest) -> list[str]:
-    """Station ids the map component was given (parsed from the Leaflet script it receives)."""
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    data = mapping.read_station_table(json.loads(component.proto.json_args)["html"])
-    return data["columns"]["station_id"]
 
 
 def expected(dataset: load.Dataset, filters: Filters) -> list[str]:
@@ -181,7 +144,7 @@ def test_broken_data_shows_the_problems_not_a_traceback(
     path.write_text(path.read_text(encoding="utf-8").replace(",Fuzhou,", ",Fuzhuo,", 1), encoding="utf-8")
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     for page in (MAP_PAGE, RESPONSES_PAGE, DATA_PAGE):
-        at = app(page).run()
+        at = new_app(page).run()
         assert not at.exception
         assert "invalid" in at.error[0].value
         assert re.search(r"stations\.csv:\d+: bureau: 'Fuzhuo': unknown bureau", at.code[0].value)
@@ -254,7 +217,7 @@ def test_streamlit_embed_parameters_are_left_alone(synthetic_data: load.Dataset)
 def test_a_view_too_large_to_list_keeps_picker_and_tables_short(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stations.web.views import MAX_LISTED
+    from stations.web.map_page import MAX_LISTED
 
     directory = synthetic.write_dataset(tmp_path / "big", n=MAX_LISTED + 150)
     monkeypatch.setenv("STATIONS_DATA_DIR", str(directory))

@@ -16,6 +16,7 @@ import pytest
 
 from stations.data import load, model
 from stations.map import assets, basemap, mapping
+from tests.support import apptest
 
 ROOT = Path(__file__).resolve().parent.parent
 BASEMAP_DIR = assets.STATIC_DIR / "basemap"
@@ -148,17 +149,11 @@ def test_basemap_options_cannot_end_their_script(monkeypatch: pytest.MonkeyPatch
 def test_app_draws_the_own_basemap_unless_told_otherwise(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, drawn: bool
 ) -> None:
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     if setting is None:
         monkeypatch.delenv(assets.TILES_ENV, raising=False)
     else:
         monkeypatch.setenv(assets.TILES_ENV, setting)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    script = json.loads(component.proto.json_args)["script"]
+    script = apptest.map_script(apptest.open_page("map"))
     assert ("window.StationBasemap.attach" in script) is drawn
     assert ("tile.openstreetmap.org" in script) is (setting == "osm")

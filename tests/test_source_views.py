@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app import DATA_PAGE, RESPONSES_PAGE, run
 
 from stations.data import load, publishers, synthetic
+from tests.support.apptest import DATA_PAGE, RESPONSES_PAGE
+from tests.support.apptest import open_page as run
 
 REGISTER = """host,name,kind,tier,publisher,wire
 example.org,Example Ministry,government_or_court,primary,,

@@ -16,15 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import (
+
+from stations.data import load, model
+from stations.map import mapping
+from tests.support.browser import (
     STATIC_DIR,
     RequestLog,
     browser_context,  # noqa: F401 (fixture)
     chromium_browser,  # noqa: F401 (fixture)
 )
-
-from stations.data import load, model
-from stations.map import mapping
 
 LABELLED = "Le Monde: <b>enquête</b>"
 

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from stations.data import load
 from stations.map import mapping
-
-MAP_PAGE = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.support import apptest
 
 
 def map_args(embedded: bool = False, **params: str) -> dict[str, Any]:
-    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
-    if embedded:
-        at.context = {"url": "http://localhost:8501/", "is_embedded": True}
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    return json.loads(component.proto.json_args)
+    """The map's arguments on the map page with ``params`` (in an article's iframe if ``embedded``)."""
+    context = {"url": "http://localhost:8501/", "is_embedded": True} if embedded else None
+    return apptest.map_args(apptest.open_page("map", context=context, **params))
 
 
 def test_a_view_shown_again_sends_the_same_map_without_building_it(

@@ -16,12 +16,8 @@ from streamlit.testing.v1 import AppTest
 from stations.data import load, model, reconcile, vocab
 from stations.view import facets, filters, headline, links
 from stations.view.filters import Filters, Options
-
-ROOT = Path(__file__).resolve().parent.parent
-MAP_PAGE = str(ROOT / "app.py")
-RESPONSES_PAGE = "pages/1_Government_responses.py"
-DATA_PAGE = "pages/2_Data_and_sources.py"
-
+from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, url
+from tests.support.apptest import open_page as run
 
 # Links ------------------------------------------------------------------------------------------
 
@@ -136,21 +132,6 @@ def test_headline_without_unidentified_file_counts_the_view_only(data_dir: Path)
 def synthetic_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> load.Dataset:
     monkeypatch.setenv("STATIONS_DATA_DIR", str(data_dir))
     return load.load_dataset(data_dir)
-
-
-def run(page: str = MAP_PAGE, **params: str) -> AppTest:
-    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
-    if page != MAP_PAGE:
-        at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = [value]
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def url(at: AppTest) -> dict[str, list[str]]:
-    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
 
 
 def test_three_menus_and_a_station_pick_keep_every_filter(synthetic_data: load.Dataset) -> None:

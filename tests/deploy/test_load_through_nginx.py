@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from deploy_support import cluster, nginx_binary
 
 from bench.replicas import BENCH_CONN_PER_ADDRESS, measure
+from tests.support.deploy import cluster, nginx_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 

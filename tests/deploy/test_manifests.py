@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_support import nginx_binary
-from e2e_support import ROOT
 
 from deploy import nginx_conf
 from deploy.nginx_conf import COMPOSE_CONF, Settings, compose_settings, render
+from tests.support.browser import ROOT
+from tests.support.deploy import nginx_binary
 
 COMPOSE = ROOT / "docker-compose.yml"
 KUBERNETES = ROOT / "deploy" / "kubernetes.yaml"

@@ -36,11 +36,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import websocket
-from deploy_support import PREVIEW, Cluster, cluster, nginx_binary, session_connects
-from e2e_support import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
 
 from deploy.nginx_conf import DESCRIPTION, TITLE
 from stations.data.load import load_dataset
+from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
+from tests.support.deploy import PREVIEW, Cluster, cluster, nginx_binary, session_connects
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 

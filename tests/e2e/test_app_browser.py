@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from stations.data import synthetic, vocab
+from stations.data.load import load_dataset
+from tests.support.browser import (
     MAP_IFRAME,
     ROOT,
     SCREENSHOTS,
@@ -37,110 +40,29 @@ from e2e_support import (
     tile_server,
     wait_for_markers,
 )
-from playwright.sync_api import expect
-
-from stations.data import synthetic, vocab
-from stations.data.load import load_dataset
+from tests.support.map_browser import (
+    APP,
+    MAP_TIMEOUT_MS,
+    Session,
+    bring_map_into_view,
+    open_session,
+    reveal_and_click,
+    single_station,
+    source_urls,
+    wait_for_count,
+)
+from tests.support.map_browser import (
+    JS_HELPERS as _JS_HELPERS,
+)
+from tests.support.map_browser import (
+    LOCATE_JS as _LOCATE_JS,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-APP = ROOT / "app.py"
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshot.png"
 SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
 IMG_PAYLOAD = '<img src=x onerror="window.__pwned=1">'
-#: Bound on every wait for the map after a page load or a rerun (the first run of a server
-#: imports pandas and folium, and the machine is shared).
-MAP_TIMEOUT_MS = 45_000
-
-# Leaflet lookups run inside the st_folium iframe. The map is whichever global is an L.Map
-# (st_folium names it map_div); the station layer is the one MarkerClusterGroup on it.
-_JS_HELPERS = """
-  const map = (() => {
-    for (const key of Object.keys(window)) {
-      try { if (window[key] instanceof L.Map) { return window[key]; } } catch (e) { /* getter */ }
-    }
-    return null;
-  })();
-  const group = map && Object.values(map._layers).find(l => typeof l.getVisibleParent === "function");
-  const markerOf = id => group && group.getLayers().find(
-    m => m.getTooltip() && String(m.getTooltip().getContent()).endsWith("[" + id + "]"));
-  const animating = () => !map || map._animatingZoom || !!document.querySelector(".leaflet-cluster-anim")
-    || !!(group && group._inZoomAnimation);
-"""
-
-#: What the reader sees: every cluster's count plus every single pin, counted only when drawn
-#: (inside the map box, opaque, displayed).
-_VISIBLE_COUNT_JS = (
-    "() => {"
-    + _JS_HELPERS
-    + """
-  const box = document.querySelector(".leaflet-container").getBoundingClientRect();
-  const shown = el => {
-    const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.display !== "none" && s.visibility !== "hidden"
-      && parseFloat(s.opacity) > 0.5 && r.right > box.left && r.left < box.right
-      && r.bottom > box.top && r.top < box.bottom;
-  };
-  let clustered = 0, pins = 0, clusters = 0;
-  document.querySelectorAll(".station-cluster").forEach(el => {
-    if (shown(el)) { clusters += 1; clustered += parseInt(el.textContent, 10); }
-  });
-  document.querySelectorAll(".station-pin").forEach(el => { if (shown(el)) { pins += 1; } });
-  return {clusters, clustered, pins, total: clustered + pins, animating: animating()};
-}"""
-)
-
-#: Where a station is now: its own pin ("pin"), or the cluster holding it ("cluster"). The
-#: element is tagged so Playwright can click it, at a point of it that nothing covers (clusters
-#: overlap at world zoom; a reader clicks the part they can see).
-_LOCATE_JS = (
-    "(id) => {"
-    + _JS_HELPERS
-    + """
-  if (!group) { return {state: "no-map"}; }
-  const marker = markerOf(id);
-  if (!marker) { return {state: "unknown"}; }
-  if (animating()) { return {state: "animating"}; }
-  const parent = group.getVisibleParent(marker);
-  if (!parent || !parent._icon) { return {state: "off-screen"}; }
-  document.querySelectorAll("[data-e2e-target]").forEach(el => el.removeAttribute("data-e2e-target"));
-  const icon = parent._icon;
-  icon.setAttribute("data-e2e-target", "1");
-  const r = icon.getBoundingClientRect();
-  // Near the map's edges the zoom buttons, the legend and the attribution sit over markers:
-  // a reader drags such a marker inwards before clicking it (see reveal_and_click).
-  const box = map.getContainer().getBoundingClientRect();
-  if (r.left < box.left + 60 || r.right > box.right - 60 || r.top < box.top + 90 || r.bottom > box.bottom - 130) {
-    return {state: "edge"};
-  }
-  let point = null;
-  for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85]) {
-    for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85]) {
-      const hit = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
-      if (!point && hit && (hit === icon || icon.contains(hit))) { point = {x: fx * r.width, y: fy * r.height}; }
-    }
-  }
-  return {state: parent === marker ? "pin" : "cluster", point, zoom: map.getZoom(),
-          maxZoom: map.getMaxZoom(), count: parent === marker ? 1 : parent.getChildCount()};
-}"""
-)
-
-#: Bring a station's marker to the middle of the map without changing the zoom (a reader's drag).
-_CENTRE_ON_JS = "(id) => {" + _JS_HELPERS + " map.panTo(markerOf(id).getLatLng(), {animate: false}); }"
-
-#: Arm a one-shot flag that the next cluster click has finished: zoomed in, or spiderfied.
-_ARM_JS = (
-    "() => {"
-    + _JS_HELPERS
-    + """
-  window.__e2eMoved = false;
-  const done = () => { window.__e2eMoved = true; };
-  map.once("zoomend", done); group.once("spiderfied", done);
-}"""
-)
-
-_SETTLED_JS = "() => {" + _JS_HELPERS + " return window.__e2eMoved === true && !animating(); }"
-
 
 # Data ---------------------------------------------------------------------------------------
 
@@ -151,23 +73,11 @@ def stations() -> pd.DataFrame:
     return load_dataset(ROOT / "data").stations
 
 
-def single_station(stations: pd.DataFrame) -> pd.Series:
-    """A station alone in its country and placed at a city: its popup is easy to reach and read."""
-    counts = stations["iso2"].value_counts()
-    alone = stations[stations["iso2"].map(counts).eq(1) & stations["city"].ne("")]
-    assert not alone.empty, "the data has no single-station country with a city"
-    return alone.sort_values("station_id").iloc[0]
-
-
 def busiest_country(stations: pd.DataFrame) -> tuple[str, str, int]:
     """(iso2, name, stations) of the country with most stations: filtering it changes the most."""
     iso2 = stations["iso2"].value_counts().sort_index().idxmax()
     rows = stations[stations["iso2"] == iso2]
     return iso2, str(rows["country"].iloc[0]), len(rows)
-
-
-def source_urls(row: pd.Series) -> list[str]:
-    return [u for u in str(row["sources"]).split(vocab.SOURCE_SEPARATOR) if u]
 
 
 # Servers ------------------------------------------------------------------------------------
@@ -231,100 +141,6 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileApp
 
 
 # Browser helpers ----------------------------------------------------------------------------
-
-
-@dataclass
-class Session:
-    """A page in its own context, with the context's request log and the page's script errors."""
-
-    page: Any
-    log: RequestLog
-    errors: list[str]
-
-
-def open_session(browser: Any, url: str, width: int = 1280, height: int = 900) -> Session:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(30_000)
-    context.set_default_navigation_timeout(30_000)
-    log = RequestLog().attach(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url, wait_until="domcontentloaded")
-    return Session(page, log, errors)
-
-
-def wait_for_count(page: Any, expected: int, timeout_s: float = 30.0) -> dict[str, Any]:
-    """Poll the visible station count until it equals ``expected`` with no animation running.
-
-    Returns the last reading (for the assertion message when it never matched). The iframe is
-    looked up on every poll because a rerun may replace the map inside it.
-    """
-    deadline = time.monotonic() + timeout_s
-    reading: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        try:
-            reading = map_frame(page, 5_000).evaluate(_VISIBLE_COUNT_JS)
-        except Exception as exc:  # the frame may be swapped mid-read by a rerun
-            reading = {"error": str(exc)}
-        if reading.get("total") == expected and not reading.get("animating"):
-            return reading
-        page.wait_for_timeout(150)
-    return reading
-
-
-def reveal_and_click(page: Any, station_id: str, max_clicks: int = 20) -> Any:
-    """Click clusters as a reader would (each zooms in, or spiderfies at max zoom) until the
-    station's own pin shows, then click the pin, once. Returns the map frame.
-
-    A pin is clicked once only: a click the map loses is a bug of the map (see
-    test_a_pin_pressed_in_a_map_partly_below_the_fold_opens_its_popup_and_the_page_stays_put),
-    not something to click again."""
-    frame = map_frame(page)
-    for _ in range(max_clicks):
-        bring_map_into_view(page)
-        frame.wait_for_function(
-            f"(id) => {{ const s = ({_LOCATE_JS})(id).state; return s !== 'animating' && s !== 'no-map'; }}",
-            arg=station_id,
-            timeout=30_000,
-        )
-        where = frame.evaluate(_LOCATE_JS, station_id)
-        if where["state"] in ("edge", "off-screen"):  # drag it into the open part of the map
-            frame.evaluate(_CENTRE_ON_JS, station_id)
-            continue
-        assert where["state"] in ("pin", "cluster"), where
-        target = frame.locator("[data-e2e-target='1']")
-        if where["point"] is None:  # covered by a neighbour: zoom in with the control instead
-            frame.evaluate(_ARM_JS)
-            frame.locator(".leaflet-control-zoom-in").click()
-            frame.wait_for_function(_SETTLED_JS, timeout=10_000)
-            continue
-        if where["state"] == "pin":
-            target.hover(position=where["point"])
-            target.click(position=where["point"])
-            return frame
-        frame.evaluate(_ARM_JS)
-        target.click(position=where["point"])
-        frame.wait_for_function(_SETTLED_JS, timeout=10_000)
-    raise AssertionError(f"{station_id} still clustered after {max_clicks} clicks")
-
-
-def bring_map_into_view(page: Any) -> None:
-    """Scroll the whole map into the viewport before clicking in it, as a reader does.
-
-    Not a condition for a click to count: a press on the map no longer scrolls the page (the
-    map once focused itself with a scroll that moved it 84-163 px under the pointer at
-    1280x900, so the release missed the pin; see
-    test_a_pin_pressed_in_a_map_partly_below_the_fold_opens_its_popup_and_the_page_stays_put).
-    """
-    iframe = page.locator(MAP_IFRAME)
-    iframe.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
-    page.wait_for_function(
-        """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
-                      return r.top >= 0 && r.bottom <= window.innerHeight; }""",
-        arg=MAP_IFRAME,
-        timeout=5_000,
-    )
 
 
 def assert_loopback_only(session: Session, allowed_external: tuple[str, ...] = ()) -> None:

@@ -13,10 +13,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from e2e_support import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
 
 from stations.map import mapping
 from stations.web import narrow, station_map
+from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from e2e_support import SCREENSHOTS, RequestLog, streamlit_server
 
 from stations.data import datapackage, vocab
 from stations.view import citation
+from tests.support.browser import SCREENSHOTS, RequestLog, streamlit_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -9,8 +9,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from e2e_support import ROOT, streamlit_server
-from test_app_browser import (
+
+from stations.data import publishers
+from stations.data.load import load_dataset
+from tests.support.browser import ROOT, streamlit_server
+from tests.support.map_browser import (
     APP,
     open_session,
     reveal_and_click,
@@ -18,9 +21,6 @@ from test_app_browser import (
     source_urls,
     wait_for_count,
 )
-
-from stations.data import publishers
-from stations.data.load import load_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 

@@ -28,21 +28,26 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from e2e_support import ROOT, free_port, streamlit_server, wait_for_markers
-from test_app_browser import (
-    _ARM_JS,
-    _JS_HELPERS,
-    _SETTLED_JS,
-    MAP_TIMEOUT_MS,
-    bring_map_into_view,
-    map_frame,
-    reveal_and_click,
-)
 
 from stations.data import model, reconcile, vocab
 from stations.data.load import load_dataset
 from stations.view import facets, headline
 from stations.view.filters import Filters, Options
+from tests.support.browser import ROOT, free_port, map_frame, streamlit_server, wait_for_markers
+from tests.support.map_browser import (
+    ARM_JS as _ARM_JS,
+)
+from tests.support.map_browser import (
+    JS_HELPERS as _JS_HELPERS,
+)
+from tests.support.map_browser import (
+    MAP_TIMEOUT_MS,
+    bring_map_into_view,
+    reveal_and_click,
+)
+from tests.support.map_browser import (
+    SETTLED_JS as _SETTLED_JS,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 

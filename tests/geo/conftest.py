@@ -8,7 +8,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from geohelpers import FakeNominatim, _handler, write_csv
+
+from tests.support.geo import FakeNominatim, _handler, write_csv
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from geohelpers import online_args, read_csv, station
+
+from tests.support.geo import online_args, read_csv, station
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = "Avenue de Choisy, Paris 13e"

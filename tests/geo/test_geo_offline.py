@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from geohelpers import online_args, read_csv, station
 
 from geo.__main__ import main
+from tests.support.geo import online_args, read_csv, station
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from geohelpers import online_args, read_csv, station
 
 from geo.__main__ import main
+from tests.support.geo import online_args, read_csv, station
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reliability_support import CASES, FIGURES, write_summary
+
+from tests.support.reliability import CASES, FIGURES, write_summary
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reliability_support import PAGES, examples, new_app, record
 
 from stations.data import load, synthetic, vocab
+from tests.support.reliability import PAGES, examples, new_app, record
 
 NAME = "stations.csv"
 PROBLEM_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<column>[^:]+): (?P<message>.+)$", re.S)

@@ -24,23 +24,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import (  # noqa: F401 (fixtures)
+
+from stations.data import synthetic
+from stations.web.nav import PAGES
+from tests.support.browser import (  # noqa: F401 (fixtures)
     RequestLog,
     browser_context,
     chromium_browser,
     streamlit_server,
     wait_for_markers,
 )
-from live_pages import Page, Run, pages, wait_for_log, without_dac_override, ws_url
-from reliability_support import ROOT, record
-
-from stations.data import synthetic
+from tests.support.live_pages import Page, Run, pages, wait_for_log, without_dac_override, ws_url
+from tests.support.reliability import ROOT, record
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(400)]
 
 N = 40
 NOTE = re.compile(r"Data as of \d{4}-\d{2}-\d{2}\. A newer update is held back")
-DATA_PAGE = "Data_and_sources"
+DATA_PAGE = PAGES["data"].path
 
 
 def truncate_mid_row(path: Path) -> None:

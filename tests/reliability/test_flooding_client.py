@@ -24,15 +24,15 @@ from pathlib import Path
 
 import pytest
 import websocket
-from e2e_support import streamlit_server
-from live_pages import wait_for_log, ws_url
-from reliability_support import FIGURES, ROOT, record
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from test_load_sessions import Tally, rerun_message, session
 
 from stations.data import synthetic
 from stations.web import throttle
+from tests.support.browser import streamlit_server
+from tests.support.live_pages import wait_for_log, ws_url
+from tests.support.reliability import FIGURES, ROOT, record
+from tests.support.sessions import Tally, rerun_message, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 

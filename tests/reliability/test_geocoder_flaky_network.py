@@ -10,19 +10,16 @@ only changes what the handler does before answering.
 from __future__ import annotations
 
 import random
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from reliability_support import ROOT, record
-
-sys.path.insert(0, str(ROOT / "tests" / "geo"))
-from geohelpers import FakeNominatim, _handler, online_args, read_csv, station, write_csv  # noqa: E402
 
 from geo.__main__ import main  # noqa: E402
+from tests.support.geo import FakeNominatim, _handler, online_args, read_csv, station, write_csv  # noqa: E402
+from tests.support.reliability import record
 
 pytestmark = pytest.mark.timeout(60)
 ADDRESS = "Avenue de Choisy, Paris 13e"

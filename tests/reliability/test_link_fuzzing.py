@@ -23,7 +23,15 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reliability_support import (
+from streamlit.runtime.state.query_params import (
+    CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+    CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
+)
+from streamlit.testing.v1 import AppTest
+
+from stations.data import load, model, synthetic, vocab
+from stations.view.filters import KEYS, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
+from tests.support.reliability import (
     DATA_PAGE,
     MAP_PAGE,
     PAGES,
@@ -37,14 +45,6 @@ from reliability_support import (
     unescaped_markup,
     url,
 )
-from streamlit.runtime.state.query_params import (
-    CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
-    CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
-)
-from streamlit.testing.v1 import AppTest
-
-from stations.data import load, model, synthetic, vocab
-from stations.view.filters import KEYS, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
 
 EMBED_KEYS = ("embed", "embed_options")  # Streamlit's own: invisible to the app, never noticed
 

@@ -17,120 +17,24 @@ import os
 import statistics
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 import pytest
-import websocket
-from e2e_support import streamlit_server
-from reliability_support import FIGURES, ROOT, record
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from stations.data import synthetic
+from tests.support.browser import streamlit_server
+from tests.support.reliability import FIGURES, ROOT, record
+from tests.support.sessions import RERUN_TIMEOUT, Tally, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
 SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "15"))
 SESSIONS = int(os.environ.get("RELIABILITY_LOAD_SESSIONS", "12"))
-RERUN_TIMEOUT = 30.0
 #: After the sessions close and a settle, RSS must be within this of the warmed-up start.
 NEAR_MB = 60.0
 #: Round 2 may not grow RSS by more than this over round 1's end (a leak would).
 ROUND_GROWTH_MB = 25.0
-
-QUERIES = [
-    "",
-    "country=NL",
-    "country=IT,JP",
-    "bureau=fuzhou",
-    "wave=dec-2022",
-    "action=none",
-    "country=FR&bureau=qingtian",
-    "country=Atlantis&zoom=3",
-    "wave=" + "x" * 3000,
-    "station=NL-amsterdam-1",
-]
-
-
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    sessions: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def rerun_message(query: str) -> bytes:
-    msg = BackMsg()
-    msg.rerun_script.query_string = query
-    msg.rerun_script.page_script_hash = ""
-    return msg.SerializeToString()
-
-
-def run_once(ws: websocket.WebSocket, query: str) -> tuple[float, str | None]:
-    """Ask for one script run; wait for its end. Returns (seconds, error or None)."""
-    start = time.perf_counter()
-    ws.send_binary(rerun_message(query))
-    deadline = start + RERUN_TIMEOUT
-    error = None
-    started = False
-    while time.perf_counter() < deadline:
-        ws.settimeout(max(0.1, deadline - time.perf_counter()))
-        raw = ws.recv()
-        if isinstance(raw, str):
-            continue
-        msg = ForwardMsg()
-        msg.ParseFromString(raw)
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":
-            started = True
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            if msg.delta.new_element.WhichOneof("type") == "exception":
-                error = f"exception in page for {query[:40]!r}"
-        elif (
-            kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception"
-        ):
-            error = "script compilation exception"
-        elif kind == "script_finished" and started:
-            status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
-            if status == "FINISHED_WITH_COMPILE_ERROR":
-                error = status
-            if status in ("FINISHED_SUCCESSFULLY", "FINISHED_WITH_COMPILE_ERROR", "FINISHED_EARLY_FOR_RERUN"):
-                return time.perf_counter() - start, error
-    return time.perf_counter() - start, f"no script_finished within {RERUN_TIMEOUT:.0f} s"
-
-
-def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.0) -> None:
-    """One visitor: connect, then change filters until ``stop_at`` (bounded by time and count),
-    back to back or ``pause`` seconds apart (a reader looking at the page between changes)."""
-    try:
-        ws = websocket.create_connection(ws_url, timeout=RERUN_TIMEOUT, subprotocols=["streamlit"])
-    except Exception as err:  # counted, not raised: the tally says what failed
-        with tally.lock:
-            tally.errors.append(f"connect: {err}")
-        return
-    with tally.lock:
-        tally.sessions += 1
-    try:
-        if pause:  # readers who pause arrive spread over one pause, as people do
-            time.sleep(pause * (n % 13) / 13)
-        for i in range(10_000):
-            if time.monotonic() >= stop_at:
-                break
-            took, error = run_once(ws, QUERIES[(n + i) % len(QUERIES)])
-            with tally.lock:
-                tally.latencies.append(took)
-                if error:
-                    tally.errors.append(error)
-            if pause:
-                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
-    except Exception as err:
-        with tally.lock:
-            tally.errors.append(f"session {n}: {type(err).__name__}: {err}")
-    finally:
-        ws.close()
 
 
 def server_process(port: int) -> psutil.Process:

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reliability_support import (
+
+from stations.data import load, synthetic, vocab
+from tests.support.reliability import (
     MARKUP_URL,
     PAGES,
     RESPONSE_TEXT_FIELDS,
@@ -31,8 +33,6 @@ from reliability_support import (
     unescaped_markup,
     write_payload_dataset,
 )
-
-from stations.data import load, synthetic, vocab
 
 
 @pytest.fixture(scope="module")

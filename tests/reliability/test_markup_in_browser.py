@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import (  # noqa: F401 (fixtures)
+
+from tests.support.browser import (  # noqa: F401 (fixtures)
     RequestLog,
     browser_context,
     chromium_browser,
     streamlit_server,
     wait_for_markers,
 )
-from reliability_support import PAYLOAD_ROWS, ROOT, record, write_payload_dataset
+from tests.support.reliability import PAYLOAD_ROWS, ROOT, record, write_payload_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

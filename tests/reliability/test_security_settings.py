@@ -18,10 +18,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from e2e_support import streamlit_server
-from reliability_support import PAGES, ROOT, new_app, record
 
 from stations.data import synthetic
+from tests.support.browser import streamlit_server
+from tests.support.reliability import PAGES, ROOT, new_app, record
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 UPLOAD_WIDGETS = ("file_uploader", "camera_input", "audio_input", "chat_input")

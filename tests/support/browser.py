@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-from e2e_support import ROOT, free_port, streamlit_server, wait_http
 
 from deploy.nginx_conf import Settings, name_of, render
+from tests.support.browser import ROOT, free_port, streamlit_server, wait_http
 
 APP = ROOT / "app.py"
 PREVIEW = ROOT / "docs" / "screenshot.png"

@@ -14,13 +14,36 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from stations.map import mapping
+from tests.support.apptest import (
+    DATA_PAGE,
+    MAP_PAGE,
+    PAGE_FILES,
+    RESPONSES_PAGE,
+    map_args,
+    map_script,
+    map_table,
+    markers,
+    metrics,
+    new_app,
+    url,
+)
+
+__all__ = [
+    "DATA_PAGE",
+    "MAP_PAGE",
+    "RESPONSES_PAGE",
+    "map_args",
+    "map_script",
+    "map_table",
+    "markers",
+    "metrics",
+    "new_app",
+    "url",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
-MAP_PAGE = ROOT / "app.py"
-RESPONSES_PAGE = ROOT / "pages" / "1_Government_responses.py"
-DATA_PAGE = ROOT / "pages" / "2_Data_and_sources.py"
-PAGES = {"map": MAP_PAGE, "responses": RESPONSES_PAGE, "data": DATA_PAGE}
+#: Each page's script by its key (from the app's own page list).
+PAGES = PAGE_FILES
 ARTIFACTS = ROOT / "artifacts" / "reliability"
 
 #: Cases run per test name, across the whole session.
@@ -44,50 +67,6 @@ def scale() -> float:
 
 def examples(n: int) -> int:
     return max(1, int(n * scale()))
-
-
-def new_app(page: Path) -> AppTest:
-    """An AppTest of the multipage app opened on ``page``, as a visitor's session would be.
-
-    The map page is the entry point; the others are reached with ``switch_page`` (their
-    navigation links resolve only relative to the entry point, as in the real server).
-    """
-    at = AppTest.from_file(str(MAP_PAGE), default_timeout=60)
-    if page != MAP_PAGE:
-        at.switch_page(str(page.relative_to(ROOT)))
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def url(at: AppTest) -> dict[str, list[str]]:
-    """The address bar after the run, each parameter as a list of values."""
-    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
-
-
-def map_args(at: AppTest) -> dict:
-    """The arguments handed to the st_folium component (empty if the page has no map)."""
-    for component in at.get("component_instance"):
-        if component.proto.component_name.endswith("st_folium"):
-            return json.loads(component.proto.json_args)
-    return {}
-
-
-def map_script(at: AppTest) -> str:
-    """The Leaflet script handed to the st_folium component (empty if the page has no map)."""
-    return map_args(at).get("script", "")
-
-
-def map_table(at: AppTest) -> str:
-    """The map's station table, as JSON text (it travels in the component's ``html``)."""
-    return mapping.station_table_text(map_args(at).get("html", ""))
-
-
-def markers(at: AppTest) -> list[str]:
-    """Station ids the map was given, parsed from its JSON station table."""
-    return json.loads(map_table(at))["columns"]["station_id"]
 
 
 def link_notices(at: AppTest) -> list[str]:

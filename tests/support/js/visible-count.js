@@ -1,0 +1,13 @@
+  const box = document.querySelector(".leaflet-container").getBoundingClientRect();
+  const shown = el => {
+    const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.display !== "none" && s.visibility !== "hidden"
+      && parseFloat(s.opacity) > 0.5 && r.right > box.left && r.left < box.right
+      && r.bottom > box.top && r.top < box.bottom;
+  };
+  let clustered = 0, pins = 0, clusters = 0;
+  document.querySelectorAll(".station-cluster").forEach(el => {
+    if (shown(el)) { clusters += 1; clustered += parseInt(el.textContent, 10); }
+  });
+  document.querySelectorAll(".station-pin").forEach(el => { if (shown(el)) { pins += 1; } });
+  return {clusters, clustered, pins, total: clustered + pins, animating: animating()};
