@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: run test test-fast lint bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,11 +58,17 @@ run: $(VENV)/.runtime i18n-compile
 test: $(VENV)/.dev chromium nginx i18n-compile
 	$(PY) -m stations validate
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
+
+## The fast lane: no browser, no servers (unit and AppTest tests; about a minute and a half)
+test-fast: $(VENV)/.dev i18n-compile
+	$(PY) -m pytest -m "not e2e and not slow" --ignore=tests/deploy --ignore=tests/reliability
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 ## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md)
 bench: $(VENV)/.dev chromium

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import browser
-from bench.runner import make_dataset
+from bench.datasets import make_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import browser
-from bench.runner import APPS, make_dataset
+from bench.datasets import make_dataset
+from bench.runner import APPS
 
 #: (name, app, parts of the elements reference left out)
 VARIANTS = (

@@ -8,6 +8,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from bench import server_report
+
 #: Every figure the summary holds for one size; the smoke test checks that each one is there.
 FIGURES = (
     "load_validate_s",
@@ -449,13 +451,11 @@ def markdown(results: dict[str, Any]) -> str:
             for part, why in found.items():
                 lines.append(f"- {n:,} stations, {part}: {why}")
     if results.get("server"):
-        from bench import server
-
         lines += [
             "",
             "## Server CPU per run over the WebSocket (bench/server.py)",
             "",
-            server.summarise(results["server"]),
+            server_report.summarise(results["server"]),
         ]
     lines += [
         "",

@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench.datasets import make_dataset
 from bench.worker import MARK
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,6 @@ APPS = {
     "elements": ROOT / "bench" / "apps" / "elements.py",
     "one_marker": ROOT / "bench" / "apps" / "one_marker.py",
 }
-SHAPES = ROOT / "data" / "boundaries" / "countries-110m.geojson"
 DEFAULT_SIZES = (102, 1_000, 10_000, 100_000)
 FILTER_ISO = "NL"  # one of stations.data.synthetic.PLACES: a tenth of the synthetic stations
 
@@ -109,17 +108,6 @@ def machine() -> dict[str, Any]:
         "versions": versions,
         "chromium": chromium,
     }
-
-
-def make_dataset(root: Path, n: int) -> Path:
-    """Synthetic files with the real schema, plus the country outlines the real page draws."""
-    from stations.data import synthetic
-
-    directory = synthetic.write_dataset(root / f"n{n}", n=n)
-    if SHAPES.exists():
-        (directory / "boundaries").mkdir(exist_ok=True)
-        shutil.copyfile(SHAPES, directory / "boundaries" / SHAPES.name)
-    return directory
 
 
 def child(args: list[str], timeout: float) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import browser
-from bench.runner import APPS, make_dataset
+from bench.datasets import make_dataset
+from bench.runner import APPS
 
 
 def one_load(chromium: Any, base: str) -> tuple[list[tuple[float, str]], dict[str, Any]]:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from stations.data import datapackage
-from stations.data.load import validate_paths
+from stations.data.validate import validate_paths
 
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
 

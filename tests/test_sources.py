@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stations.data import load, publishers, synthetic, vocab
+from stations.data import load, publishers, synthetic, validate, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 SEP_LIST = "https://news.example/sep-list"
@@ -48,7 +48,7 @@ def _write(tmp_path: Path, rows: list[dict[str, str]], register: str = REGISTER)
 
 
 def _problems(directory: Path) -> list[load.Problem]:
-    return load.validate_paths([directory / "stations.csv", directory / "responses.csv"])
+    return validate.validate_paths([directory / "stations.csv", directory / "responses.csv"])
 
 
 def test_a_registered_fixture_is_valid(tmp_path: Path) -> None:

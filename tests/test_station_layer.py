@@ -26,6 +26,9 @@ from tests.support.browser import (
     chromium_browser,  # noqa: F401 (fixture)
 )
 
+#: A real Chromium draws the layer: a browser suite, outside the fast lane.
+pytestmark = pytest.mark.e2e
+
 LABELLED = "Le Monde: <b>enquête</b>"
 
 

@@ -19,7 +19,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,7 +250,7 @@ def _schema_problems(err: pa.errors.SchemaErrors, name: str) -> list[Problem]:
     return sorted(set(problems))
 
 
-def _validate(
+def validate_frame(
     frame: pd.DataFrame, name: str, schema_obj: pa.DataFrameSchema
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """``frame`` validated by ``schema_obj`` (its index the lines), or as it was and the problems."""
@@ -289,7 +289,7 @@ def check_stations(
     problems += found
     if found:
         return typed, cap(problems)
-    typed, found = _validate(typed, name, schema.station_schema(require_coordinates))
+    typed, found = validate_frame(typed, name, schema.station_schema(require_coordinates))
     return typed, cap(problems + found)
 
 
@@ -301,11 +301,11 @@ def check_responses(
     frame, _, problems = read_records(path, vocab.RESPONSE_COLUMNS, name)
     if any(p.column == "header" or p.line == 0 for p in problems):
         return frame, problems
-    typed, found = _validate(frame.astype(str), name, schema.response_schema())
+    typed, found = validate_frame(frame.astype(str), name, schema.response_schema())
     return typed, cap(problems + found)
 
 
-def _cross_file_problems(
+def cross_file_problems(
     stations: pd.DataFrame, responses: pd.DataFrame, responses_name: str
 ) -> list[Problem]:
     """Every response must concern a host country of at least one station."""
@@ -418,7 +418,7 @@ def source_problems(
     return problems
 
 
-def _register_problems(register: publishers.Register, directory: Path) -> list[Problem]:
+def register_problems(register: publishers.Register, directory: Path) -> list[Problem]:
     return [Problem(str(directory / p.file), p.line, p.column, p.message) for p in register.problems]
 
 
@@ -439,12 +439,12 @@ def check_dataset(
     responses, found = check_responses(responses_path)
     unreadable = any(p.column == "header" or p.line == 0 for p in problems)
     if not problems and not found:
-        found += _cross_file_problems(stations, responses, str(responses_path))
+        found += cross_file_problems(stations, responses, str(responses_path))
     directory = Path(stations_path).parent
     register = publishers.load_register(directory)
     first: list[Problem] = []
     if register is not None:
-        first = _register_problems(register, directory)  # a broken register misjudges every source
+        first = register_problems(register, directory)  # a broken register misjudges every source
         if not unreadable:
             problems += source_problems(stations, str(stations_path), register, stations=True)
         if "confidence" in responses:
@@ -467,73 +467,6 @@ def load_dataset(
         responses=dataset.responses.reset_index(drop=True),
         register=dataset.register,
     )
-
-
-def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
-    """Validate files by their name; used by the CLI.
-
-    ``*unidentified*.csv`` is the record of stations the reports counted but nobody identified,
-    ``*response*.csv`` a responses file, anything else a stations file. Given a stations file
-    and an unidentified file, the reports' totals (stations, countries, stations by bureau) are
-    checked against both together.
-    """
-    from stations.data import names_zh, reconcile  # both build on this module
-
-    paths = [Path(p) for p in paths]
-    unidentified_paths = [p for p in paths if "unidentified" in p.name]
-    responses_paths = [p for p in paths if "response" in p.name and p not in unidentified_paths]
-    stations_paths = [p for p in paths if p not in unidentified_paths and p not in responses_paths]
-    problems: list[Problem] = []  # the registers' own
-    station_problems: list[Problem] = []
-    response_problems: list[Problem] = []
-    unidentified_problems: list[Problem] = []
-    station_frames = []
-    registers: dict[Path, publishers.Register | None] = {}
-
-    def register_of(path: Path) -> publishers.Register | None:
-        directory = path.parent
-        if directory not in registers:
-            registers[directory] = publishers.load_register(directory)
-            if registers[directory] is not None:
-                problems.extend(_register_problems(registers[directory], directory))
-        return registers[directory]
-
-    stations_ok = True
-    for path in stations_paths:
-        frame, found = check_stations(path, str(path))
-        station_frames.append(frame)
-        station_problems += found
-        stations_ok = stations_ok and not found
-        register = register_of(path)
-        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
-            station_problems += source_problems(frame, str(path), register, stations=True)
-        if not found:
-            station_problems += names_zh.place_problems(frame, str(path), path.parent)
-    stations_valid = not station_problems
-    for path in responses_paths:
-        frame, found = check_responses(path, str(path))
-        if station_frames and stations_valid and not found:
-            found += _cross_file_problems(pd.concat(station_frames), frame, str(path))
-        register = register_of(path)
-        if register is not None and not any(p.column == "header" or p.line == 0 for p in found):
-            found += source_problems(frame, str(path), register, stations=False)
-        response_problems += found
-    for path in unidentified_paths:
-        frame, found = reconcile.check_unidentified(path, str(path))
-        unidentified_problems += found
-        if len(station_frames) == 1 and stations_ok and not found:
-            stations = station_frames[0]
-            unidentified_problems += reconcile.problems(stations, frame, str(path))
-            unidentified_problems += reconcile.bureau_problems(
-                stations, frame, str(stations_paths[0]), str(path)
-            )
-    # The root cause first: the register, then stations, then the files that refer to them.
-    return [
-        *sorted(set(problems)),
-        *cap(sorted(set(station_problems))),
-        *cap(sorted(set(response_problems))),
-        *cap(sorted(set(unidentified_problems))),
-    ]
 
 
 _VALUE = re.compile(r"'[^']*'|\d+")

@@ -21,8 +21,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from stations.data import vocab
-from stations.data.load import DataError, Problem, _validate, lines_of, read_records
-from stations.data.schema import _valid_sources
+from stations.data.load import DataError, Problem, lines_of, read_records, validate_frame
+from stations.data.schema import valid_sources
 
 UNIDENTIFIED_COLUMNS = ("wave", "stations", "new_countries", "bureau", "what_is_known", "sources")
 
@@ -64,7 +64,7 @@ _SCHEMA = pa.DataFrameSchema(
         ),
         "what_is_known": pa.Column(str, pa.Check(lambda s: s.str.strip() != "", name="must not be empty")),
         "sources": pa.Column(
-            str, pa.Check(_valid_sources, name="needs one or more http(s) URLs separated by ' | '")
+            str, pa.Check(valid_sources, name="needs one or more http(s) URLs separated by ' | '")
         ),
     },
     strict=True,
@@ -79,7 +79,7 @@ def check_unidentified(
     name = display_name or str(path)
     frame, _, problems = read_records(path, UNIDENTIFIED_COLUMNS, name)
     if not problems:
-        frame, problems = _validate(frame.astype(str), name, _SCHEMA)
+        frame, problems = validate_frame(frame.astype(str), name, _SCHEMA)
     if problems:
         return frame, problems
     return frame.astype({"stations": int, "new_countries": int}), []

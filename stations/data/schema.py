@@ -36,7 +36,7 @@ def _valid_dates(series: pd.Series) -> pd.Series:
     return (text == "") | (shaped & real_day)
 
 
-def _valid_sources(series: pd.Series) -> pd.Series:
+def valid_sources(series: pd.Series) -> pd.Series:
     """One or more well-formed http(s) URLs separated by `` | ``."""
     text = series.astype("string").fillna("")
     parts = text.str.split(vocab.SOURCE_SEPARATOR, regex=False).explode()
@@ -81,7 +81,7 @@ def _unique(name: str) -> pa.Check:
 
 
 def _sources() -> pa.Column:
-    return _text(pa.Check(_valid_sources, name="needs one or more http(s) URLs separated by ' | '"))
+    return _text(pa.Check(valid_sources, name="needs one or more http(s) URLs separated by ' | '"))
 
 
 def _one_country_name() -> pa.Check:
@@ -214,7 +214,7 @@ def station_schema(require_coordinates: bool = True) -> pa.DataFrameSchema:
 
 
 def response_schema() -> pa.DataFrameSchema:
-    """Schema of data/responses.csv (the cross-file rule lives in ``load.load_dataset``)."""
+    """Schema of data/responses.csv (the cross-file rule is ``load.cross_file_problems``)."""
     return pa.DataFrameSchema(
         {
             "response_id": _text(
