@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from stations.web import copy_link
+from stations.web import copy_link, static_files
 
 
 def test_link_is_escaped_text_inside_a_labelled_read_only_field() -> None:
@@ -27,7 +27,7 @@ def test_link_is_escaped_text_inside_a_labelled_read_only_field() -> None:
 
 def test_the_copy_script_is_the_static_file() -> None:
     body = copy_link.box_html("Link", "https://x.example/", key="k")
-    script = (copy_link.assets.STATIC_DIR / copy_link.COPY_SCRIPT).read_text(encoding="utf-8")
+    script = static_files.read(copy_link.COPY_SCRIPT)
     assert f"<script>{script}</script>" in body
     assert "</script" not in script  # inlining must not end the script early
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
 
 import streamlit as st
 
-from stations.map import assets
+from stations.web import static_files
 
 #: The copy script, relative to ``static/``.
 COPY_SCRIPT = "js/copy-link.js"
@@ -30,29 +29,8 @@ CHARS_PER_LINE = 34
 #: The same in the main column of the wide layout.
 WIDE_CHARS_PER_LINE = 90
 
-_STYLE = """
-.copy-link label { display: block; font-size: 0.875rem; margin-bottom: 0.25rem; }
-.copy-link textarea {
-  display: block; box-sizing: border-box; width: 100%; resize: none; field-sizing: content;
-  font: 0.8rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: #1f1f1f;
-  background: #f3f1ee; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
-  padding: 0.5rem 0.6rem; overflow-wrap: anywhere; word-break: break-all;
-}
-.copy-link textarea:focus { outline: 2px solid #8c2d04; outline-offset: 1px; }
-.copy-link button {
-  width: 100%; margin-top: 0.4rem; font: inherit; font-size: 0.875rem; color: #1f1f1f; background: #ffffff;
-  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.25rem 0.75rem;
-  cursor: pointer;
-}
-.copy-link button:hover { border-color: #8c2d04; color: #8c2d04; }
-.copy-link button:focus-visible { outline: 2px solid #8c2d04; outline-offset: 1px; }
-.copy-link [role="status"] { display: block; font-size: 0.8rem; min-height: 1em; margin-top: 0.2rem; }
-"""
-
-
-@cache
-def _script() -> str:
-    return (assets.STATIC_DIR / COPY_SCRIPT).read_text(encoding="utf-8")
+#: The box's stylesheet, relative to ``static/``.
+STYLE = "css/copy-link.css"
 
 
 def box_html(
@@ -65,7 +43,7 @@ def box_html(
     field, status = f"copy-{key}", f"copy-{key}-status"
     rows = max(1, -(-len(value) // max(1, chars_per_line)))
     return (
-        f"<style>{_STYLE}</style>"
+        f"<style>{static_files.read(STYLE)}</style>"
         f'<div class="copy-link" data-testid="copyLink-{key}">'
         f'<label for="{field}">{html.escape(label)}</label>'
         f'<textarea id="{field}" data-copy-field rows="{rows}" readonly spellcheck="false">'
@@ -73,7 +51,7 @@ def box_html(
         f'<button type="button" data-copy-for="{field}" data-copy-status="{status}" '
         f'aria-label="{html.escape(button)}: {html.escape(label)}">{html.escape(button)}</button>'
         f'<span id="{status}" role="status" aria-live="polite"></span>'
-        f"</div><script>{_script()}</script>"
+        f"</div><script>{static_files.read(COPY_SCRIPT)}</script>"
     )
 
 

@@ -14,7 +14,7 @@ from branca.element import Element
 
 from stations.view import citation, embed, links
 from stations.view.filters import Filters, Options, escape_markdown
-from stations.web import nav
+from stations.web import nav, static_files
 from stations.web.data import latest_change, recorded_version
 
 #: Room the two lines, the gaps and the page's margins take; the map gets the rest of the height.
@@ -25,27 +25,7 @@ MIN_MAP_HEIGHT_PX = 240
 # Streamlit's own chrome goes (the sidebar keeps the filter widgets alive, unseen); the map's
 # iframe fills the embedding frame's height, whatever the article gives it. Leaflet follows the
 # resize of its own window (the component's iframe), so the map redraws to the new size.
-_EMBED_CSS = f"""
-<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {{ display: none !important; }}
-[data-testid="stMainBlockContainer"] {{ padding: 0.4rem 0.6rem 0 !important; max-width: none !important; }}
-[data-testid="stMain"] {{ overflow: hidden; }}
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.35rem; }}
-iframe[src*="/component/streamlit_folium.st_folium/"] {{
-  height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {LINES_HEIGHT})) !important;
-}}
-.st-key-embed_lines p, .st-key-embed_credit p {{ margin: 0; line-height: 1.35; }}
-.st-key-embed_lines [data-testid="stMarkdownContainer"],
-.st-key-embed_credit [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
-@media (max-width: 520px) {{
-  /* the credit wraps to three lines */
-  iframe[src*="/component/streamlit_folium.st_folium/"] {{
-    height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - {NARROW_LINES_HEIGHT})) !important;
-  }}
-}}
-</style>
-"""
+EMBED_CSS = "css/embed.css"
 
 
 def is_embedded() -> bool:
@@ -55,7 +35,13 @@ def is_embedded() -> bool:
 
 
 def use_embed_layout() -> None:
-    st.markdown(_EMBED_CSS, unsafe_allow_html=True)
+    css = static_files.filled(
+        EMBED_CSS,
+        MIN_MAP_HEIGHT_PX=MIN_MAP_HEIGHT_PX,
+        LINES_HEIGHT=LINES_HEIGHT,
+        NARROW_LINES_HEIGHT=NARROW_LINES_HEIGHT,
+    )
+    st.markdown(f"<style>\n{css}</style>", unsafe_allow_html=True)
 
 
 def fill_frame(fmap: folium.Map) -> None:
