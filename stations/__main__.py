@@ -1,4 +1,5 @@
-"""Command line: ``python -m stations validate [files]`` and ``python -m stations bump-version``.
+"""Command line: ``python -m stations validate [files]``, ``python -m stations bump-version`` and
+``python -m stations settings`` (the environment variables the app reads, as the README's table).
 
 ``validate`` prints every problem as ``file:line: column: message`` and exits 1 if there is any,
 so that an editor of the CSV files sees all their mistakes at once and CI can gate on it. Where a
@@ -12,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from stations import settings
 from stations.data import datapackage
 from stations.data.validate import validate_paths
 
@@ -36,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         "bump-version", help="record the data files as a new data version in datapackage.json"
     )
     bump.add_argument("--data-dir", default="data", help="directory of the data files (default: %(default)s)")
+    commands.add_parser("settings", help="print the environment variables the app reads (Markdown)")
     args = parser.parse_args(argv)
+    if args.command == "settings":
+        print(settings.markdown_table(), end="")
+        return 0
     if args.command == "bump-version":
         return _bump(Path(args.data_dir))
     problems = validate_paths(args.files)

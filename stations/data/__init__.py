@@ -1,1 +1,1 @@
-"""The data files in, checked and described: vocabularies, schema, loading and validation, publishers, reconciliation with the reports, data version and package, export, atomic writes, synthetic data."""
+"""The data files in, checked and described: vocabularies, schema, loading and validation, publishers, reconciliation with the reports, data version and package, credits and licences, export, atomic writes, synthetic data."""

@@ -27,8 +27,9 @@ its own, more generous bucket per session; the excess is dropped.
 
 The limit sits where a session receives each message from its WebSocket
 (``AppSession.handle_backmsg`` in Streamlit 1.67, called on the server's event loop), so an
-over-limit request costs no script thread at all. ``install()`` is called when the pages import
-``stations.web.ui`` (the server has no start-up hook for apps); it is idempotent.
+over-limit request costs no script thread at all. ``install()`` is called by every page's
+``stations.web.nav.page_setup`` (the server has no start-up hook for apps); it is idempotent.
+The limits are settings (``stations.settings``, ``STATIONS_RUN_BURST`` and the others).
 """
 
 from __future__ import annotations
