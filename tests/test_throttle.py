@@ -7,7 +7,7 @@ and the coalescing of held requests, with a fake clock and a real event loop.
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
+from collections.abc import Callable
 
 from streamlit.runtime.app_session import AppSession, AppSessionState
 
@@ -33,23 +33,46 @@ def test_the_bucket_gives_its_burst_then_its_rate() -> None:
     assert [bucket.take() for _ in range(4)][:3] == [0, 0, 0]  # refilled to the burst, not beyond
 
 
+class _Session:
+    """A session whose state the held request reads (counted: each read is one check)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._event_loop = loop
+        self.state = AppSessionState.APP_IS_RUNNING
+        self.checks = 0
+
+    @property
+    def _state(self) -> AppSessionState:
+        self.checks += 1
+        return self.state
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
 def test_held_requests_are_coalesced_and_wait_for_the_run_in_progress() -> None:
-    async def scenario() -> list[str]:
+    async def scenario() -> tuple[list[str], list[str]]:
         ran: list[str] = []
-        session = SimpleNamespace(
-            _event_loop=asyncio.get_running_loop(), _state=AppSessionState.APP_IS_RUNNING
-        )
+        session = _Session(asyncio.get_running_loop())
         gate = throttle.Gate(throttle.TokenBucket(rate=20.0, burst=1), throttle.TokenBucket(1, 1))
         gate.bucket.take()  # the burst is spent
         throttle._hold(session, gate, "first", lambda s, m: ran.append(m), 0.05)
         gate.pending = "newest"  # what the wrapper does for a request arriving meanwhile
-        await asyncio.sleep(0.3)
-        assert ran == [], "a held request must not interrupt the session's run in progress"
-        session._state = AppSessionState.APP_NOT_RUNNING
-        await asyncio.sleep(0.3)
-        return ran
+        # The held request has looked at the session several times, and its token (one per
+        # 0.05 s) is back: only the run in progress keeps it from running.
+        await _until(lambda: session.checks >= 4)
+        while_running = list(ran)
+        session.state = AppSessionState.APP_NOT_RUNNING
+        await _until(lambda: bool(ran))
+        return while_running, ran
 
-    assert asyncio.run(scenario()) == ["newest"]
+    while_running, ran = asyncio.run(scenario())
+    assert while_running == [], "a held request must not interrupt the session's run in progress"
+    assert ran == ["newest"]
 
 
 def test_install_is_idempotent_and_wraps_the_session() -> None:

@@ -19,7 +19,8 @@ from tests.support.geo import online_args, read_csv, station
 ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = "Avenue de Choisy, Paris 13e"
 
-pytestmark = pytest.mark.timeout(60)
+# Each test kills the geocoding command again and again: 15-30 s, outside the fast lane.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(60)]
 
 
 def _start(path: Path, args: list[str]) -> subprocess.Popen[bytes]:
