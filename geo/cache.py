@@ -6,7 +6,7 @@ own description of the result (addresstype, category, type, place_rank), not our
 verdict, so that the verdict can be improved later without asking again. A query that found
 nothing is cached too ({"found": false}): it would find nothing again.
 
-The file is rewritten atomically (stations.data.atomic) after every new answer, so a killed run
+The file is rewritten atomically (stations.atomic) after every new answer, so a killed run
 keeps everything it paid for.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.gazetteer import normalise
-from stations.data.atomic import atomic_write_text
+from stations.atomic import atomic_write_text
 
 DEFAULT_PATH = Path("data/geocache.json")
 FORMAT_VERSION = 1

@@ -21,7 +21,7 @@ from pathlib import Path
 import pycountry
 
 from geo import PRECISIONS, SOURCES
-from stations.data.atomic import atomic_write_text
+from stations.atomic import atomic_write_text
 from stations.data.load import Problem  # one definition of a located defect, shared with the validator
 
 REQUIRED_COLUMNS: tuple[str, ...] = (

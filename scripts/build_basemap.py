@@ -54,7 +54,7 @@ from shapely.ops import polylabel
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from stations.data.atomic import atomic_write_text  # noqa: E402
+from stations.atomic import atomic_write_text  # noqa: E402
 
 OUT = ROOT / "static" / "basemap"
 ATLAS = "world-atlas@2.0.2"

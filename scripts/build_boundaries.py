@@ -17,7 +17,7 @@ from pathlib import Path
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from stations.data.atomic import atomic_write_text  # noqa: E402
+from stations.atomic import atomic_write_text  # noqa: E402
 
 #: Features without an ISO numeric id in world-atlas 2.0.2, by their Natural Earth name.
 NO_ID_ISO2: dict[str, str | None] = {

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stations.data.atomic import atomic_write_text  # noqa: E402
+from stations.atomic import atomic_write_text  # noqa: E402
 from stations.map import assets  # noqa: E402
 
 

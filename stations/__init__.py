@@ -8,7 +8,8 @@
 - ``stations.data``: the files in, checked and described (vocabularies, schema, loading and
   validation, publishers, reconciliation, data version and package, credits, export).
 
-``stations.settings`` (every environment variable) sits below them all. Everything below
+Below them: ``stations.i18n`` (the languages, which the data's vocabularies use), then
+``stations.settings`` (every environment variable) and ``stations.atomic`` (atomic writes). Everything below
 ``web`` is plain Python, tested without Streamlit; the pages only lay out what it returns.
 ``pyproject.toml`` states these rules as import contracts, checked by ``lint-imports``.
 """

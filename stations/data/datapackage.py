@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stations.atomic import atomic_write_text
 from stations.data import credits, names_zh, publishers, schema, vocab
-from stations.data.atomic import atomic_write_text
 from stations.data.load import Problem
 from stations.data.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
 

@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import write_po
 
-from stations.data.atomic import atomic_write_text
+from stations.atomic import atomic_write_text
 from stations.i18n import hant
 from stations.i18n.catalog import DOMAIN, LOCALES_DIR, compile_po, po_path
 from stations.i18n.languages import LANGUAGES
