@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stations.data import load, names_zh, synthetic, vocab
+from stations.data import load, names_zh, synthetic, validate, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def _write(
 
 
 def _problems(directory: Path) -> list[load.Problem]:
-    return load.validate_paths([directory / "stations.csv", directory / "responses.csv"])
+    return validate.validate_paths([directory / "stations.csv", directory / "responses.csv"])
 
 
 def test_country_names_come_from_cldr_in_both_scripts() -> None:
