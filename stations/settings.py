@@ -73,6 +73,12 @@ REPOSITORY_URL = Setting(
     "The public repository that receives corrections; empty: no correction link is offered "
     "(a guessed address could be claimed by someone else).",
 )
+MAX_DATA_FILE_MB = Setting(
+    "STATIONS_MAX_DATA_FILE_MB",
+    "16",
+    "The largest data file the server reads, in megabytes; a larger one is refused unread and "
+    "the data being served stays.",
+)
 RUN_BURST = Setting("STATIONS_RUN_BURST", "10", "Script runs a session may start at once.")
 RUNS_PER_S = Setting("STATIONS_RUNS_PER_S", "1", "Script runs per second a session gets after its burst.")
 FLOOD_STRIKES = Setting(
@@ -99,6 +105,7 @@ SETTINGS: tuple[Setting, ...] = (
     MAP_TILES_ATTR,
     PUBLIC_URL,
     REPOSITORY_URL,
+    MAX_DATA_FILE_MB,
     RUN_BURST,
     RUNS_PER_S,
     FLOOD_STRIKES,

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from stations import settings
 from stations.data.load import DataError, Problem
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ LOGGED_PROBLEMS = 50
 #: paste that repeated the rows, a wrong file copied in) is refused at once, unread, and the
 #: version being served stays. The real files are well under 1 MB; a 6 MB stations file is
 #: checked and built in under 1 s of CPU (bench/validation.py).
-MAX_FILE_MB_ENV = "STATIONS_MAX_DATA_FILE_MB"
-DEFAULT_MAX_FILE_MB = 16.0
+MAX_FILE_MB_ENV = settings.MAX_DATA_FILE_MB.name
+DEFAULT_MAX_FILE_MB = float(settings.MAX_DATA_FILE_MB.default)
 #: How often a check in progress looks for a newer version of the files, in seconds.
 POLL_S = 0.25
 #: Superseded checks left to finish in the background at once (a thread cannot be stopped);
@@ -64,10 +65,9 @@ def max_file_bytes(env: Mapping[str, str] | None = None) -> int:
     A value that is not a positive number is logged and the default used: a typo in the
     setting must not take the site down.
     """
-    env = os.environ if env is None else env
-    value = env.get(MAX_FILE_MB_ENV, "").strip()
+    value = settings.MAX_DATA_FILE_MB.read(env)
     megabytes = DEFAULT_MAX_FILE_MB
-    if value:
+    if value != settings.MAX_DATA_FILE_MB.default:
         try:
             megabytes = float(value)
             if not megabytes > 0:

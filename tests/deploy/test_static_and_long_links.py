@@ -12,17 +12,15 @@ reaches the app.
 from __future__ import annotations
 
 import shutil
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from deploy_support import nginx, nginx_binary
-from e2e_support import ROOT, STATIC_DIR, streamlit_server
 
-sys.path.insert(0, str(ROOT / "tests" / "reliability"))
-from live_pages import Page, ws_url  # noqa: E402
+from tests.support.browser import ROOT, STATIC_DIR, streamlit_server
+from tests.support.deploy import nginx, nginx_binary
+from tests.support.live_pages import Page, ws_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(240)]
 

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from e2e_support import streamlit_server  # noqa: F401 (fixture module)
-from live_pages import Page, Run, pages, wait_for_log, ws_url
-from reliability_support import ROOT, record
+
+from tests.support.browser import streamlit_server  # noqa: F401 (fixture module)
+from tests.support.live_pages import Page, Run, pages, wait_for_log, ws_url
+from tests.support.reliability import ROOT, record
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
