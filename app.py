@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from stations.map import assets
-from stations.web import embed_view, narrow, sidebar, state, station_map, summary, ui, views
+from stations.web import embed_view, image_export, narrow, sidebar, state, station_map, summary, ui, views
 
 nav = ui.page_setup("Map · 110 Overseas")
 data = ui.load_data()
@@ -66,4 +66,5 @@ embed_view.embed_control(filters)
 st.subheader("Stations in this view")
 views.station_table(shown)
 ui.downloads(view)
+image_export.map_png_button(data, shown, filters)
 views.unpublished_list(shown)

@@ -14,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from stations.data import datapackage
-from stations.view import citation, embed
+from stations.view import citation, credit, embed
 from stations.view.filters import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,7 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     at = run(MAP_PAGE, country="IT,NL", station="NL-rotterdam-1")
     named = downloads(at, file_names)
     assert sorted(named.values()) == [
+        f"110-overseas_map_country-IT-NL_v{v}.png",
         f"110-overseas_stations_country-IT-NL_v{v}.csv",
         f"110-overseas_stations_country-IT-NL_v{v}.geojson",
     ]
@@ -122,6 +123,42 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
         f"110-overseas_responses_v{v}.csv",
         f"110-overseas_datapackage_v{v}.json",
     }
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What each download button would send, by its label: the callable Streamlit runs on click."""
+    made: dict[str, Any] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(
+        self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, file_name: Any = None, **kw: Any
+    ) -> str:
+        file_id = original(self, data, mimetype, coordinates, file_name, **kw)
+        made[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def test_the_map_png_of_a_view_carries_its_credit_and_link(deferred: dict[str, Any]) -> None:
+    at = run(MAP_PAGE, country="IE")
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download this view as PNG")
+    assert not button.proto.disabled
+    png = deferred[button.proto.deferred_file_id]()
+    assert png.startswith(b"\x89PNG") and png is deferred[button.proto.deferred_file_id]()  # made once
+    text = credit.png_text(png)
+    assert f"{BASE}?country=IE" in text[credit.CREDIT_KEY]
+    assert f"data version {VERSION['version']}" in text[credit.CREDIT_KEY]
+    assert "CC BY 4.0" in text[credit.CREDIT_KEY] and "Safeguard Defenders" in text[credit.CREDIT_KEY]
+    assert text["Title"].endswith("1 station in Ireland")
+
+
+def test_downloads_are_disabled_for_an_empty_view() -> None:
+    at = run(MAP_PAGE, country="IE", bureau="qingtian")
+    buttons = at.get("download_button")
+    assert buttons and all(b.proto.disabled for b in buttons), [(b.proto.label, b.proto.disabled) for b in buttons]
 
 
 def test_a_selected_station_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:

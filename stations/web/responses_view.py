@@ -249,4 +249,5 @@ def download(actions: pd.DataFrame) -> None:
         file_name=download_name("responses", "csv"),
         mime="text/csv",
         on_click="ignore",
+        disabled=actions.empty,
     )

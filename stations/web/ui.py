@@ -247,6 +247,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
         mime="text/csv",
         on_click="ignore",
         width="stretch",
+        disabled=view.empty,
     )
     row.download_button(
         f"Download these {what} (GeoJSON)",
@@ -255,6 +256,7 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
         mime="application/geo+json",
         on_click="ignore",
         width="stretch",
+        disabled=view.empty,
     )
 
 
