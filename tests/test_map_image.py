@@ -65,7 +65,11 @@ def test_the_credit_is_drawn_in_the_band_under_the_map(world) -> None:
     assert ink > 2_000, ink
     # Without a credit the same band holds no text: the count above measures the credit.
     blank = image.render(
-        stations[stations["iso2"] == "IE"], summary.loc[["IE"]], SHAPES, Credit(None, None, ""), fine_shapes=FINE
+        stations[stations["iso2"] == "IE"],
+        summary.loc[["IE"]],
+        SHAPES,
+        Credit(None, None, ""),
+        fine_shapes=FINE,
     )
     bare = pixels(blank.png)[int(blank.height * 0.955) :, : int(blank.width * 0.7)]
     assert (bare.sum(axis=2) < 3 * 110).sum() == 0

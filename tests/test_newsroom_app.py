@@ -158,7 +158,9 @@ def test_the_map_png_of_a_view_carries_its_credit_and_link(deferred: dict[str, A
 def test_downloads_are_disabled_for_an_empty_view() -> None:
     at = run(MAP_PAGE, country="IE", bureau="qingtian")
     buttons = at.get("download_button")
-    assert buttons and all(b.proto.disabled for b in buttons), [(b.proto.label, b.proto.disabled) for b in buttons]
+    assert buttons and all(b.proto.disabled for b in buttons), [
+        (b.proto.label, b.proto.disabled) for b in buttons
+    ]
 
 
 def test_a_selected_station_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
