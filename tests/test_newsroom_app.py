@@ -246,3 +246,51 @@ def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
     ]
     args = json.loads(map_component(at).proto.json_args)
     assert "100vh" not in args["header"]
+
+
+def test_the_timeline_png_carries_the_credit_of_its_view(deferred: dict[str, Any]) -> None:
+    at = run(RESPONSES_PAGE, country="IT")
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "Download timeline as PNG"]
+    png = deferred[button.proto.deferred_file_id]()
+    text = credit.png_text(png)
+    assert f"{BASE}Government_responses?country=IT" in text[credit.CREDIT_KEY]
+    assert f"data version {VERSION['version']}" in text[credit.CREDIT_KEY]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert f"View: {BASE}Government_responses?country=IT" in spec["title"]["subtitle"]
+
+
+def test_every_source_of_an_action_is_a_link_and_no_internal_id_is_shown() -> None:
+    at = run(RESPONSES_PAGE, country="IT,NL")
+    table = at.dataframe[0]
+    frame = table.value
+    config = json.loads(table.proto.columns)
+    sources = [c for c in frame.columns if c.startswith("Source ")]
+    assert sources, list(frame.columns)
+    assert frame[sources].notna().any(axis=1).all()  # every action has a source, each in its own cell
+    wanted = {u.strip() for cell in frame_sources(at) for u in cell.split(" | ")}
+    shown = {u for c in sources for u in frame[c].dropna()}
+    assert shown == wanted
+    for name in sources:
+        assert config[name]["type_config"]["type"] == "link", config[name]
+    assert config["response_id"]["hidden"] is True
+    labels = {config[c].get("label") for c in frame.columns if c not in sources and c != "response_id"}
+    assert None not in labels and all(label[0].isupper() for label in labels), labels
+
+
+def frame_sources(at: AppTest) -> list[str]:
+    """The sources of the actions listed on the responses page, from the data files."""
+    from stations.data.load import load_dataset
+
+    responses = load_dataset(ROOT / "data").responses
+    shown = set(at.dataframe[0].value["response_id"])
+    return list(responses.loc[responses["response_id"].isin(shown), "sources"])
+
+
+def test_station_tables_label_their_columns_and_hide_the_internal_id() -> None:
+    at = run(MAP_PAGE, country="IT")
+    assert len(at.dataframe) >= 2  # the stations, and those shown at country level
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        assert config["station_id"]["hidden"] is True
+        shown = [c for c in table.value.columns if not config.get(c, {}).get("hidden")]
+        assert all(config.get(c, {}).get("label", "")[:1].isupper() for c in shown), config

@@ -45,6 +45,14 @@ class Credit:
             f"View: {self.link}" if self.link else "",
         )
 
+    def short_lines(self) -> list[str]:
+        """The credit in lines short enough for a phone-wide chart (none cut short)."""
+        return [
+            f"{SOURCES}.",
+            f"{PROJECT}, {self.data_version}, licence {citation.DATA_LICENCE.short}.",
+            *([f"View: {self.link}"] if self.link else []),
+        ]
+
     def text(self) -> str:
         """The credit as one line of plain text."""
         first, second = self.lines()

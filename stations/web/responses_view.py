@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import export, publishers, vocab
-from stations.view import citation
+from stations.view import chart_image, citation
+from stations.view.credit import Credit
 from stations.view.filters import Filters
-from stations.web import correction_view
+from stations.web import correction_view, state
+from stations.web.image_export import view_credit
 from stations.web.ui import Data, download_name
 
 #: This page's address path, for links back to it.
@@ -87,10 +89,16 @@ def span_of(date: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     return start, start + pd.DateOffset(days=1), "day"
 
 
+#: Pixels between two actions of one country on one date (or one partial period): side by
+#: side across the row, so that neither hides the other.
+SAME_DATE_GAP = 10
+
+
 def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
-    """One row per action with the span its date means and a label that says how precise it is."""
+    """One row per action with the span its date means, a label that says how precise it is,
+    and an offset (pixels, across its country's row) that keeps same-date actions apart."""
     spans = [span_of(d) for d in actions["date"]]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "start": [s for s, _, _ in spans],
             "end": [e for _, e, _ in spans],
@@ -102,11 +110,16 @@ def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
             "summary": actions["summary"].to_numpy(),
         }
     )
+    same = frame.groupby(["country", "start", "end"], sort=False)
+    rank, size = same.cumcount(), same["start"].transform("size")
+    return frame.assign(offset=(rank - (size - 1) / 2) * SAME_DATE_GAP)
 
 
-def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(actions: pd.DataFrame, credit: Credit | None = None) -> alt.LayerChart:
     """Exact dates as points, partial dates as bars over their month or year; one colour and one
-    shape per action class, with a legend of the classes in view under the chart."""
+    shape per action class, with a legend of the classes in view under the chart. ``credit``
+    (sources, data version, licence, link) is part of the chart, so that every export of it
+    carries it."""
     frame = timeline_frame(actions)
     order = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES]
     present = [label for label in order if label in set(frame["action"])]
@@ -134,6 +147,7 @@ def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("start:T", title="Date"),
         y=alt.Y("country:N", title=None, sort="ascending", scale=alt.Scale(type="point", padding=0.6)),
+        yOffset=alt.YOffset("offset:Q", scale=None),
         tooltip=tooltip,
     )
     spans = (
@@ -149,12 +163,11 @@ def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
             shape=alt.Shape("action:N", scale=shapes, legend=legend),
         )
     )
-    title = alt.Title(
-        "Actions by country over time",
-        # two short lines: one long line is cut short on a phone
-        subtitle=["A bar spans the month or year of an action", "whose exact day is not known."],
-        anchor="start",
-    )
+    # short lines: one long line is cut short on a phone
+    subtitle = ["A bar spans the month or year of an action", "whose exact day is not known."]
+    if credit is not None:
+        subtitle += credit.short_lines()
+    title = alt.Title("Actions by country over time", subtitle=subtitle, anchor="start")
     return (
         alt.layer(spans, points, title=title)
         .properties(height=alt.Step(22))
@@ -166,31 +179,30 @@ def timeline(actions: pd.DataFrame) -> None:
     if actions.empty:
         st.info("No government action is recorded for the countries in this view.")
         return
-    st.altair_chart(timeline_chart(actions), width="stretch")
+    credit = view_credit(state.current(), PAGE)
+    chart = timeline_chart(actions, credit)
+    st.altair_chart(chart, width="stretch")
+    st.download_button(
+        "Download timeline as PNG",
+        data=lambda: chart_image.vega_lite_png(chart.to_dict(), credit, "Actions by country over time"),
+        file_name=download_name("timeline", "png"),
+        mime="image/png",
+        on_click="ignore",
+        icon=":material/image:",
+        help="The timeline with its credit line (sources, data version, licence, link to this view).",
+    )
 
 
 def table(actions: pd.DataFrame) -> None:
     st.subheader("Actions, with sources")
     pairs = publishers.source_pairs(actions)
+    links = source_links(actions)
     frame = actions.assign(
         action=actions["action_type"].map(vocab.ACTION_LABELS),
-        source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
         outlets=["; ".join(label for _, label in p) for p in pairs],
-    )[
-        [
-            "date",
-            "country",
-            "actor",
-            "action",
-            "summary",
-            "confidence",
-            "outlets",
-            "source",
-            "sources",
-            "response_id",
-        ]
-    ]
+    )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "response_id"]]
+    frame = pd.concat([frame, links.set_axis(frame.index)], axis=1)
     if citation.repository_url():
         frame = frame.assign(correction=corrections(actions))
     st.dataframe(
@@ -205,11 +217,31 @@ def table(actions: pd.DataFrame) -> None:
             "summary": st.column_config.TextColumn("Summary", width="large"),
             "confidence": st.column_config.TextColumn("Confidence"),
             "outlets": st.column_config.TextColumn("Sources (outlets)", width="medium"),
-            "source": st.column_config.LinkColumn("First source", display_text="open"),
-            "sources": st.column_config.TextColumn("All sources"),
-            "response_id": st.column_config.TextColumn("Id"),
+            # Kept in the data (corrections name the row) but not shown: an internal id.
+            "response_id": None,
+            **{
+                name: st.column_config.LinkColumn(name, display_text=HOST_TEXT, help="Opens the source")
+                for name in links.columns
+            },
             "correction": st.column_config.LinkColumn("Correction", display_text="Suggest a correction"),
         },
+    )
+
+
+#: A source link's text: its host, as the address bar shows it (the outlets column names them).
+HOST_TEXT = r"https?://(?:www\.)?([^/?#]+)"
+
+
+def source_links(actions: pd.DataFrame) -> pd.DataFrame:
+    """Each action's sources as links, one column each ("Source 1" is the strongest: sources
+    are listed strongest first), so that every source can be opened from the table."""
+    split = actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False)
+    most = int(split.str.len().max()) if len(split) else 0
+    return pd.DataFrame(
+        {
+            f"Source {k + 1}": [urls[k].strip() if k < len(urls) else None for urls in split]
+            for k in range(most)
+        }
     )
 
 
@@ -224,15 +256,17 @@ def strongest_table(data: Data, filters: Filters) -> None:
     summary = data.summary.loc[data.summary.index.isin(stations["iso2"])]
     frame = pd.DataFrame(
         {
-            "country": summary["country"],
-            "stations": stations["iso2"].value_counts().reindex(summary.index).fillna(0).astype(int),
-            "strongest action": summary["strongest_action"].map(vocab.ACTION_LABELS),
-            "latest action": summary["latest_date"],
+            "Host country": summary["country"],
+            "Stations": stations["iso2"].value_counts().reindex(summary.index).fillna(0).astype(int),
+            "Strongest government action (country-wide)": summary["strongest_action"].map(
+                vocab.ACTION_LABELS
+            ),
+            "Latest action": summary["latest_date"],
             "rank": summary["strongest_action"].map(
                 {a: i for i, a in enumerate((*vocab.ACTION_TYPES, vocab.NO_ACTION))}
             ),
         }
-    ).sort_values(["rank", "country"])
+    ).sort_values(["rank", "Host country"])
     st.subheader("Strongest action by host country")
     st.dataframe(frame.drop(columns="rank"), hide_index=True, width="stretch")
 
