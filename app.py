@@ -65,6 +65,6 @@ embed_view.embed_control(filters)
 
 st.subheader("Stations in this view")
 views.station_table(shown)
-ui.downloads(view)
+ui.downloads(view, credit=image_export.view_credit(filters))
 image_export.map_png_button(data, shown, filters)
 views.unpublished_list(shown)

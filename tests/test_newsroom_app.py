@@ -115,7 +115,8 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     ]
     at = run(RESPONSES_PAGE, country="NL", action="station_closed")
     assert list(downloads(at, file_names).values()) == [
-        f"110-overseas_responses_country-NL_action-station-closed_v{v}.csv"
+        f"110-overseas_timeline_country-NL_action-station-closed_v{v}.png",
+        f"110-overseas_responses_country-NL_action-station-closed_v{v}.csv",
     ]
     at = run(DATA_PAGE, country="NL")
     assert set(downloads(at, file_names).values()) >= {
@@ -294,3 +295,16 @@ def test_station_tables_label_their_columns_and_hide_the_internal_id() -> None:
         assert config["station_id"]["hidden"] is True
         shown = [c for c in table.value.columns if not config.get(c, {}).get("hidden")]
         assert all(config.get(c, {}).get("label", "")[:1].isupper() for c in shown), config
+
+
+def test_the_geojson_of_a_view_carries_its_licence_version_and_link(deferred: dict[str, Any]) -> None:
+    at = run(MAP_PAGE, country="IT")
+    (button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(GeoJSON)")]
+    geo = json.loads(deferred[button.proto.deferred_file_id]())
+    meta = geo["metadata"]
+    assert meta["view"] == f"{BASE}?country=IT"
+    assert meta["data_version"] == VERSION["version"] and meta["license"]["name"] == "CC-BY-4.0"
+    assert f"{BASE}?country=IT" in meta["citation"]
+    (csv_button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]
+    assert deferred[csv_button.proto.deferred_file_id]().startswith(b"\xef\xbb\xbf")
+    assert "Excel" in csv_button.proto.help

@@ -12,7 +12,7 @@ from stations.view.credit import Credit
 from stations.view.filters import Filters
 from stations.web import correction_view, state
 from stations.web.image_export import view_credit
-from stations.web.ui import Data, download_name
+from stations.web.ui import CSV_HELP, Data, download_name
 
 #: This page's address path, for links back to it.
 PAGE = "Government_responses"
@@ -274,14 +274,10 @@ def strongest_table(data: Data, filters: Filters) -> None:
 def download(actions: pd.DataFrame) -> None:
     st.download_button(
         f"Download these {len(actions)} actions (CSV)",
-        data=lambda: (
-            actions[list(vocab.RESPONSE_COLUMNS)]
-            .assign(**{publishers.OUTLETS_COLUMN: export.outlets(actions)})
-            .to_csv(index=False, lineterminator="\n")
-            .encode("utf-8")
-        ),
+        data=lambda: export.responses_csv_bytes(actions),
         file_name=download_name("responses", "csv"),
         mime="text/csv",
         on_click="ignore",
         disabled=actions.empty,
+        help=CSV_HELP,
     )

@@ -22,6 +22,7 @@ from stations.data import datapackage, dataversion, export, model, publishers, r
 from stations.data.load import Dataset, load_dataset
 from stations.map import mapping
 from stations.view import citation
+from stations.view.credit import Credit
 from stations.view.filters import Filters, Options
 from stations.view.index import StationIndex, View
 from stations.web import state, static_guard, throttle
@@ -234,9 +235,14 @@ def headline(view: pd.DataFrame | View) -> None:
         )
 
 
-def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
+#: The CSV downloads' help: how they open in a spreadsheet.
+CSV_HELP = "UTF-8 with a byte-order mark, so Excel shows every accent and script as written."
+
+
+def downloads(view: pd.DataFrame, stem: str = "stations", credit: Credit | None = None) -> None:
     """CSV and GeoJSON of exactly the rows in view, made when a button is clicked (not on
-    every run) and without rerunning the page."""
+    every run) and without rerunning the page; the GeoJSON carries ``credit`` (licence, data
+    version, citation, link to the view) as its metadata."""
     # One row of two (a horizontal container: fewer layout blocks than two columns).
     row = st.container(horizontal=True)
     what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
@@ -248,10 +254,11 @@ def downloads(view: pd.DataFrame, stem: str = "stations") -> None:
         on_click="ignore",
         width="stretch",
         disabled=view.empty,
+        help=CSV_HELP,
     )
     row.download_button(
         f"Download these {what} (GeoJSON)",
-        data=lambda: export.to_geojson_bytes(view),
+        data=lambda: export.to_geojson_bytes(view, export.provenance(credit) if credit else None),
         file_name=download_name(stem, "geojson"),
         mime="application/geo+json",
         on_click="ignore",
