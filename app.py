@@ -7,7 +7,7 @@ import streamlit as st
 from stations.data.credits import DATASET_TITLE
 from stations.map import assets
 from stations.web import data as web_data
-from stations.web import embed_view, map_page, narrow, nav, sidebar, state, station_map, summary
+from stations.web import embed_view, image_export, map_page, narrow, nav, sidebar, state, station_map, summary
 
 slot = nav.page_setup("Map · 110 Overseas")
 data = web_data.load_data()
@@ -67,5 +67,6 @@ embed_view.embed_control(filters)
 
 st.subheader("Stations in this view")
 map_page.station_table(shown)
-summary.station_downloads(view, filters)
+summary.station_downloads(view, filters, credit=image_export.view_credit(filters))
+image_export.map_png_button(data, shown, filters)
 map_page.unpublished_list(shown)

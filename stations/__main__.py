@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from stations import settings
-from stations.data import datapackage
+from stations.data import citation_file, datapackage
 from stations.data.validate import validate_paths
 
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
@@ -72,6 +72,11 @@ def _bump(directory: Path) -> int:
         f"data version {package['version']} recorded in {directory / datapackage.PACKAGE_FILE}",
         file=sys.stderr,
     )
+    # The repository's CITATION.cff (beside the data directory) names the same version and date.
+    cff = directory.resolve().parent / citation_file.FILE
+    if cff.exists():
+        citation_file.update(cff, package["version"], package["created"][:10], citation_file.public_url())
+        print(f"data version {package['version']} written in {cff}", file=sys.stderr)
     return 0
 
 

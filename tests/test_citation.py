@@ -12,6 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stations.data import datapackage
 from stations.view import citation
 from stations.view.filters import Filters
 from stations.web.nav import PAGES
@@ -215,3 +216,13 @@ def test_citation_cff_parses_and_agrees_with_the_app() -> None:
     for reference in cff["references"]:
         assert set(reference) >= CFF_REFERENCE_REQUIRED
         assert reference["url"].startswith("https://safeguarddefenders.com/")
+
+
+def test_citation_cff_names_the_data_version_and_its_date() -> None:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    recorded = datapackage.data_version(ROOT / "data")
+    assert recorded is not None
+    assert str(cff["version"]) == recorded.version
+    assert str(cff["date-released"]) == recorded.date
+    if "url" in cff:  # only a deployment's real public address, never a guessed one
+        assert cff["url"].startswith(("https://", "http://"))

@@ -7,12 +7,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from frictionless import validate
 
 from stations.__main__ import main
@@ -189,3 +191,29 @@ def test_the_date_of_the_data_comes_from_the_package_without_git(tmp_path: Path)
         check=True,
     ).stdout.strip()
     assert out.splitlines()[-1] == package["created"][:10]
+
+
+def test_bump_writes_the_new_version_and_date_into_citation_cff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _copy_data(tmp_path)
+    # An older release in the copy, so that the bump must change both lines whatever today is.
+    committed = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    before = re.sub(r"(?m)^date-released: .*$", 'date-released: "2000-01-01"', committed)
+    before = re.sub(r"(?m)^version: .*$", 'version: "2000-01-01"', before)
+    (tmp_path / "CITATION.cff").write_text(before, encoding="utf-8")
+    monkeypatch.delenv("STATIONS_PUBLIC_URL", raising=False)
+    assert main(["bump-version", "--data-dir", str(data)]) == 0
+    package = json.loads((data / datapackage.PACKAGE_FILE).read_text())
+    after = (tmp_path / "CITATION.cff").read_text(encoding="utf-8")
+    cff = yaml.safe_load(after)
+    assert cff["version"] == package["version"] and cff["date-released"] == package["created"][:10]
+    assert "url" not in cff  # no public address configured: none is guessed
+    # Only those lines changed: comments, order and every other key stay as written.
+    changed = [a for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert [line.split(":")[0] for line in changed] == ["version", "date-released"]
+    monkeypatch.setenv("STATIONS_PUBLIC_URL", "https://maps.example.org/")
+    assert main(["bump-version", "--data-dir", str(data)]) == 0
+    cff = yaml.safe_load((tmp_path / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["url"] == "https://maps.example.org/"
+    assert cff["version"] == json.loads((data / datapackage.PACKAGE_FILE).read_text())["version"]

@@ -3,6 +3,8 @@ to end its script element, and the downloads holding exactly the rows in view.""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -12,6 +14,8 @@ import pytest
 
 from stations.data import export, load, model, synthetic, vocab
 from stations.map import assets, mapping
+from stations.view import credit as credit_module
+from stations.view.credit import Credit
 from stations.view.filters import Filters
 
 LAYER_SCRIPT = (assets.STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
@@ -130,7 +134,9 @@ def test_country_layer_holds_strongest_actions(dataset: load.Dataset) -> None:
 def test_downloads_hold_exactly_the_rows_in_view(dataset: load.Dataset) -> None:
     summary = model.country_actions(dataset.stations, dataset.responses)
     view = Filters(bureau=("Qingtian",)).apply(dataset.stations, summary)
-    lines = export.to_csv_bytes(view).decode().splitlines()
+    raw = export.to_csv_bytes(view)
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the file as UTF-8
+    lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join((*vocab.STATION_COLUMNS, "source_outlets"))
     assert len(lines) == len(view) + 1
     geo = json.loads(export.to_geojson_bytes(view))
@@ -142,12 +148,49 @@ def test_downloads_hold_exactly_the_rows_in_view(dataset: load.Dataset) -> None:
 
 
 def test_csv_download_reloads_through_the_validator(dataset: load.Dataset, tmp_path: Path) -> None:
-    (tmp_path / "stations.csv").write_bytes(export.to_csv_bytes(dataset.stations))
+    # Without Excel's byte-order mark (the data files have none; the validator says so).
+    (tmp_path / "stations.csv").write_bytes(
+        export.to_csv_bytes(dataset.stations).removeprefix(export.EXCEL_BOM)
+    )
     again, problems = load.check_stations(tmp_path / "stations.csv")
     assert problems == []
     pd.testing.assert_frame_equal(
         again.reset_index(drop=True), dataset.stations.reset_index(drop=True), check_like=False
     )
+
+
+def test_a_download_with_excels_mark_is_refused_as_data_with_a_clear_message(
+    dataset: load.Dataset, tmp_path: Path
+) -> None:
+    (tmp_path / "stations.csv").write_bytes(export.to_csv_bytes(dataset.stations.iloc[:3]))
+    _, problems = load.check_stations(tmp_path / "stations.csv")
+    assert [p.message for p in problems] == ["stray UTF-8 byte-order mark (BOM): save as UTF-8 without BOM"]
+
+
+def test_the_responses_csv_is_marked_utf8_for_excel(dataset: load.Dataset) -> None:
+    raw = export.responses_csv_bytes(dataset.responses)
+    assert raw.startswith(export.EXCEL_BOM)
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == [*vocab.RESPONSE_COLUMNS, "source_outlets"]
+    assert list(frame["response_id"]) == list(dataset.responses["response_id"])
+
+
+def test_the_geojson_download_says_its_licence_version_citation_and_view(dataset: load.Dataset) -> None:
+    credit = Credit("2026-11-27.2", "2026-11-27", "https://maps.example.org/?country=IT")
+    view = dataset.stations[dataset.stations["iso2"] == "IT"]
+    geo = json.loads(export.to_geojson_bytes(view, credit_module.provenance(credit, dt.date(2026, 12, 1))))
+    meta = geo["metadata"]
+    assert meta["license"] == {
+        "name": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert meta["data_version"] == "2026-11-27.2" and meta["data_date"] == "2026-11-27"
+    assert meta["view"] == credit.link
+    assert credit.link in meta["citation"] and "accessed 2026-12-01" in meta["citation"]
+    assert "Safeguard Defenders" in meta["credit"]
+    assert len(geo["features"]) == len(view)
+    assert "metadata" not in export.to_geojson(view)  # only when there is something to say
 
 
 def test_map_loads_nothing_from_outside(dataset: load.Dataset) -> None:

@@ -14,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from stations.data import datapackage
-from stations.view import citation, embed
+from stations.view import citation, credit, embed
 from stations.view.filters import escape_markdown
 from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, open_page
 
@@ -99,12 +99,14 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
     at = run(MAP_PAGE, country="IT,NL", station="NL-rotterdam-1")
     named = downloads(at, file_names)
     assert sorted(named.values()) == [
+        f"110-overseas_map_country-IT-NL_v{v}.png",
         f"110-overseas_stations_country-IT-NL_v{v}.csv",
         f"110-overseas_stations_country-IT-NL_v{v}.geojson",
     ]
     at = run(RESPONSES_PAGE, country="NL", action="station_closed")
     assert list(downloads(at, file_names).values()) == [
-        f"110-overseas_responses_country-NL_government-action-station-closed_v{v}.csv"
+        f"110-overseas_timeline_country-NL_government-action-station-closed_v{v}.png",
+        f"110-overseas_responses_country-NL_government-action-station-closed_v{v}.csv",
     ]
     at = run(DATA_PAGE, country="NL")
     assert set(downloads(at, file_names).values()) >= {
@@ -112,6 +114,44 @@ def test_downloads_are_named_by_view_and_data_version(file_names: dict[str, str 
         f"110-overseas_responses_v{v}.csv",
         f"110-overseas_datapackage_v{v}.json",
     }
+
+
+@pytest.fixture
+def deferred(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What each download button would send, by its label: the callable Streamlit runs on click."""
+    made: dict[str, Any] = {}
+    original = MediaFileManager.add_deferred
+
+    def record(
+        self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, file_name: Any = None, **kw: Any
+    ) -> str:
+        file_id = original(self, data, mimetype, coordinates, file_name, **kw)
+        made[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def test_the_map_png_of_a_view_carries_its_credit_and_link(deferred: dict[str, Any]) -> None:
+    at = run(MAP_PAGE, country="IE")
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download this view as PNG")
+    assert not button.proto.disabled
+    png = deferred[button.proto.deferred_file_id]()
+    assert png.startswith(b"\x89PNG") and png is deferred[button.proto.deferred_file_id]()  # made once
+    text = credit.png_text(png)
+    assert f"{BASE}?country=IE" in text[credit.CREDIT_KEY]
+    assert f"data version {VERSION['version']}" in text[credit.CREDIT_KEY]
+    assert "CC BY 4.0" in text[credit.CREDIT_KEY] and "Safeguard Defenders" in text[credit.CREDIT_KEY]
+    assert text["Title"].endswith("1 station in Ireland")
+
+
+def test_downloads_are_disabled_for_an_empty_view() -> None:
+    at = run(MAP_PAGE, country="IE", bureau="qingtian")
+    buttons = at.get("download_button")
+    assert buttons and all(b.proto.disabled for b in buttons), [
+        (b.proto.label, b.proto.disabled) for b in buttons
+    ]
 
 
 def test_a_selected_station_offers_a_prefilled_correction(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,3 +237,64 @@ def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
     ]
     args = json.loads(map_component(at).proto.json_args)
     assert "100vh" not in args["header"]
+
+
+def test_the_timeline_png_carries_the_credit_of_its_view(deferred: dict[str, Any]) -> None:
+    at = run(RESPONSES_PAGE, country="IT")
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "Download timeline as PNG"]
+    png = deferred[button.proto.deferred_file_id]()
+    text = credit.png_text(png)
+    assert f"{BASE}Government_responses?country=IT" in text[credit.CREDIT_KEY]
+    assert f"data version {VERSION['version']}" in text[credit.CREDIT_KEY]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert f"View: {BASE}Government_responses?country=IT" in spec["title"]["subtitle"]
+
+
+def test_every_source_of_an_action_is_a_link_and_no_internal_id_is_shown() -> None:
+    at = run(RESPONSES_PAGE, country="IT,NL")
+    table = at.dataframe[0]
+    frame = table.value
+    config = json.loads(table.proto.columns)
+    sources = [c for c in frame.columns if c.startswith("Source ")]
+    assert sources, list(frame.columns)
+    assert frame[sources].notna().any(axis=1).all()  # every action has a source, each in its own cell
+    wanted = {u.strip() for cell in frame_sources(at) for u in cell.split(" | ")}
+    shown = {u for c in sources for u in frame[c].dropna()}
+    assert shown == wanted
+    for name in sources:
+        assert config[name]["type_config"]["type"] == "link", config[name]
+    assert config["response_id"]["hidden"] is True
+    labels = {config[c].get("label") for c in frame.columns if c not in sources and c != "response_id"}
+    assert None not in labels and all(label[0].isupper() for label in labels), labels
+
+
+def frame_sources(at: AppTest) -> list[str]:
+    """The sources of the actions listed on the responses page, from the data files."""
+    from stations.data.load import load_dataset
+
+    responses = load_dataset(ROOT / "data").responses
+    shown = set(at.dataframe[0].value["response_id"])
+    return list(responses.loc[responses["response_id"].isin(shown), "sources"])
+
+
+def test_station_tables_label_their_columns_and_hide_the_internal_id() -> None:
+    at = run(MAP_PAGE, country="IT")
+    assert len(at.dataframe) >= 2  # the stations, and those shown at country level
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        assert config["station_id"]["hidden"] is True
+        shown = [c for c in table.value.columns if not config.get(c, {}).get("hidden")]
+        assert all(config.get(c, {}).get("label", "")[:1].isupper() for c in shown), config
+
+
+def test_the_geojson_of_a_view_carries_its_licence_version_and_link(deferred: dict[str, Any]) -> None:
+    at = run(MAP_PAGE, country="IT")
+    (button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(GeoJSON)")]
+    geo = json.loads(deferred[button.proto.deferred_file_id]())
+    meta = geo["metadata"]
+    assert meta["view"] == f"{BASE}?country=IT"
+    assert meta["data_version"] == VERSION["version"] and meta["license"]["name"] == "CC-BY-4.0"
+    assert f"{BASE}?country=IT" in meta["citation"]
+    (csv_button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]
+    assert deferred[csv_button.proto.deferred_file_id]().startswith(b"\xef\xbb\xbf")
+    assert "Excel" in csv_button.proto.help

@@ -3,16 +3,20 @@ partial dates drawn as the span they mean (the chart's Vega-Lite spec, without a
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from stations.data import load, vocab
-from stations.view import timeline
+from stations.view import chart_image, timeline
+from stations.view.credit import CREDIT_KEY, Credit, png_text
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]["backgroundColor"]
@@ -201,3 +205,54 @@ def test_chart_has_a_legend_of_the_classes_in_view_in_strength_order() -> None:
     assert shape["scale"]["range"] == [timeline.ACTION_SHAPES[a] for a in vocab.ACTION_TYPES]
     # the bars use the same colours (one scale), and their legend is the points' one
     assert spec["layer"][0]["encoding"]["color"]["scale"] == colour["scale"]
+
+
+def test_same_day_actions_of_one_country_are_drawn_side_by_side() -> None:
+    actions = _actions(
+        ("2022-12-07", "Italy", "station_closed"),
+        ("2022-12-07", "Italy", "investigation_opened"),
+        ("2022-12-07", "Spain", "statement_of_concern"),
+        ("2022-12", "Italy", "other"),
+        ("2022-12", "Italy", "arrests"),
+    )
+    frame = timeline.timeline_frame(actions)
+    same_day = frame[(frame["country"] == "Italy") & (frame["precision"] == "day")]["offset"]
+    assert sorted(same_day) == [-timeline.SAME_DATE_GAP / 2, timeline.SAME_DATE_GAP / 2]
+    assert frame.loc[frame["country"] == "Spain", "offset"].tolist() == [0]  # alone on its date
+    same_month = frame[(frame["country"] == "Italy") & (frame["precision"] == "month")]["offset"]
+    assert same_month.nunique() == 2  # two bars over one month do not cover each other either
+    spec = timeline.timeline_chart(actions).to_dict()
+    for layer in spec["layer"]:
+        assert layer["encoding"]["yOffset"] == {"field": "offset", "type": "quantitative", "scale": None}
+
+
+CREDIT = Credit("2026-11-27.2", "2026-11-27", "https://maps.example.org/Government_responses?country=IT")
+
+
+def test_the_chart_carries_the_credit_line_so_its_own_export_does() -> None:
+    actions = _actions(("2022-12-07", "Italy", "station_closed"))
+    title = timeline.timeline_chart(actions, CREDIT).to_dict()["title"]
+    subtitle = " ".join(title["subtitle"])
+    for needed in ("Safeguard Defenders", "data version 2026-11-27.2", "CC BY 4.0", CREDIT.link):
+        assert needed in subtitle
+    assert all(len(line) <= 80 for line in title["subtitle"][2:-1])  # not cut short on a phone
+    assert "Safeguard" not in " ".join(timeline.timeline_chart(actions).to_dict()["title"]["subtitle"])
+
+
+def test_timeline_png_is_drawn_offline_with_its_credit_drawn_and_in_its_metadata() -> None:
+    actions = load.load_dataset(ROOT / "data").responses
+    actions = actions[actions["iso2"] == "IT"]
+    with_credit = chart_image.vega_lite_png(timeline.timeline_chart(actions, CREDIT).to_dict(), CREDIT, "T")
+    without = chart_image.vega_lite_png(
+        timeline.timeline_chart(actions).to_dict(), Credit(None, None, ""), "T"
+    )
+    text = png_text(with_credit)
+    assert CREDIT.link in text[CREDIT_KEY] and "CC BY 4.0" in text[CREDIT_KEY]
+    assert text["Source"] == CREDIT.link
+    with Image.open(io.BytesIO(with_credit)) as one, Image.open(io.BytesIO(without)) as other:
+        assert one.format == "PNG"
+        # Three more lines of text over the plot: the credit, drawn (dark pixels) in that band.
+        extra = one.height - other.height
+        assert extra >= 3 * 14 * chart_image.SCALE, (one.height, other.height)
+        band = np.asarray(one.convert("L"))[other.height // 6 : other.height // 6 + extra, :]
+        assert (band < 110).sum() > 500

@@ -1,4 +1,12 @@
-"""Downloads of exactly the rows in view, in the published column order."""
+"""Downloads of exactly the rows in view, in the published column order, carrying where they
+come from.
+
+A downloaded file travels without the page around it: the GeoJSON holds a ``metadata`` member
+(licence, data version, citation, the link to the view; RFC 7946 allows such foreign members),
+and the CSV starts with a UTF-8 byte-order mark, which is how Excel knows the file is UTF-8 (else
+it shows "São Paulo" as "SÃ£o Paulo"). The data files themselves have no mark (the validator
+refuses one): remove it before committing a download as data.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +14,14 @@ import csv
 import io
 import json
 import math
+from typing import Any
 
 import pandas as pd
 
 from stations.data import model, publishers, vocab
+
+#: What Excel reads as "this file is UTF-8".
+EXCEL_BOM = "\ufeff".encode()
 
 
 def _public(view: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +48,13 @@ def to_csv_bytes(view: pd.DataFrame) -> bytes:
         frame[list(vocab.STATION_COLUMNS)].itertuples(index=False), outlets(frame), strict=True
     ):
         writer.writerow([*(_cell(v) for v in row), names])
-    return buffer.getvalue().encode("utf-8")
+    return EXCEL_BOM + buffer.getvalue().encode("utf-8")
+
+
+def responses_csv_bytes(actions: pd.DataFrame) -> bytes:
+    """The actions as in data/responses.csv, plus their outlet names; marked UTF-8 for Excel."""
+    frame = actions[list(vocab.RESPONSE_COLUMNS)].assign(**{publishers.OUTLETS_COLUMN: outlets(actions)})
+    return EXCEL_BOM + frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _cell(value: object) -> str:
@@ -47,8 +65,9 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def to_geojson(view: pd.DataFrame) -> dict:
-    """A FeatureCollection: one Point per station, every other column as a property."""
+def to_geojson(view: pd.DataFrame, metadata: dict[str, Any] | None = None) -> dict:
+    """A FeatureCollection: one Point per station, every other column as a property, and
+    ``metadata`` (see ``stations.view.credit.provenance``) as a member of its own."""
     frame = _public(view)
     props = [c for c in vocab.STATION_COLUMNS if c not in ("lat", "lon")]
     features = []
@@ -70,8 +89,12 @@ def to_geojson(view: pd.DataFrame) -> dict:
                 "properties": properties,
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    collection: dict[str, Any] = {"type": "FeatureCollection"}
+    if metadata is not None:
+        collection["metadata"] = metadata
+    collection["features"] = features
+    return collection
 
 
-def to_geojson_bytes(view: pd.DataFrame) -> bytes:
-    return json.dumps(to_geojson(view), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def to_geojson_bytes(view: pd.DataFrame, metadata: dict[str, Any] | None = None) -> bytes:
+    return json.dumps(to_geojson(view, metadata), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from stations.data import vocab
+from stations.view.credit import Credit
 
 #: One colour per action class, strongest first: each at least 3:1 against the page's white
 #: background (WCAG 1.4.11) and far from every other in normal vision. Where two are close for a
@@ -58,10 +59,16 @@ def span_of(date: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     return start, start + pd.DateOffset(days=1), "day"
 
 
+#: Pixels between two actions of one country on one date (or one partial period): side by
+#: side across the row, so that neither hides the other.
+SAME_DATE_GAP = 10
+
+
 def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
-    """One row per action with the span its date means and a label that says how precise it is."""
+    """One row per action with the span its date means, a label that says how precise it is,
+    and an offset (pixels, across its country's row) that keeps same-date actions apart."""
     spans = [span_of(d) for d in actions["date"]]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "start": [s for s, _, _ in spans],
             "end": [e for _, e, _ in spans],
@@ -73,11 +80,16 @@ def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
             "summary": actions["summary"].to_numpy(),
         }
     )
+    same = frame.groupby(["country", "start", "end"], sort=False)
+    rank, size = same.cumcount(), same["start"].transform("size")
+    return frame.assign(offset=(rank - (size - 1) / 2) * SAME_DATE_GAP)
 
 
-def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
+def timeline_chart(actions: pd.DataFrame, credit: Credit | None = None) -> alt.LayerChart:
     """Exact dates as points, partial dates as bars over their month or year; one colour and one
-    shape per action class, with a legend of the classes in view under the chart."""
+    shape per action class, with a legend of the classes in view under the chart. ``credit``
+    (sources, data version, licence, link) is part of the chart, so that every export of it
+    carries it."""
     frame = timeline_frame(actions)
     order = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES]
     present = [label for label in order if label in set(frame["action"])]
@@ -105,6 +117,7 @@ def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("start:T", title="Date"),
         y=alt.Y("country:N", title=None, sort="ascending", scale=alt.Scale(type="point", padding=0.6)),
+        yOffset=alt.YOffset("offset:Q", scale=None),
         tooltip=tooltip,
     )
     spans = (
@@ -120,12 +133,11 @@ def timeline_chart(actions: pd.DataFrame) -> alt.LayerChart:
             shape=alt.Shape("action:N", scale=shapes, legend=legend),
         )
     )
-    title = alt.Title(
-        "Actions by country over time",
-        # two short lines: one long line is cut short on a phone
-        subtitle=["A bar spans the month or year of an action", "whose exact day is not known."],
-        anchor="start",
-    )
+    # short lines: one long line is cut short on a phone
+    subtitle = ["A bar spans the month or year of an action", "whose exact day is not known."]
+    if credit is not None:
+        subtitle += credit.short_lines()
+    title = alt.Title("Actions by country over time", subtitle=subtitle, anchor="start")
     return (
         alt.layer(spans, points, title=title)
         .properties(height=alt.Step(22))

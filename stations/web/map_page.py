@@ -191,6 +191,7 @@ def station_table(shown: View) -> None:
         width="stretch",
         column_config={
             **{k: st.column_config.TextColumn(v) for k, v in TABLE_COLUMNS.items()},
+            "station_id": None,  # kept for the data, not shown: an internal id
             "first_source": st.column_config.LinkColumn("Source", display_text="open"),
         },
     )
@@ -218,4 +219,9 @@ def unpublished_list(shown: View) -> None:
         rows,
         hide_index=True,
         width="stretch",
+        column_config={
+            **{k: st.column_config.TextColumn(v) for k, v in TABLE_COLUMNS.items()},
+            "station_id": None,
+            "notes": st.column_config.TextColumn("Notes", width="large"),
+        },
     )

@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import export, publishers, vocab
-from stations.view import citation, timeline
+from stations.view import chart_image, citation, timeline
 from stations.view.filters import Filters
 from stations.web import correction, nav, summary
 from stations.web.data import Data
+from stations.web.image_export import view_credit
 
 
 def filter_responses(data: Data, filters: Filters) -> pd.DataFrame:
@@ -36,35 +37,34 @@ def metrics(data: Data, filters: Filters, actions: pd.DataFrame) -> None:
     cols[2].metric("Host countries with no action reported", len(silent))
 
 
-def chart(actions: pd.DataFrame) -> None:
+def chart(actions: pd.DataFrame, filters: Filters) -> None:
     if actions.empty:
         st.info("No government action is recorded for the countries in this view.")
         return
-    st.altair_chart(timeline.timeline_chart(actions), width="stretch")
+    credit = view_credit(filters, "responses")
+    spec = timeline.timeline_chart(actions, credit)
+    st.altair_chart(spec, width="stretch")
+    st.download_button(
+        "Download timeline as PNG",
+        data=lambda: chart_image.vega_lite_png(spec.to_dict(), credit, "Actions by country over time"),
+        file_name=summary.download_name("timeline", filters, "png"),
+        mime="image/png",
+        on_click="ignore",
+        icon=":material/image:",
+        help="The timeline with its credit line (sources, data version, licence, link to this view).",
+    )
 
 
 def table(actions: pd.DataFrame, filters: Filters) -> None:
     st.subheader("Actions, with sources")
     pairs = publishers.source_pairs(actions)
+    links = source_links(actions)
     frame = actions.assign(
         action=actions["action_type"].map(vocab.ACTION_LABELS),
-        source=actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
         outlets=["; ".join(label for _, label in p) for p in pairs],
-    )[
-        [
-            "date",
-            "country",
-            "actor",
-            "action",
-            "summary",
-            "confidence",
-            "outlets",
-            "source",
-            "sources",
-            "response_id",
-        ]
-    ]
+    )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "response_id"]]
+    frame = pd.concat([frame, links.set_axis(frame.index)], axis=1)
     if citation.repository_url():
         frame = frame.assign(correction=corrections(actions, filters))
     st.dataframe(
@@ -79,11 +79,31 @@ def table(actions: pd.DataFrame, filters: Filters) -> None:
             "summary": st.column_config.TextColumn("Summary", width="large"),
             "confidence": st.column_config.TextColumn("Confidence"),
             "outlets": st.column_config.TextColumn("Sources (outlets)", width="medium"),
-            "source": st.column_config.LinkColumn("First source", display_text="open"),
-            "sources": st.column_config.TextColumn("All sources"),
-            "response_id": st.column_config.TextColumn("Id"),
+            # Kept in the data (corrections name the row) but not shown: an internal id.
+            "response_id": None,
+            **{
+                name: st.column_config.LinkColumn(name, display_text=HOST_TEXT, help="Opens the source")
+                for name in links.columns
+            },
             "correction": st.column_config.LinkColumn("Correction", display_text="Suggest a correction"),
         },
+    )
+
+
+#: A source link's text: its host, as the address bar shows it (the outlets column names them).
+HOST_TEXT = r"https?://(?:www\.)?([^/?#]+)"
+
+
+def source_links(actions: pd.DataFrame) -> pd.DataFrame:
+    """Each action's sources as links, one column each ("Source 1" is the strongest: sources
+    are listed strongest first), so that every source can be opened from the table."""
+    split = actions["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False)
+    most = int(split.str.len().max()) if len(split) else 0
+    return pd.DataFrame(
+        {
+            f"Source {k + 1}": [urls[k].strip() if k < len(urls) else None for urls in split]
+            for k in range(most)
+        }
     )
 
 
@@ -98,15 +118,17 @@ def strongest_table(data: Data, filters: Filters) -> None:
     summary = data.summary.loc[data.summary.index.isin(stations["iso2"])]
     frame = pd.DataFrame(
         {
-            "country": summary["country"],
-            "stations": stations["iso2"].value_counts().reindex(summary.index).fillna(0).astype(int),
-            "strongest action": summary["strongest_action"].map(vocab.ACTION_LABELS),
-            "latest action": summary["latest_date"],
+            "Host country": summary["country"],
+            "Stations": stations["iso2"].value_counts().reindex(summary.index).fillna(0).astype(int),
+            "Strongest government action (country-wide)": summary["strongest_action"].map(
+                vocab.ACTION_LABELS
+            ),
+            "Latest action": summary["latest_date"],
             "rank": summary["strongest_action"].map(
                 {a: i for i, a in enumerate((*vocab.ACTION_TYPES, vocab.NO_ACTION))}
             ),
         }
-    ).sort_values(["rank", "country"])
+    ).sort_values(["rank", "Host country"])
     st.subheader("Strongest action by host country")
     st.dataframe(frame.drop(columns="rank"), hide_index=True, width="stretch")
 
@@ -117,10 +139,7 @@ def download(actions: pd.DataFrame, filters: Filters) -> None:
         "responses",
         filters,
         "csv",
-        lambda: (
-            actions[list(vocab.RESPONSE_COLUMNS)]
-            .assign(**{publishers.OUTLETS_COLUMN: export.outlets(actions)})
-            .to_csv(index=False, lineterminator="\n")
-            .encode("utf-8")
-        ),
+        lambda: export.responses_csv_bytes(actions),
+        disabled=actions.empty,
+        help=summary.CSV_HELP,
     )

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from stations.view import facets
-from stations.view.filters import LIST_FIELDS, Filters, escape_markdown
+from stations.view import country_search, facets
+from stations.view.filters import LIST_FIELDS, Filters, Options, escape_markdown
 from stations.web import copy_link, narrow, nav, state
 
 if TYPE_CHECKING:
@@ -54,6 +54,15 @@ def current_view(data: Data, page: str = "data") -> Filters:
     return reading.filters
 
 
+def _on_country_change(
+    key: str, options: Options, in_view: state.InView | None, search: country_search.CountryMenu
+) -> None:
+    """A pick in the country menu: a search entry ("UK") picks its country ("GB")."""
+    widget = state.WIDGET_KEYS[key]
+    st.session_state[widget] = search.resolve(st.session_state.get(widget, []))
+    state.on_facet_change(key, options, in_view)
+
+
 def _in_view(data: Data) -> state.InView:
     return lambda filters: data.view(filters).id_set
 
@@ -64,16 +73,24 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
     with st.sidebar:
         st.header("Filters")
         for facet in shown:
+            # The country menu also lists other names and codes (stations.view.country_search).
+            search = (
+                country_search.menu(countries, data.options.allowed("country"))
+                if facet.key == "country"
+                else None
+            )
             st.multiselect(
                 facet.label,
-                options=list(data.options.allowed(facet.key)),
-                format_func=lambda v, facet=facet: facet.option_label(v, countries),
+                options=list(search.options if search else data.options.allowed(facet.key)),
+                format_func=search.label
+                if search
+                else lambda v, facet=facet: facet.option_label(v, countries),
                 key=state.WIDGET_KEYS[facet.key],
                 # Only a session's first run has no seeded key: the link's view is then the
                 # default, and a reconnected browser's own values win over it.
                 default=list(getattr(state.current(), facet.key)) if fresh else None,
-                on_change=state.on_facet_change,
-                args=(facet.key, data.options, in_view),
+                on_change=_on_country_change if search else state.on_facet_change,
+                args=(facet.key, data.options, in_view, *((search,) if search else ())),
                 placeholder="All",
                 help=facet.help,
                 # No "Select all" / "Select N matches" row: Enter picks the best single match,

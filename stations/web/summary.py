@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from stations.data import export
 from stations.view import citation, facets
+from stations.view.credit import Credit, provenance
 from stations.view.filters import Filters, escape_markdown
 from stations.view.headline import Figures, headline
 from stations.view.index import View
@@ -78,6 +79,10 @@ FORMATS = {
 }
 
 
+#: The CSV downloads' help: how they open in a spreadsheet.
+CSV_HELP = "UTF-8 with a byte-order mark, so Excel shows every accent and script as written."
+
+
 def download(
     what: str,
     kind: str,
@@ -86,6 +91,8 @@ def download(
     make: Callable[[], bytes],
     slot: DeltaGenerator | None = None,
     width: str = "content",
+    disabled: bool = False,
+    help: str | None = None,
 ) -> None:
     """One "Download these …" button: the file is made when it is clicked (not on every run),
     without rerunning the page, and named for its rows, its view and the data version."""
@@ -97,13 +104,34 @@ def download(
         mime=mime,
         on_click="ignore",
         width=width,
+        disabled=disabled,
+        help=help,
     )
 
 
-def station_downloads(view: pd.DataFrame, filters: Filters, kind: str = "stations") -> None:
-    """CSV and GeoJSON of exactly the stations in view, side by side."""
+def station_downloads(
+    view: pd.DataFrame, filters: Filters, kind: str = "stations", credit: Credit | None = None
+) -> None:
+    """CSV and GeoJSON of exactly the stations in view, side by side; the GeoJSON carries
+    ``credit`` (licence, data version, citation, link to the view) as its metadata. Disabled
+    for an empty view: an empty file is nothing to cite."""
     # One row of two (a horizontal container: fewer layout blocks than two columns).
     row = st.container(horizontal=True)
     what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
-    for fmt, make in (("csv", export.to_csv_bytes), ("geojson", export.to_geojson_bytes)):
-        download(what, kind, filters, fmt, lambda make=make: make(view), slot=row, width="stretch")
+    metadata = provenance(credit) if credit else None
+    makers = {
+        "csv": lambda: export.to_csv_bytes(view),
+        "geojson": lambda: export.to_geojson_bytes(view, metadata),
+    }
+    for fmt, make in makers.items():
+        download(
+            what,
+            kind,
+            filters,
+            fmt,
+            make,
+            slot=row,
+            width="stretch",
+            disabled=view.empty,
+            help=CSV_HELP if fmt == "csv" else None,
+        )
