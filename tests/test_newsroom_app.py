@@ -69,9 +69,16 @@ def copy_fields(elements: Any) -> dict[str, str]:
     return fields
 
 
+def after_title(at: AppTest) -> object:
+    """The first element the page draws under its title (placeholders that drew nothing, such
+    as the data check's note, do not count)."""
+    children = [c for c in at.main.children.values() if c.type != "empty"]
+    return children[[c.type for c in children].index("title") + 1]
+
+
 def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
     at = run(DATA_PAGE, country="IT,NL")
-    first = at.main.children[1]  # after the title
+    first = after_title(at)
     assert first.type == "flex_container" and first.proto.flex_container.border
     assert first.children[0].value == "Cite this"
     facts = first.children[1].value
@@ -88,7 +95,7 @@ def test_cite_box_comes_first_with_link_version_licence_and_citation() -> None:
 def test_cite_box_uses_the_configured_public_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(citation.PUBLIC_URL_ENV, "https://news.example/tracker/")
     at = run(DATA_PAGE, bureau="fuzhou")
-    cite_box = at.main.children[1]
+    cite_box = after_title(at)
     assert copy_fields(cite_box.children.values())["Link to the view you are citing"] == (
         "https://news.example/tracker/?bureau=fuzhou"
     )

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from e2e_support import RequestLog, streamlit_server
 
 from stations.view import country_search
+from tests.support.browser import RequestLog, streamlit_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
