@@ -28,7 +28,8 @@ for folder in ("tests", "tests/deploy", "tests/reliability"):
         sys.path.insert(0, str(ROOT / folder))
 
 import psutil  # noqa: E402
-from deploy_support import cluster, replica_process  # noqa: E402
+from deploy_support import cluster  # noqa: E402
+from e2e_support import replica_process  # noqa: E402
 from test_load_sessions import RERUN_TIMEOUT, Tally, session  # noqa: E402
 
 #: nginx's per-address limit is raised for the bench: every simulated reader comes from 127.0.0.1.
@@ -72,7 +73,7 @@ def run(replicas: int, steps: Sequence[int], seconds: float, settle: float) -> l
     env = {"STATION_MAP_TILES": "none", **NO_LIMIT}
     with cluster(replicas, env=env, conn_per_address=BENCH_CONN_PER_ADDRESS) as running:
         ws_url = running.url.replace("http://", "ws://") + "_stcore/stream"
-        procs = [replica_process(running.port(name)) for name in running.replicas]
+        procs = [replica_process(base) for base in running.replicas.values()]
         measure(ws_url, replicas, 2.0)  # warm-up: one session per replica (imports, caches)
         time.sleep(settle)
         for sessions in steps:

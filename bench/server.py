@@ -118,20 +118,10 @@ NO_LIMIT = {"STATIONS_RUNS_PER_S": "1000", "STATIONS_RUN_BURST": "1000"}
 @contextmanager
 def server(app: Path, data: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Any]]:
     """A server for ``app`` on ``data``; yields its WebSocket URL and its psutil process."""
-    import psutil
-
     env = {"STATIONS_DATA_DIR": str(data), "STATION_MAP_TILES": "none", **(extra_env or {})}
-    with _e2e().streamlit_server(app, env=env) as base:
-        port = base.split(":")[2].split("/")[0]
-        proc = None
-        for child in psutil.Process().children(recursive=True):
-            try:
-                if "streamlit" in " ".join(child.cmdline()) and port in child.cmdline():
-                    proc = child
-            except psutil.Error:
-                continue
-        if proc is None:
-            raise RuntimeError("streamlit server process not found")
+    support = _e2e()
+    with support.streamlit_server(app, env=env) as base:
+        proc = support.replica_process(base)
         yield base.replace("http://", "ws://") + "_stcore/stream", proc
 
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m stations validate [files]`` and ``python -m stations bump-version``.
+"""Command line: ``python -m stations validate [files]``, ``python -m stations bump-version`` and
+``python -m stations serve`` (the dashboard as it is deployed: stations/web/serve.py).
 
 ``validate`` prints every problem as ``file:line: column: message`` and exits 1 if there is any,
 so that an editor of the CSV files sees all their mistakes at once and CI can gate on it. Where a
@@ -12,13 +13,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from stations.data import datapackage
-from stations.data.load import validate_paths
-
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["serve"]:
+        # The supervisor stays small: it imports neither pandas nor Streamlit.
+        from stations.web import serve
+
+        return serve.main(args_in[1:])
+    from stations.data import datapackage
+    from stations.data.load import validate_paths
+
     parser = argparse.ArgumentParser(prog="python -m stations", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check data files against the schema")
@@ -36,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         "bump-version", help="record the data files as a new data version in datapackage.json"
     )
     bump.add_argument("--data-dir", default="data", help="directory of the data files (default: %(default)s)")
-    args = parser.parse_args(argv)
+    commands.add_parser("serve", help="serve the dashboard as deployed (see `python -m stations serve --help`)")
+    args = parser.parse_args(args_in)
     if args.command == "bump-version":
         return _bump(Path(args.data_dir))
     problems = validate_paths(args.files)
@@ -54,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bump(directory: Path) -> int:
     """Validate first: a version is only recorded for files that pass."""
+    from stations.data import datapackage
+    from stations.data.load import validate_paths
+
     files = [directory / Path(name).name for name in DEFAULT_FILES]
     problems = validate_paths([f for f in files if f.exists() or f.name in datapackage.REQUIRED])
     if problems:

@@ -1,8 +1,10 @@
 """Real-browser test support: a Streamlit server on loopback, headless Chromium, and watchers.
 
-Shared by every e2e test so that they all start the server the same way (free loopback port,
-no file watcher, no usage stats), bound every wait, and prove the same privacy property: the
-browser talks to 127.0.0.1 only (plus the tile server the test configures).
+Shared by every e2e test so that they all start the server the way it is deployed
+(``python -m stations serve``, the command ``make run``, the image, compose and Kubernetes run:
+stations/web/serve.py; free loopback ports, nothing else of their own), bound every wait, and
+prove the same privacy property: the browser talks to 127.0.0.1 only (plus the tile server the
+test configures).
 
 Use the context managers directly, or the pytest fixtures at the end (``chromium_browser`` is
 session-scoped: one browser per run keeps the 2-core machine free; each test gets its own
@@ -13,6 +15,7 @@ a browser connects), so wait for the map's markers with :func:`wait_for_markers`
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -61,6 +64,37 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+#: Each running server's base URL -> its health listener's base URL (stations/web/serve.py).
+HEALTH: dict[str, str] = {}
+
+
+def serve_command(
+    script: Path | str, *, port: int, health_port: int, base_url_path: str = "", address: str = "127.0.0.1"
+) -> list[str]:
+    """The command every test and benchmark starts a server with: ``make run``'s, on given ports."""
+    command = [
+        sys.executable, "-m", "stations", "serve", "--script", str(script),
+        "--address", address, "--port", str(port), "--health-port", str(health_port),
+    ]  # fmt: skip
+    if base_url_path.strip("/"):
+        command += ["--base-url-path", base_url_path.strip("/")]
+    return command
+
+
+def server_status(base: str) -> dict:
+    """What the server's health listener says (``/status``): the replica's pid, its effective
+    Streamlit options, liveness, readiness and the data's state."""
+    with urllib.request.urlopen(f"{HEALTH[base]}status", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def replica_process(base: str) -> object:
+    """The psutil process that runs the server's sessions (the replica, not its supervisor)."""
+    import psutil
+
+    return psutil.Process(server_status(base)["pid"])
 
 
 def stage_app(script: Path, into: Path, static_dir: Path = STATIC_DIR) -> Path:
@@ -118,7 +152,8 @@ def streamlit_server(
     command_prefix: Sequence[str] = (),
     port: int | None = None,
 ) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free 127.0.0.1 port; yield its base URL (ends in /).
+    """Serve ``script`` as deployed (:func:`serve_command`) on a free 127.0.0.1 port; yield its
+    base URL (ends in /). Its health listener is ``HEALTH[base]``.
 
     ``env`` is added to the current environment (e.g. ``STATION_MAP_TILES``); the repository
     root is put on PYTHONPATH so the app imports ``stations``. With ``static_dir`` the script
@@ -133,19 +168,13 @@ def streamlit_server(
         if static_dir is not None:
             script = stage_app(script, workdir / "app", static_dir)
         port = port or free_port()
+        health_port = free_port()
         prefix = f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else ""
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
             *command_prefix,
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.enableStaticServing", "true",
-            "--server.baseUrlPath", base_url_path.strip("/"),
-        ]  # fmt: skip
+            *serve_command(script, port=port, health_port=health_port, base_url_path=base_url_path),
+        ]
         environment = {**os.environ, **(env or {})}
         environment["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
@@ -153,10 +182,12 @@ def streamlit_server(
         log = log_file or workdir / "streamlit.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=out)
+        HEALTH[base] = f"http://127.0.0.1:{health_port}/"
         try:
             wait_http(f"{base}_stcore/health", proc, log, startup_timeout)
             yield base
         finally:
+            HEALTH.pop(base, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)

@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 import websocket
-from e2e_support import streamlit_server
+from e2e_support import replica_process, streamlit_server
 from reliability_support import FIGURES, ROOT, record
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -133,16 +133,6 @@ def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.
         ws.close()
 
 
-def server_process(port: int) -> psutil.Process:
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "streamlit" in " ".join(child.cmdline()) and str(port) in child.cmdline():
-                return child
-        except psutil.Error:
-            continue
-    raise AssertionError("streamlit server process not found")
-
-
 def rss_mb(proc: psutil.Process) -> float:
     return proc.memory_info().rss / 2**20
 
@@ -198,7 +188,7 @@ def test_concurrent_sessions_are_served_without_errors_and_memory_returns(tmp_pa
     with streamlit_server(ROOT / "app.py", env=env) as base:
         port = int(base.split(":")[2].split("/")[0])
         ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        proc = server_process(port)
+        proc = replica_process(base)
         cold = round(rss_mb(proc), 1)
         load_round(ws_url, proc, 2.0, 1)  # warm up: imports, caches, first script run
         start = settle(proc, 3.0)

@@ -1,0 +1,165 @@
+"""One replica: ``streamlit run`` with a reporter beside it (started by ``stations.web.serve``).
+
+``python -m stations.web.replica run app.py --server.port 8501 ...`` is Streamlit's own command
+line, in-process, so the server runs exactly as ``streamlit run`` runs it, with
+``.streamlit/config.toml``. Before the server starts, two threads start:
+
+- **the data check**: the pages' data is loaded and validated at process start, not in the
+  first reader's script run (the first reader would otherwise wait for it, and the process
+  would look ready while it has nothing valid to serve);
+- **the reporter**: every ``TICK_S`` it asks the server's event loop to note the time (the
+  delay measures how far behind the loop is), and writes to ``$STATIONS_STATUS_FILE`` the last
+  time the loop turned, the data's state and Streamlit's effective options. The supervisor's
+  health listener reads that file, so no probe waits on this process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("stations.replica")
+
+#: How often the reporter asks the event loop to turn, in seconds.
+TICK_S = 0.5
+#: The Streamlit options reported in the status (what a session's cost depends on).
+REPORTED_OPTIONS = (
+    "global.developmentMode",
+    "server.fileWatcherType",
+    "server.runOnSave",
+    "server.headless",
+    "server.address",
+    "server.port",
+    "server.baseUrlPath",
+    "server.enableStaticServing",
+    "server.enableXsrfProtection",
+    "server.enableCORS",
+    "server.maxUploadSize",
+    "server.disconnectedSessionTTL",
+    "runner.fastReruns",
+    "runner.postScriptGC",
+    "runner.magicEnabled",
+    "browser.gatherUsageStats",
+    "client.showErrorDetails",
+)
+
+
+def _pages_data() -> Any:
+    """The module that loads the pages' data (the one the pages call)."""
+    from stations.web import ui
+
+    return ui
+
+
+def check_data() -> None:
+    """Load and validate the data once, at start (the pages' own keeper, so they reuse it)."""
+    started = time.monotonic()
+    try:
+        _pages_data()._served()
+    except Exception:  # noqa: BLE001 (logged: the pages report the data's problems themselves)
+        log.exception("loading the data at start failed")
+        return
+    log.info("data checked at start in %.1f s", time.monotonic() - started)
+
+
+def data_status() -> dict[str, Any]:
+    """Whether valid data is served: ``ready``, ``checking``, ``version``, ``problem``."""
+    from stations.data import dataversion
+
+    directory = _pages_data().data_dir()
+    status = getattr(dataversion, "status", None)
+    if status is not None:
+        found = status(directory)
+        return {
+            "ready": found.ready,
+            "checking": found.checking,
+            "version": found.version,
+            "problem": found.problem,
+        }
+    for keeper in list(dataversion._keepers.values()):  # the keeper the pages use
+        if keeper.directory == directory:
+            served = keeper._served
+            return {
+                "ready": served.value is not None,
+                "checking": keeper._lock.locked(),
+                "version": keeper._good_digest,
+                "problem": served.problems[0] if served.problems else None,
+            }
+    return {"ready": False, "checking": True, "version": None, "problem": None}
+
+
+def effective_options() -> dict[str, Any]:
+    from streamlit import config
+
+    return {name: config.get_option(name) for name in REPORTED_OPTIONS}
+
+
+class Reporter:
+    """Measures the event loop's delay and writes the status file (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.loop_tick: float | None = None
+        self.worst_s = 0.0
+
+    def _tick(self, posted: float) -> None:
+        now = time.time()
+        self.worst_s = max(self.worst_s, now - posted)
+        self.loop_tick = now
+
+    def _loop(self) -> Any:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return None
+        try:
+            return Runtime.instance()._get_async_objs().eventloop
+        except RuntimeError:
+            return None
+
+    def write(self) -> None:
+        status: dict[str, Any] = {
+            "pid": os.getpid(),
+            "written": time.time(),
+            "data": data_status(),
+            "loop_worst_s": round(self.worst_s, 3),
+        }
+        if self.loop_tick is not None:  # the server runs: its options are the ones in force
+            status["loop_tick"] = self.loop_tick
+            status["options"] = effective_options()
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(status), encoding="utf-8")
+        tmp.replace(self.path)
+
+    def run(self) -> None:
+        while True:
+            loop = self._loop()
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._tick, time.time())
+            try:
+                self.write()
+            except Exception:  # noqa: BLE001 (the next tick tries again; the probes see it stale)
+                log.exception("could not write the status file")
+            time.sleep(TICK_S)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    threading.Thread(target=check_data, name="data-check", daemon=True).start()
+    status_file = os.environ.get("STATIONS_STATUS_FILE")
+    if status_file:
+        threading.Thread(target=Reporter(Path(status_file)).run, name="reporter", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", *args]
+    cli.main(prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
