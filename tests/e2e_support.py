@@ -97,6 +97,23 @@ def replica_process(base: str) -> object:
     return psutil.Process(server_status(base)["pid"])
 
 
+def ws_connect(url: str, source: str = "127.0.0.1", timeout: float = 30.0) -> object:
+    """A Streamlit WebSocket session to ``url`` from the loopback address ``source``.
+
+    Every 127.x.y.z address is this machine, so the load tests can be many clients, each with
+    its own address, as the per-address limits of the deployment see them.
+    """
+    import websocket
+
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout, source_address=(source, 0))
+    try:
+        return websocket.create_connection(url, timeout=timeout, subprotocols=["streamlit"], socket=sock)
+    except BaseException:
+        sock.close()
+        raise
+
+
 def stage_app(script: Path, into: Path, static_dir: Path = STATIC_DIR) -> Path:
     """Copy ``script`` into ``into`` beside a link to ``static_dir``; return the copy.
 

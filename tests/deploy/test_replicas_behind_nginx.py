@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import re
 import threading
 import time
 import urllib.error
@@ -36,10 +37,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import websocket
-from deploy_support import PREVIEW, Cluster, cluster, nginx_binary, session_connects
-from e2e_support import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
+from deploy_support import PREVIEW, STREAMLIT_STATIC, Cluster, cluster, nginx_binary, session_connects
+from e2e_support import MAP_IFRAME, ROOT, RequestLog, wait_for_markers, ws_connect
 
-from deploy.nginx_conf import DESCRIPTION, TITLE
+from deploy.nginx_conf import DESCRIPTION, TITLE, TOO_MANY
 from stations.data.load import load_dataset
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -58,7 +59,9 @@ MARKERS = ".station-cluster, .station-pin"
 def replicas() -> Iterator[Cluster]:
     if nginx_binary() is None:
         pytest.skip("nginx not installed (make test installs it: apt-get install nginx-light)")
-    with cluster(2, env={"STATION_MAP_TILES": "none"}) as running:
+    # The browsers all come from 127.0.0.1: exempt from the per-address limits, which the tests
+    # below check from other loopback addresses.
+    with cluster(2, env={"STATION_MAP_TILES": "none"}, exempt=("127.0.0.1",)) as running:
         yield running
 
 
@@ -350,23 +353,43 @@ SECURITY = {
 }
 
 
+def _streamlit_bundle() -> str:
+    """The path of Streamlit's main script, as its index.html names it (a content-hashed name)."""
+    found = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', (STREAMLIT_STATIC / "index.html").read_text())
+    assert found, "no script in Streamlit's index.html"
+    return found.group(1)
+
+
 @pytest.mark.parametrize(
-    ("path", "cache"),
+    ("path", "cache", "from_disk"),
     [
-        ("", "no-cache"),
-        ("_stcore/health", "no-cache"),
-        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.js", "public, max-age=31536000, immutable"),
-        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.css", "public, max-age=31536000, immutable"),
-        ("app/static/js/leaflet-default-icon-path.js", "public, max-age=3600"),
+        ("", "no-cache", True),
+        ("Government_responses", "no-cache", True),
+        ("_stcore/health", "no-cache", False),
+        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.js", "public, max-age=31536000, immutable", True),
+        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.css", "public, max-age=31536000, immutable", True),
+        ("app/static/js/leaflet-default-icon-path.js", "public, max-age=3600", True),
+        ("<bundle>", "public, max-age=31536000, immutable", True),
+        ("favicon.png", "public, max-age=86400", True),
     ],
 )
-def test_security_and_cache_headers_and_gzip(replicas: Cluster, path: str, cache: str) -> None:
+def test_security_and_cache_headers_and_gzip(
+    replicas: Cluster, path: str, cache: str, from_disk: bool
+) -> None:
+    """Streamlit's frontend, the map's files and every page's HTML shell come from disk (no
+    replica named, nothing in a replica's log); the rest from a replica; all with the headers."""
+    path = _streamlit_bundle() if path == "<bundle>" else path
     status, headers, body = fetch(replicas.url + path, {"Accept-Encoding": "gzip"})
     assert status == 200
     for name, value in SECURITY.items():
         assert headers.get(name) == value, (path, name, headers)
     assert headers.get("cache-control") == cache
-    assert headers.get("x-replica") in replicas.replicas
+    if from_disk:
+        assert not headers.get("x-replica"), headers
+        line = replicas.log()[-1]  # this request (the shell is logged as /index.html, its file)
+        assert line.uri in ("/" + path, "/index.html") and line.upstream == "" and line.status == 200, line
+    else:
+        assert headers.get("x-replica") in replicas.replicas
     if path.endswith((".js", ".css")) and len(body) > 2000:
         assert headers.get("content-encoding") == "gzip"
         assert gzip.decompress(body)
@@ -396,10 +419,12 @@ def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Clust
     held = []
     try:
         for _ in range(limit):
-            held.append(websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]))
+            held.append(ws_connect(url, "127.0.0.2"))
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-            held.append(websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]))
+            held.append(ws_connect(url, "127.0.0.2"))
         assert refused.value.status_code == 429
+        assert TOO_MANY.encode() in refused.value.resp_body
+        ws_connect(url, "127.0.0.3").close()  # another address is served meanwhile
     finally:
         for ws in held:
             ws.close()
@@ -407,12 +432,33 @@ def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Clust
     deadline = time.monotonic() + 15
     while True:
         try:
-            websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]).close()
+            ws_connect(url, "127.0.0.2").close()
             break
         except websocket.WebSocketBadStatusException:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_new_sessions_are_rationed_per_address_and_the_page_is_told(replicas: Cluster) -> None:
+    """Past its burst, an address's new sessions (and the health ping the page sends before
+    each) get 429 with a text the page shows; another address is served meanwhile."""
+    settings = replicas.settings
+    url = replicas.url.replace("http://", "ws://") + "_stcore/stream"
+    opened = refused = 0
+    for _ in range(settings.session_burst * 2 + 5):
+        try:
+            ws_connect(url, "127.0.0.4").close()
+            opened += 1
+        except websocket.WebSocketBadStatusException as err:
+            assert err.status_code == 429
+            refused += 1
+    assert settings.session_burst * 2 <= opened <= settings.session_burst * 2 + 2, (opened, refused)
+    assert refused >= 3
+    ws_connect(url, "127.0.0.5").close()
+    # The page's note: the HTML shell carries it, and says what nginx's refusal says.
+    status, _, body = fetch(replicas.url)
+    assert status == 200 and TOO_MANY.encode() in body and b"stations-admission" in body
 
 
 def test_a_download_is_served_even_to_a_request_without_the_cookie(
