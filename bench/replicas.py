@@ -27,10 +27,14 @@ for folder in ("tests", "tests/deploy", "tests/reliability"):
     if str(ROOT / folder) not in sys.path:
         sys.path.insert(0, str(ROOT / folder))
 
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
 import psutil  # noqa: E402
 from deploy_support import cluster  # noqa: E402
-from e2e_support import replica_process  # noqa: E402
-from test_load_sessions import RERUN_TIMEOUT, Tally, session  # noqa: E402
+from e2e_support import replica_process, ws_connect  # noqa: E402
+from test_load_sessions import RERUN_TIMEOUT, Tally, run_once, session  # noqa: E402
 
 #: nginx's per-address limit is raised for the bench: every simulated reader comes from 127.0.0.1.
 BENCH_CONN_PER_ADDRESS = 1000
@@ -61,6 +65,102 @@ def measure(ws_url: str, sessions: int, seconds: float) -> dict[str, object]:
         "max_s": round(lat[-1], 2) if lat else None,
         "errors": len(tally.errors),
         "error_kinds": sorted({e.split(":")[0][:60] for e in tally.errors})[:5],
+    }
+
+
+@dataclass
+class Probes:
+    """Health probes sent every ``every`` seconds, each with the manifest's timeout: (url, timeout)
+    by name; the outcome of each, in order."""
+
+    targets: dict[str, tuple[str, float]]
+    every: float = 1.0
+    results: dict[str, list[bool]] = field(default_factory=dict)
+    slowest: dict[str, float] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def _probe(self, name: str, url: str, timeout: float) -> None:
+        outcomes = self.results.setdefault(name, [])
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as response:
+                    ok = response.status == 200
+            except (urllib.error.URLError, OSError, TimeoutError):
+                ok = False
+            took = time.monotonic() - started
+            self.slowest[name] = max(self.slowest.get(name, 0.0), took)
+            outcomes.append(ok)
+            self._stop.wait(max(0.0, self.every - took))
+
+    def __enter__(self) -> Probes:
+        for name, (url, timeout) in self.targets.items():
+            thread = threading.Thread(target=self._probe, args=(name, url, timeout), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def failures(self, name: str) -> int:
+        return self.results.get(name, []).count(False)
+
+    def longest_run_of_failures(self, name: str) -> int:
+        longest = run = 0
+        for ok in self.results.get(name, []):
+            run = 0 if ok else run + 1
+            longest = max(longest, run)
+        return longest
+
+
+def surge(ws_url: str, arrivals: int, prefix: str = "127.0.3") -> dict[str, object]:
+    """``arrivals`` new readers at once, each from its own loopback address: connect, get the
+    page's first run, leave. Served count, p50 and p95 of the time to the end of that run."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    go = threading.Event()
+
+    def arrive(n: int) -> None:
+        go.wait()
+        started = time.perf_counter()
+        try:
+            ws = ws_connect(
+                ws_url,
+                f"{prefix}.{n % 250 + 1}" if n < 250 else f"{prefix[:-1]}9.{n % 250 + 1}",
+                timeout=RERUN_TIMEOUT,
+            )
+            try:
+                _, error = run_once(ws, "")
+            finally:
+                ws.close()
+        except Exception as err:  # noqa: BLE001 (counted)
+            error = f"{type(err).__name__}: {err}"[:120]
+        with lock:
+            if error:
+                errors.append(error)
+            else:
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=arrive, args=(n,), daemon=True) for n in range(arrivals)]
+    for thread in threads:
+        thread.start()
+    go.set()
+    for thread in threads:
+        thread.join(timeout=2 * RERUN_TIMEOUT + 30)
+    lat = sorted(latencies)
+    return {
+        "arrivals": arrivals,
+        "served": len(lat),
+        "p50_s": round(statistics.median(lat), 2) if lat else None,
+        "p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2) if lat else None,
+        "max_s": round(lat[-1], 2) if lat else None,
+        "errors": len(errors),
+        "error_kinds": sorted({e.split(":")[0] for e in errors})[:5],
     }
 
 

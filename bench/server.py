@@ -71,10 +71,9 @@ def _e2e() -> Any:
 class Session:
     """A tab: one WebSocket session asking for script runs."""
 
-    def __init__(self, url: str) -> None:
-        import websocket
-
-        self.ws = websocket.create_connection(url, timeout=RUN_TIMEOUT, subprotocols=["streamlit"])
+    def __init__(self, url: str, source: str = "127.0.0.1") -> None:
+        """``source``: the loopback address the tab connects from (each reader its own client)."""
+        self.ws = _e2e().ws_connect(url, source, timeout=RUN_TIMEOUT)
 
     def run(self, query: str) -> tuple[float, str | None]:
         """Ask for one run and wait for its end: (seconds, error or None)."""
@@ -112,7 +111,12 @@ class Session:
 
 #: The per-session limit on runs (stations/web/throttle.py) lifted: the load harness's sessions ask
 #: for runs back to back, faster than any reader, and the throughput steps measure the process.
-NO_LIMIT = {"STATIONS_RUNS_PER_S": "1000", "STATIONS_RUN_BURST": "1000"}
+NO_LIMIT = {
+    "STATIONS_RUNS_PER_S": "1000",
+    "STATIONS_RUN_BURST": "1000",
+    "STATIONS_CLIENT_RUNS_PER_S": "1000",
+    "STATIONS_CLIENT_RUN_BURST": "1000",
+}
 
 
 @contextmanager
@@ -225,7 +229,7 @@ def _reader(url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.0) 
     """A session changing filters until ``stop_at``: back to back, or ``pause`` seconds apart
     (a person reading the page between two changes)."""
     try:
-        s = Session(url)
+        s = Session(url, f"127.0.1.{n % 250 + 1}")
     except Exception as err:  # noqa: BLE001 (counted)
         with tally.lock:
             tally.errors.append(f"connect: {err}")
@@ -256,7 +260,7 @@ def _flooder(url: str, stop_at: float, counts: dict[str, int]) -> None:
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    s = Session(url)
+    s = Session(url, "127.0.2.1")
     done = threading.Event()
 
     def read() -> None:

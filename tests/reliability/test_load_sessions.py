@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 import websocket
-from e2e_support import replica_process, streamlit_server
+from e2e_support import replica_process, streamlit_server, ws_connect
 from reliability_support import FIGURES, ROOT, record
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -102,11 +102,17 @@ def run_once(ws: websocket.WebSocket, query: str) -> tuple[float, str | None]:
     return time.perf_counter() - start, f"no script_finished within {RERUN_TIMEOUT:.0f} s"
 
 
+def reader_address(n: int) -> str:
+    """Reader ``n``'s own loopback address: each simulated reader is its own client, as the
+    per-client limits (nginx's and the app's) see readers."""
+    return f"127.0.1.{n % 250 + 1}"
+
+
 def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.0) -> None:
     """One visitor: connect, then change filters until ``stop_at`` (bounded by time and count),
     back to back or ``pause`` seconds apart (a reader looking at the page between changes)."""
     try:
-        ws = websocket.create_connection(ws_url, timeout=RERUN_TIMEOUT, subprotocols=["streamlit"])
+        ws = ws_connect(ws_url, reader_address(n), timeout=RERUN_TIMEOUT)
     except Exception as err:  # counted, not raised: the tally says what failed
         with tally.lock:
             tally.errors.append(f"connect: {err}")
@@ -184,6 +190,8 @@ def test_concurrent_sessions_are_served_without_errors_and_memory_returns(tmp_pa
         "STATION_MAP_TILES": "none",
         "STATIONS_RUNS_PER_S": "1000",
         "STATIONS_RUN_BURST": "1000",
+        "STATIONS_CLIENT_RUNS_PER_S": "1000",
+        "STATIONS_CLIENT_RUN_BURST": "1000",
     }
     with streamlit_server(ROOT / "app.py", env=env) as base:
         port = int(base.split(":")[2].split("/")[0])
