@@ -200,6 +200,104 @@ def run(replicas: int, steps: Sequence[int], seconds: float, settle: float) -> l
     return rows
 
 
+def surges(replicas: int, arrivals: Sequence[int], settle: float) -> list[dict[str, object]]:
+    """Surges of new readers through nginx (the deployment's limits as shipped), each replica's
+    liveness and readiness probed every second as deploy/kubernetes.yaml probes them."""
+    import yaml
+    from e2e_support import HEALTH
+
+    manifest = next(
+        d
+        for d in yaml.safe_load_all((ROOT / "deploy" / "kubernetes.yaml").read_text())
+        if d["kind"] == "Deployment"
+    )
+    (container,) = manifest["spec"]["template"]["spec"]["containers"]
+    live, ready = container["livenessProbe"], container["readinessProbe"]
+    rows = []
+    with cluster(replicas, env={"STATION_MAP_TILES": "none"}) as running:
+        ws_url = running.url.replace("http://", "ws://") + "_stcore/stream"
+        surge(ws_url, 2 * replicas, prefix="127.0.4")  # warm-up: every replica's first run
+        for n, count in enumerate(arrivals):
+            time.sleep(settle)
+            targets = {}
+            for name, base in running.replicas.items():
+                targets[f"{name} live"] = (
+                    HEALTH[base] + live["httpGet"]["path"].lstrip("/"),
+                    live["timeoutSeconds"],
+                )
+                targets[f"{name} ready"] = (
+                    HEALTH[base] + ready["httpGet"]["path"].lstrip("/"),
+                    ready["timeoutSeconds"],
+                )
+            with Probes(targets) as probed:
+                row = surge(ws_url, count, prefix=f"127.0.{10 + n}")
+            row.update(
+                replicas=replicas,
+                liveness_failures=sum(probed.failures(t) for t in targets if t.endswith("live")),
+                longest_liveness_failing_run=max(
+                    probed.longest_run_of_failures(t) for t in targets if t.endswith("live")
+                ),
+                readiness_failures=sum(probed.failures(t) for t in targets if t.endswith("ready")),
+                probes=sum(len(v) for v in probed.results.values()),
+                load_avg=round(os.getloadavg()[0], 1),
+            )
+            rows.append(row)
+            print(row, flush=True)
+    return rows
+
+
+def surge_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| replicas | arrivals | served | p50 | p95 | max | errors | liveness failures (longest run) | readiness 'busy' | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['replicas']} | {r['arrivals']} | {r['served']} | {r['p50_s']} s | {r['p95_s']} s | {r['max_s']} s | "
+            f"{r['errors']} | {r['liveness_failures']} ({r['longest_liveness_failing_run']}) | {r['readiness_failures']} | {r['load_avg']} |"
+        )
+    return "\n".join(lines)
+
+
+def cold_visit() -> dict[str, object]:
+    """A first visit in a fresh Chromium through nginx (two replicas): the requests and bytes
+    that reached a Python replica, against those nginx answered from disk (its access log)."""
+    from e2e_support import chromium, wait_for_markers
+
+    with cluster(2, env={"STATION_MAP_TILES": "none"}) as running, chromium() as browser:
+        context = browser.new_context(user_agent="cold-visit")
+        page = context.new_page()
+        page.goto(running.url, wait_until="domcontentloaded")
+        wait_for_markers(page, ".marker-cluster, .leaflet-marker-icon", timeout_ms=60_000)
+        page.wait_for_timeout(2000)
+        context.close()
+        time.sleep(1)  # the WebSocket is logged when it closes
+        lines = [line for line in running.log() if line.user_agent == "cold-visit"]
+        sizes = {}
+        for raw in running.access_log.read_text().splitlines():
+            if 'ua="cold-visit"' in raw:
+                parts = raw.split()
+                sizes.setdefault(parts[2], []).append(int(parts[4]))
+    python = [line for line in lines if line.upstream]
+    disk = [line for line in lines if not line.upstream]
+
+    def total(group: list) -> int:
+        return sum(sizes[line.uri].pop(0) if sizes.get(line.uri) else 0 for line in group)
+
+    return {
+        "requests_to_python": len(python),
+        "bytes_from_python": total(python),
+        "python_paths": sorted(
+            {
+                line.uri.split("/")[1] + "/" + line.uri.split("/")[2] if line.uri.count("/") > 1 else line.uri
+                for line in python
+            }
+        ),
+        "requests_from_disk": len(disk),
+        "bytes_from_disk": total(disk),
+    }
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| replicas | sessions | per replica | reruns | reruns/s | p50 | p95 | max | errors | replica CPU | load avg |",
@@ -221,7 +319,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="load per step")
     parser.add_argument("--settle", type=float, default=6.0)
     parser.add_argument("--replicas", default="1,2")
+    parser.add_argument(
+        "--parts", default="throughput,surges,cold", help="throughput, surges, cold (default %(default)s)"
+    )
+    parser.add_argument("--arrivals", default="50,100,150", help="arrivals per surge")
     args = parser.parse_args(argv)
+    parts = args.parts.split(",")
+    if "cold" in parts:
+        print("cold first visit through nginx:", cold_visit(), flush=True)
+    if "surges" in parts:
+        rows = []
+        for n in (int(r) for r in args.replicas.split(",")):
+            rows += surges(n, [int(a) for a in args.arrivals.split(",")], args.settle)
+        print(f"{psutil.cpu_count()} cores; surges of new readers through nginx")
+        print(surge_table(rows))
+    if "throughput" not in parts:
+        return 0
     steps = [int(n) for n in args.sessions.split(",")]
     rows = []
     for n in (int(r) for r in args.replicas.split(",")):

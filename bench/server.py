@@ -111,6 +111,9 @@ class Session:
 
 #: The per-session limit on runs (stations/web/throttle.py) lifted: the load harness's sessions ask
 #: for runs back to back, faster than any reader, and the throughput steps measure the process.
+#: ``--dev``: servers started as ``make dev`` starts them (file watcher on), for a before/after.
+DEV = {"on": False}
+
 NO_LIMIT = {
     "STATIONS_RUNS_PER_S": "1000",
     "STATIONS_RUN_BURST": "1000",
@@ -124,7 +127,7 @@ def server(app: Path, data: Path, extra_env: dict[str, str] | None = None) -> It
     """A server for ``app`` on ``data``; yields its WebSocket URL and its psutil process."""
     env = {"STATIONS_DATA_DIR": str(data), "STATION_MAP_TILES": "none", **(extra_env or {})}
     support = _e2e()
-    with support.streamlit_server(app, env=env) as base:
+    with support.streamlit_server(app, env=env, dev=DEV["on"]) as base:
         proc = support.replica_process(base)
         yield base.replace("http://", "ws://") + "_stcore/stream", proc
 
@@ -523,7 +526,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
+    parser.add_argument(
+        "--dev", action="store_true", help="servers as `make dev` starts them (file watcher on): the 'before'"
+    )
     args = parser.parse_args(argv)
+    DEV["on"] = args.dev
     parts = [p.strip() for p in args.parts.split(",")]
     steps = [int(n) for n in args.sessions.split(",") if n.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:

@@ -69,7 +69,7 @@ class Settings:
     #: reconnects after a restart fit in the burst). The page's health ping before each
     #: WebSocket counts in the same zone, so the zone allows twice these.
     sessions_per_minute: int = 20
-    session_burst: int = 10
+    session_burst: int = 5
     #: Connections one replica holds (its sessions' WebSockets and requests in flight): beyond
     #: it nginx tries the next replica, and when every one is full answers 503 (the page retries).
     replica_max_conns: int = 150

@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "bump-version", help="record the data files as a new data version in datapackage.json"
     )
     bump.add_argument("--data-dir", default="data", help="directory of the data files (default: %(default)s)")
-    commands.add_parser("serve", help="serve the dashboard as deployed (see `python -m stations serve --help`)")
+    commands.add_parser(
+        "serve", help="serve the dashboard as deployed (see `python -m stations serve --help`)"
+    )
     args = parser.parse_args(args_in)
     if args.command == "bump-version":
         return _bump(Path(args.data_dir))

@@ -71,16 +71,23 @@ HEALTH: dict[str, str] = {}
 
 
 def serve_command(
-    script: Path | str, *, port: int, health_port: int, base_url_path: str = "", address: str = "127.0.0.1"
+    script: Path | str,
+    *,
+    port: int,
+    health_port: int,
+    base_url_path: str = "",
+    address: str = "127.0.0.1",
+    dev: bool = False,
 ) -> list[str]:
-    """The command every test and benchmark starts a server with: ``make run``'s, on given ports."""
+    """The command every test and benchmark starts a server with: ``make run``'s, on given ports
+    (``dev``: ``make dev``'s, for the benchmark's before/after of the file watcher)."""
     command = [
         sys.executable, "-m", "stations", "serve", "--script", str(script),
         "--address", address, "--port", str(port), "--health-port", str(health_port),
     ]  # fmt: skip
     if base_url_path.strip("/"):
         command += ["--base-url-path", base_url_path.strip("/")]
-    return command
+    return [*command, "--dev"] if dev else command
 
 
 def server_status(base: str) -> dict:
@@ -168,6 +175,7 @@ def streamlit_server(
     log_file: Path | None = None,
     command_prefix: Sequence[str] = (),
     port: int | None = None,
+    dev: bool = False,
 ) -> Iterator[str]:
     """Serve ``script`` as deployed (:func:`serve_command`) on a free 127.0.0.1 port; yield its
     base URL (ends in /). Its health listener is ``HEALTH[base]``.
@@ -190,7 +198,7 @@ def streamlit_server(
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
             *command_prefix,
-            *serve_command(script, port=port, health_port=health_port, base_url_path=base_url_path),
+            *serve_command(script, port=port, health_port=health_port, base_url_path=base_url_path, dev=dev),
         ]
         environment = {**os.environ, **(env or {})}
         environment["PYTHONPATH"] = os.pathsep.join(

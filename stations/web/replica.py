@@ -151,12 +151,17 @@ class Reporter:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    # Streamlit's server and the pages' modules are imported here, before the threads start:
+    # two threads importing Streamlit's modules at once can meet a half-initialised one.
+    import streamlit.runtime  # noqa: F401
+    import streamlit.web.bootstrap  # noqa: F401
+    from streamlit.web import cli
+
+    _pages_data()
     threading.Thread(target=check_data, name="data-check", daemon=True).start()
     status_file = os.environ.get("STATIONS_STATUS_FILE")
     if status_file:
         threading.Thread(target=Reporter(Path(status_file)).run, name="reporter", daemon=True).start()
-    from streamlit.web import cli
-
     sys.argv = ["streamlit", *args]
     cli.main(prog_name="streamlit")
 

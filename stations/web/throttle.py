@@ -75,8 +75,8 @@ STRIKES = _env_float("STATIONS_FLOOD_STRIKES", 20)
 STRIKES_PER_S = 1.0
 FLOOD_RATE = _env_float("STATIONS_FLOOD_RUNS_PER_S", 0.2)
 #: Script runs all the sessions of one client may start at once, and per second after that.
-CLIENT_BURST = _env_float("STATIONS_CLIENT_RUN_BURST", 30)
-CLIENT_RATE = _env_float("STATIONS_CLIENT_RUNS_PER_S", 5.0)
+CLIENT_BURST = _env_float("STATIONS_CLIENT_RUN_BURST", 4)
+CLIENT_RATE = _env_float("STATIONS_CLIENT_RUNS_PER_S", 2.0)
 #: Clients whose buckets are kept (the least recently seen are forgotten first).
 MAX_CLIENTS = 10_000
 #: Peers whose ``X-Real-IP`` header names the client (the deployment's proxy).

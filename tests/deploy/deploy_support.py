@@ -105,7 +105,8 @@ class Cluster:
         return lines
 
     def replicas_of(self, user_agent: str, websockets: int = 1, timeout: float = 15.0) -> dict[str, set[str]]:
-        """For one visitor (its user agent): the replicas that answered, per kind of request.
+        """For one visitor (its user agent): the replicas that answered, per kind of request
+        (the stateless pings before the WebSocket left out: they come before the cookie).
 
         nginx logs a WebSocket when it closes, a moment after the browser context is closed:
         this waits (bounded) until ``websockets`` of the visitor's sockets are in the log.
@@ -115,7 +116,10 @@ class Cluster:
             seen: dict[str, set[str]] = {"http": set(), "websocket": set()}
             sockets = 0
             for line in self.log():
-                if line.user_agent == user_agent:
+                if line.user_agent == user_agent and line.uri not in (
+                    "/_stcore/health",
+                    "/_stcore/host-config",
+                ):
                     is_socket = line.uri == "/_stcore/stream"
                     sockets += is_socket
                     if line.replica:

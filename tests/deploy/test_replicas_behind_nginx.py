@@ -95,6 +95,16 @@ class Reader:
         self.page.context.close()
 
 
+#: Requests that hold no session state: the page's pings before it opens its WebSocket. The HTML
+#: shell comes from disk, so they are the first to reach a replica and may reach two before the
+#: cookie names one; everything after them stays on one.
+STATELESS = ("/_stcore/health", "/_stcore/host-config")
+
+
+def stateless(url: str) -> bool:
+    return urlsplit(url).path.endswith(STATELESS)
+
+
 def open_reader(browser: Any, url: str, label: str) -> Reader:
     reader = Reader(label, None, RequestLog(), [])
     context = browser.new_context(viewport={"width": 1280, "height": 900}, user_agent=reader.user_agent)
@@ -110,8 +120,9 @@ def open_reader(browser: Any, url: str, label: str) -> Reader:
     def on_response(response: Any) -> None:
         name = response.headers.get("x-replica")
         if name:
-            reader.served_by.append(name)
             reader.sent_and_served.append((sent.pop(response.request, time.monotonic()), name))
+            if not stateless(response.url):
+                reader.served_by.append(name)
 
     def on_socket(ws: Any) -> None:
         entry: dict[str, Any] = {"url": ws.url, "opened": time.monotonic(), "first_frame": None}

@@ -1,0 +1,161 @@
+"""One client against everyone else: three attacks from one loopback address, bounded in count and time.
+
+- ``churn``: opens ``CHURN`` new sessions, each asking for the page, closes them, and again, for
+  the whole round (a script reloading many tabs, or a crawler);
+- ``idle``: holds up to ``HELD`` WebSockets open, doing nothing;
+- ``running``: holds up to ``HELD`` WebSockets, each asking for the page once and reading it.
+
+Refused connections (429, 503) are counted, not raised: the deployment is meant to refuse them.
+The readers beside the attacker are the load harness's sessions (tests/reliability/
+test_load_sessions.py), each from its own address, changing filters every ``READER_PAUSE``
+seconds; their latencies with an attack are compared with the same readers without one.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from e2e_support import ws_connect
+from test_load_sessions import Tally, rerun_message, session
+
+#: Each attack comes from its own address (a fresh allowance at every per-address limit).
+ATTACKER = {"churn": "127.0.9.1", "idle": "127.0.9.2", "running": "127.0.9.3"}
+CHURN = 20
+HELD = 500
+READERS = 12
+READER_PAUSE = 1.0
+
+
+@dataclass
+class Attack:
+    source: str
+    opened: int = 0
+    refused: int = 0
+    other_errors: list[str] = field(default_factory=list)
+
+
+def _connect(url: str, result: Attack) -> object | None:
+    try:
+        ws = ws_connect(url, result.source, timeout=10)
+    except Exception as err:  # noqa: BLE001 (a refusal is the defence working: counted)
+        if getattr(err, "status_code", None) in (429, 502, 503):
+            result.refused += 1
+        else:
+            result.other_errors.append(f"{type(err).__name__}: {err}"[:100])
+        return None
+    result.opened += 1
+    return ws
+
+
+def churn(url: str, stop: threading.Event, result: Attack) -> None:
+    while not stop.is_set():
+        batch = [ws for ws in (_connect(url, result) for _ in range(CHURN)) if ws is not None]
+        for ws in batch:
+            try:
+                ws.send_binary(rerun_message(""))
+            except Exception:  # noqa: BLE001, S112 (the attacker does not care)
+                continue
+        stop.wait(0.2)
+        for ws in batch:
+            ws.close()
+        if not batch:
+            stop.wait(0.5)
+
+
+def _hold(url: str, stop: threading.Event, result: Attack, run: bool) -> None:
+    held = []
+    readers = []
+    try:
+        for _ in range(HELD):
+            if stop.is_set():
+                break
+            ws = _connect(url, result)
+            if ws is None:
+                continue
+            held.append(ws)
+            if run:
+                ws.send_binary(rerun_message(""))
+                reader = threading.Thread(target=_drain, args=(ws, stop), daemon=True)
+                reader.start()
+                readers.append(reader)
+        stop.wait()
+    finally:
+        for ws in held:
+            ws.close()
+        for reader in readers:
+            reader.join(timeout=5)
+
+
+def _drain(ws: object, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            ws.settimeout(0.5)
+            ws.recv()
+        except Exception as err:  # noqa: BLE001
+            if "timed out" not in str(err):
+                return
+
+
+def idle(url: str, stop: threading.Event, result: Attack) -> None:
+    _hold(url, stop, result, run=False)
+
+
+def running(url: str, stop: threading.Event, result: Attack) -> None:
+    _hold(url, stop, result, run=True)
+
+
+ATTACKS: dict[str, Callable[[str, threading.Event, Attack], None]] = {
+    "churn": churn,
+    "idle": idle,
+    "running": running,
+}
+
+
+def readers(url: str, seconds: float) -> Tally:
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=session, args=(url, n, stop_at, tally, READER_PAUSE), daemon=True)
+        for n in range(READERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 45)
+    return tally
+
+
+def attacked_round(url: str, attack: str, seconds: float) -> tuple[Tally, Attack]:
+    """The readers for ``seconds`` while ``attack`` runs from its own address (started 1 s
+    before them, so they meet it at full strength)."""
+    stop, result = threading.Event(), Attack(ATTACKER[attack])
+    attacker = threading.Thread(target=ATTACKS[attack], args=(url, stop, result), daemon=True)
+    attacker.start()
+    time.sleep(1.0)
+    try:
+        tally = readers(url, seconds)
+    finally:
+        stop.set()
+        attacker.join(timeout=60)
+    return tally, result
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(tally: Tally) -> dict[str, object]:
+    lat = tally.latencies
+    return {
+        "readers": tally.sessions,
+        "runs": len(lat),
+        "p50_s": round(statistics.median(lat), 3) if lat else None,
+        "p95_s": round(percentile(lat, 0.95), 3) if lat else None,
+        "max_s": round(max(lat), 3) if lat else None,
+        "errors": len(tally.errors),
+    }
