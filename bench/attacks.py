@@ -14,11 +14,15 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in ("tests", "tests/reliability"):
+    if str(ROOT / folder) not in sys.path:
+        sys.path.insert(0, str(ROOT / folder))
 
 from attacks import ATTACKS, attacked_round, readers, summary  # noqa: E402
 from e2e_support import streamlit_server  # noqa: E402
-
-from bench.replicas import ROOT  # noqa: F401 (puts tests/ on the path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
