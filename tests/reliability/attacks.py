@@ -6,6 +6,9 @@
 - ``running``: holds up to ``HELD`` WebSockets, each asking for the page once and reading it.
 
 Refused connections (429, 503) are counted, not raised: the deployment is meant to refuse them.
+The attacker runs in a process of its own (``python tests/reliability/attacks.py NAME URL
+SECONDS``): in the readers' process its hundreds of threads would slow the readers' own client
+and be measured as the server's fault.
 The readers beside the attacker are the load harness's sessions (tests/reliability/
 test_load_sessions.py), each from its own address, changing filters every ``READER_PAUSE``
 seconds; their latencies with an attack are compared with the same readers without one.
@@ -13,11 +16,16 @@ seconds; their latencies with an attack are compared with the same readers witho
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from e2e_support import ws_connect
 from test_load_sessions import Tally, rerun_message, session
@@ -27,6 +35,8 @@ ATTACKER = {"churn": "127.0.9.1", "idle": "127.0.9.2", "running": "127.0.9.3"}
 CHURN = 20
 HELD = 500
 READERS = 12
+#: Seconds the attacker runs before the readers start.
+HEAD_START = 3.0
 READER_PAUSE = 1.0
 
 
@@ -129,19 +139,38 @@ def readers(url: str, seconds: float) -> Tally:
     return tally
 
 
-def attacked_round(url: str, attack: str, seconds: float) -> tuple[Tally, Attack]:
-    """The readers for ``seconds`` while ``attack`` runs from its own address (started 1 s
-    before them, so they meet it at full strength)."""
-    stop, result = threading.Event(), Attack(ATTACKER[attack])
-    attacker = threading.Thread(target=ATTACKS[attack], args=(url, stop, result), daemon=True)
+def attack_for(name: str, url: str, seconds: float) -> Attack:
+    """Run attack ``name`` for ``seconds`` in this process (the attacker's own process)."""
+    stop, result = threading.Event(), Attack(ATTACKER[name])
+    attacker = threading.Thread(target=ATTACKS[name], args=(url, stop, result), daemon=True)
     attacker.start()
-    time.sleep(1.0)
+    time.sleep(seconds)
+    stop.set()
+    attacker.join(timeout=60)
+    return result
+
+
+def attacked_round(url: str, attack: str, seconds: float) -> tuple[Tally, Attack]:
+    """The readers for ``seconds`` while ``attack`` runs from its own address and process,
+    started ``HEAD_START`` before them: they meet it at full strength, once the attacker's own
+    start (a Python process, hundreds of connection attempts on this same 2-core machine) is
+    past, so that what is measured is the server's share."""
+    here = Path(__file__).resolve()
+    proc = subprocess.Popen(
+        [sys.executable, str(here), attack, url, str(seconds + HEAD_START + 0.5)],
+        stdout=subprocess.PIPE,
+        cwd=here.parents[2],
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(map(str, (here.parent, here.parents[1], here.parents[2]))),
+        },
+    )
+    time.sleep(HEAD_START)
     try:
         tally = readers(url, seconds)
     finally:
-        stop.set()
-        attacker.join(timeout=60)
-    return tally, result
+        out, _ = proc.communicate(timeout=120)
+    return tally, Attack(**json.loads(out.decode().strip().splitlines()[-1]))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -159,3 +188,8 @@ def summary(tally: Tally) -> dict[str, object]:
         "max_s": round(max(lat), 3) if lat else None,
         "errors": len(tally.errors),
     }
+
+
+if __name__ == "__main__":
+    name, target, duration = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    print(json.dumps(asdict(attack_for(name, target, duration))), flush=True)

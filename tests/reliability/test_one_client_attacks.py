@@ -7,7 +7,8 @@ each time (so a drift of the shared machine's load weighs on both sides alike), 
 each side pooled of tests/reliability/attacks.py from one other address
 (churn of new sessions, 500 idle WebSockets, 500 WebSockets that each run the page). Beside
 every attack, the readers' p50 must stay within 1.5x and their p95 within 3x of the same readers
-alone, and no reader may wait more than 5 s for a run or fail one. The same attacks straight at
+alone (or within ``NOISE_S`` of it, see there), and no reader may wait more than 5 s for a run or
+fail one. The same attacks straight at
 one Streamlit process, with no proxy, are measured by ``python -m bench.attacks`` (reported in
 docs/RELIABILITY.md, not asserted: the deployment is the defence).
 """
@@ -32,6 +33,10 @@ SECONDS = float(os.environ.get("RELIABILITY_ATTACK_SECONDS", "8"))
 PAIRS = int(os.environ.get("RELIABILITY_ATTACK_PAIRS", "2"))
 P50_RATIO = 1.5
 P95_RATIO = 3.0
+#: Below this, a difference is one run's time on this shared 2-core machine (a reader's run
+#: takes ~20-40 ms): a ratio of two such figures measures the scheduler, not the server. The
+#: ratios bind above it (the attacks of the issue moved p50 from 0.3 to 6 s).
+NOISE_S = 0.1
 UNSERVED_S = 5.0
 
 
@@ -73,6 +78,6 @@ def test_one_address_attacking_leaves_the_readers_served() -> None:
         assert base["errors"] == 0 and base["readers"] == 12 * PAIRS, figures
         assert got["errors"] == 0 and got["readers"] == 12 * PAIRS, (name, figures)
         assert got["max_s"] <= UNSERVED_S, (name, figures)
-        assert got["p50_s"] <= P50_RATIO * base["p50_s"], (name, figures)
-        assert got["p95_s"] <= P95_RATIO * base["p95_s"], (name, figures)
+        assert got["p50_s"] <= max(P50_RATIO * base["p50_s"], base["p50_s"] + NOISE_S), (name, figures)
+        assert got["p95_s"] <= max(P95_RATIO * base["p95_s"], base["p95_s"] + NOISE_S), (name, figures)
         assert all(refused > 0 for refused in got["attacker_refused"]), (name, figures)
