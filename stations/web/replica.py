@@ -4,9 +4,8 @@
 line, in-process, so the server runs exactly as ``streamlit run`` runs it, with
 ``.streamlit/config.toml``. Before the server starts, two threads start:
 
-- **the data check**: the pages' data is loaded and validated at process start, not in the
-  first reader's script run (the first reader would otherwise wait for it, and the process
-  would look ready while it has nothing valid to serve);
+- **the data check**: the pages' data keeper starts checking the files at process start, not
+  at the first reader's script run (until it has valid data the process says it is not ready);
 - **the reporter**: every ``TICK_S`` it asks the server's event loop to note the time (the
   delay measures how far behind the loop is), and writes to ``$STATIONS_STATUS_FILE`` the last
   time the loop turned, the data's state and Streamlit's effective options. The supervisor's
@@ -58,40 +57,25 @@ def _pages_data() -> Any:
 
 
 def check_data() -> None:
-    """Load and validate the data once, at start (the pages' own keeper, so they reuse it)."""
-    started = time.monotonic()
+    """Start the data check at process start, with the pages' own keeper (so they reuse it)."""
     try:
-        _pages_data()._served()
+        _pages_data().start_data()
     except Exception:  # noqa: BLE001 (logged: the pages report the data's problems themselves)
-        log.exception("loading the data at start failed")
-        return
-    log.info("data checked at start in %.1f s", time.monotonic() - started)
+        log.exception("starting the data check failed")
 
 
 def data_status() -> dict[str, Any]:
-    """Whether valid data is served: ``ready``, ``checking``, ``version``, ``problem``."""
+    """Whether valid data is served: ``ready``, ``checking``, ``version``, ``problem``
+    (``dataversion.status`` of the pages' data directory)."""
     from stations.data import dataversion
 
-    directory = _pages_data().data_dir()
-    status = getattr(dataversion, "status", None)
-    if status is not None:
-        found = status(directory)
-        return {
-            "ready": found.ready,
-            "checking": found.checking,
-            "version": found.version,
-            "problem": found.problem,
-        }
-    for keeper in list(dataversion._keepers.values()):  # the keeper the pages use
-        if keeper.directory == directory:
-            served = keeper._served
-            return {
-                "ready": served.value is not None,
-                "checking": keeper._lock.locked(),
-                "version": keeper._good_digest,
-                "problem": served.problems[0] if served.problems else None,
-            }
-    return {"ready": False, "checking": True, "version": None, "problem": None}
+    found = dataversion.status(_pages_data().data_dir())
+    return {
+        "ready": found.ready,
+        "checking": found.checking,
+        "version": found.version,
+        "problem": found.problem,
+    }
 
 
 def effective_options() -> dict[str, Any]:

@@ -152,11 +152,13 @@ def serve_options(command: list[str]) -> dict[str, str]:
 
 
 def make_command(target: str) -> str:
-    """The command ``make <target>`` runs (its venv set-up taken as done)."""
-    return subprocess.run(
-        ["make", "-n", "-o", ".venv/.runtime", target, "PORT=8501", "PY=python"],
+    """The server command ``make <target>`` runs (after its set-up steps, taken as done)."""
+    out = subprocess.run(
+        ["make", "-n", "-o", ".venv/.runtime", "-o", "i18n-compile", target, "PORT=8501", "PY=python"],
         cwd=ROOT, capture_output=True, text=True, timeout=30, check=True,
-    ).stdout.strip()  # fmt: skip
+    ).stdout  # fmt: skip
+    (line,) = [line for line in out.splitlines() if " -m stations serve" in line]
+    return line.strip()
 
 
 def test_every_way_of_starting_the_app_runs_make_runs_command(kube: dict) -> None:
