@@ -397,7 +397,14 @@ def test_security_and_cache_headers_and_gzip(
     assert headers.get("cache-control") == cache
     if from_disk:
         assert not headers.get("x-replica"), headers
-        line = replicas.log()[-1]  # this request (the shell is logged as /index.html, its file)
+        # This request's log line (the shell is logged as /index.html, its file); nginx writes it
+        # once the response is sent, which may be a moment after the client has read it.
+        deadline = time.monotonic() + 5
+        while (line := replicas.log()[-1]).uri not in (
+            "/" + path,
+            "/index.html",
+        ) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert line.uri in ("/" + path, "/index.html") and line.upstream == "" and line.status == 200, line
     else:
         assert headers.get("x-replica") in replicas.replicas
@@ -427,10 +434,16 @@ def test_metrics_are_refused_through_nginx_but_answer_on_the_replica(replicas: C
 def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Cluster) -> None:
     limit = replicas.settings.conn_per_address
     url = replicas.url.replace("http://", "ws://") + "_stcore/stream"
+    # New sessions are rationed too: past the burst, one per token of the per-address zone.
+    burst = 2 * replicas.settings.session_burst
+    every = 60 / (2 * replicas.settings.sessions_per_minute) + 0.1
     held = []
     try:
-        for _ in range(limit):
+        for n in range(limit):
+            if n >= burst:
+                time.sleep(every)
             held.append(ws_connect(url, "127.0.0.2"))
+        time.sleep(every)  # a session token is there: what refuses the next one is the connection limit
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
             held.append(ws_connect(url, "127.0.0.2"))
         assert refused.value.status_code == 429
