@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: run dev test test-fast lint bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,9 +50,15 @@ i18n-extract: $(VENV)/.runtime
 i18n-update: i18n-extract
 	$(PY) -m stations.i18n update
 
-## Serve the dashboard on http://localhost:$(PORT)
+## Serve the dashboard on http://localhost:$(PORT) as it is deployed (stations/web/serve.py: no
+## file watcher; health probes on $(HEALTH_PORT): /livez /readyz /status)
+HEALTH_PORT ?= $(shell echo $$(($(PORT) + 100)))
 run: $(VENV)/.runtime i18n-compile
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m stations serve --address 127.0.0.1 --port $(PORT) --health-port $(HEALTH_PORT)
+
+## The same, for editing pages: a file watcher reloads them on save
+dev: $(VENV)/.runtime i18n-compile
+	$(PY) -m stations serve --address 127.0.0.1 --port $(PORT) --health-port $(HEALTH_PORT) --dev
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
 test: $(VENV)/.dev chromium nginx i18n-compile

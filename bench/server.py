@@ -1,6 +1,6 @@
 """The real server over its WebSocket: server CPU per run, throughput, and a flooding client.
 
-``python -m bench.server`` starts ``streamlit run`` (the e2e tests' harness, tests/support/browser.py)
+``python -m bench.server`` starts the app as deployed (the e2e tests' harness, tests/support/browser.py)
 and speaks Streamlit's own protocol, as a browser tab does: one session per tab, one script run
 per ``rerun_script`` request, a run ending at ``script_finished``. Three parts, all bounded:
 
@@ -39,6 +39,8 @@ from typing import Any
 
 from bench.datasets import make_dataset
 from bench.server_report import summarise
+from tests.support.serve import replica_process
+from tests.support.sessions import reader_address, ws_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = {
@@ -73,10 +75,9 @@ def _e2e() -> Any:
 class Session:
     """A tab: one WebSocket session asking for script runs."""
 
-    def __init__(self, url: str) -> None:
-        import websocket
-
-        self.ws = websocket.create_connection(url, timeout=RUN_TIMEOUT, subprotocols=["streamlit"])
+    def __init__(self, url: str, source: str = "127.0.0.1") -> None:
+        """``source``: the loopback address the tab connects from (each reader its own client)."""
+        self.ws = ws_connect(url, source, timeout=RUN_TIMEOUT)
 
     def run(self, query: str) -> tuple[float, str | None]:
         """Ask for one run and wait for its end: (seconds, error or None)."""
@@ -114,26 +115,23 @@ class Session:
 
 #: The per-session limit on runs (stations/web/throttle.py) lifted: the load harness's sessions ask
 #: for runs back to back, faster than any reader, and the throughput steps measure the process.
-NO_LIMIT = {"STATIONS_RUNS_PER_S": "1000", "STATIONS_RUN_BURST": "1000"}
+#: ``--dev``: servers started as ``make dev`` starts them (file watcher on), for a before/after.
+DEV = {"on": False}
+
+NO_LIMIT = {
+    "STATIONS_RUNS_PER_S": "1000",
+    "STATIONS_RUN_BURST": "1000",
+    "STATIONS_CLIENT_RUNS_PER_S": "1000",
+    "STATIONS_CLIENT_RUN_BURST": "1000",
+}
 
 
 @contextmanager
 def server(app: Path, data: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Any]]:
     """A server for ``app`` on ``data``; yields its WebSocket URL and its psutil process."""
-    import psutil
-
     env = {"STATIONS_DATA_DIR": str(data), "STATION_MAP_TILES": "none", **(extra_env or {})}
-    with _e2e().streamlit_server(app, env=env) as base:
-        port = base.split(":")[2].split("/")[0]
-        proc = None
-        for child in psutil.Process().children(recursive=True):
-            try:
-                if "streamlit" in " ".join(child.cmdline()) and port in child.cmdline():
-                    proc = child
-            except psutil.Error:
-                continue
-        if proc is None:
-            raise RuntimeError("streamlit server process not found")
+    with _e2e().streamlit_server(app, env=env, dev=DEV["on"]) as base:
+        proc = replica_process(base)
         yield base.replace("http://", "ws://") + "_stcore/stream", proc
 
 
@@ -237,7 +235,7 @@ def _reader(url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.0) 
     """A session changing filters until ``stop_at``: back to back, or ``pause`` seconds apart
     (a person reading the page between two changes)."""
     try:
-        s = Session(url)
+        s = Session(url, reader_address(n))
     except Exception as err:  # noqa: BLE001 (counted)
         with tally.lock:
             tally.errors.append(f"connect: {err}")
@@ -268,7 +266,7 @@ def _flooder(url: str, stop_at: float, counts: dict[str, int]) -> None:
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    s = Session(url)
+    s = Session(url, "127.0.2.1")
     done = threading.Event()
 
     def read() -> None:
@@ -432,7 +430,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--parts", default="cpu,throughput", help="cpu, throughput (default %(default)s)")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
+    parser.add_argument(
+        "--dev", action="store_true", help="servers as `make dev` starts them (file watcher on): the 'before'"
+    )
     args = parser.parse_args(argv)
+    DEV["on"] = args.dev
     parts = [p.strip() for p in args.parts.split(",")]
     steps = [int(n) for n in args.sessions.split(",") if n.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:

@@ -61,10 +61,30 @@ class Settings:
     listen: str = "80"
     public_url: str = "http://localhost"
     preview_image: str = "/srv/preview/screenshot.png"
-    #: Concurrent connections one client address may hold (a reader needs 1 WebSocket plus a
-    #: few short requests; an office behind one NAT needs more; one abuser should not hold a
-    #: replica's whole capacity, ~25 sessions). Answered with 429 beyond it.
-    conn_per_address: int = 40
+    #: Connections one client address may hold at once (a reader holds one WebSocket per tab
+    #: and a few short requests): below what one replica can run (docs/RELIABILITY.md), so one
+    #: address cannot fill a replica. Answered with 429 beyond it.
+    conn_per_address: int = 20
+    #: New sessions one address may open per minute, and at once (a reader's few tabs and the
+    #: reconnects after a restart fit in the burst). The page's health ping before each
+    #: WebSocket counts in the same zone, so the zone allows twice these.
+    sessions_per_minute: int = 20
+    session_burst: int = 5
+    #: Connections one replica holds (its sessions' WebSockets and requests in flight): beyond
+    #: it nginx tries the next replica, and when every one is full answers 503 (the page retries).
+    replica_max_conns: int = 150
+    #: New sessions one replica is given per second, and how many more may wait for their turn
+    #: in nginx's queue: a surge is admitted at the pace the replicas start sessions, not all at
+    #: once into one interpreter. Past the queue: 429, and the page retries.
+    admissions_per_s: int = 20
+    admission_queue: int = 60
+    #: Where nginx finds Streamlit's frontend (the installed package's ``static`` directory)
+    #: and the map's own ``static/`` files: it serves both from disk.
+    streamlit_static: str = "/srv/streamlit-static"
+    app_static: str = "/srv/app-static"
+    #: Addresses exempt from the per-address limits (a newsroom's NAT that asked for it); the
+    #: replicas' own bounds still apply to them.
+    exempt: tuple[str, ...] = ()
     #: Who may embed the dashboard in a frame (CSP frame-ancestors). ``*``: any site, because
     #: newsrooms embed it (``?embed=true``) and the dashboard has no action a click could abuse.
     #: ``'self'`` forbids embedding elsewhere; list origins to allow only those.
@@ -100,11 +120,18 @@ class Settings:
             )
         if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", self.public_url):
             raise ValueError(f"public_url {self.public_url!r}: expected scheme://host[:port], no path")
-        if self.conn_per_address < 1:
-            raise ValueError("conn_per_address must be at least 1")
-        for cidr in self.real_ip_from:
+        for name in (
+            "conn_per_address",
+            "sessions_per_minute",
+            "session_burst",
+            "replica_max_conns",
+            "admissions_per_s",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for cidr in (*self.real_ip_from, *self.exempt):
             if not re.fullmatch(r"[0-9A-Fa-f.:]+(/\d{1,3})?", cidr):
-                raise ValueError(f"real_ip_from {cidr!r}: expected an address or CIDR range")
+                raise ValueError(f"address {cidr!r}: expected an address or CIDR range")
         if any(ch in self.frame_ancestors for ch in ';"\n'):
             raise ValueError(
                 f"frame_ancestors {self.frame_ancestors!r}: one CSP source list, no ';' or quotes"
@@ -189,6 +216,39 @@ def _too_long_page() -> str:
     return markup
 
 
+#: What a refused reader's page says (nginx's 429 text, and the page's note while it retries).
+TOO_MANY = "Too many connections from your network, retrying..."
+#: What the page says when every replica is full.
+BUSY = "The site is busy, retrying..."
+
+
+def _admission_note() -> str:
+    """A script for the HTML shell: while the page's pings to the server are refused (429) or
+    the site is full (502-504), or its WebSocket closes before it opens, a line at the top of
+    the page says so instead of leaving a blank map; it goes once a ping gets through.
+    Streamlit's page retries by itself; this only tells the reader why they wait."""
+    script = (
+        "(function(){var n=null;"
+        "function say(t){if(!document.body){return;}if(!n){n=document.createElement(`div`);"
+        "n.setAttribute(`role`,`status`);n.id=`stations-admission`;"
+        "n.style.cssText=`position:fixed;top:0;left:0;right:0;z-index:100000;padding:8px 16px;"
+        "background:#fff3cd;color:#1f1f1f;font:15px sans-serif;text-align:center`;"
+        "document.body.appendChild(n);}n.textContent=t;}"
+        "function clear(){if(n){n.remove();n=null;}}"
+        "var f=window.fetch;window.fetch=function(u){var p=f.apply(this,arguments);"
+        "var s=String(u&&u.url||u);if(s.indexOf(`_stcore/health`)<0&&s.indexOf(`_stcore/host-config`)<0){return p;}"
+        "return p.then(function(r){if(r.status===429){say(`" + TOO_MANY + "`);}"
+        "else if(r.status>=502&&r.status<=504){say(`" + BUSY + "`);}else if(r.ok){clear();}return r;});};"
+        "var W=window.WebSocket;function S(u,p){var w=p===undefined?new W(u):new W(u,p);var o=false;"
+        "w.addEventListener(`open`,function(){o=true;clear();});"
+        "w.addEventListener(`close`,function(){if(!o){say(`" + TOO_MANY + "`);}});return w;}"
+        "S.prototype=W.prototype;S.CONNECTING=0;S.OPEN=1;S.CLOSING=2;S.CLOSED=3;window.WebSocket=S;})();"
+    )
+    if any(ch in script for ch in "'$\\"):
+        raise ValueError("the admission note may not contain ', $ or a backslash (nginx string)")
+    return f"<script>{script}</script>"
+
+
 def render(s: Settings) -> str:
     """The whole nginx.conf for ``s`` (a complete file: nginx -c runs it as it is)."""
     names = [name_of(i) for i in range(len(s.replicas))]
@@ -208,7 +268,8 @@ def render(s: Settings) -> str:
     w("    default_type application/octet-stream;")
     w("    types {")
     w("        text/html html; text/css css; application/javascript js; application/json json;")
-    w("        image/png png; image/svg+xml svg; font/woff2 woff2;")
+    w("        image/png png; image/gif gif; image/svg+xml svg; font/woff2 woff2; font/woff woff;")
+    w("        font/ttf ttf; application/vnd.ms-fontobject eot; text/plain txt md;")
     w("    }")
     w("    server_tokens off;")
     w("    sendfile on;")
@@ -225,16 +286,36 @@ def render(s: Settings) -> str:
     )
     w(f"    access_log {s.access_log} stations;")
     w("")
-    w("    # A reader holds one WebSocket and a few short requests; one address holding more than")
-    w("    # this is refused with 429 (limits a single abusive client, not readers behind a NAT).")
+    w("    # Per client address: connections held at once, and new sessions per minute (see")
+    w("    # deploy/nginx_conf.py's Settings). Exempt addresses have an empty key: not counted.")
     for cidr in s.real_ip_from:
         w(f"    set_real_ip_from {cidr};")
     if s.real_ip_from:
         w("    real_ip_header X-Forwarded-For;")
         w("    real_ip_recursive on;")
-    w("    limit_conn_zone $binary_remote_addr zone=per_address:10m;")
+    w("    geo $stations_exempt {")
+    w("        default 0;")
+    for cidr in s.exempt:
+        w(f"        {cidr} 1;")
+    w("    }")
+    w("    map $stations_exempt $stations_client {")
+    w("        1 '';")
+    w("        default $binary_remote_addr;")
+    w("    }")
+    w("    limit_conn_zone $stations_client zone=per_address:10m;")
     w(f"    limit_conn per_address {s.conn_per_address};")
     w("    limit_conn_status 429;")
+    w(
+        f"    limit_req_zone $stations_client zone=sessions_per_address:10m rate={2 * s.sessions_per_minute}r/m;"
+    )
+    w("    # New sessions of every reader: admitted at the pace the replicas start them.")
+    w("    map $host $stations_admission { default all; }")
+    w(
+        "    limit_req_zone $stations_admission zone=admission:1m "
+        f"rate={s.admissions_per_s * len(s.replicas)}r/s;"
+    )
+    w("    limit_req_status 429;")
+    w("    limit_req_log_level warn;")
     w("")
     w("    gzip on;")
     w("    gzip_comp_level 5;")
@@ -274,7 +355,8 @@ def render(s: Settings) -> str:
     w("")
     # A dead replica is skipped for fail_timeout after one failed connection; proxy_next_upstream
     # retries the request on the next one.
-    server_opts = "max_fails=1 fail_timeout=10s"
+    server_opts = f"max_fails=1 fail_timeout=10s max_conns={s.replica_max_conns}"
+    w(f"    # Each replica holds at most {s.replica_max_conns} connections (max_conns): then the next one.")
     w("    upstream stations_any {")
     w("        zone stations_any 64k;")
     for replica in s.replicas:
@@ -286,7 +368,7 @@ def render(s: Settings) -> str:
         w(f"        server {s.replicas[i]} {server_opts};")
         for j, other in enumerate(s.replicas):
             if j != i:
-                w(f"        server {other} backup;")
+                w(f"        server {other} backup max_conns={s.replica_max_conns};")
         w("    }")
     w("")
     w("    server {")
@@ -307,6 +389,10 @@ def render(s: Settings) -> str:
     w("        proxy_http_version 1.1;")
     w("        proxy_set_header Host $http_host;")
     w("        proxy_set_header X-Forwarded-Proto $scheme;")
+    w("        # The reader's address, for the app's per-client limit: set here, so whatever a")
+    w("        # client sent under this name is replaced (stations/web/throttle.py trusts it only")
+    w("        # from the proxy's address).")
+    w("        proxy_set_header X-Real-IP $remote_addr;")
     w("        # nginx compresses (gzip above) and must see plain HTML to add the preview tags.")
     w('        proxy_set_header Accept-Encoding "";')
     w('        proxy_set_header Connection "";')
@@ -336,14 +422,32 @@ def render(s: Settings) -> str:
         "^~ /_stcore/metrics",
         ["# Session counts are for the operator, not the public (reach a replica directly).", "return 404;"],
     )
+    w("        # Refusals and a full house get a short text the page shows while it retries.")
+    w("        error_page 429 @too_many;")
+    w("        error_page 502 503 504 @busy;")
+    location(
+        "@too_many",
+        ["default_type text/plain;", f"return 429 '{TOO_MANY}';"],
+        ["add_header Retry-After 10 always;", "add_header Cache-Control no-store always;"],
+    )
+    location(
+        "@busy",
+        ["default_type text/plain;", f"return 503 '{BUSY}';"],
+        ["add_header Retry-After 5 always;", "add_header Cache-Control no-store always;"],
+    )
+    stream_queue = s.admission_queue * len(s.replicas)
     location(
         "= /_stcore/stream",
         [
-            "# The session's WebSocket: upgrade, no buffering, and a read timeout far above",
-            "# Streamlit's 30 s ping so an idle reader is not cut off.",
+            "# The session's WebSocket: one per tab. New sessions are rationed per address, then",
+            "# admitted at the replicas' pace (a bounded queue); upgrade, no buffering, and a read",
+            "# timeout far above Streamlit's 30 s ping so an idle reader is not cut off.",
+            f"limit_req zone=sessions_per_address burst={2 * s.session_burst} nodelay;",
+            f"limit_req zone=admission burst={stream_queue};",
             "proxy_pass http://$stations_upstream;",
             "proxy_set_header Host $http_host;",
             "proxy_set_header X-Forwarded-Proto $scheme;",
+            "proxy_set_header X-Real-IP $remote_addr;",
             "proxy_set_header Upgrade $http_upgrade;",
             "proxy_set_header Connection $connection_upgrade;",
             "proxy_buffering off;",
@@ -353,26 +457,47 @@ def render(s: Settings) -> str:
         ["add_header Cache-Control no-store always;"],
     )
     location(
+        "= /_stcore/health",
+        [
+            "# The page pings this before every WebSocket it opens: counted with the sessions, so",
+            "# a refused address learns it here, where the page can say so (429 and its text).",
+            f"limit_req zone=sessions_per_address burst={2 * s.session_burst} nodelay;",
+            "proxy_pass http://$stations_upstream;",
+        ],
+        ["add_header Cache-Control no-cache always;"],
+    )
+    location(
+        "^~ /_stcore/",
+        ["proxy_pass http://$stations_upstream;"],
+        ["add_header Cache-Control no-cache always;"],
+    )
+    location(
         "^~ /app/static/vendor/",
         [
             "# Versioned paths (leaflet@1.9.3/...): a file never changes under its name.",
-            "proxy_pass http://$stations_upstream;",
+            f"alias {s.app_static}/vendor/;",
         ],
         ['add_header Cache-Control "public, max-age=31536000, immutable";'],
     )
     location(
         "^~ /app/static/",
-        ["proxy_pass http://$stations_upstream;"],
+        ["# The map's own files (static/), from disk.", f"alias {s.app_static}/;"],
         ['add_header Cache-Control "public, max-age=3600";'],
     )
     location(
         "^~ /static/",
         [
-            "# Streamlit's own bundle: file names carry a content hash.",
-            "proxy_pass http://$stations_upstream;",
+            "# Streamlit's frontend, from the installed package: file names carry a content hash.",
+            f"alias {s.streamlit_static}/static/;",
         ],
         ['add_header Cache-Control "public, max-age=31536000, immutable";'],
     )
+    for name in ("favicon.png", "manifest.json"):
+        location(
+            f"= /{name}",
+            [f"alias {s.streamlit_static}/{name};"],
+            ['add_header Cache-Control "public, max-age=86400";'],
+        )
     location(
         f"= {PREVIEW_PATH}",
         ["# The link-preview picture (docs/screenshot.png).", f"alias {s.preview_image};"],
@@ -408,11 +533,13 @@ def render(s: Settings) -> str:
     location(
         "/",
         [
-            "# The HTML shell of every page (and Streamlit's other endpoints): the preview tags",
-            "# go into the shell's <head>.",
-            "proxy_pass http://$stations_upstream;",
+            "# The HTML shell of every page: Streamlit's index.html (the same for every page,",
+            "# as Streamlit serves it), from disk, with the preview tags and the note the page",
+            "# shows when it is refused or the site is full, in its <head>.",
+            f"root {s.streamlit_static};",
+            "try_files /index.html =404;",
             "sub_filter_once on;",
-            f"sub_filter '</head>' '{_preview_tags(s)}</head>';",
+            f"sub_filter '</head>' '{_preview_tags(s)}{_admission_note()}</head>';",
         ],
         ["add_header Cache-Control no-cache always;"],
     )

@@ -1,5 +1,6 @@
 """Command line: ``python -m stations validate [files]``, ``python -m stations bump-version`` and
-``python -m stations settings`` (the environment variables the app reads, as the README's table).
+``python -m stations settings`` (the environment variables the app reads, as the README's table);
+``python -m stations serve`` is the dashboard as it is deployed (stations/web/serve.py).
 
 ``validate`` prints every problem as ``file:line: column: message`` and exits 1 if there is any,
 so that an editor of the CSV files sees all their mistakes at once and CI can gate on it. Where a
@@ -14,13 +15,20 @@ import sys
 from pathlib import Path
 
 from stations import settings
-from stations.data import citation_file, datapackage
-from stations.data.validate import validate_paths
 
 DEFAULT_FILES = ("data/stations.csv", "data/responses.csv", "data/unidentified.csv")
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["serve"]:
+        # The supervisor stays small: it imports neither pandas nor Streamlit.
+        from stations.web import serve
+
+        return serve.main(args_in[1:])
+    from stations.data import datapackage
+    from stations.data.validate import validate_paths
+
     parser = argparse.ArgumentParser(prog="python -m stations", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check data files against the schema")
@@ -39,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     bump.add_argument("--data-dir", default="data", help="directory of the data files (default: %(default)s)")
     commands.add_parser("settings", help="print the environment variables the app reads (Markdown)")
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        "serve", help="serve the dashboard as deployed (see `python -m stations serve --help`)"
+    )
+    args = parser.parse_args(args_in)
     if args.command == "settings":
         print(settings.markdown_table(), end="")
         return 0
@@ -60,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bump(directory: Path) -> int:
     """Validate first: a version is only recorded for files that pass."""
+    from stations.data import citation_file, datapackage
+    from stations.data.validate import validate_paths
+
     files = [directory / Path(name).name for name in DEFAULT_FILES]
     problems = validate_paths([f for f in files if f.exists() or f.name in datapackage.REQUIRED])
     if problems:

@@ -10,9 +10,14 @@ so existing deployments keep their basemap. Plain Python, imported by every room
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 PREFIX = "STATIONS_"
 
@@ -98,6 +103,29 @@ MESSAGES_PER_S = Setting(
     "Other client messages per second after that burst; the excess is dropped.",
 )
 
+CLIENT_RUN_BURST = Setting(
+    "STATIONS_CLIENT_RUN_BURST",
+    "4",
+    "Script runs all the sessions of one client (one address) may start at once.",
+)
+CLIENT_RUNS_PER_S = Setting(
+    "STATIONS_CLIENT_RUNS_PER_S",
+    "2",
+    "Script runs per second all the sessions of one client get after that burst.",
+)
+TRUSTED_PROXIES = Setting(
+    "STATIONS_TRUSTED_PROXIES",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+    "Comma-separated networks whose `X-Real-IP` header names the client (the deployment's "
+    "proxy); from anyone else the header is ignored.",
+)
+STATUS_FILE = Setting(
+    "STATIONS_STATUS_FILE",
+    "",
+    "Set by `python -m stations serve` for its replica, not by hand: the file the replica "
+    "reports its state to, which the health probes read.",
+)
+
 #: In the README's order.
 SETTINGS: tuple[Setting, ...] = (
     DATA_DIR,
@@ -112,7 +140,29 @@ SETTINGS: tuple[Setting, ...] = (
     FLOOD_RUNS_PER_S,
     MESSAGE_BURST,
     MESSAGES_PER_S,
+    CLIENT_RUN_BURST,
+    CLIENT_RUNS_PER_S,
+    TRUSTED_PROXIES,
+    STATUS_FILE,
 )
+
+
+def networks(setting: Setting, env: Mapping[str, str] | None = None) -> tuple[IPNetwork, ...]:
+    """The value as comma-separated networks; an entry that is not one is left out (and said
+    in the log: a typo in one network must not stop the server, nor widen the trust)."""
+    found = []
+    for entry in setting.read(env).split(","):
+        try:
+            if entry.strip():
+                found.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            log.warning("%s: %r is not a network; left out", setting.name, entry.strip())
+    return tuple(found)
+
+
+def child_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """The environment for a process this one starts: its own, with ``extra`` set."""
+    return {**os.environ, **extra}
 
 
 def markdown_table() -> str:

@@ -99,3 +99,29 @@ def test_a_session_that_keeps_sending_over_its_limit_gets_the_flood_rate() -> No
     clock.now += 1 / throttle.FLOOD_RATE
     assert gate.bucket.take() == 0
     assert not throttle.strike(gate)  # said once
+
+
+def test_the_client_is_the_proxys_header_only_when_the_proxy_sent_it() -> None:
+    header = [("Host", "x"), ("X-Real-IP", "203.0.113.7")]
+    assert throttle.client_address("127.0.0.1", header) == "203.0.113.7"  # the deployment's nginx
+    assert throttle.client_address("10.1.2.3", header) == "203.0.113.7"  # a proxy in the cluster
+    # Anyone else setting the header is counted under their own address.
+    assert throttle.client_address("198.51.100.9", header) == "198.51.100.9"
+    assert throttle.client_address("127.0.0.1", [("Host", "x")]) == "127.0.0.1"
+    assert throttle.client_address(None, header) == "?"
+    assert not throttle.trusted("not an address")
+
+
+def test_sessions_of_one_client_share_its_bucket() -> None:
+    clock = Clock()
+    shared = throttle.TokenBucket(rate=1.0, burst=2, clock=clock)
+    gates = [
+        throttle.Gate(throttle.TokenBucket(10, 10, clock=clock), throttle.TokenBucket(10, 10), client=shared)
+        for _ in range(3)
+    ]
+    assert [throttle.take_run(g) for g in gates] == [(0, False), (0, False), (1.0, False)]
+    assert gates[2].bucket.tokens == 10  # the session's own token was given back
+    clock.now += 1
+    assert throttle.take_run(gates[2]) == (0, False)
+    assert throttle.client_bucket("192.0.2.1") is throttle.client_bucket("192.0.2.1")
+    assert throttle.client_bucket("192.0.2.1") is not throttle.client_bucket("192.0.2.2")

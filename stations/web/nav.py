@@ -2,8 +2,10 @@
 
 Navigation, the share box, the citation, the corrections and the tests all name pages; each
 reads this registry, so a page is added or renamed here only. ``page_setup`` is also where a
-page run starts: it installs the per-session run limit (``stations.web.throttle``) and points
-the package's loggers at the server log, once per process.
+page run starts: it installs the per-session run limit (``stations.web.throttle``) and the
+static dotfile guard and points the package's loggers at the server log, once per process (the
+replica of ``python -m stations serve`` has done so at process start already; a bare
+``streamlit run`` has no start-up hook).
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ starting with a dot is not there"):
 
 - ``install()`` wraps the path check Streamlit's static and component routes call on every
   request (``build_safe_abspath`` in Streamlit 1.67's Starlette routes), so such a path is
-  refused (400, as for any path it rejects). Installed when the pages first import
-  ``stations.web.nav.page_setup`` (as the run limit in ``stations/web/throttle.py``: ``streamlit run`` has
-  no start-up hook), so from the first page run on.
+  refused (400, as for any path it rejects). ``python -m stations serve`` installs it in the
+  replica before the server starts (``stations.web.replica``), so from the first request on.
+  ``stations.web.nav.page_setup`` installs it too (idempotent, as the run limit in
+  ``stations/web/throttle.py``), for a bare ``streamlit run``, which has no start-up hook: there
+  it holds from the first page run on.
 - ``NoDotfiles`` is the same rule as ASGI middleware (404), for a server start that builds
   Streamlit's ``st.App`` itself: there it holds from the first request.
 

@@ -20,6 +20,15 @@ the page, so at most about one request per second goes over the limit, and that 
 which strikes come back; a client sending 20 requests a second is out of strikes in about a
 second and then costs the server a fifth of a reader.
 
+Sessions from one client share a second bucket (``CLIENT_BURST``, ``CLIENT_RATE``): a client
+that opens many sessions instead of flooding one (each new tab, each reconnect, a script opening
+WebSockets) gets no more runs than a few busy readers, whatever its session count. The client is
+the connection's own address, or, when the connection comes from a trusted proxy
+(``STATIONS_TRUSTED_PROXIES``: loopback and private networks by default, where the deployment's
+nginx sits), the ``X-Real-IP`` header that proxy sets (deploy/nginx_conf.py replaces whatever a
+client sent under that name). A header from anyone else is ignored. Readers behind one NAT
+share it: docs/RELIABILITY.md says how to raise it.
+
 The ``clear_cache`` message, which empties every cache of the process for every reader, is
 refused from clients: the published site has no use for it and a flood of it would make every
 run rebuild its data. Every other message (heartbeats, deferred downloads, table chunks) has
@@ -27,17 +36,21 @@ its own, more generous bucket per session; the excess is dropped.
 
 The limit sits where a session receives each message from its WebSocket
 (``AppSession.handle_backmsg`` in Streamlit 1.67, called on the server's event loop), so an
-over-limit request costs no script thread at all. ``install()`` is called by every page's
-``stations.web.nav.page_setup`` (the server has no start-up hook for apps); it is idempotent.
+over-limit request costs no script thread at all. ``install()`` is called by the replica of
+``python -m stations serve`` before its server starts (``stations.web.replica``), and by every
+page's ``stations.web.nav.page_setup`` for a bare ``streamlit run`` (which has no start-up hook
+for apps); it is idempotent.
 The limits are settings (``stations.settings``, ``STATIONS_RUN_BURST`` and the others).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +71,14 @@ RATE = settings.RUNS_PER_S.number()
 STRIKES = settings.FLOOD_STRIKES.number()
 STRIKES_PER_S = 1.0
 FLOOD_RATE = settings.FLOOD_RUNS_PER_S.number()
+#: Script runs all the sessions of one client may start at once, and per second after that.
+CLIENT_BURST = settings.CLIENT_RUN_BURST.number()
+CLIENT_RATE = settings.CLIENT_RUNS_PER_S.number()
+#: Clients whose buckets are kept (the least recently seen are forgotten first).
+MAX_CLIENTS = 10_000
+#: Peers whose ``X-Real-IP`` header names the client (the deployment's proxy).
+TRUSTED_PROXIES = settings.networks(settings.TRUSTED_PROXIES)
+CLIENT_HEADER = "x-real-ip"
 #: Client messages refused outright (see the module's docstring).
 REFUSED = frozenset({"clear_cache"})
 #: Other messages (heartbeats, deferred downloads, table chunks) a session may send at once,
@@ -99,6 +120,8 @@ class Gate:
 
     bucket: TokenBucket
     other: TokenBucket
+    #: Shared by every session of the same client (see the module's docstring).
+    client: TokenBucket = field(default_factory=lambda: TokenBucket(CLIENT_RATE, CLIENT_BURST))
     strikes: TokenBucket = field(default_factory=lambda: TokenBucket(STRIKES_PER_S, STRIKES))
     flooding: bool = False
     pending: Any = None
@@ -112,11 +135,72 @@ _gates: weakref.WeakKeyDictionary[Any, Gate] = weakref.WeakKeyDictionary()
 _install_lock = threading.Lock()
 
 
+_clients: OrderedDict[str, TokenBucket] = OrderedDict()
+_clients_lock = threading.Lock()
+
+
+def trusted(peer: str | None) -> bool:
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    return any(address in network for network in TRUSTED_PROXIES)
+
+
+def client_address(peer: str | None, headers: Any) -> str:
+    """Who a connection is for: the proxy's ``X-Real-IP`` if the peer is a trusted proxy, else
+    the peer's own address (a header anyone else sends is ignored)."""
+    if trusted(peer):
+        for name, value in headers or ():
+            if name.lower() == CLIENT_HEADER and value.strip():
+                return value.strip()
+    return peer or "?"
+
+
+def client_of(session: Any) -> str:
+    """The client of a Streamlit session, from its WebSocket's handshake."""
+    try:
+        from streamlit.runtime import Runtime
+
+        context = Runtime.instance().get_client(session.id).client_context  # type: ignore[union-attr]
+        return client_address(context.remote_ip, context.headers)
+    except Exception:  # noqa: BLE001 (no runtime or no context: the session is its own client)
+        return f"session {getattr(session, 'id', '?')}"
+
+
+def client_bucket(client: str) -> TokenBucket:
+    with _clients_lock:
+        bucket = _clients.get(client)
+        if bucket is None:
+            bucket = _clients[client] = TokenBucket(CLIENT_RATE, CLIENT_BURST)
+            while len(_clients) > MAX_CLIENTS:
+                _clients.popitem(last=False)
+        else:
+            _clients.move_to_end(client)
+        return bucket
+
+
 def gate_of(session: Any) -> Gate:
     gate = _gates.get(session)
     if gate is None:
-        gate = _gates[session] = Gate(TokenBucket(RATE, BURST), TokenBucket(OTHER_RATE, OTHER_BURST))
+        gate = _gates[session] = Gate(
+            TokenBucket(RATE, BURST),
+            TokenBucket(OTHER_RATE, OTHER_BURST),
+            client=client_bucket(client_of(session)),
+        )
     return gate
+
+
+def take_run(gate: Gate) -> tuple[float, bool]:
+    """A run's tokens from the session's bucket and its client's: (seconds to wait, whether the
+    session's own limit is the one that made it wait)."""
+    wait = gate.bucket.take()
+    if wait > 0:
+        return wait, True
+    wait = gate.client.take()
+    if wait > 0:
+        gate.bucket.tokens = min(gate.bucket.burst, gate.bucket.tokens + 1)  # not spent after all
+    return wait, False
 
 
 def stats() -> dict[str, int]:
@@ -183,11 +267,11 @@ def install() -> bool:
                 gate.throttled += 1
                 strike(gate, getattr(self, "id", "?"))
                 return
-            wait = gate.bucket.take()
+            wait, own_limit = take_run(gate)
             if wait == 0:
                 original(self, msg)
                 return
-            if strike(gate, getattr(self, "id", "?")):
+            if own_limit and strike(gate, getattr(self, "id", "?")):
                 wait = gate.bucket.take()  # the flood rate's first token
             _hold(self, gate, msg, original, wait)
 
@@ -220,8 +304,8 @@ def _hold(session: Any, gate: Gate, msg: Any, original: Callable[[Any, Any], Non
             # fastReruns would): the CPU already spent on it is not thrown away.
             gate.timer = session._event_loop.call_later(RUNNING_POLL_S, flush)
             return
-        again = gate.bucket.take()
-        if again > 0:  # woke a little early: wait for the token
+        again, _ = take_run(gate)
+        if again > 0:  # woke a little early, or the client's bucket is empty: wait for the token
             gate.timer = session._event_loop.call_later(again, flush)
             return
         pending, gate.pending = gate.pending, None

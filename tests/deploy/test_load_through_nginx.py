@@ -1,6 +1,6 @@
 """A bounded load through nginx: more readers than one process serves well, spread over two.
 
-The reliability suite's WebSocket harness (tests/reliability/test_load_sessions.py, through
+The WebSocket readers of the load tests (tests/support/sessions.py, through
 bench/replicas.py's ``measure``) drives 24 sessions for 12 s at nginx with two replicas behind
 it: every session must connect and be served without an error (exception, failed run, 30 s
 timeout, dropped connection), and each replica must have taken a share of them. No speed is

@@ -1,5 +1,12 @@
 """docker-compose.yml, deploy/kubernetes.yaml and deploy/nginx.conf agree with each other and with
-what the browser tests prove (no docker or cluster here: they are parsed and cross-checked).
+what the browser tests prove (no docker or cluster here: they are validated against their schemas,
+parsed and cross-checked).
+
+- Both manifests are valid against their schemas: Kubernetes' own (``kubernetes-validate``,
+  strict: an unknown field fails), the Compose Specification's (vendored in schemas/); a
+  manifest with a misspelt or mistyped field (fixtures/) fails either check.
+- Every way the app is started runs the same command as ``make run``
+  (``python -m stations serve``, stations/web/serve.py), with only addresses and ports of its own.
 
 - The nginx.conf compose mounts is exactly what deploy/nginx_conf.py renders for the compose
   replicas (the renderer the loopback tests run), and nginx itself accepts it.
@@ -12,10 +19,15 @@ what the browser tests prove (no docker or cluster here: they are parsed and cro
 
 from __future__ import annotations
 
+import copy
+import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
+import jsonschema
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -26,6 +38,11 @@ from tests.support.deploy import nginx_binary
 
 COMPOSE = ROOT / "docker-compose.yml"
 KUBERNETES = ROOT / "deploy" / "kubernetes.yaml"
+COMPOSE_SCHEMA = Path(__file__).parent / "schemas" / "compose-spec.json"
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The Kubernetes version the manifest is checked against (kubernetes-validate's schemas).
+KUBERNETES_VERSION = "1.37.0"
+SERVE = ["python", "-m", "stations", "serve"]
 
 
 @pytest.fixture(scope="module")
@@ -79,30 +96,137 @@ def test_compose_runs_each_replica_on_the_port_nginx_expects(compose: dict) -> N
     for replica in replicas:
         name, port = replica.split(":")
         service = services[name]
-        assert service["build"] == "."
-        assert f"--server.port={port}" in service["command"]
-        assert "--server.address=0.0.0.0" in service["command"]
-        assert service["expose"] == [port]
-        assert f"127.0.0.1:{port}/_stcore/health" in " ".join(service["healthcheck"]["test"])
+        assert service["build"] == {"context": ".", "target": "app"}
+        options = serve_options(service["command"])
+        assert options == {"--address": "0.0.0.0", "--port": port, "--health-port": str(int(port) + 100)}
+        assert service["expose"] == [port]  # the health port is not exposed to nginx
+        assert f"127.0.0.1:{int(port) + 100}/readyz" in " ".join(service["healthcheck"]["test"])
         assert f"server {replica} max_fails=1" in conf
         assert services["nginx"]["depends_on"][name] == {"condition": "service_healthy"}
-    # The image runs app.py from /app: the command must name the same script as the Dockerfile.
-    assert '"app.py"' in (ROOT / "Dockerfile").read_text(encoding="utf-8")
 
 
-def test_compose_mounts_the_tested_nginx_conf_and_the_preview_image(compose: dict) -> None:
+def test_the_proxy_image_carries_the_tested_nginx_conf_and_the_files_it_serves(compose: dict) -> None:
+    """nginx's image (the Dockerfile's ``proxy`` stage) holds deploy/nginx.conf, the preview
+    image and both static directories where the compose configuration serves them from."""
     nginx = compose["services"]["nginx"]
-    mounts = dict(volume.rsplit(":", 1)[0].split(":", 1) for volume in nginx["volumes"])
-    assert mounts["./deploy/nginx.conf"] == "/etc/nginx/nginx.conf"
-    assert all(volume.endswith(":ro") for volume in nginx["volumes"])
-    assert mounts["./docs/screenshot.png"] == compose_settings().preview_image
-    for source in mounts:
-        assert (ROOT / source).is_file(), source
+    assert nginx["build"] == {"context": ".", "target": "proxy"}
+    assert "volumes" not in nginx
+    stages = dockerfile_stages()
+    copies = {line.split()[-1]: line.split()[-2] for line in stages["proxy"] if line.startswith("COPY ")}
+    settings = compose_settings()
+    assert copies["/etc/nginx/nginx.conf"] == "deploy/nginx.conf"
+    assert copies[settings.preview_image] == "docs/screenshot.png"
+    assert copies[settings.streamlit_static] == "/srv/streamlit-static"
+    assert copies[settings.app_static] == "/srv/app-static"
+    frontend = " ".join(stages["frontend"])
+    assert "streamlit.__file__" in frontend and "/srv/streamlit-static" in frontend
+    assert "cp -rL /app/static /srv/app-static" in frontend
     (published,) = nginx["ports"]
     host_port, container_port = published.split(":")
-    assert container_port == compose_settings().listen
-    assert compose_settings().public_url.endswith(f":{host_port}")
-    assert re.match(r"nginx:1\.\d+", nginx["image"])
+    assert container_port == settings.listen
+    assert settings.public_url.endswith(f":{host_port}")
+    assert re.match(r"FROM nginx:1\.\d+", stages["proxy"][0])
+
+
+def dockerfile_stages() -> dict[str, list[str]]:
+    """The Dockerfile's instructions by stage name (continuation lines joined)."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    stages: dict[str, list[str]] = {}
+    current: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("FROM "):
+            current = stages.setdefault(line.split()[-1], [])
+        current.append(line)
+    return stages
+
+
+def serve_options(command: list[str]) -> dict[str, str]:
+    """The options of a ``python -m stations serve`` command; fails on any other command."""
+    assert command[: len(SERVE)] == SERVE, command
+    rest = command[len(SERVE) :]
+    assert len(rest) % 2 == 0 and all(flag.startswith("--") for flag in rest[::2]), command
+    return dict(zip(rest[::2], rest[1::2], strict=True))
+
+
+def make_command(target: str) -> str:
+    """The server command ``make <target>`` runs (after its set-up steps, taken as done)."""
+    out = subprocess.run(
+        ["make", "-n", "-o", ".venv/.runtime", "-o", "i18n-compile", target, "PORT=8501", "PY=python"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    (line,) = [line for line in out.splitlines() if " -m stations serve" in line]
+    return line.strip()
+
+
+def test_every_way_of_starting_the_app_runs_make_runs_command(kube: dict) -> None:
+    """``make run``, the image, compose and Kubernetes start the same command, differing only in
+    where they listen: no option of their own changes what a session costs."""
+    made = make_command("run")
+    assert serve_options(shlex.split(made)) == {
+        "--address": "127.0.0.1",
+        "--port": "8501",
+        "--health-port": "8601",
+    }
+    (cmd,) = [line for line in dockerfile_stages()["app"] if line.startswith("CMD ")]
+    image = serve_options(json.loads(cmd[4:]))
+    (container,) = kube["Deployment"][0]["spec"]["template"]["spec"]["containers"]
+    assert (
+        serve_options(container["args"])
+        == image
+        == {
+            "--address": "0.0.0.0",
+            "--port": "8501",
+            "--health-port": "8601",
+        }
+    )
+    assert make_command("dev") == made + " --dev"  # the watcher is for development only
+
+
+def compose_errors(doc: dict) -> list[str]:
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+def kube_errors(docs: list[dict]) -> list[str]:
+    errors = []
+    for doc in docs:
+        try:
+            kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as err:
+            errors.append(f"{doc['kind']}: {'/'.join(map(str, err.path))}: {err.message}")
+    return errors
+
+
+def test_both_manifests_are_valid_against_their_schemas(compose: dict) -> None:
+    docs = list(yaml.safe_load_all(KUBERNETES.read_text(encoding="utf-8")))
+    assert kube_errors(docs) == []
+    assert {"HorizontalPodAutoscaler", "Deployment", "Service", "Ingress"} <= {d["kind"] for d in docs}
+    assert compose_errors(compose) == []
+
+
+def test_a_manifest_with_a_wrong_field_fails_its_schema(compose: dict, kube: dict) -> None:
+    """The fixtures are the real manifests with one field misspelt or mistyped: each check must
+    catch it and name it, so that a passing check means something."""
+    broken = yaml.safe_load((FIXTURES / "compose-wrong-field.yml").read_text(encoding="utf-8"))
+    errors = compose_errors(broken)
+    assert len(errors) == 1 and "helthcheck" in errors[0], errors
+    for name, field in (
+        ("kubernetes-wrong-field.yaml", "maxReplica"),
+        ("kubernetes-wrong-type.yaml", "periodSeconds"),
+    ):
+        errors = kube_errors(list(yaml.safe_load_all((FIXTURES / name).read_text(encoding="utf-8"))))
+        assert len(errors) == 1 and field in errors[0], (name, errors)
+    # The same kinds of mistakes, made here to the committed manifests, fail too.
+    wrong = copy.deepcopy(compose)
+    wrong["services"]["app1"]["heathcheck"] = wrong["services"]["app1"].pop("healthcheck")
+    assert compose_errors(wrong)
+    hpa = copy.deepcopy(kube["HorizontalPodAutoscaler"][0])
+    hpa["spec"]["minReplicas"] = "two"
+    assert kube_errors([hpa])
 
 
 def test_kubernetes_service_selects_the_pods_and_ingress_is_sticky_by_cookie(kube: dict) -> None:
@@ -115,9 +239,23 @@ def test_kubernetes_service_selects_the_pods_and_ingress_is_sticky_by_cookie(kub
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
     (container,) = pod["spec"]["containers"]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    assert f"--server.port={ports['http']}" in container["args"]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/_stcore/health", "port": "http"}
+    assert serve_options(container["args"])["--port"] == str(ports["http"])
+    assert serve_options(container["args"])["--health-port"] == str(ports["health"])
+    for probe, path in (
+        ("startupProbe", "/livez"),
+        ("readinessProbe", "/readyz"),
+        ("livenessProbe", "/livez"),
+    ):
+        assert container[probe]["httpGet"] == {"path": path, "port": "health"}
+    (hpa,) = kube["HorizontalPodAutoscaler"]
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "stations",
+    }
+    assert hpa["spec"]["minReplicas"] == deployment["spec"]["replicas"]
+    (metric,) = hpa["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu" and container["resources"]["requests"]["cpu"] == "1"
     assert service["spec"]["ports"][0]["targetPort"] == "http"
     assert service["spec"]["sessionAffinity"] == "ClientIP"
 
@@ -130,6 +268,12 @@ def test_kubernetes_service_selects_the_pods_and_ingress_is_sticky_by_cookie(kub
     assert int(notes[prefix + "proxy-read-timeout"]) >= 3600
     assert int(notes[prefix + "proxy-send-timeout"]) >= 3600
     assert int(notes[prefix + "limit-connections"]) == Settings.conn_per_address
+    sessions = ingresses["stations-sessions"]
+    assert [p["path"] for p in sessions["spec"]["rules"][0]["http"]["paths"]] == ["/_stcore/stream"]
+    session_notes = sessions["metadata"]["annotations"]
+    assert int(session_notes[prefix + "limit-rpm"]) == Settings.sessions_per_minute
+    assert int(session_notes[prefix + "limit-connections"]) == Settings.conn_per_address
+    assert session_notes[prefix + "session-cookie-name"] == nginx_conf.COOKIE
     for ingress in ingresses.values():
         for rule in ingress["spec"]["rules"]:
             for path in rule["http"]["paths"]:
@@ -182,6 +326,7 @@ def test_nginx_accepts_a_configuration_behind_a_proxy_over_https(tmp_path: Path)
         public_url="https://stations.example.org",
         frame_ancestors="'self' https://newsroom.example",
         real_ip_from=("10.0.0.0/8", "2001:db8::/32"),
+        exempt=("192.0.2.0/24",),
         pid=str(tmp_path / "nginx.pid"),
         error_log=str(tmp_path / "error.log"),
         access_log=str(tmp_path / "access.log"),
@@ -191,7 +336,8 @@ def test_nginx_accepts_a_configuration_behind_a_proxy_over_https(tmp_path: Path)
     assert "SameSite=None; Secure" in text
     assert "set_real_ip_from 10.0.0.0/8;" in text and "real_ip_header X-Forwarded-For;" in text
     assert "frame-ancestors 'self' https://newsroom.example" in text
-    assert text.count("backup;") == 6  # each replica's group: itself, the two others as backups
+    assert "        192.0.2.0/24 1;" in text  # exempt from the per-address limits
+    assert text.count(" backup max_conns=") == 6  # each replica's group: itself, the two others as backups
     (tmp_path / "nginx.conf").write_text(text, encoding="utf-8")
     result = subprocess.run(
         [binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import re
 import threading
 import time
 import urllib.error
@@ -37,10 +38,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import websocket
 
-from deploy.nginx_conf import DESCRIPTION, TITLE
+from deploy.nginx_conf import DESCRIPTION, TITLE, TOO_MANY
 from stations.data.load import load_dataset
 from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
-from tests.support.deploy import PREVIEW, Cluster, cluster, nginx_binary, session_connects
+from tests.support.deploy import PREVIEW, STREAMLIT_STATIC, Cluster, cluster, nginx_binary, session_connects
+from tests.support.sessions import ws_connect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -58,7 +60,9 @@ MARKERS = ".station-cluster, .station-pin"
 def replicas() -> Iterator[Cluster]:
     if nginx_binary() is None:
         pytest.skip("nginx not installed (make test installs it: apt-get install nginx-light)")
-    with cluster(2, env={"STATION_MAP_TILES": "none"}) as running:
+    # The browsers all come from 127.0.0.1: exempt from the per-address limits, which the tests
+    # below check from other loopback addresses.
+    with cluster(2, env={"STATION_MAP_TILES": "none"}, exempt=("127.0.0.1",)) as running:
         yield running
 
 
@@ -92,6 +96,16 @@ class Reader:
         self.page.context.close()
 
 
+#: Requests that hold no session state: the page's pings before it opens its WebSocket. The HTML
+#: shell comes from disk, so they are the first to reach a replica and may reach two before the
+#: cookie names one; everything after them stays on one.
+STATELESS = ("/_stcore/health", "/_stcore/host-config")
+
+
+def stateless(url: str) -> bool:
+    return urlsplit(url).path.endswith(STATELESS)
+
+
 def open_reader(browser: Any, url: str, label: str) -> Reader:
     reader = Reader(label, None, RequestLog(), [])
     context = browser.new_context(viewport={"width": 1280, "height": 900}, user_agent=reader.user_agent)
@@ -107,8 +121,9 @@ def open_reader(browser: Any, url: str, label: str) -> Reader:
     def on_response(response: Any) -> None:
         name = response.headers.get("x-replica")
         if name:
-            reader.served_by.append(name)
             reader.sent_and_served.append((sent.pop(response.request, time.monotonic()), name))
+            if not stateless(response.url):
+                reader.served_by.append(name)
 
     def on_socket(ws: Any) -> None:
         entry: dict[str, Any] = {"url": ws.url, "opened": time.monotonic(), "first_frame": None}
@@ -350,23 +365,50 @@ SECURITY = {
 }
 
 
+def _streamlit_bundle() -> str:
+    """The path of Streamlit's main script, as its index.html names it (a content-hashed name)."""
+    found = re.search(r'src="\./(static/js/index\.[^"]+\.js)"', (STREAMLIT_STATIC / "index.html").read_text())
+    assert found, "no script in Streamlit's index.html"
+    return found.group(1)
+
+
 @pytest.mark.parametrize(
-    ("path", "cache"),
+    ("path", "cache", "from_disk"),
     [
-        ("", "no-cache"),
-        ("_stcore/health", "no-cache"),
-        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.js", "public, max-age=31536000, immutable"),
-        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.css", "public, max-age=31536000, immutable"),
-        ("app/static/js/leaflet-default-icon-path.js", "public, max-age=3600"),
+        ("", "no-cache", True),
+        ("Government_responses", "no-cache", True),
+        ("_stcore/health", "no-cache", False),
+        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.js", "public, max-age=31536000, immutable", True),
+        ("app/static/vendor/leaflet@1.9.3/dist/leaflet.css", "public, max-age=31536000, immutable", True),
+        ("app/static/js/leaflet-default-icon-path.js", "public, max-age=3600", True),
+        ("<bundle>", "public, max-age=31536000, immutable", True),
+        ("favicon.png", "public, max-age=86400", True),
     ],
 )
-def test_security_and_cache_headers_and_gzip(replicas: Cluster, path: str, cache: str) -> None:
+def test_security_and_cache_headers_and_gzip(
+    replicas: Cluster, path: str, cache: str, from_disk: bool
+) -> None:
+    """Streamlit's frontend, the map's files and every page's HTML shell come from disk (no
+    replica named, nothing in a replica's log); the rest from a replica; all with the headers."""
+    path = _streamlit_bundle() if path == "<bundle>" else path
     status, headers, body = fetch(replicas.url + path, {"Accept-Encoding": "gzip"})
     assert status == 200
     for name, value in SECURITY.items():
         assert headers.get(name) == value, (path, name, headers)
     assert headers.get("cache-control") == cache
-    assert headers.get("x-replica") in replicas.replicas
+    if from_disk:
+        assert not headers.get("x-replica"), headers
+        # This request's log line (the shell is logged as /index.html, its file); nginx writes it
+        # once the response is sent, which may be a moment after the client has read it.
+        deadline = time.monotonic() + 5
+        while (line := replicas.log()[-1]).uri not in (
+            "/" + path,
+            "/index.html",
+        ) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert line.uri in ("/" + path, "/index.html") and line.upstream == "" and line.status == 200, line
+    else:
+        assert headers.get("x-replica") in replicas.replicas
     if path.endswith((".js", ".css")) and len(body) > 2000:
         assert headers.get("content-encoding") == "gzip"
         assert gzip.decompress(body)
@@ -393,13 +435,21 @@ def test_metrics_are_refused_through_nginx_but_answer_on_the_replica(replicas: C
 def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Cluster) -> None:
     limit = replicas.settings.conn_per_address
     url = replicas.url.replace("http://", "ws://") + "_stcore/stream"
+    # New sessions are rationed too: past the burst, one per token of the per-address zone.
+    burst = 2 * replicas.settings.session_burst
+    every = 60 / (2 * replicas.settings.sessions_per_minute) + 0.1
     held = []
     try:
-        for _ in range(limit):
-            held.append(websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]))
+        for n in range(limit):
+            if n >= burst:
+                time.sleep(every)
+            held.append(ws_connect(url, "127.0.0.2"))
+        time.sleep(every)  # a session token is there: what refuses the next one is the connection limit
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-            held.append(websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]))
+            held.append(ws_connect(url, "127.0.0.2"))
         assert refused.value.status_code == 429
+        assert TOO_MANY.encode() in refused.value.resp_body
+        ws_connect(url, "127.0.0.3").close()  # another address is served meanwhile
     finally:
         for ws in held:
             ws.close()
@@ -407,12 +457,33 @@ def test_one_address_cannot_hold_more_connections_than_the_limit(replicas: Clust
     deadline = time.monotonic() + 15
     while True:
         try:
-            websocket.create_connection(url, timeout=30, subprotocols=["streamlit"]).close()
+            ws_connect(url, "127.0.0.2").close()
             break
         except websocket.WebSocketBadStatusException:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_new_sessions_are_rationed_per_address_and_the_page_is_told(replicas: Cluster) -> None:
+    """Past its burst, an address's new sessions (and the health ping the page sends before
+    each) get 429 with a text the page shows; another address is served meanwhile."""
+    settings = replicas.settings
+    url = replicas.url.replace("http://", "ws://") + "_stcore/stream"
+    opened = refused = 0
+    for _ in range(settings.session_burst * 2 + 5):
+        try:
+            ws_connect(url, "127.0.0.4").close()
+            opened += 1
+        except websocket.WebSocketBadStatusException as err:
+            assert err.status_code == 429
+            refused += 1
+    assert settings.session_burst * 2 <= opened <= settings.session_burst * 2 + 2, (opened, refused)
+    assert refused >= 3
+    ws_connect(url, "127.0.0.5").close()
+    # The page's note: the HTML shell carries it, and says what nginx's refusal says.
+    status, _, body = fetch(replicas.url)
+    assert status == 200 and TOO_MANY.encode() in body and b"stations-admission" in body
 
 
 def test_a_download_is_served_even_to_a_request_without_the_cookie(

@@ -25,6 +25,7 @@ import pytest
 from stations.data import synthetic
 from tests.support.browser import streamlit_server
 from tests.support.reliability import FIGURES, ROOT, record
+from tests.support.serve import replica_process
 from tests.support.sessions import RERUN_TIMEOUT, Tally, session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -35,16 +36,6 @@ SESSIONS = int(os.environ.get("RELIABILITY_LOAD_SESSIONS", "12"))
 NEAR_MB = 60.0
 #: Round 2 may not grow RSS by more than this over round 1's end (a leak would).
 ROUND_GROWTH_MB = 25.0
-
-
-def server_process(port: int) -> psutil.Process:
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "streamlit" in " ".join(child.cmdline()) and str(port) in child.cmdline():
-                return child
-        except psutil.Error:
-            continue
-    raise AssertionError("streamlit server process not found")
 
 
 def rss_mb(proc: psutil.Process) -> float:
@@ -98,11 +89,13 @@ def test_concurrent_sessions_are_served_without_errors_and_memory_returns(tmp_pa
         "STATION_MAP_TILES": "none",
         "STATIONS_RUNS_PER_S": "1000",
         "STATIONS_RUN_BURST": "1000",
+        "STATIONS_CLIENT_RUNS_PER_S": "1000",
+        "STATIONS_CLIENT_RUN_BURST": "1000",
     }
     with streamlit_server(ROOT / "app.py", env=env) as base:
         port = int(base.split(":")[2].split("/")[0])
         ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        proc = server_process(port)
+        proc = replica_process(base)
         cold = round(rss_mb(proc), 1)
         load_round(ws_url, proc, 2.0, 1)  # warm up: imports, caches, first script run
         start = settle(proc, 3.0)

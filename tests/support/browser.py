@@ -1,8 +1,10 @@
 """Real-browser test support: a Streamlit server on loopback, headless Chromium, and watchers.
 
-Shared by every e2e test so that they all start the server the same way (free loopback port,
-no file watcher, no usage stats), bound every wait, and prove the same privacy property: the
-browser talks to 127.0.0.1 only (plus the tile server the test configures).
+Shared by every e2e test so that they all start the server the way it is deployed
+(``python -m stations serve``, the command ``make run``, the image, compose and Kubernetes run:
+stations/web/serve.py; free loopback ports, nothing else of their own), bound every wait, and
+prove the same privacy property: the browser talks to 127.0.0.1 only (plus the tile server the
+test configures).
 
 Use the context managers directly, or the pytest fixtures at the end (``chromium_browser`` is
 session-scoped: one browser per run keeps the 2-core machine free; each test gets its own
@@ -18,7 +20,6 @@ import shutil
 import socket
 import struct
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,6 +33,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.support.serve import HEALTH, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
@@ -117,8 +120,10 @@ def streamlit_server(
     log_file: Path | None = None,
     command_prefix: Sequence[str] = (),
     port: int | None = None,
+    dev: bool = False,
 ) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free 127.0.0.1 port; yield its base URL (ends in /).
+    """Serve ``script`` as deployed (:func:`serve_command`) on a free 127.0.0.1 port; yield its
+    base URL (ends in /). Its health listener is ``HEALTH[base]``.
 
     ``env`` is added to the current environment (e.g. ``STATION_MAP_TILES``); the repository
     root is put on PYTHONPATH so the app imports ``stations``. With ``static_dir`` the script
@@ -133,19 +138,13 @@ def streamlit_server(
         if static_dir is not None:
             script = stage_app(script, workdir / "app", static_dir)
         port = port or free_port()
+        health_port = free_port()
         prefix = f"/{base_url_path.strip('/')}" if base_url_path.strip("/") else ""
         base = f"http://127.0.0.1:{port}{prefix}/"
         command = [
             *command_prefix,
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.enableStaticServing", "true",
-            "--server.baseUrlPath", base_url_path.strip("/"),
-        ]  # fmt: skip
+            *serve_command(script, port=port, health_port=health_port, base_url_path=base_url_path, dev=dev),
+        ]
         environment = {**os.environ, **(env or {})}
         environment["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), environment.get("PYTHONPATH", "")) if p
@@ -153,10 +152,12 @@ def streamlit_server(
         log = log_file or workdir / "streamlit.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=out)
+        HEALTH[base] = f"http://127.0.0.1:{health_port}/"
         try:
             wait_http(f"{base}_stcore/health", proc, log, startup_timeout)
             yield base
         finally:
+            HEALTH.pop(base, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)
@@ -329,7 +330,7 @@ def tile_server() -> Iterator[TileServer]:
 
 
 # Pytest fixtures. Import them into a test module, or register this module with
-# ``pytest_plugins = ["e2e_support"]`` in tests/conftest.py to share them suite-wide.
+# ``pytest_plugins = ["tests.support.browser"]`` in tests/conftest.py to share them suite-wide.
 
 
 # Module scope: Playwright allows one sync session per thread, and other modules (assets,

@@ -10,6 +10,7 @@ log names the replica that answered every request, the WebSocket included; each 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import re
 import shutil
@@ -23,12 +24,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
-
 from deploy.nginx_conf import Settings, name_of, render
 from tests.support.browser import ROOT, free_port, streamlit_server, wait_http
+from tests.support.serve import replica_process
 
 APP = ROOT / "app.py"
+#: Streamlit's frontend files, where nginx serves them from (the installed package's own).
+STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"  # type: ignore[arg-type,union-attr]
 PREVIEW = ROOT / "docs" / "screenshot.png"
 
 
@@ -38,18 +40,6 @@ def nginx_binary() -> str | None:
     if found:
         return found
     return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-
-
-def replica_process(port: int) -> psutil.Process:
-    """The streamlit process listening on ``port`` (a child of this test process)."""
-    for child in psutil.Process().children(recursive=True):
-        try:
-            cmd = child.cmdline()
-            if "streamlit" in " ".join(cmd) and str(port) in cmd:
-                return child
-        except psutil.Error:
-            continue
-    raise AssertionError(f"no streamlit process on port {port}")
 
 
 def session_connects(base: str) -> int:
@@ -115,7 +105,8 @@ class Cluster:
         return lines
 
     def replicas_of(self, user_agent: str, websockets: int = 1, timeout: float = 15.0) -> dict[str, set[str]]:
-        """For one visitor (its user agent): the replicas that answered, per kind of request.
+        """For one visitor (its user agent): the replicas that answered, per kind of request
+        (the stateless pings before the WebSocket left out: they come before the cookie).
 
         nginx logs a WebSocket when it closes, a moment after the browser context is closed:
         this waits (bounded) until ``websockets`` of the visitor's sockets are in the log.
@@ -125,7 +116,10 @@ class Cluster:
             seen: dict[str, set[str]] = {"http": set(), "websocket": set()}
             sockets = 0
             for line in self.log():
-                if line.user_agent == user_agent:
+                if line.user_agent == user_agent and line.uri not in (
+                    "/_stcore/health",
+                    "/_stcore/host-config",
+                ):
                     is_socket = line.uri == "/_stcore/stream"
                     sockets += is_socket
                     if line.replica:
@@ -142,7 +136,7 @@ class Cluster:
 
     def kill(self, name: str) -> float:
         """``kill -9`` a replica; returns the monotonic time of the kill."""
-        replica_process(self.port(name)).send_signal(signal.SIGKILL)
+        replica_process(self.replicas[name]).send_signal(signal.SIGKILL)
         self.killed.add(name)
         return time.monotonic()
 
@@ -172,6 +166,8 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
             temp_dir=str(prefix / "temp"),
             access_log=str(prefix / "access.log"),
             error_log=str(prefix / "error.log"),
+            streamlit_static=str(STREAMLIT_STATIC),
+            app_static=str(ROOT / "static"),
             **overrides,  # type: ignore[arg-type]
         )
         (prefix / "temp").mkdir()

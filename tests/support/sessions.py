@@ -7,9 +7,11 @@ and ``bench.replicas`` drive servers with them; a ``Tally`` counts runs, latenci
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import websocket
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -37,6 +39,27 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     sessions: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def ws_connect(url: str, source: str = "127.0.0.1", timeout: float = 30.0) -> websocket.WebSocket:
+    """A Streamlit WebSocket session to ``url`` from the loopback address ``source``.
+
+    Every 127.x.y.z address is this machine, so the load tests can be many clients, each with
+    its own address, as the per-address limits of the deployment see them.
+    """
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout, source_address=(source, 0))
+    try:
+        return websocket.create_connection(url, timeout=timeout, subprotocols=["streamlit"], socket=sock)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def reader_address(n: int) -> str:
+    """Reader ``n``'s own loopback address: each simulated reader is its own client, as the
+    per-client limits (nginx's and the app's) see readers."""
+    return f"127.0.1.{n % 250 + 1}"
 
 
 def rerun_message(query: str) -> bytes:
@@ -83,7 +106,7 @@ def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.
     """One visitor: connect, then change filters until ``stop_at`` (bounded by time and count),
     back to back or ``pause`` seconds apart (a reader looking at the page between changes)."""
     try:
-        ws = websocket.create_connection(ws_url, timeout=RERUN_TIMEOUT, subprotocols=["streamlit"])
+        ws = ws_connect(ws_url, reader_address(n), timeout=RERUN_TIMEOUT)
     except Exception as err:  # counted, not raised: the tally says what failed
         with tally.lock:
             tally.errors.append(f"connect: {err}")
