@@ -495,7 +495,7 @@ def test_a_download_is_served_even_to_a_request_without_the_cookie(
     reader = open_reader(chromium_browser, f"{replicas.url}?country={COUNTRY}", "download")
     try:
         wait_for_view(reader, COUNTRY_STATIONS)
-        button = reader.page.get_by_test_id("stDownloadButton").filter(has_text="(CSV)").locator("button")
+        button = reader.page.get_by_role("button", name=re.compile(r"^Download these .* stations? \(CSV\)$"))
         with reader.page.expect_download(timeout=60_000) as info:
             button.click()
         saved = Path(info.value.path()).read_bytes()

@@ -1,10 +1,10 @@
 """Dotfiles under static/ are never served, and a link too long for nginx gets a readable page.
 
-The app is run as it is served (``streamlit run app.py``), staged beside its pages and a
+The app is run as it is served (``python -m stations serve``), staged beside its pages and a
 ``static/`` folder that holds, besides a real file, a ``.env``, a ``.git/config`` and an editor's
-``js/.station-layer.js.swp``. They are asked for directly from the app (after the first page run,
-which installs ``stations/web/static_guard.py``) and through nginx (deploy/nginx_conf.py, on
-loopback), which refuses them before any page has run. A 10 KB link through nginx gets the
+``js/.station-layer.js.swp``. They are asked for directly from the app (before any page has run:
+the replica installs ``stations/web/static_guard.py`` at process start; and after a page run)
+and through nginx (deploy/nginx_conf.py, on loopback), which refuses them in front of it. A 10 KB link through nginx gets the
 short page that links the unfiltered map, not nginx's bare 414; a link under the limit still
 reaches the app.
 """
@@ -86,8 +86,13 @@ def test_nginx_refuses_dotfiles_before_any_page_has_run(served: tuple[str, str])
     assert_only_the_real_file_served(served[1])
 
 
-def test_the_app_refuses_dotfiles_once_a_page_has_run(served: tuple[str, str]) -> None:
+def test_the_app_refuses_dotfiles_from_its_first_request_and_after_a_page_has_run(
+    served: tuple[str, str],
+) -> None:
+    """``python -m stations serve`` installs the guard before its server starts: no session has
+    run a page yet (nothing before this test opens a WebSocket), and the dotfiles are refused."""
     base, _ = served
+    assert_only_the_real_file_served(base)
     page = Page(ws_url(base))
     try:
         assert page.run().status == "FINISHED_SUCCESSFULLY"
