@@ -15,8 +15,9 @@ import sys
 import time
 from collections.abc import Sequence
 
-from tests.support.attacks import ATTACKS, attacked_round, readers, summary
+from tests.support.attacks import ATTACKS, attacked_round, summary
 from tests.support.browser import ROOT, streamlit_server
+from tests.support.sessions import readers
 
 
 def main(argv: Sequence[str] | None = None) -> int:

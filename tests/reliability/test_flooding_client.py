@@ -32,7 +32,7 @@ from stations.web import throttle
 from tests.support.browser import streamlit_server
 from tests.support.live_pages import wait_for_log, ws_url
 from tests.support.reliability import FIGURES, ROOT, record
-from tests.support.sessions import Tally, rerun_message, session
+from tests.support.sessions import Tally, readers, rerun_message
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -133,20 +133,6 @@ def heartbeat_flood(url: str, count: int) -> tuple[int, float]:
         ws.close()
 
 
-def readers(url: str, seconds: float, pause: float = READER_PAUSE) -> Tally:
-    tally = Tally()
-    stop_at = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=session, args=(url, n, stop_at, tally, pause), daemon=True)
-        for n in range(READERS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 40)
-    return tally
-
-
 def p50_ms(latencies: list[float]) -> float:
     return round(statistics.median(latencies) * 1000, 1)
 
@@ -159,7 +145,7 @@ def flooded_round(url: str) -> tuple[Tally, Flood, float]:
     )
     started = time.monotonic()
     flooder.start()
-    loaded = readers(url, SECONDS)
+    loaded = readers(url, SECONDS, READERS, READER_PAUSE)
     flooder.join(timeout=1 / throttle.RATE + 60)
     return loaded, result, time.monotonic() - started
 
@@ -172,13 +158,15 @@ def test_a_flooding_client_gets_its_limit_and_the_readers_are_served(tmp_path: P
     flooded: list[tuple[Tally, Flood, float]] = []
     with streamlit_server(ROOT / "app.py", env=env, log_file=log) as base:
         url = ws_url(base)
-        readers(url, 2.0)  # warm up: imports, caches, the limit installed by the first run
+        readers(
+            url, 2.0, READERS, READER_PAUSE
+        )  # warm up: imports, caches, the limit installed by the first run
         for n in range(ROUNDS):
             for with_flooder in (False, True) if n % 2 == 0 else (True, False):
                 if with_flooder:
                     flooded.append(flooded_round(url))
                 else:
-                    alone.append(readers(url, SECONDS))
+                    alone.append(readers(url, SECONDS, READERS, READER_PAUSE))
 
         # clear_cache would empty every cache of the process, for everyone: refused.
         ws = websocket.create_connection(url, timeout=30, subprotocols=["streamlit"])

@@ -19,10 +19,10 @@ import os
 
 import pytest
 
-from tests.support.attacks import ATTACKS, attacked_round, readers, summary
+from tests.support.attacks import ATTACKS, attacked_round, summary
 from tests.support.deploy import cluster, nginx_binary
 from tests.support.reliability import FIGURES, record
-from tests.support.sessions import Tally
+from tests.support.sessions import Tally, readers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(420)]
 

@@ -10,7 +10,7 @@ The attacker runs in a process of its own (``python -m tests.support.attacks NAM
 in the readers' process its hundreds of threads would slow the readers' own client and be
 measured as the server's fault.
 The readers beside the attacker are the load harness's sessions (``tests.support.sessions``),
-each from its own address, changing filters every ``READER_PAUSE`` seconds; their latencies with
+each from its own address, changing filters every second (``sessions.readers``); their latencies with
 an attack are compared with the same readers without one.
 """
 
@@ -27,17 +27,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tests.support.sessions import Tally, rerun_message, session, ws_connect
+from tests.support.sessions import Tally, readers, rerun_message, ws_connect
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Each attack comes from its own address (a fresh allowance at every per-address limit).
 ATTACKER = {"churn": "127.0.9.1", "idle": "127.0.9.2", "running": "127.0.9.3"}
 CHURN = 20
 HELD = 500
-READERS = 12
 #: Seconds the attacker runs before the readers start.
 HEAD_START = 3.0
-READER_PAUSE = 1.0
 
 
 @dataclass
@@ -123,20 +121,6 @@ ATTACKS: dict[str, Callable[[str, threading.Event, Attack], None]] = {
     "idle": idle,
     "running": running,
 }
-
-
-def readers(url: str, seconds: float) -> Tally:
-    tally = Tally()
-    stop_at = time.monotonic() + seconds
-    threads = [
-        threading.Thread(target=session, args=(url, n, stop_at, tally, READER_PAUSE), daemon=True)
-        for n in range(READERS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 45)
-    return tally
 
 
 def attack_for(name: str, url: str, seconds: float) -> Attack:

@@ -18,6 +18,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 RERUN_TIMEOUT = 30.0
+#: The readers beside an attacker or a flooder: how many, and seconds between their changes.
+READERS = 12
+READER_PAUSE = 1.0
 
 QUERIES = [
     "",
@@ -131,3 +134,19 @@ def session(ws_url: str, n: int, stop_at: float, tally: Tally, pause: float = 0.
             tally.errors.append(f"session {n}: {type(err).__name__}: {err}")
     finally:
         ws.close()
+
+
+def readers(url: str, seconds: float, count: int = READERS, pause: float = READER_PAUSE) -> Tally:
+    """``count`` readers, each from its own address, changing filters every ``pause`` seconds
+    for ``seconds`` (joined within a bound); their tally."""
+    tally = Tally()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=session, args=(url, n, stop_at, tally, pause), daemon=True)
+        for n in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + RERUN_TIMEOUT + 15)
+    return tally
