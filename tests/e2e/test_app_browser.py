@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from stations.data import synthetic, vocab
+from stations.data import export, synthetic, vocab
 from stations.data.load import load_dataset
 from tests.support.browser import (
     MAP_IFRAME,
@@ -685,7 +685,9 @@ def test_downloads_from_a_link_hold_exactly_the_filtered_rows(
             target = tmp_path / download.value.suggested_filename
             download.value.save_as(target)
             files[kind] = target.read_bytes()
-        rows = list(csv.DictReader(io.StringIO(files["CSV"].decode("utf-8"))))
+        # UTF-8 with a byte-order mark, so that Excel reads it as written (data/README.md).
+        assert files["CSV"].startswith(export.EXCEL_BOM)
+        rows = list(csv.DictReader(io.StringIO(files["CSV"].removeprefix(export.EXCEL_BOM).decode("utf-8"))))
         assert [r["station_id"] for r in rows] == expected
         # The published columns, then the outlet name of each source (the loader ignores it).
         assert list(rows[0]) == [*vocab.STATION_COLUMNS, "source_outlets"]
