@@ -119,7 +119,7 @@ def dataset(data_dir: Path) -> load.Dataset:
 
 def test_map_loads_the_basemap_after_the_station_layer_and_names_no_host(dataset: load.Dataset) -> None:
     html = _map_html(dataset, basemap=True)
-    loader = html.index("window.StationBasemap.attach")
+    loader = html.index("L.StationBasemap.attach")
     assert html.index("L.stationLayer(") < loader, "the basemap must come after the markers"
     # Loaded from the map's script on the first frame, not as a header <script> the markers wait for.
     assert "basemap.js" not in html[: html.index("<body")]
@@ -160,5 +160,5 @@ def test_app_draws_the_own_basemap_unless_told_otherwise(
     assert not at.exception, [e.value for e in at.exception]
     (component,) = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
     script = json.loads(component.proto.json_args)["script"]
-    assert ("window.StationBasemap.attach" in script) is drawn
+    assert ("L.StationBasemap.attach" in script) is drawn
     assert ("tile.openstreetmap.org" in script) is (setting == "osm")

@@ -155,7 +155,7 @@
       if (this._map) { this._update(); }
     },
 
-    onAdd: function (map) {
+    onAdd: function () {
       this._root = L.DomUtil.create("div", "bm-labels", this.getPane());
       // Hundreds of place names would drown a screen reader; the stations carry the content.
       this._root.setAttribute("aria-hidden", "true");
@@ -408,5 +408,5 @@
     return map._stationBasemap;
   }
 
-  window.StationBasemap = {attach: attach, STYLE: STYLE};
+  L.StationBasemap = {attach: attach, STYLE: STYLE};
 })();

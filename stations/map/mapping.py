@@ -104,8 +104,9 @@ def letter_colour(fill: str) -> str:
 #: station layer's bundle).
 LEAFLET_ASSETS = frozenset({"leaflet_css"})
 
-#: Fields sent to the browser for each station, in this order.
-PAYLOAD_FIELDS = (
+#: Fields the map itself reads for each station: where it is, what colours its pin, its tooltip
+#: and popup title, its sources.
+MAP_FIELDS: tuple[str, ...] = (
     "station_id",
     "lat",
     "lon",
@@ -113,15 +114,20 @@ PAYLOAD_FIELDS = (
     "country",
     "iso2",
     "city",
-    "address",
-    "bureau_district",
-    "wave",
-    "host_organisation",
-    "status",
-    "opened",
     "geo_precision",
-    "sources",
 )
+
+
+def payload_fields(fields: tuple[vocab.StationField, ...] | None = None) -> tuple[str, ...]:
+    """The columns sent to the browser for each station: the map's own, then those of the
+    popup's lines (``vocab.STATION_FIELDS``), then the sources; each once, in this order."""
+    lines = vocab.STATION_FIELDS if fields is None else fields
+    named = (*MAP_FIELDS, *(column for field in lines for column in field.columns()), "sources")
+    return tuple(dict.fromkeys(named))
+
+
+#: Fields sent to the browser for each station, in this order (see :func:`payload_fields`).
+PAYLOAD_FIELDS: tuple[str, ...] = payload_fields()
 
 
 def script_json(value: Any) -> str:
@@ -378,7 +384,7 @@ class StationLayer(JSCSSMixin, MacroElement):
   var countries = {{ this.countries_json }};
   var shapes = {{ this.shapes_json }};
   var opts = {{ this.options_json }};
-  L.stationLayer({{ this._parent.get_name() }}, data, countries, shapes, opts);
+  L.stationLayer(data, countries, shapes, opts).addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
 """
@@ -401,26 +407,19 @@ class StationLayer(JSCSSMixin, MacroElement):
         _render_macros(self, kwargs)
 
 
-#: How each geocoding precision reads in a popup.
-PRECISION_LABELS: dict[str, str] = {
-    "address": "street address",
-    "street": "street",
-    "city": "city centre (exact site not shown)",
-    "country": "country level (not the station's location)",
-}
-
-
 def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
-    """The ``opts`` argument of ``L.stationLayer``: labels, colours and the view options."""
+    """The ``options`` of ``L.stationLayer`` (``static/js/station-layer.js`` declares and explains
+    each): labels, colours and the view options."""
     return {
         "fit": fit,
         "selected": selected,
         "colours": vocab.BUREAU_COLOURS,
         "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
         "bureauOrder": list(layer.bureaus),
-        "waves": vocab.WAVE_LABELS,
-        "statuses": vocab.STATUS_LABELS,
-        "precisions": PRECISION_LABELS,
+        "fields": [
+            {"column": f.column, "label": f.label, "values": dict(f.values or {}), "detail": f.detail}
+            for f in vocab.STATION_FIELDS
+        ],
         "actionColours": ACTION_COLOURS,
         "actionLabels": vocab.ACTION_LABELS,
         "actionOrder": list(layer.actions),
@@ -433,7 +432,8 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
             if any(key in layer.actions for key in keys)
         ],
         "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},
-        "frameTitle": "Map of reported overseas police stations",
+        "mapTitle": "Map of reported overseas police stations",
+        "land": LAND,
     }
 
 
