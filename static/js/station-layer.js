@@ -104,6 +104,38 @@
     });
   }
 
+  // A popup that opens clear of every control of the map: the zoom buttons and the layer switch
+  // above it, the scale, the legend and the attribution below it, with room under its tip for
+  // its marker and the legs of a spread cluster (options.margin). It is no taller than the band
+  // between them (a long one scrolls inside), and it pans into that band at once, not in an
+  // animation that would cross the controls.
+  var StationPopup = L.Popup.extend({
+    options: {
+      margin: 44  // room below the tip, in pixels
+    },
+    update: function () {
+      var map = this._map;
+      if (map && map.controlInsets) {
+        var insets = map.controlInsets(), height = map.getSize().y;
+        this.options.autoPanPaddingTopLeft = [12, insets.top + 8];
+        this.options.autoPanPaddingBottomRight = [12, insets.bottom + this.options.margin];
+        this.options.maxHeight = Math.max(120, height - insets.top - insets.bottom - this.options.margin - 40);
+      }
+      L.Popup.prototype.update.call(this);
+    },
+    _adjustPan: function () {
+      var map = this._map, panBy = map.panBy;
+      map.panBy = function (offset, options) {
+        return panBy.call(map, offset, L.extend({}, options, {animate: false}));
+      };
+      try {
+        L.Popup.prototype._adjustPan.call(this);
+      } finally {
+        map.panBy = panBy;
+      }
+    }
+  });
+
   L.StationLayer = L.FeatureGroup.extend({
     options: {
       fit: false,             // zoom to the stations (a filtered view) rather than show the world
@@ -123,6 +155,9 @@
       mapTitle: "Map of reported overseas police stations", // the frame's title, the map region's name
       fitMaxZoom: 6,          // closest zoom of a fit to a filtered view...
       worldMaxZoom: 3,        // ...and of the world view
+      precisionZoom: {},      // closest zoom each geocoding precision supports (mapping.PRECISION_ZOOM)
+      controlMargin: 24,      // room between a control and a station's centre (a cluster's radius, 18, and more)
+      popupMargin: 44,        // room below an open popup's tip: its marker, and the legs of a spread cluster
       clusterRadius: 40,      // markercluster's maxClusterRadius, in pixels
       popupMaxWidth: 320      // a popup's width at most, in pixels
     },
@@ -152,21 +187,40 @@
         },
         iconCreateFunction: L.bind(this._clusterIcon, this)
       });
+      // Stations shown at country level (their location not published) are kept apart: they
+      // never cluster with located stations, and several in one country show as one badge.
+      // Their badges lie under the located stations' marks (a pane below the markers'): where a
+      // country's point falls inside a city's cluster at a world scale, the city stays whole.
+      this.unplaced = L.markerClusterGroup({
+        spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
+        clusterPane: "stationBadges",
+        maxClusterRadius: this.options.clusterRadius, removeOutsideVisibleBounds: false,
+        iconCreateFunction: L.bind(this._badgeIcon, this)
+      });
       var bind = L.bind(this._bind, this), label = L.bind(this._label, this);
-      var c = this._columns;
+      var c = this._columns, located = [], unplaced = [];
       for (var i = 0; i < table.n; i++) {
+        var apart = c.geo_precision[i] === "country";
         this.markers[i] = new StationMarker([c.lat[i], c.lon[i]], {
-          icon: this._icon(i), keyboard: true, title: "", station: i, label: label, bind: bind
+          icon: this._icon(i), keyboard: true, title: "", station: i, label: label, bind: bind,
+          pane: apart ? "stationBadges" : "markerPane"
         });
+        (apart ? unplaced : located).push(this.markers[i]);
         if (this.options.selected && c.station_id[i] === this.options.selected) { this.selected = i; }
       }
-      this.cluster.addLayers(this.markers);
-      this.cluster.on("keydown clusterkeydown", onKey);
+      this.cluster.addLayers(located);
+      this.unplaced.addLayers(unplaced);
+      this.stations = L.layerGroup([this.cluster, this.unplaced]);
+      [this.cluster, this.unplaced].forEach(function (group) {
+        group.on("keydown clusterkeydown", onKey);
+        group.on("clusterkeydown", this._focusRevealed, this);
+      }, this);
     },
 
     onAdd: function (map) {
       var o = this.options;
       map.options.mapTitle = o.mapTitle;
+      if (!map.getPane("stationBadges")) { map.createPane("stationBadges").style.zIndex = 590; }
       if (this._shapes.features.length) {
         this.countryLayer = this._countryLayer();
         this.addLayer(this.countryLayer);
@@ -182,21 +236,31 @@
         if (map[name]) { map[name].enable(); }
       });
       map.on("stationlayout", this._onLayout, this);
+      map.on("basemap:keepout", this._keepOut, this);
+      // No zoom closer than the most precise station supports (city level for city rows): the
+      // clusters then spread their shared points at that zoom instead of at street level.
+      map.setMaxZoom(this._zoomCap());
+      // Stations shown at country level step aside from the located ones they would hide under.
+      map.on("zoomend moveend", this._nudge, this);
+      this.cluster.on("animationend spiderfied unspiderfied", this._nudge, this);
+      this.unplaced.on("animationend spiderfied unspiderfied", this._nudge, this);
       if (this._n) {
         // Before the cluster is on the map and without animation: a zoom that ends while the
         // cluster is still being built breaks markercluster ("reading 'lat'" in _recursively).
         this._fit();
       }
       L.FeatureGroup.prototype.onAdd.call(this, map);
-      this.addLayer(this.cluster);
+      this.addLayer(this.stations);
       var overlays = {};
       if (this.countryLayer) { overlays["Strongest government action"] = this.countryLayer; }
-      overlays["Stations"] = this.cluster;
+      overlays["Stations"] = this.stations;
       this.layers = L.control.layers(null, overlays, {collapsed: true}).addTo(map);
     },
 
     onRemove: function (map) {
       map.off("stationlayout", this._onLayout, this);
+      map.off("basemap:keepout", this._keepOut, this);
+      map.off("zoomend moveend", this._nudge, this);
       this.legend.remove();
       this.layers.remove();
       L.FeatureGroup.prototype.onRemove.call(this, map);
@@ -217,18 +281,19 @@
       return [[south, west], [north, east]];
     },
 
-    // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
+    // fitBounds options that keep every station and cluster clear of every control: the
+    // stations are fitted into the band the controls leave (below the zoom buttons and the
+    // layer switch, above the scale, the legend and the attribution).
     _fitOptions: function () {
-      var map = this._map;
-      var options = {maxZoom: this.options.fit ? this.options.fitMaxZoom : this.options.worldMaxZoom,
-                     padding: [20, 20], animate: false};
-      if (this.legend && this.legend.isOpen()) {
-        // From the legend's top to the map's bottom edge (the legend may sit above the attribution).
-        var top = this.legend.getContainer().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-        options.paddingBottomLeft = [20, map.getSize().y - top + 24];
-        options.paddingTopRight = [20, 20];
+      var map = this._map, o = this.options, m = o.controlMargin;
+      var insets = map.controlInsets(), height = map.getSize().y;
+      var top = insets.top + m, bottom = insets.bottom + m;
+      var spare = height - top - bottom;
+      if (spare < 2 * m) {  // a map too small for its controls: keep what room there is, evenly
+        top = bottom = Math.max(m, (height - 2 * m) / 2);
       }
-      return options;
+      return {maxZoom: o.fit ? o.fitMaxZoom : o.worldMaxZoom, animate: false,
+              paddingTopLeft: [m, top], paddingBottomRight: [m, bottom]};
     },
 
     _fit: function () {
@@ -236,18 +301,133 @@
       map.layoutWatch.ownMove(function () { map.fitBounds(bounds, options); });
     },
 
-    // The frame was resized, or the controls take other room: the stations are fitted again,
-    // unless the reader has moved the map (or a selected station placed it): their view is theirs.
+    // The frame was resized, or the controls take other room (leaflet.css arriving, the credits
+    // wrapping, the legend opened): the stations are fitted again, unless the reader has moved
+    // the map: their view is theirs. A selected station's popup is panned clear again.
     _onLayout: function (e) {
-      if (!this._n || e.readerMoved || this.selected >= 0 || !e.resized) { return; }
-      this._fit();
+      if (!this._n || e.readerMoved) { return; }
+      if (this.selected < 0) {
+        this._fit();
+      } else if (this._popupOpen()) {
+        this._popupOpen().update();
+      }
     },
 
-    // The selected station: zoomed to and its popup opened.
+    _popupOpen: function () {
+      var popup = this._map && this._map._popup;
+      return popup && popup.isOpen() && popup instanceof StationPopup ? popup : null;
+    },
+
+    // The closest zoom station i's placement supports; with no i, the closest any station in
+    // the layer supports (the map's own limit).
+    _zoomCap: function (i) {
+      var zooms = this.options.precisionZoom, c = this._columns, map = this._map;
+      var most = map ? map.getMaxZoom() : 18;
+      if (i !== undefined) { return Math.min(most, zooms[c.geo_precision[i]] || most); }
+      var cap = 0;
+      for (var j = 0; j < this._n; j++) { cap = Math.max(cap, zooms[c.geo_precision[j]] || most); }
+      return Math.min(most, cap || most);
+    },
+
+    _groupOf: function (marker) {
+      return this.cluster.hasLayer(marker) ? this.cluster : this.unplaced;
+    },
+
+    // The selected station: zoomed to no closer than its placement supports, spread from the
+    // stations that share its point (as a click on their cluster spreads them), popup open.
+    // Every move here is the map's own, without animation.
     _select: function () {
-      if (this.selected < 0) { return; }
-      var m = this.markers[this.selected];
-      this.cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      if (this.selected < 0 || !this._map) { return; }
+      var map = this._map, m = this.markers[this.selected], group = this._groupOf(m);
+      var split = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
+      var zoom = Math.min(this._zoomCap(this.selected), Math.max(split, map.getZoom()));
+      map.layoutWatch.ownMove(function () { map.setView(m.getLatLng(), zoom, {animate: false}); });
+      function open() {
+        if (group._inZoomAnimation) { group.once("animationend", open); return; }
+        if (m._icon) { m.openPopup(); return; }
+        var parent = group.getVisibleParent(m);
+        if (!parent || !parent.spiderfy) { m.openPopup(); return; }
+        group.once("spiderfied", function () { m.openPopup(); });
+        parent.spiderfy();
+      }
+      open();
+    },
+
+    // After Enter on a cluster, focus moves to the first of the stations it revealed (the first
+    // in the Tab order), once the zoom or the spread is done; not to the map.
+    _focusRevealed: function (e) {
+      var key = e.originalEvent && e.originalEvent.key;
+      if (key !== "Enter" && key !== " " && key !== "Spacebar") { return; }
+      var group = e.target, children = e.layer.getAllChildMarkers();
+      var done = false;
+      function focus() {
+        if (done || group._inZoomAnimation) { return; }
+        done = true;
+        group.off("animationend spiderfied", focus);
+        var icons = [];
+        children.forEach(function (child) {
+          var shown = child._icon ? child : group.getVisibleParent(child);
+          if (shown && shown._icon && icons.indexOf(shown._icon) < 0) { icons.push(shown._icon); }
+        });
+        icons.sort(function (a, b) {
+          return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+        });
+        if (icons.length) { icons[0].focus({preventScroll: true}); }
+      }
+      group.on("animationend spiderfied", focus);
+      // A zoom that markercluster draws without animation fires neither: the next frame checks.
+      L.Util.requestAnimFrame(function () { L.Util.requestAnimFrame(focus); });
+    },
+
+    // A country's point may fall under a city's pin or cluster (a small country at a world
+    // scale): the mark of its stations shown at country level then steps aside, by the
+    // smallest of a few offsets that clears every located mark, so that it stays in sight and
+    // within reach. Only where it is drawn moves: it still stands for the whole country.
+    _nudge: function () {
+      if (!this._map) { return; }
+      var taken = [];
+      function rect(icon) { return icon.getBoundingClientRect(); }
+      function hits(r, dx, dy) {
+        return taken.some(function (t) {
+          return r.left + dx < t.right && r.right + dx > t.left && r.top + dy < t.bottom && r.bottom + dy > t.top;
+        });
+      }
+      this.cluster._featureGroup.eachLayer(function (l) { if (l._icon) { taken.push(rect(l._icon)); } });
+      var steps = [[0, 0]];
+      [30, 48].forEach(function (d) {
+        [[0, 1], [1, 0], [0, -1], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]].forEach(function (v) {
+          steps.push([v[0] * d, v[1] * d]);
+        });
+      });
+      this.unplaced._featureGroup.eachLayer(function (l) {
+        var icon = l._icon;
+        if (!icon) { return; }
+        if (!icon.hasAttribute("data-margin")) {
+          icon.setAttribute("data-margin", icon.style.marginLeft + " " + icon.style.marginTop);
+        }
+        var margin = icon.getAttribute("data-margin").split(" ");
+        icon.style.marginLeft = margin[0];
+        icon.style.marginTop = margin[1];
+        var r = rect(icon);
+        for (var k = 0; k < steps.length; k++) {
+          if (!hits(r, steps[k][0], steps[k][1])) {
+            icon.style.marginLeft = (parseFloat(margin[0]) + steps[k][0]) + "px";
+            icon.style.marginTop = (parseFloat(margin[1]) + steps[k][1]) + "px";
+            r = {left: r.left + steps[k][0], right: r.right + steps[k][0], top: r.top + steps[k][1], bottom: r.bottom + steps[k][1]};
+            break;
+          }
+        }
+        taken.push(r);
+      });
+    },
+
+    // The basemap keeps its place names off the stations shown at country level, so that no
+    // such station reads as a city's (see static/js/basemap.js, Labels).
+    _keepOut: function (e) {
+      var c = this._columns;
+      for (var i = 0; i < this._n; i++) {
+        if (c.geo_precision[i] === "country") { e.points.push(L.latLng(c.lat[i], c.lon[i])); }
+      }
     },
 
     // ---- what each station shows ----
@@ -297,15 +477,13 @@
     },
 
     _bind: function (marker) {
-      var i = marker.options.station, c = this._columns, map = this._map;
+      var i = marker.options.station, c = this._columns;
       // The app reads the station id back from this text ("... [ID]"): keep its form.
       marker.bindTooltip(esc(this._place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
-      // Popups pan clear of the zoom buttons (top left) and the layer switch (top right); a long
-      // one scrolls inside, so that panning it into view never pushes its marker out.
-      marker.bindPopup(L.bind(function (m) { return this._popup(m.options.station); }, this), {
-        maxWidth: this.options.popupMaxWidth, maxHeight: Math.max(160, map.getSize().y - 150),
-        autoPanPaddingTopLeft: [12, 84], autoPanPaddingBottomRight: [12, 12]
-      });
+      // Popups pan clear of every control (see StationPopup); a long one scrolls inside.
+      marker.bindPopup(new StationPopup({
+        maxWidth: this.options.popupMaxWidth, margin: this.options.popupMargin
+      }, marker).setContent(L.bind(function (m) { return this._popup(m.options.station); }, this)));
     },
 
     _icon: function (i) {
@@ -355,6 +533,23 @@
           ")\"></span><span class=\"station-cluster-count\">" + total + "</span>",
         className: "station-cluster marker-cluster", iconSize: [36, 36],
         label: "Cluster of " + total + " stations: " + words.join(", ") + ". Press Enter to zoom in."
+      });
+    },
+
+    // Stations shown at country level, several in one place: a badge (a dashed ring, as each
+    // of them has) with their count, named in words; never mixed with located stations.
+    _badgeIcon: function (cl) {
+      var c = this._columns, total = cl.getChildCount(), countries = {};
+      cl.getAllChildMarkers().forEach(function (m) {
+        var name = c.country[m.options.station];
+        countries[name] = (countries[name] || 0) + 1;
+      });
+      var words = Object.keys(countries).sort().map(function (name) { return countries[name] + " in " + name; });
+      return new LabelledIcon({
+        html: "<span class=\"station-badge-count\">+" + total + "</span>",
+        className: "station-badge marker-cluster", iconSize: [30, 30],
+        label: total + " stations whose location is not published (" + words.join(", ") +
+          "), shown in their country. Press Enter to spread them."
       });
     },
 

@@ -338,8 +338,14 @@ def _add_links(element: JSCSSMixin) -> None:
         figure.header.add_child(CssLink(url), name=name)
 
 
+#: folium's viewport line forbids zooming the page (``maximum-scale=1.0, user-scalable=no``):
+#: a reader who needs larger text must be able to pinch (WCAG 1.4.4). The map keeps the rest.
+_NO_PAGE_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
+
+
 class StationMap(folium.Map):
-    """``folium.Map``, rendered without compiling its output as templates (see ``_Text``)."""
+    """``folium.Map``, rendered without compiling its output as templates (see ``_Text``), and
+    with a viewport line that lets the reader zoom the page."""
 
     def render(self, **kwargs: Any) -> None:
         if self.includes:  # class-level includes need folium's own path
@@ -347,6 +353,9 @@ class StationMap(folium.Map):
             return
         _add_links(self)
         _render_macros(self, kwargs)
+        header = self.get_root().header._children.get(self.get_name())
+        if isinstance(header, _Text):
+            header.text = _NO_PAGE_ZOOM.sub("", header.text)
 
 
 class StationLayer(JSCSSMixin, MacroElement):
@@ -407,6 +416,12 @@ class StationLayer(JSCSSMixin, MacroElement):
         _render_macros(self, kwargs)
 
 
+#: The closest zoom each geocoding precision supports: a station placed at its city's centre is
+#: never shown at street level (zoom 11 shows a city and its surroundings), one placed in its
+#: country only at a country's scale. Stations that share a point spread at that zoom.
+PRECISION_ZOOM: dict[str, int] = {"address": 17, "street": 15, "city": 11, "country": 5}
+
+
 def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
     """The ``options`` of ``L.stationLayer`` (``static/js/station-layer.js`` declares and explains
     each): labels, colours and the view options."""
@@ -432,6 +447,7 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
             if any(key in layer.actions for key in keys)
         ],
         "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},
+        "precisionZoom": PRECISION_ZOOM,
         "mapTitle": "Map of reported overseas police stations",
         "land": LAND,
     }
@@ -497,6 +513,9 @@ def map_of_layer(
     )
     # folium gives max_zoom to its own tile layer only; clustering needs it on the map itself.
     fmap.options["max_zoom"] = 18
+    # Quarter zoom steps for fits: the stations fill the room the controls leave instead of
+    # dropping a whole step (half the scale) when they miss it by a little.
+    fmap.options["zoom_snap"] = 0.25
     # Only Leaflet's stylesheet: this map uses no folium icons, Bootstrap or jQuery, so loading
     # them would only slow the first draw. Leaflet's script comes with the layer's bundle
     # (stations.map.assets.LEAFLET_BUNDLE): one request instead of three one after another.
