@@ -339,6 +339,7 @@
     _select: function () {
       if (this.selected < 0 || !this._map) { return; }
       var map = this._map, m = this.markers[this.selected], group = this._groupOf(m);
+      this.selecting = true;  // from here on the view is the selected station's, not the fit
       var split = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
       var zoom = Math.min(this._zoomCap(this.selected), Math.max(split, map.getZoom()));
       map.layoutWatch.ownMove(function () { map.setView(m.getLatLng(), zoom, {animate: false}); });
