@@ -119,7 +119,8 @@
         var insets = map.controlInsets(), height = map.getSize().y;
         this.options.autoPanPaddingTopLeft = [12, insets.top + 8];
         this.options.autoPanPaddingBottomRight = [12, insets.bottom + this.options.margin];
-        this.options.maxHeight = Math.max(120, height - insets.top - insets.bottom - this.options.margin - 40);
+        // The band, less the popup's own frame: its padding (about 30 px) and its tip (20 px).
+        this.options.maxHeight = Math.max(120, height - insets.top - insets.bottom - this.options.margin - 70);
       }
       L.Popup.prototype.update.call(this);
     },
@@ -382,7 +383,7 @@
 
     // A country's point may fall under a city's pin or cluster (a small country at a world
     // scale): the mark of its stations shown at country level then steps aside, by the
-    // smallest of a few offsets that clears every located mark, so that it stays in sight and
+    // smallest of a few offsets that clears every located mark and every control, so that it stays in sight and
     // within reach. Only where it is drawn moves: it still stands for the whole country.
     _nudge: function () {
       if (!this._map) { return; }
@@ -394,6 +395,9 @@
         });
       }
       this.cluster._featureGroup.eachLayer(function (l) { if (l._icon) { taken.push(rect(l._icon)); } });
+      // Nor under a control (see L.Map.controlInsets).
+      var controls = this._map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+      Array.prototype.forEach.call(controls, function (control) { taken.push(rect(control)); });
       var steps = [[0, 0]];
       [30, 48].forEach(function (d) {
         [[0, 1], [1, 0], [0, -1], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]].forEach(function (v) {

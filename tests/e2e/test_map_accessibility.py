@@ -146,6 +146,12 @@ def _rgb(css: str) -> str:
 def test_pin_letters_reach_4_5_to_1_as_drawn(chromium_browser: object, server: str) -> None:
     context, _, frame = _open(chromium_browser, server + "?country=IT,FR,ES,NL,GB,CA,US,DE")
     try:
+        # Closer in, where the clusters have split into single pins of every bureau in view.
+        for _ in range(4):
+            if frame.evaluate("document.querySelectorAll('.station-pin:not(.unpublished)').length > 8"):
+                break
+            frame.evaluate(f"{_MAP_JS}.setZoom({_MAP_JS}.getZoom() + 1, {{animate: false}})")
+            frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
         drawn = frame.eval_on_selector_all(
             ".station-pin:not(.unpublished) span",
             "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])",

@@ -20,6 +20,7 @@ One server per module; loads run one after another in one browser context per si
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 
@@ -48,12 +49,13 @@ SIZES = {
     "embed_700x600": ("embed=true", {"viewport": {"width": 700, "height": 600}}),
 }
 
-#: Runs in every frame; records only in the map's. After each frame painted that follows a
+#: Installed by the top page into every frame it holds (at each of the frame's loads, and at
+#: once); records only in the map's. After each frame painted that follows a
 #: change of the DOM (a MutationObserver arms it; rAF then a task: the state as painted), every
 #: drawn pin, cluster, badge and open popup is checked against every control's box.
-_RECORDER = """(() => {
-  if (window === window.top) return;
-  window.__covered = []; window.__checks = 0;
+_FRAME_RECORDER = """(() => {
+  if (window.__watched === document) return;  // this document is watched already
+  if (!window.__covered) { window.__covered = []; window.__checks = 0; }
   let armed = false;
   // What must stay clear: every mark of a fitted view; once a station link has zoomed to its
   // station, that station's own mark (pin or cluster), the pins that share its point, and the
@@ -104,6 +106,19 @@ _RECORDER = """(() => {
   install();
   const poll = setInterval(() => { install(); if (document.querySelector(".leaflet-container")) clearInterval(poll); }, 5);
 })()""".replace("MARKS", MARKS)
+
+#: Runs in the top page: puts the recorder into every frame, as soon as the frame is in the
+#: page and again at each load of it (its first document gives way to the component's page).
+_RECORDER = """(() => {
+  if (window !== window.top) return;
+  const body = BODY;
+  const into = f => { try { if (f.contentWindow && f.contentDocument) f.contentWindow.eval(body); } catch (e) { /* not ours */ } };
+  const hook = () => document.querySelectorAll("iframe").forEach(f => {
+    into(f);
+    if (!f.__recorderHooked) { f.__recorderHooked = true; f.addEventListener("load", () => into(f)); }
+  });
+  new MutationObserver(hook).observe(document, {childList: true, subtree: true});
+})()""".replace("BODY", json.dumps(_FRAME_RECORDER))
 
 _MAP = """(() => Object.values(window).find(v => { try { return v instanceof L.Map; } catch (e) { return false; } }))()"""
 
