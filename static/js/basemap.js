@@ -236,13 +236,19 @@
 
       // Room kept free of names: others' points (the station layer's stations shown at country
       // level, which must not read as a city's), each asked for by the "basemap:keepout" event.
-      var keepOut = {points: []};
+      // A country's own name may sit by them (it names their country); a city's may not.
+      var keepOut = {points: []}, outs = [];
       map.fire("basemap:keepout", keepOut);
       keepOut.points.forEach(function (latlng) {
         var at = map.project(latlng, zoom);
         if (at.x < view.min.x) { at.x += world; } else if (at.x > view.max.x) { at.x -= world; }
-        keep([at.x - KEEP_OUT, at.y - KEEP_OUT, at.x + KEEP_OUT, at.y + KEEP_OUT]);
+        outs.push([at.x - KEEP_OUT, at.y - KEEP_OUT, at.x + KEEP_OUT, at.y + KEEP_OUT]);
       });
+      function keptOut(box) {
+        return outs.some(function (o) {
+          return box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1];
+        });
+      }
 
       var fragment = document.createDocumentFragment();
       candidates.forEach(function (c) {
@@ -287,7 +293,9 @@
             candidate = [Math.min(candidate[0], x - 18), Math.min(candidate[1], y - 18),
                          Math.max(candidate[2], x + 18), Math.max(candidate[3], y + 18)];
           }
-          if (!collides(candidate)) { box = candidate; textLeft = left; textTop = top; }
+          if (!collides(candidate) && (country || !keptOut(candidate))) {
+            box = candidate; textLeft = left; textTop = top;
+          }
         }
         if (!box) { return; }
         keep(box);
