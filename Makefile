@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev test test-fast lint bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: run dev test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ i18n-extract: $(VENV)/.runtime
 i18n-update: i18n-extract
 	$(PY) -m stations.i18n update
 
+# The JavaScript linter (eslint, pinned by package-lock.json): node_modules is installed from the
+# lock file when it is missing or older than the lock. Node and npm come from the system.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint-js: node_modules/.package-lock.json
+	npx --no-install eslint static/js
+
 ## Serve the dashboard on http://localhost:$(PORT) as it is deployed (stations/web/serve.py: no
 ## file watcher; health probes on $(HEALTH_PORT): /livez /readyz /status)
 HEALTH_PORT ?= $(shell echo $$(($(PORT) + 100)))
@@ -61,7 +71,7 @@ dev: $(VENV)/.runtime i18n-compile
 	$(PY) -m stations serve --address 127.0.0.1 --port $(PORT) --health-port $(HEALTH_PORT) --dev
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
-test: $(VENV)/.dev chromium nginx i18n-compile
+test: $(VENV)/.dev chromium nginx i18n-compile lint-js
 	$(PY) -m stations validate
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
@@ -71,7 +81,7 @@ test: $(VENV)/.dev chromium nginx i18n-compile
 test-fast: $(VENV)/.dev i18n-compile
 	$(PY) -m pytest -m "not e2e and not slow" --ignore=tests/deploy --ignore=tests/reliability
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev lint-js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

@@ -169,7 +169,8 @@ def test_icon_path_script_points_at_leaflet_images() -> None:
 def test_station_layer_files_load_after_markercluster_under_the_prefix(local_assets: None) -> None:
     script = (STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
     style = (STATIC_DIR / assets.STATION_LAYER_STYLE).read_text("utf-8")
-    assert "L.stationLayer = stationLayer;" in script and "L.markerClusterGroup(" in script
+    assert "L.stationLayer = function (table, countries, shapes, options)" in script
+    assert "L.StationLayer = L.FeatureGroup.extend(" in script and "L.markerClusterGroup(" in script
     assert "innerHTML" not in script  # data reaches the page through textContent and esc() only
     assert ".station-pin{" in style and ".station-popup{" in style
     js, css = assets.layer_assets()
@@ -189,9 +190,11 @@ def test_leaflet_bundle_is_built_from_its_parts_in_order() -> None:
     bundle = (STATIC_DIR / assets.LEAFLET_BUNDLE).read_text("utf-8")
     assert bundle == assets.leaflet_bundle_text()
     starts = [bundle.index(f"// ---- static/{part}\n") for part in assets.LEAFLET_BUNDLE_PARTS]
-    assert starts == sorted(starts) and len(starts) == 4
+    assert starts == sorted(starts) and len(starts) == 6
     assert "Leaflet 1.9.3" in bundle and "L.MarkerClusterGroup=" in bundle
     assert 'addInitHook("addHandler","gestureHandling"' in bundle
+    assert "L.Control.StationLegend = L.Control.extend(" in bundle  # the map's own pieces, after the plugins
+    assert 'L.Map.addInitHook("addHandler", "layoutWatch", L.Map.LayoutWatch)' in bundle
     assert "sourceMappingURL" not in bundle
     # The icon-path fix resolves the images from the bundle's own URL: same folder as the fix.
     assert Path(assets.LEAFLET_BUNDLE).parent == Path(assets.ICON_PATH_SCRIPT).parent

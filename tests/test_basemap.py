@@ -120,7 +120,7 @@ def dataset(data_dir: Path) -> load.Dataset:
 
 def test_map_loads_the_basemap_after_the_station_layer_and_names_no_host(dataset: load.Dataset) -> None:
     html = _map_html(dataset, basemap=True)
-    loader = html.index("window.StationBasemap.attach")
+    loader = html.index("L.StationBasemap.attach")
     assert html.index("L.stationLayer(") < loader, "the basemap must come after the markers"
     # Loaded from the map's script on the first frame, not as a header <script> the markers wait for.
     assert "basemap.js" not in html[: html.index("<body")]
@@ -155,5 +155,5 @@ def test_app_draws_the_own_basemap_unless_told_otherwise(
     else:
         monkeypatch.setenv(assets.TILES_ENV, setting)
     script = apptest.map_script(apptest.open_page("map"))
-    assert ("window.StationBasemap.attach" in script) is drawn
+    assert ("L.StationBasemap.attach" in script) is drawn
     assert ("tile.openstreetmap.org" in script) is (setting == "osm")

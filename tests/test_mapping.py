@@ -230,7 +230,8 @@ def test_rendering_without_template_compilation_gives_foliums_own_page(
     dataset: load.Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The map skips branca's compile-each-output step; the page must still be exactly the one
-    folium's own render path makes (ids aside), tiles, shapes and station script included."""
+    folium's own render path makes (ids aside), tiles, shapes and station script included, the
+    viewport line aside."""
     import folium
     from folium.elements import JSCSSMixin
 
@@ -251,7 +252,8 @@ def test_rendering_without_template_compilation_gives_foliums_own_page(
 
     monkeypatch.setattr(mapping.StationMap, "render", folium.Map.render)
     monkeypatch.setattr(mapping.StationLayer, "render", folium_layer_render)
-    assert fast == page()
+    # ...but for the one intended change: the viewport line lets the reader zoom the page.
+    assert fast == mapping._NO_PAGE_ZOOM.sub("", page()) != page()
     assert "L.stationLayer(" in fast and "t.test" in fast
 
 
@@ -301,3 +303,22 @@ def test_country_outlines_are_sent_rounded_and_stay_closed_rings() -> None:
     assert nl == [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 50.0]]  # repeats after rounding dropped
     it = drawn[1]["geometry"]["coordinates"][0][0]
     assert it[0] == it[-1] == [1.23, 2.35] and len(it) >= 4
+
+
+def test_the_map_frame_lets_the_reader_zoom_the_page(dataset: load.Dataset) -> None:
+    html = render(dataset.stations, dataset.responses)
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)"', html)
+    assert viewport and "user-scalable" not in viewport.group(1) and "maximum-scale" not in viewport.group(1)
+
+
+def test_every_precision_has_a_zoom_limit_and_coarser_ones_stop_further_out() -> None:
+    zooms = [mapping.PRECISION_ZOOM[p] for p in vocab.GEO_PRECISIONS]  # finest first
+    assert zooms == sorted(zooms, reverse=True) and len(set(zooms)) == len(zooms)
+    layer = mapping.LayerData("{}", "{}", "{}", ("Fuzhou",), ())
+    assert mapping.layer_options(layer, fit=False)["precisionZoom"] == mapping.PRECISION_ZOOM
+
+
+def test_payload_carries_every_column_of_the_field_table() -> None:
+    for field in vocab.STATION_FIELDS:
+        assert set(field.columns()) <= set(mapping.PAYLOAD_FIELDS), field
+    assert len(set(mapping.PAYLOAD_FIELDS)) == len(mapping.PAYLOAD_FIELDS)

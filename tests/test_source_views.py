@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stations.data import load, publishers, synthetic
+from stations.data import load, publishers, synthetic, vocab
+from stations.view.filters import escape_markdown
 from tests.support.apptest import DATA_PAGE, RESPONSES_PAGE
 from tests.support.apptest import open_page as run
 
@@ -49,6 +50,19 @@ def test_station_panel_names_the_outlets_and_says_how_sure(registered: load.Data
     assert f"**How sure:** {station['confidence']}," in text
     assert "Best source: primary" in text
     assert "(Report Author, Example Ministry)" in text
+
+
+def test_station_panel_reads_each_line_as_the_popup_does(registered: load.Dataset) -> None:
+    """The panel's lines come from vocab.STATION_FIELDS, the popup's table: "Placed at" says
+    "city centre (exact site not shown)" in both, never the panel's own wording."""
+    station = registered.stations.iloc[1]
+    text = "\n".join(m.value for m in run(station=station["station_id"]).markdown)
+    row = station.copy()
+    row["address"] = station["address"] if not station["private_residence"] else ""
+    for field in vocab.STATION_FIELDS:
+        if field.text(row):
+            assert f"**{field.label}:** {escape_markdown(field.text(row))}" in text, field.label
+    assert f"**Placed at:** {escape_markdown(vocab.PRECISION_LABELS[station['geo_precision']])}" in text
 
 
 def test_a_weak_only_station_is_flagged_in_the_panel(registered: load.Dataset) -> None:

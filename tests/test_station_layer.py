@@ -9,6 +9,7 @@ plain URLs become safe links.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import threading
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from stations.data import load, model
+from stations.data import load, model, vocab
 from stations.map import mapping
 from tests.support.browser import (
     STATIC_DIR,
@@ -126,4 +127,74 @@ def test_without_selection_no_popup_opens_and_markers_draw(
         "e => getComputedStyle(e).borderRadius"
     )
     assert radius == "50%"
+    assert errors == []
+
+
+#: The popup's lines as drawn: [[label, value], ...].
+_POPUP_LINES_JS = (
+    """p => [...p.querySelectorAll("dt")].map(dt => [dt.textContent, dt.nextElementSibling.textContent])"""
+)
+
+
+def _open_popup(context: object, url: str) -> tuple[object, list[str]]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    popup = page.locator(".leaflet-popup .station-popup")
+    popup.wait_for(state="visible", timeout=20_000)
+    return popup, errors
+
+
+def test_popup_lines_are_the_field_table_read_as_the_panel_reads_it(
+    browser_context: object,  # noqa: F811 (fixture)
+    site: tuple[str, Path],
+    data_dir: Path,
+) -> None:
+    """Every line of vocab.STATION_FIELDS, in order and in the words StationField.text gives
+    (which the station panel shows), then the host government's actions."""
+    base, root = site
+    dataset = load.load_dataset(data_dir)
+    station = dataset.stations.iloc[3]
+    path = write_map(root, "fields.html", dataset, selected=station["station_id"])
+    popup, errors = _open_popup(browser_context, base + path)
+    row = station.copy()
+    row["address"] = model.public_address(dataset.stations.iloc[[3]]).iloc[0]
+    expected = [[f.label, f.text(row)] for f in vocab.STATION_FIELDS if f.text(row)]
+    lines = popup.evaluate(_POPUP_LINES_JS)
+    assert lines[: len(expected)] == expected
+    assert ["Placed at", vocab.PRECISION_LABELS[station["geo_precision"]]] in lines
+    assert [label for label, _ in lines[len(expected) :]] == ["Host government"]
+    assert errors == []
+
+
+def test_a_new_popup_line_needs_only_an_entry_in_the_field_table(
+    browser_context: object,  # noqa: F811 (fixture)
+    site: tuple[str, Path],
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A column added to vocab.STATION_FIELDS travels in the payload and shows in the popup,
+    as text, with no change to the layer's script."""
+    base, root = site
+    dataset = load.load_dataset(data_dir)
+    stations = dataset.stations.copy()
+    stations.loc[stations.index[0], "notes"] = "Seen <b>twice</b> & noted"
+    stations.loc[stations.index[0], "confidence"] = "medium"
+    extra = (
+        vocab.StationField("notes", "Notes"),
+        vocab.StationField("confidence", "How sure", {"medium": "medium: one good source"}),
+    )
+    monkeypatch.setattr(vocab, "STATION_FIELDS", (*vocab.STATION_FIELDS, *extra))
+    monkeypatch.setattr(mapping, "PAYLOAD_FIELDS", mapping.payload_fields())
+    assert {"notes", "confidence"} <= set(mapping.PAYLOAD_FIELDS)
+    path = write_map(
+        root, "new-field.html", dataclasses.replace(dataset, stations=stations),
+        selected=str(stations["station_id"].iloc[0]),
+    )  # fmt: skip
+    popup, errors = _open_popup(browser_context, base + path)
+    lines = popup.evaluate(_POPUP_LINES_JS)
+    assert ["Notes", "Seen <b>twice</b> & noted"] in lines
+    assert ["How sure", "medium: one good source"] in lines
+    assert popup.locator("b").count() == 0
     assert errors == []

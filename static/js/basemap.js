@@ -25,6 +25,7 @@
   var MORE_PLACES_ZOOM = 6; // smaller cities from this zoom on
   var LOCAL_PLACES_ZOOM = 8; // towns, per 10-degree cell in view, from this zoom on
   var CELL = 10;
+  var KEEP_OUT = 22; // half the side of the square kept free of names around a keep-out point, px
   var CSS = [
     ".bm-labels{position:absolute;left:0;top:0;pointer-events:none;}",
     ".bm-label{position:absolute;white-space:pre;pointer-events:none;",
@@ -155,7 +156,7 @@
       if (this._map) { this._update(); }
     },
 
-    onAdd: function (map) {
+    onAdd: function () {
       this._root = L.DomUtil.create("div", "bm-labels", this.getPane());
       // Hundreds of place names would drown a screen reader; the stations carry the content.
       this._root.setAttribute("aria-hidden", "true");
@@ -233,6 +234,22 @@
         }
       }
 
+      // Room kept free of names: others' points (the station layer's stations shown at country
+      // level, which must not read as a city's), each asked for by the "basemap:keepout" event.
+      // A country's own name may sit by them (it names their country); a city's may not.
+      var keepOut = {points: []}, outs = [];
+      map.fire("basemap:keepout", keepOut);
+      keepOut.points.forEach(function (latlng) {
+        var at = map.project(latlng, zoom);
+        if (at.x < view.min.x) { at.x += world; } else if (at.x > view.max.x) { at.x -= world; }
+        outs.push([at.x - KEEP_OUT, at.y - KEEP_OUT, at.x + KEEP_OUT, at.y + KEEP_OUT]);
+      });
+      function keptOut(box) {
+        return outs.some(function (o) {
+          return box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1];
+        });
+      }
+
       var fragment = document.createDocumentFragment();
       candidates.forEach(function (c) {
         var p = c.p, kind = p[4];
@@ -276,7 +293,9 @@
             candidate = [Math.min(candidate[0], x - 18), Math.min(candidate[1], y - 18),
                          Math.max(candidate[2], x + 18), Math.max(candidate[3], y + 18)];
           }
-          if (!collides(candidate)) { box = candidate; textLeft = left; textTop = top; }
+          if (!collides(candidate) && (country || !keptOut(candidate))) {
+            box = candidate; textLeft = left; textTop = top;
+          }
         }
         if (!box) { return; }
         keep(box);
@@ -408,5 +427,5 @@
     return map._stationBasemap;
   }
 
-  window.StationBasemap = {attach: attach, STYLE: STYLE};
+  L.StationBasemap = {attach: attach, STYLE: STYLE};
 })();

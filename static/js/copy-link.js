@@ -1,11 +1,14 @@
 // One-click copy for the link boxes drawn by stations/web/copy_link.py. Streamlit runs this
 // script again each time a box is redrawn (every filter change), so it binds one listener to
-// the document, once per page, and finds the box from the clicked button.
+// the document, once per page (marked on the document's root element, not with a global), and
+// finds the box from the clicked button.
 (function () {
-  if (window.stationsCopyLink) {
+  "use strict";
+  var root = document.documentElement;
+  if (root.hasAttribute("data-copy-link")) {
     return;
   }
-  window.stationsCopyLink = true;
+  root.setAttribute("data-copy-link", "");
 
   function report(button, copied) {
     var status = document.getElementById(button.getAttribute("data-copy-status"));
@@ -26,7 +29,7 @@
   function copyBySelection(button, field) {
     field.focus();
     field.select();
-    var copied = false;
+    var copied;
     try {
       copied = document.execCommand("copy");
     } catch (error) {

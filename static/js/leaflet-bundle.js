@@ -16,6 +16,7 @@
 // URL so it works under any --server.baseUrlPath. Loaded right after leaflet.js
 // (stations/map/assets.py, MAP_JS).
 (function () {
+  "use strict";
   var script = document.currentScript;
   if (window.L && L.Icon && L.Icon.Default && script && script.src) {
     L.Icon.Default.imagePath = new URL("../vendor/leaflet@1.9.3/dist/images/", script.src).href;
@@ -35,4 +36,340 @@
 
 // ---- static/vendor/leaflet-gesture-handling@1.2.2/dist/leaflet-gesture-handling.min.js
 !function(a,t){"object"==typeof exports&&"undefined"!=typeof module?t(exports):"function"==typeof define&&define.amd?define("leafletGestureHandling",["exports"],t):t(a.leafletGestureHandling={})}(this,function(a){"use strict";var o={ar:{touch:"استخدم إصبعين لتحريك الخريطة",scroll:"‏استخدم ctrl + scroll لتصغير/تكبير الخريطة",scrollMac:"يمكنك استخدام ⌘ + التمرير لتكبير/تصغير الخريطة"},bg:{touch:"Използвайте два пръста, за да преместите картата",scroll:"Задръжте бутона Ctrl натиснат, докато превъртате, за да промените мащаба на картата",scrollMac:"Задръжте бутона ⌘ натиснат, докато превъртате, за да промените мащаба на картата"},bn:{touch:"মানচিত্রটিকে সরাতে দুটি আঙ্গুল ব্যবহার করুন",scroll:"ম্যাপ জুম করতে ctrl + scroll ব্যবহার করুন",scrollMac:"ম্যাপে জুম করতে ⌘ বোতাম টিপে স্ক্রল করুন"},ca:{touch:"Fes servir dos dits per moure el mapa",scroll:"Prem la tecla Control mentre et desplaces per apropar i allunyar el mapa",scrollMac:"Prem la tecla ⌘ mentre et desplaces per apropar i allunyar el mapa"},cs:{touch:"K posunutí mapy použijte dva prsty",scroll:"Velikost zobrazení mapy změňte podržením klávesy Ctrl a posouváním kolečka myši",scrollMac:"Velikost zobrazení mapy změníte podržením klávesy ⌘ a posunutím kolečka myši / touchpadu"},da:{touch:"Brug to fingre til at flytte kortet",scroll:"Brug ctrl + rullefunktionen til at zoome ind og ud på kortet",scrollMac:"Brug ⌘ + rullefunktionen til at zoome ind og ud på kortet"},de:{touch:"Verschieben der Karte mit zwei Fingern",scroll:"Verwende Strg+Scrollen zum Zoomen der Karte",scrollMac:"⌘"},el:{touch:"Χρησιμοποιήστε δύο δάχτυλα για μετακίνηση στον χάρτη",scroll:"Χρησιμοποιήστε το πλήκτρο Ctrl και κύλιση, για να μεγεθύνετε τον χάρτη",scrollMac:"Χρησιμοποιήστε το πλήκτρο ⌘ + κύλιση για εστίαση στον χάρτη"},en:{touch:"Use two fingers to move the map",scroll:"Use ctrl + scroll to zoom the map",scrollMac:"Use ⌘ + scroll to zoom the map"},"en-AU":{touch:"Use two fingers to move the map",scroll:"Use ctrl + scroll to zoom the map",scrollMac:"Use ⌘ + scroll to zoom the map"},"en-GB":{touch:"Use two fingers to move the map",scroll:"Use ctrl + scroll to zoom the map",scrollMac:"Use ⌘ + scroll to zoom the map"},es:{touch:"Para mover el mapa, utiliza dos dedos",scroll:"Mantén pulsada la tecla Ctrl mientras te desplazas para acercar o alejar el mapa",scrollMac:"Mantén pulsada la tecla ⌘ mientras te desplazas para acercar o alejar el mapa"},eu:{touch:"Erabili bi hatz mapa mugitzeko",scroll:"Mapan zooma aplikatzeko, sakatu Ktrl eta egin gora edo behera",scrollMac:"Eduki sakatuta ⌘ eta egin gora eta behera mapa handitu eta txikitzeko"},fa:{touch:"برای حرکت دادن نقشه از دو انگشت استفاده کنید.",scroll:"‏برای بزرگ‌نمایی نقشه از ctrl + scroll استفاده کنید",scrollMac:"برای بزرگ‌نمایی نقشه، از ⌘ + پیمایش استفاده کنید."},fi:{touch:"Siirrä karttaa kahdella sormella.",scroll:"Zoomaa karttaa painamalla Ctrl-painiketta ja vierittämällä.",scrollMac:"Zoomaa karttaa pitämällä painike ⌘ painettuna ja vierittämällä."},fil:{touch:"Gumamit ng dalawang daliri upang iusog ang mapa",scroll:"Gamitin ang ctrl + scroll upang i-zoom ang mapa",scrollMac:"Gamitin ang ⌘ + scroll upang i-zoom ang mapa"},fr:{touch:"Utilisez deux doigts pour déplacer la carte",scroll:"Vous pouvez zoomer sur la carte à l'aide de CTRL+Molette de défilement",scrollMac:"Vous pouvez zoomer sur la carte à l'aide de ⌘+Molette de défilement"},gl:{touch:"Utiliza dous dedos para mover o mapa",scroll:"Preme Ctrl mentres te desprazas para ampliar o mapa",scrollMac:"Preme ⌘ e desprázate para ampliar o mapa"},gu:{touch:"નકશો ખસેડવા બે આંગળીઓનો ઉપયોગ કરો",scroll:"નકશાને ઝૂમ કરવા માટે ctrl + સ્ક્રોલનો ઉપયોગ કરો",scrollMac:"નકશાને ઝૂમ કરવા ⌘ + સ્ક્રોલનો ઉપયોગ કરો"},hi:{touch:"मैप एक जगह से दूसरी जगह ले जाने के लिए दो उंगलियों का इस्तेमाल करें",scroll:"मैप को ज़ूम करने के लिए ctrl + स्क्रोल का उपयोग करें",scrollMac:"मैप को ज़ूम करने के लिए ⌘ + स्क्रोल का उपयोग करें"},hr:{touch:"Pomičite kartu pomoću dva prsta",scroll:"Upotrijebite Ctrl i klizač miša da biste zumirali kartu",scrollMac:"Upotrijebite gumb ⌘ dok se pomičete za zumiranje karte"},hu:{touch:"Két ujjal mozgassa a térképet",scroll:"A térkép a ctrl + görgetés használatával nagyítható",scrollMac:"A térkép a ⌘ + görgetés használatával nagyítható"},id:{touch:"Gunakan dua jari untuk menggerakkan peta",scroll:"Gunakan ctrl + scroll untuk memperbesar atau memperkecil peta",scrollMac:"Gunakan ⌘ + scroll untuk memperbesar atau memperkecil peta"},it:{touch:"Utilizza due dita per spostare la mappa",scroll:"Utilizza CTRL + scorrimento per eseguire lo zoom della mappa",scrollMac:"Utilizza ⌘ + scorrimento per eseguire lo zoom della mappa"},iw:{touch:"הזז את המפה באמצעות שתי אצבעות",scroll:"‏אפשר לשנות את מרחק התצוגה במפה באמצעות מקש ctrl וגלילה",scrollMac:"אפשר לשנות את מרחק התצוגה במפה באמצעות מקש ⌘ וגלילה"},ja:{touch:"地図を移動させるには指 2 本で操作します",scroll:"地図をズームするには、Ctrl キーを押しながらスクロールしてください",scrollMac:"地図をズームするには、⌘ キーを押しながらスクロールしてください"},kn:{touch:"Use two fingers to move the map",scroll:"Use Ctrl + scroll to zoom the map",scrollMac:"Use ⌘ + scroll to zoom the map"},ko:{touch:"지도를 움직이려면 두 손가락을 사용하세요.",scroll:"지도를 확대/축소하려면 Ctrl을 누른 채 스크롤하세요.",scrollMac:"지도를 확대하려면 ⌘ + 스크롤 사용"},lt:{touch:"Perkelkite žemėlapį dviem pirštais",scroll:"Slinkite nuspaudę klavišą „Ctrl“, kad pakeistumėte žemėlapio mastelį",scrollMac:"Paspauskite klavišą ⌘ ir slinkite, kad priartintumėte žemėlapį"},lv:{touch:"Lai pārvietotu karti, bīdiet to ar diviem pirkstiem",scroll:"Kartes tālummaiņai izmantojiet ctrl + ritināšanu",scrollMac:"Lai veiktu kartes tālummaiņu, izmantojiet ⌘ + ritināšanu"},ml:{touch:"മാപ്പ് നീക്കാൻ രണ്ട് വിരലുകൾ ഉപയോഗിക്കുക",scroll:"കൺട്രോൾ + സ്‌ക്രോൾ ഉപയോഗിച്ച് ‌മാപ്പ് ‌സൂം ചെയ്യുക",scrollMac:"⌘ + സ്‌ക്രോൾ ഉപയോഗിച്ച് ‌മാപ്പ് ‌സൂം ചെയ്യുക"},mr:{touch:"नकाशा हलविण्यासाठी दोन बोटे वापरा",scroll:"नकाशा झूम करण्यासाठी ctrl + scroll वापरा",scrollMac:"नकाशावर झूम करण्यासाठी ⌘ + स्क्रोल वापरा"},nl:{touch:"Gebruik twee vingers om de kaart te verplaatsen",scroll:"Gebruik Ctrl + scrollen om in- en uit te zoomen op de kaart",scrollMac:"Gebruik ⌘ + scrollen om in en uit te zoomen op de kaart"},no:{touch:"Bruk to fingre for å flytte kartet",scroll:"Hold ctrl-tasten inne og rull for å zoome på kartet",scrollMac:"Hold inne ⌘-tasten og rull for å zoome på kartet"},pl:{touch:"Przesuń mapę dwoma palcami",scroll:"Naciśnij CTRL i przewiń, by przybliżyć mapę",scrollMac:"Naciśnij ⌘ i przewiń, by przybliżyć mapę"},pt:{touch:"Use dois dedos para mover o mapa",scroll:"Pressione Ctrl e role a tela simultaneamente para aplicar zoom no mapa",scrollMac:"Use ⌘ e role a tela simultaneamente para aplicar zoom no mapa"},"pt-BR":{touch:"Use dois dedos para mover o mapa",scroll:"Pressione Ctrl e role a tela simultaneamente para aplicar zoom no mapa",scrollMac:"Use ⌘ e role a tela simultaneamente para aplicar zoom no mapa"},"pt-PT":{touch:"Utilize dois dedos para mover o mapa",scroll:"Utilizar ctrl + deslocar para aumentar/diminuir zoom do mapa",scrollMac:"Utilize ⌘ + deslocar para aumentar/diminuir o zoom do mapa"},ro:{touch:"Folosiți două degete pentru a deplasa harta",scroll:"Apăsați tasta ctrl și derulați simultan pentru a mări harta",scrollMac:"Folosiți ⌘ și derulați pentru a mări/micșora harta"},ru:{touch:"Чтобы переместить карту, проведите по ней двумя пальцами",scroll:"Чтобы изменить масштаб, прокручивайте карту, удерживая клавишу Ctrl.",scrollMac:"Чтобы изменить масштаб, нажмите ⌘ + прокрутка"},sk:{touch:"Mapu môžete posunúť dvoma prstami",scroll:"Ak chcete priblížiť mapu, stlačte kláves ctrl a posúvajte",scrollMac:"Ak chcete priblížiť mapu, stlačte kláves ⌘ a posúvajte kolieskom myši"},sl:{touch:"Premaknite zemljevid z dvema prstoma",scroll:"Zemljevid povečate tako, da držite tipko Ctrl in vrtite kolesce na miški",scrollMac:"Uporabite ⌘ + funkcijo pomika, da povečate ali pomanjšate zemljevid"},sr:{touch:"Мапу померајте помоћу два прста",scroll:"Притисните ctrl тастер док померате да бисте зумирали мапу",scrollMac:"Притисните тастер ⌘ док померате да бисте зумирали мапу"},sv:{touch:"Använd två fingrar för att flytta kartan",scroll:"Använd ctrl + rulla för att zooma kartan",scrollMac:"Använd ⌘ + rulla för att zooma på kartan"},ta:{touch:"மேப்பை நகர்த்த இரண்டு விரல்களைப் பயன்படுத்தவும்",scroll:"மேப்பை பெரிதாக்கி/சிறிதாக்கிப் பார்க்க, ctrl பட்டனைப் பிடித்தபடி, மேலே/கீழே ஸ்க்ரால் செய்யவும்",scrollMac:"மேப்பை பெரிதாக்கி/சிறிதாக்கிப் பார்க்க, ⌘ பட்டனைப் பிடித்தபடி, மேலே/கீழே ஸ்க்ரால் செய்யவும்"},te:{touch:"మ్యాప్‌ని తరలించడం కోసం రెండు వేళ్లను ఉపయోగించండి",scroll:"మ్యాప్‌ని జూమ్ చేయడానికి ctrl బటన్‌ను నొక్కి ఉంచి, స్క్రోల్ చేయండి",scrollMac:"మ్యాప్ జూమ్ చేయాలంటే ⌘ + స్క్రోల్ ఉపయోగించండి"},th:{touch:"ใช้ 2 นิ้วเพื่อเลื่อนแผนที่",scroll:"กด Ctrl ค้างไว้ แล้วเลื่อนหน้าจอเพื่อซูมแผนที่",scrollMac:"กด ⌘ แล้วเลื่อนหน้าจอเพื่อซูมแผนที่"},tl:{touch:"Gumamit ng dalawang daliri upang iusog ang mapa",scroll:"Gamitin ang ctrl + scroll upang i-zoom ang mapa",scrollMac:"Gamitin ang ⌘ + scroll upang i-zoom ang mapa"},tr:{touch:"Haritada gezinmek için iki parmağınızı kullanın",scroll:"Haritayı yakınlaştırmak için ctrl + kaydırma kombinasyonunu kullanın",scrollMac:"Haritayı yakınlaştırmak için ⌘ tuşuna basıp ekranı kaydırın"},uk:{touch:"Переміщуйте карту двома пальцями",scroll:"Щоб змінювати масштаб карти, прокручуйте коліщатко миші, утримуючи клавішу Ctrl",scrollMac:"Щоб змінити масштаб карти, використовуйте ⌘ + прокручування"},vi:{touch:"Sử dụng hai ngón tay để di chuyển bản đồ",scroll:"Sử dụng ctrl + cuộn để thu phóng bản đồ",scrollMac:"Sử dụng ⌘ + cuộn để thu phóng bản đồ"},"zh-CN":{touch:"使用双指移动地图",scroll:"按住 Ctrl 并滚动鼠标滚轮才可缩放地图",scrollMac:"按住 ⌘ 并滚动鼠标滚轮才可缩放地图"},"zh-TW":{touch:"同時以兩指移動地圖",scroll:"按住 ctrl 鍵加上捲動滑鼠可以縮放地圖",scrollMac:"按 ⌘ 加上滾動捲軸可以縮放地圖"}};L.Map.mergeOptions({gestureHandlingOptions:{text:{},duration:1e3}});var t=!1,e=L.Handler.extend({addHooks:function(){this._handleTouch=this._handleTouch.bind(this),this._setupPluginOptions(),this._setLanguageContent(),this._disableInteractions(),this._map._container.addEventListener("touchstart",this._handleTouch),this._map._container.addEventListener("touchmove",this._handleTouch),this._map._container.addEventListener("touchend",this._handleTouch),this._map._container.addEventListener("touchcancel",this._handleTouch),this._map._container.addEventListener("click",this._handleTouch),L.DomEvent.on(this._map._container,"wheel",this._handleScroll,this),L.DomEvent.on(this._map,"mouseover",this._handleMouseOver,this),L.DomEvent.on(this._map,"mouseout",this._handleMouseOut,this),L.DomEvent.on(this._map,"movestart",this._handleDragging,this),L.DomEvent.on(this._map,"move",this._handleDragging,this),L.DomEvent.on(this._map,"moveend",this._handleDragging,this)},removeHooks:function(){this._enableInteractions(),this._map._container.removeEventListener("touchstart",this._handleTouch),this._map._container.removeEventListener("touchmove",this._handleTouch),this._map._container.removeEventListener("touchend",this._handleTouch),this._map._container.removeEventListener("touchcancel",this._handleTouch),this._map._container.removeEventListener("click",this._handleTouch),L.DomEvent.off(this._map._container,"wheel",this._handleScroll,this),L.DomEvent.off(this._map,"mouseover",this._handleMouseOver,this),L.DomEvent.off(this._map,"mouseout",this._handleMouseOut,this),L.DomEvent.off(this._map,"movestart",this._handleDragging,this),L.DomEvent.off(this._map,"move",this._handleDragging,this),L.DomEvent.off(this._map,"moveend",this._handleDragging,this)},_handleDragging:function(a){"movestart"==a.type||"move"==a.type?t=!0:"moveend"==a.type&&(t=!1)},_disableInteractions:function(){this._map.dragging.disable(),this._map.scrollWheelZoom.disable(),this._map.tap&&this._map.tap.disable()},_enableInteractions:function(){this._map.dragging.enable(),this._map.scrollWheelZoom.enable(),this._map.tap&&this._map.tap.enable()},_setupPluginOptions:function(){this._map.options.gestureHandlingText&&(this._map.options.gestureHandlingOptions.text=this._map.options.gestureHandlingText)},_setLanguageContent:function(){var a;if(this._map.options.gestureHandlingOptions&&this._map.options.gestureHandlingOptions.text&&this._map.options.gestureHandlingOptions.text.touch&&this._map.options.gestureHandlingOptions.text.scroll&&this._map.options.gestureHandlingOptions.text.scrollMac)a=this._map.options.gestureHandlingOptions.text;else{var t=this._getUserLanguage();t||(t="en"),o[t]&&(a=o[t]),a||-1===t.indexOf("-")||(t=t.split("-")[0],a=o[t]),a||(a=o[t="en"])}var e=!1;0<=navigator.platform.toUpperCase().indexOf("MAC")&&(e=!0);var l=a.scroll;e&&(l=a.scrollMac),this._map._container.setAttribute("data-gesture-handling-touch-content",a.touch),this._map._container.setAttribute("data-gesture-handling-scroll-content",l)},_getUserLanguage:function(){return navigator.languages?navigator.languages[0]:navigator.language||navigator.userLanguage},_handleTouch:function(a){for(var t=["leaflet-control-minimap","leaflet-interactive","leaflet-popup-content","leaflet-popup-content-wrapper","leaflet-popup-close-button","leaflet-control-zoom-in","leaflet-control-zoom-out"],e=!1,l=0;l<t.length;l++)L.DomUtil.hasClass(a.target,t[l])&&(e=!0);e?L.DomUtil.hasClass(a.target,"leaflet-interactive")&&"touchmove"===a.type&&1===a.touches.length?(L.DomUtil.addClass(this._map._container,"leaflet-gesture-handling-touch-warning"),this._disableInteractions()):L.DomUtil.removeClass(this._map._container,"leaflet-gesture-handling-touch-warning"):"touchmove"===a.type||"touchstart"===a.type?1===a.touches.length?(L.DomUtil.addClass(this._map._container,"leaflet-gesture-handling-touch-warning"),this._disableInteractions()):(a.preventDefault(),this._enableInteractions(),L.DomUtil.removeClass(this._map._container,"leaflet-gesture-handling-touch-warning")):L.DomUtil.removeClass(this._map._container,"leaflet-gesture-handling-touch-warning")},_isScrolling:!1,_handleScroll:function(a){a.metaKey||a.ctrlKey?(a.preventDefault(),L.DomUtil.removeClass(this._map._container,"leaflet-gesture-handling-scroll-warning"),this._map.scrollWheelZoom.enable()):(L.DomUtil.addClass(this._map._container,"leaflet-gesture-handling-scroll-warning"),this._map.scrollWheelZoom.disable(),clearTimeout(this._isScrolling),this._isScrolling=setTimeout(function(){for(var a=document.getElementsByClassName("leaflet-gesture-handling-scroll-warning"),t=0;t<a.length;t++)L.DomUtil.removeClass(a[t],"leaflet-gesture-handling-scroll-warning")},this._map.options.gestureHandlingOptions.duration))},_handleMouseOver:function(a){this._enableInteractions()},_handleMouseOut:function(a){t||this._disableInteractions()}});L.Map.addInitHook("addHandler","gestureHandling",e),a.GestureHandling=e,a.default=e,Object.defineProperty(a,"__esModule",{value:!0})});
+;
+
+// ---- static/js/map-aids.js
+// Reading aids of the station map, each a small Leaflet handler (off until the station layer
+// turns it on) or a map method: how the map takes focus, how it answers gestures, how it is
+// named, how its corners stay clear of the attribution, and where its controls leave room.
+//
+// Loaded with Leaflet (stations/map/assets.py, LEAFLET_BUNDLE_PARTS): handlers are attached to
+// every map made afterwards (L.Map.addInitHook), as Leaflet's own handlers are.
+(function () {
+  "use strict";
+
+  // ---- Room left by the controls ----
+  // The map's four insets, in pixels, that its controls take: top (the zoom buttons, the layer
+  // switch), bottom (scale, legend, attribution), left and right. A station, a cluster or a popup
+  // drawn inside the rest of the map lies under no control. Measured as laid out now, so the
+  // answer follows an open legend, a wrapped attribution or a turned phone.
+  L.Map.include({
+    controlInsets: function () {
+      var box = this.getContainer().getBoundingClientRect();
+      var insets = {top: 0, bottom: 0, left: 0, right: 0};
+      var controls = this.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+      Array.prototype.forEach.call(controls, function (control) {
+        var r = control.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        var corner = control.parentNode;
+        if (L.DomUtil.hasClass(corner, "leaflet-top")) {
+          insets.top = Math.max(insets.top, r.bottom - box.top);
+        } else if (L.DomUtil.hasClass(corner, "leaflet-bottom")) {
+          insets.bottom = Math.max(insets.bottom, box.bottom - r.top);
+        }
+      });
+      return insets;
+    },
+
+    // A control's layout is Leaflet's only once leaflet.css applies (streamlit-folium adds the
+    // stylesheets after the scripts have run): before that, the controls are plain blocks.
+    controlsStyled: function () {
+      var corner = this._controlCorners && this._controlCorners.topleft;
+      return Boolean(corner && window.getComputedStyle(corner).position === "absolute");
+    }
+  });
+
+  // ---- Focus without scrolling ----
+  // A press on the map focuses the map (Leaflet's keyboard handler, so that the arrow keys move
+  // it) or the pressed pin, cluster or country (the browser's default). Either focus, left to
+  // itself, scrolls the host page until the whole map is in view: when the map's bottom is
+  // below the fold, the page moves between the press and the release, the release lands beside
+  // the pin, and the browser sends the click to the map: no popup opens, an open one closes.
+  // The same element is focused here without scrolling; controls and popups keep their own
+  // handling (a popup's text stays selectable).
+  L.Map.StationFocus = L.Handler.extend({
+    addHooks: function () {
+      var map = this._map;
+      if (map.keyboard) { L.DomEvent.off(map.getContainer(), "mousedown", map.keyboard._onMouseDown, map.keyboard); }
+      map.getContainer().addEventListener("mousedown", this._onMouseDown, true);
+    },
+    removeHooks: function () {
+      this._map.getContainer().removeEventListener("mousedown", this._onMouseDown, true);
+    },
+    _onMouseDown: function (e) {
+      var box = e.currentTarget, target = e.target;
+      if (!target.closest || target.closest(".leaflet-control-container, .leaflet-popup")) { return; }
+      var focusable = target.closest("[tabindex]");
+      if (!focusable || !box.contains(focusable)) { focusable = box; }
+      e.preventDefault();
+      if (document.activeElement !== focusable) { focusable.focus({preventScroll: true}); }
+    }
+  });
+
+  // ---- Gestures ----
+  // Gesture handling as news maps do it, by leaflet-gesture-handling (in the Leaflet bundle): on
+  // a touch screen one finger scrolls the page and two fingers move the map; with a mouse the
+  // wheel scrolls the page and ctrl (cmd on a Mac) + wheel zooms, the +/- buttons and the
+  // keyboard too. The same on the dashboard and in an article's embed: a map that takes every
+  // swipe or wheel turn traps the reader. The messages are English, as is the page, whatever
+  // the browser's language (the plugin would pick one of its translations).
+  var GESTURE_TEXT = {
+    touch: "Use two fingers to move the map",
+    scroll: "Use ctrl + scroll to zoom the map",
+    scrollMac: "Use \u2318 + scroll to zoom the map"
+  };
+  L.Map.StationGestures = L.Handler.extend({
+    addHooks: function () {
+      var map = this._map;
+      if (!map.gestureHandling) { return; }
+      // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
+      map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
+      map.gestureHandling.enable();
+      // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
+      // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
+      // and the browser decides whether a touch may scroll the page when the finger lands, from
+      // the map's touch-action, before any script runs: the next one-finger swipe would move
+      // neither the page nor the map. So dragging goes off when the last finger lifts and stays
+      // off through a tap's mouse events; a real mouse still turns it on as it enters.
+      var box = map.getContainer();
+      var self = this;
+      this._lastPointer = "";
+      this._onPointer = function (e) { self._lastPointer = e.pointerType; };
+      this._onFingersUp = function (e) {
+        if (!e.touches || e.touches.length === 0) { map.dragging.disable(); }
+      };
+      box.addEventListener("pointerdown", this._onPointer, true);
+      box.addEventListener("touchend", this._onFingersUp);
+      box.addEventListener("touchcancel", this._onFingersUp);
+      map.on("mouseover", this._onMouseOver, this);
+    },
+    removeHooks: function () {
+      var box = this._map.getContainer();
+      if (!this._onPointer) { return; }
+      box.removeEventListener("pointerdown", this._onPointer, true);
+      box.removeEventListener("touchend", this._onFingersUp);
+      box.removeEventListener("touchcancel", this._onFingersUp);
+      this._map.off("mouseover", this._onMouseOver, this);
+    },
+    _onMouseOver: function () {
+      if (this._lastPointer === "touch") { this._map.dragging.disable(); }
+    }
+  });
+
+  // ---- Names ----
+  // The map's iframe (streamlit-folium's, same origin as the page) is named for what it shows,
+  // and so is the map itself: a region a screen reader can name and jump to, that says how to
+  // move it (Leaflet's keyboard handler).
+  L.Map.mergeOptions({
+    // The map's name: the frame's title and the region's label.
+    mapTitle: "Map of reported overseas police stations"
+  });
+  L.Map.MapName = L.Handler.extend({
+    addHooks: function () {
+      var title = this._map.options.mapTitle;
+      var box = this._map.getContainer();
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", title + ". Arrow keys move the map, plus and minus zoom; Tab reaches the stations.");
+      document.title = title;
+      try {
+        if (window.frameElement) {
+          window.frameElement.title = title;
+          window.frameElement.setAttribute("data-station-map", "");
+        }
+      } catch (e) { /* another origin: leave its title alone */ }
+    }
+  });
+
+  // ---- Attribution clearance ----
+  // On a narrow map the attribution wraps across the whole bottom edge and covers the bottom-left
+  // corner (the scale and the legend's toggle). Whenever the two would overlap, the bottom-left
+  // corner is lifted to sit just above the attribution; it drops back when there is room again.
+  // The attribution changes after load (the basemap adds its credits), and the frame is resized
+  // (a phone turned), so both are watched.
+  L.Map.AttributionClearance = L.Handler.extend({
+    addHooks: function () {
+      var corners = this._map._controlCorners || {};
+      this._left = corners.bottomleft;
+      this._right = corners.bottomright;
+      if (!this._left || !this._right || !window.ResizeObserver) { return; }
+      this._watch = new ResizeObserver(L.bind(this.place, this));
+      this._watch.observe(this._map.getContainer());
+      this._watch.observe(this._right);
+      this._watch.observe(this._left);
+      this.place();
+    },
+    removeHooks: function () {
+      if (this._watch) { this._watch.disconnect(); }
+    },
+    place: function () {
+      var left = this._left, right = this._right;
+      left.style.bottom = "";
+      var credit = right.querySelector(".leaflet-control-attribution");
+      if (!credit || !credit.offsetHeight) { return; }
+      var c = credit.getBoundingClientRect(), l = left.getBoundingClientRect();
+      if (l.width && l.right > c.left && l.bottom > c.top) {
+        left.style.bottom = Math.ceil(right.getBoundingClientRect().bottom - c.top) + "px";
+      }
+    }
+  });
+
+  // ---- Layout watch ----
+  // When the map's frame changes size (an article's iframe made taller or narrower, a phone
+  // turned), Leaflet is told the new size. When the frame or the room the controls leave
+  // changes (leaflet.css arriving, the credits wrapping, the legend opened), the map fires
+  // "stationlayout" with `readerMoved`: whether the reader has moved the map since the last
+  // move made by the map itself (see ownMove), so that a layer refits only a view that is not
+  // the reader's.
+  L.Map.LayoutWatch = L.Handler.extend({
+    addHooks: function () {
+      var map = this._map;
+      this.readerMoved = false;
+      this._own = 0;
+      map.on("movestart zoomstart", this._onMoveStart, this);
+      if (!window.ResizeObserver) { return; }
+      var box = map.getContainer();
+      this._size = [box.clientWidth, box.clientHeight];
+      this._insets = "";
+      this._watch = new ResizeObserver(L.bind(this._check, this));
+      this._watch.observe(box);
+      var corners = map._controlCorners || {};
+      Object.keys(corners).forEach(function (k) { this._watch.observe(corners[k]); }, this);
+    },
+    removeHooks: function () {
+      this._map.off("movestart zoomstart", this._onMoveStart, this);
+      if (this._watch) { this._watch.disconnect(); }
+    },
+    // Runs `move` as the map's own move (not the reader's).
+    ownMove: function (move, context) {
+      this._own += 1;
+      try { return move.call(context); } finally { this._own -= 1; }
+    },
+    _onMoveStart: function () {
+      if (!this._own) { this.readerMoved = true; }
+    },
+    _check: function () {
+      var map = this._map, box = map.getContainer();
+      var size = [box.clientWidth, box.clientHeight];
+      if (!size[0] || !size[1]) { return; }
+      var resized = size[0] !== this._size[0] || size[1] !== this._size[1];
+      var insets = map.controlsStyled() ? JSON.stringify(map.controlInsets()) : "";
+      if (!resized && insets === this._insets) { return; }
+      this._size = size;
+      this._insets = insets;
+      this.ownMove(function () {
+        if (resized) { map.invalidateSize({pan: false}); }
+        map.fire("stationlayout", {readerMoved: this.readerMoved, resized: resized});
+      }, this);
+    }
+  });
+
+  L.Map.addInitHook("addHandler", "stationFocus", L.Map.StationFocus);
+  L.Map.addInitHook("addHandler", "stationGestures", L.Map.StationGestures);
+  L.Map.addInitHook("addHandler", "mapName", L.Map.MapName);
+  L.Map.addInitHook("addHandler", "attributionClearance", L.Map.AttributionClearance);
+  L.Map.addInitHook("addHandler", "layoutWatch", L.Map.LayoutWatch);
+})();
+;
+
+// ---- static/js/station-legend.js
+// The station map's legend: pins and their letters, the dashed ring, the country badge,
+// clusters and the country fill. A control at the bottom left, open where the map has room for
+// its strip (a desktop map), a disclosure everywhere. Built with textContent only.
+//
+//   L.control.stationLegend({colours, letters, bureauOrder, actionClasses, ...}).addTo(map)
+(function () {
+  "use strict";
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  // One legend entry: a swatch (an <i>, styled by the caller) and its text.
+  function entry(box, text, style, cls, letter) {
+    var line = el("span", null, "station-legend-entry");
+    var swatch = el("i", letter || null, cls || null);
+    swatch.setAttribute("aria-hidden", "true");
+    Object.keys(style).forEach(function (k) { swatch.style[k] = style[k]; });
+    line.appendChild(swatch);
+    line.appendChild(document.createTextNode(text));
+    box.appendChild(line);
+  }
+
+  L.Control.StationLegend = L.Control.extend({
+    options: {
+      position: "bottomleft",
+      colours: {},          // pin colour of each bureau (vocab.BUREAU_COLOURS)
+      letterColours: {},    // ink of each bureau's letter on its pin (black or white)
+      letters: {},          // each bureau's letter
+      bureauOrder: [],      // the bureaus listed, in order (those in view)
+      actionClasses: [],    // country classes drawn: [{label, colour, outline}] (mapping.ACTION_CLASSES)
+      countries: false,     // whether the country layer is drawn (its section is listed)
+      openWidth: 600,       // the legend starts open on maps at least this wide...
+      openHeight: 420       // ...and this tall; folded on smaller ones (a phone)
+    },
+
+    onAdd: function (map) {
+      var o = this.options;
+      var size = map.getSize();
+      var region = el("div", null, "station-legend-region");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", "Map legend");
+      var outer = el("details", null, "station-legend");
+      region.appendChild(outer);
+      outer.open = size.x >= o.openWidth && size.y >= o.openHeight;
+      outer.appendChild(el("summary", "Legend"));
+      var box = el("div", null, "station-legend-body");
+      box.style.maxHeight = Math.max(120, size.y - 130) + "px";
+      outer.appendChild(box);
+      // One strip along the bottom edge (a world map's empty Southern Ocean): each entry inline.
+      var strip = el("div", null, "station-legend-strip");
+      box.appendChild(strip);
+      o.bureauOrder.forEach(function (b) {
+        entry(strip, b === "Unknown" ? "Bureau unknown" : b,
+              {background: o.colours[b], color: o.letterColours[b] || "#000"}, "pin", o.letters[b] || "?");
+      });
+      entry(strip, "Location not published (shown in its country, apart from the clusters)", {}, "pin unpublished", "");
+      entry(strip, "Cluster: count of stations, ring of their bureaus", {background: this._ring()}, "ring");
+      if (o.countries) {
+        // Folded: open, it would cover stations; the tooltips say each country's action too.
+        var fills = el("details", null, "station-legend-countries");
+        fills.appendChild(el("summary", "Country: government's strongest action"));
+        // Each swatch as the map draws the class: its fill, and its outline's style.
+        o.actionClasses.forEach(function (k) {
+          var none = k.outline === "none";
+          entry(fills, k.label, {
+            background: none ? "transparent" : k.colour, opacity: 1,
+            border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
+            boxShadow: "none"
+          }, "sq " + (k.outline || "solid"));
+        });
+        box.appendChild(fills);
+      }
+      L.DomEvent.disableClickPropagation(region);
+      L.DomEvent.disableScrollPropagation(region);
+      this._details = outer;
+      return region;
+    },
+
+    // Whether the legend is open now.
+    isOpen: function () {
+      return Boolean(this._details && this._details.open);
+    },
+
+    // The cluster swatch: a ring of every listed bureau's colour, as the clusters draw theirs.
+    _ring: function () {
+      var o = this.options, n = o.bureauOrder.length;
+      return "conic-gradient(" + o.bureauOrder.map(function (b, k) {
+        return (o.colours[b] || "#6b6b6b") + " " + (k / n * 360) + "deg " + ((k + 1) / n * 360) + "deg";
+      }).join(",") + ")";
+    }
+  });
+
+  L.control.stationLegend = function (options) {
+    return new L.Control.StationLegend(options);
+  };
+})();
 ;

@@ -4,6 +4,7 @@
 // URL so it works under any --server.baseUrlPath. Loaded right after leaflet.js
 // (stations/map/assets.py, MAP_JS).
 (function () {
+  "use strict";
   var script = document.currentScript;
   if (window.L && L.Icon && L.Icon.Default && script && script.src) {
     L.Icon.Default.imagePath = new URL("../vendor/leaflet@1.9.3/dist/images/", script.src).href;

@@ -1,5 +1,6 @@
 // The phone drawer's "Show N stations" button (stations/web/narrow.py): closes the drawer onto the map.
 (function () {
+  "use strict";
   document.querySelectorAll(".show-results-button:not([data-ready])").forEach(function (button) {
     button.setAttribute("data-ready", "");
     button.addEventListener("click", function () {

@@ -1,11 +1,13 @@
 // The station layer: clustered station markers, the country layer, a legend and a layer switch.
 //
-// stations/map/mapping.py (StationLayer) loads this file after Leaflet and markercluster and calls
-//   L.stationLayer(map, data, countries, shapes, opts)
-// with JSON only: `data` is the column-oriented station table ({n, columns: {field: [...]}}),
-// `countries` what each host government did, `shapes` their outlines (GeoJSON) and `opts` the
-// labels, colours and view options. The data is text, never markup: popups are built with
-// textContent, tooltips are HTML-escaped, and only http(s) sources become links.
+// stations/map/mapping.py (StationLayer) loads this file after the Leaflet bundle (Leaflet,
+// markercluster, gesture handling, the map's reading aids and the legend control) and calls
+//   L.stationLayer(table, countries, shapes, options).addTo(map)
+// with JSON only: `table` is the column-oriented station table ({n, columns: {field: [...]}}),
+// `countries` what each host government did, `shapes` their outlines (GeoJSON) and `options`
+// the labels, colours and view options (see L.StationLayer's options below). The data is text,
+// never markup: popups are built with textContent, tooltips are HTML-escaped, and only http(s)
+// sources become links.
 (function () {
   "use strict";
 
@@ -22,12 +24,6 @@
     return node;
   }
 
-  function row(dl, label, value) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", label));
-    dl.appendChild(el("dd", value));
-  }
-
   var WEB_URL = /^https?:\/\//i;
 
   // A source is a URL string or a [url, label] pair; the link text is the label, or the host.
@@ -42,9 +38,6 @@
     a.rel = "noopener noreferrer";
     return a;
   }
-
-  // ---- Reading aids: accessible names, keyboard selection, cluster mix, legend, touch ----
-  // Each function below stands alone; stationLayer calls them.
 
   // A station marker whose icon carries an accessible name ("Dublin, Ireland: Fuzhou bureau"),
   // given when the icon is drawn (markers off screen or inside a cluster have no icon).
@@ -86,74 +79,17 @@
     }
   });
 
-  // Bureau mix of a cluster, in the legend's order: [[bureau, count], ...].
-  function bureauMix(cl, c, opts) {
-    var counts = {};
-    cl.getAllChildMarkers().forEach(function (m) {
-      var b = c.bureau[m.options.station];
-      counts[b] = (counts[b] || 0) + 1;
-    });
-    var order = Object.keys(opts.colours);
-    Object.keys(counts).forEach(function (b) { if (order.indexOf(b) < 0) { order.push(b); } });
-    return order.filter(function (b) { return counts[b]; }).map(function (b) { return [b, counts[b]]; });
-  }
-
-  // A cluster drawn as a ring of its bureaus' colours (a conic gradient, each bureau's share of
-  // the circle) around its count; its name says the same in words. The count is the icon's
-  // only text.
-  function clusterIcon(cl, c, opts) {
-    var total = cl.getChildCount();
-    var mix = bureauMix(cl, c, opts);
-    var stops = [], words = [], at = 0;
-    mix.forEach(function (pair) {
-      var from = at / total * 360;
-      at += pair[1];
-      stops.push(esc(opts.colours[pair[0]] || "#6b6b6b") + " " + from.toFixed(1) + "deg " +
-                 (at / total * 360).toFixed(1) + "deg");
-      words.push(pair[1] + " " + (pair[0] === "Unknown" ? "bureau unknown" : pair[0]));
-    });
-    return new LabelledIcon({
-      html: "<span class=\"station-cluster-ring\" style=\"background:conic-gradient(" + stops.join(",") +
-        ")\"></span><span class=\"station-cluster-count\">" + total + "</span>",
-      className: "station-cluster marker-cluster", iconSize: [36, 36],
-      label: "Cluster of " + total + " stations: " + words.join(", ") + ". Press Enter to zoom in."
-    });
-  }
-
   // Enter or Space on a focused marker does what a click does: opens its popup and selects the
   // station in the app (streamlit-folium listens to clicks); on a cluster it zooms in. The key's
   // default is prevented, so no keypress follows (Leaflet would toggle the popup again) and
   // Space does not scroll the page.
-  function keyboardSelect(group) {
-    function onKey(e) {
-      var key = e.originalEvent && e.originalEvent.key;
-      if (key !== "Enter" && key !== " " && key !== "Spacebar") { return; }
-      var layer = e.layer || e.sourceTarget || e.propagatedFrom;
-      if (!layer || !layer.getLatLng) { return; }
-      L.DomEvent.preventDefault(e.originalEvent);
-      layer.fire("click", {originalEvent: e.originalEvent, latlng: layer.getLatLng()}, true);
-    }
-    group.on("keydown clusterkeydown", onKey);
-  }
-
-  // A press on the map focuses the map (Leaflet's keyboard handler, so that the arrow keys move
-  // it) or the pressed pin, cluster or country (the browser's default). Either focus, left to
-  // itself, scrolls the host page until the whole map is in view: when the map's bottom is
-  // below the fold, the page moves between the press and the release, the release lands beside
-  // the pin, and the browser sends the click to the map: no popup opens, an open one closes.
-  // The same element is focused here without scrolling; controls and popups keep their own
-  // handling (a popup's text stays selectable).
-  function focusWithoutScroll(map) {
-    var box = map.getContainer();
-    if (map.keyboard) { L.DomEvent.off(box, "mousedown", map.keyboard._onMouseDown, map.keyboard); }
-    box.addEventListener("mousedown", function (e) {
-      var target = e.target;
-      if (!target.closest || target.closest(".leaflet-control-container, .leaflet-popup")) { return; }
-      var focusable = target.closest("[tabindex]");
-      if (!focusable || !box.contains(focusable)) { focusable = box; }
-      e.preventDefault();
-      if (document.activeElement !== focusable) { focusable.focus({preventScroll: true}); }
-    }, true);
+  function onKey(e) {
+    var key = e.originalEvent && e.originalEvent.key;
+    if (key !== "Enter" && key !== " " && key !== "Spacebar") { return; }
+    var layer = e.layer || e.sourceTarget || e.propagatedFrom;
+    if (!layer || !layer.getLatLng) { return; }
+    L.DomEvent.preventDefault(e.originalEvent);
+    layer.fire("click", {originalEvent: e.originalEvent, latlng: layer.getLatLng()}, true);
   }
 
   // Country shapes answer the mouse (tooltips) but are no Tab stops and are hidden from screen
@@ -168,198 +104,369 @@
     });
   }
 
-  // The map's iframe (streamlit-folium's, same origin as the page) is named for what it shows.
-  function nameMapFrame(opts) {
-    var title = opts.frameTitle || "Map of reported overseas police stations";
-    document.title = title;
-    try {
-      if (window.frameElement) {
-        window.frameElement.title = title;
-        window.frameElement.setAttribute("data-station-map", "");
+  // A popup that opens clear of every control of the map: the zoom buttons and the layer switch
+  // above it, the scale, the legend and the attribution below it, with room under its tip for
+  // its marker and the legs of a spread cluster (options.margin). It is no taller than the band
+  // between them (a long one scrolls inside), and it pans into that band at once, not in an
+  // animation that would cross the controls.
+  var StationPopup = L.Popup.extend({
+    options: {
+      margin: 44  // room below the tip, in pixels
+    },
+    update: function () {
+      var map = this._map;
+      if (map && map.controlInsets) {
+        var insets = map.controlInsets(), height = map.getSize().y;
+        this.options.autoPanPaddingTopLeft = [12, insets.top + 8];
+        this.options.autoPanPaddingBottomRight = [12, insets.bottom + this.options.margin];
+        // The band, less the popup's own frame: its padding (about 30 px) and its tip (20 px).
+        this.options.maxHeight = Math.max(120, height - insets.top - insets.bottom - this.options.margin - 70);
       }
-    } catch (e) { /* another origin: leave its title alone */ }
-  }
-
-  // Gesture handling as news maps do it, by leaflet-gesture-handling (in the Leaflet bundle): on
-  // a touch screen one finger scrolls the page and two fingers move the map; with a mouse the
-  // wheel scrolls the page and ctrl (cmd on a Mac) + wheel zooms, the +/- buttons and the
-  // keyboard too. The same on the dashboard and in an article's embed: a map that takes every
-  // swipe or wheel turn traps the reader. The messages are English, as is the page, whatever
-  // the browser's language (the plugin would pick one of its translations).
-  var GESTURE_TEXT = {
-    touch: "Use two fingers to move the map",
-    scroll: "Use ctrl + scroll to zoom the map",
-    scrollMac: "Use \u2318 + scroll to zoom the map"
-  };
-  function gestureHandling(map) {
-    if (!map.gestureHandling) { return; }
-    // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
-    map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
-    map.gestureHandling.enable();
-    // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
-    // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
-    // and the browser decides whether a touch may scroll the page when the finger lands, from
-    // the map's touch-action, before any script runs: the next one-finger swipe would move
-    // neither the page nor the map. So dragging goes off when the last finger lifts and stays
-    // off through a tap's mouse events; a real mouse still turns it on as it enters.
-    var lastPointer = "";
-    var box = map.getContainer();
-    box.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
-    function fingersUp(e) {
-      if (!e.touches || e.touches.length === 0) { map.dragging.disable(); }
-    }
-    box.addEventListener("touchend", fingersUp);
-    box.addEventListener("touchcancel", fingersUp);
-    map.on("mouseover", function () { if (lastPointer === "touch") { map.dragging.disable(); } });
-  }
-
-  // One legend entry: a swatch (an <i>, styled by the caller) and its text.
-  function legendLine(box, text, style, cls, letter) {
-    var line = el("span", null, "station-legend-entry");
-    var swatch = el("i", letter || null, cls || null);
-    swatch.setAttribute("aria-hidden", "true");
-    Object.keys(style).forEach(function (k) { swatch.style[k] = style[k]; });
-    line.appendChild(swatch);
-    line.appendChild(document.createTextNode(text));
-    box.appendChild(line);
-  }
-
-  // The legend explains everything drawn: pins and their letters, the dashed ring, clusters and
-  // the country fill. Bottom left, open where the map has room, a disclosure everywhere.
-  function legendControl(map, opts, hasShapes) {
-    var legend = L.control({position: "bottomleft"});
-    // Open where a strip fits (a desktop map); folded on a phone.
-    legend.onAdd = function () {
-      var size = map.getSize();
-      var region = el("div", null, "station-legend-region");
-      region.setAttribute("role", "region");
-      region.setAttribute("aria-label", "Map legend");
-      var outer = el("details", null, "station-legend");
-      region.appendChild(outer);
-      outer.open = size.x >= 600 && size.y >= 420;
-      outer.appendChild(el("summary", "Legend"));
-      var box = el("div", null, "station-legend-body");
-      box.style.maxHeight = Math.max(120, size.y - 130) + "px";
-      outer.appendChild(box);
-      // One strip along the bottom edge (a world map's empty Southern Ocean): each entry inline.
-      var strip = el("div", null, "station-legend-strip");
-      box.appendChild(strip);
-      opts.bureauOrder.forEach(function (b) {
-        legendLine(strip, b === "Unknown" ? "Bureau unknown" : b,
-                   {background: opts.colours[b], color: (opts.letterColours || {})[b] || "#000"},
-                   "pin", opts.letters[b] || "?");
-      });
-      legendLine(strip, "Location not published (shown in its country)", {}, "pin unpublished", "");
-      legendLine(strip, "Cluster: count of stations, ring of their bureaus",
-                 {background: "conic-gradient(" + opts.bureauOrder.map(function (b, k, all) {
-                   return esc(opts.colours[b]) + " " + (k / all.length * 360) + "deg " +
-                     ((k + 1) / all.length * 360) + "deg";
-                 }).join(",") + ")"}, "ring");
-      if (hasShapes) {
-        // Folded: open, it would cover stations; the tooltips say each country's action too.
-        var fills = el("details", null, "station-legend-countries");
-        fills.appendChild(el("summary", "Country: government's strongest action"));
-        // Each swatch as the map draws the class: its fill, and its outline's style.
-        (opts.actionClasses || []).forEach(function (k) {
-          var none = k.outline === "none";
-          legendLine(fills, k.label, {
-            background: none ? "transparent" : k.colour, opacity: 1,
-            border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
-            boxShadow: "none"
-          }, "sq " + (k.outline || "solid"));
-        });
-        box.appendChild(fills);
-      }
-      L.DomEvent.disableClickPropagation(region);
-      L.DomEvent.disableScrollPropagation(region);
-      return region;
-    };
-    return legend;
-  }
-
-  // On a narrow map the attribution wraps across the whole bottom edge and covers the bottom-left
-  // corner (the scale and the legend's toggle). Whenever the two would overlap, the bottom-left
-  // corner is lifted to sit just above the attribution; it drops back when there is room again.
-  // The attribution changes after load (the basemap adds its credits), and the frame is resized
-  // (a phone turned), so both are watched.
-  function clearOfAttribution(map) {
-    var corners = map._controlCorners || {};
-    var left = corners.bottomleft, right = corners.bottomright;
-    if (!left || !right || !window.ResizeObserver) { return; }
-    function place() {
-      left.style.bottom = "";
-      var credit = right.querySelector(".leaflet-control-attribution");
-      if (!credit || !credit.offsetHeight) { return; }
-      var c = credit.getBoundingClientRect(), l = left.getBoundingClientRect();
-      if (l.width && l.right > c.left && l.bottom > c.top) {
-        left.style.bottom = Math.ceil(right.getBoundingClientRect().bottom - c.top) + "px";
-      }
-    }
-    var watch = new ResizeObserver(place);
-    watch.observe(map.getContainer());
-    watch.observe(right);
-    watch.observe(left);
-    place();
-  }
-
-  // fitBounds padding that keeps the stations clear of an open legend (a strip at the bottom).
-  function fitPadding(map, legend, fit) {
-    var options = {maxZoom: fit ? 6 : 3, padding: [20, 20], animate: false};
-    var box = legend && legend.getContainer().querySelector(".station-legend");
-    if (box && box.open) {
-      // From the legend's top to the map's bottom edge (the legend may sit above the attribution).
-      var top = box.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-      options.paddingBottomLeft = [20, map.getSize().y - top + 24];
-      options.paddingTopRight = [20, 20];
-    }
-    return options;
-  }
-  // When the map's frame changes size (an article's iframe made taller or narrower, a phone
-  // turned), Leaflet is told the new size and the stations are fitted again, unless the reader
-  // has moved the map (or a selected station placed it): their view is theirs. fit() draws the
-  // view; moves made by fit() or by the resize itself are not the reader's.
-  function refitOnResize(map, fit, alreadyPlaced) {
-    if (!window.ResizeObserver) { return; }
-    var box = map.getContainer();
-    var own = false, readerMoved = !!alreadyPlaced;
-    map.on("movestart zoomstart", function () { if (!own) { readerMoved = true; } });
-    var last = [box.clientWidth, box.clientHeight];
-    new ResizeObserver(function () {
-      var now = [box.clientWidth, box.clientHeight];
-      if (!now[0] || !now[1] || (now[0] === last[0] && now[1] === last[1])) { return; }
-      last = now;
-      own = true;
+      L.Popup.prototype.update.call(this);
+    },
+    _adjustPan: function () {
+      var map = this._map, panBy = map.panBy;
+      map.panBy = function (offset, options) {
+        return panBy.call(map, offset, L.extend({}, options, {animate: false}));
+      };
       try {
-        map.invalidateSize({pan: false});
-        if (!readerMoved) { fit(); }
+        L.Popup.prototype._adjustPan.call(this);
       } finally {
-        own = false;
+        map.panBy = panBy;
       }
-    }).observe(box);
-  }
-  // ---- end of reading aids ----
-
-  function stationLayer(map, data, countries, shapes, opts) {
-    var c = data.columns;
-
-    function place(i) {
-      return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
     }
+  });
 
-    function popup(i) {
+  L.StationLayer = L.FeatureGroup.extend({
+    options: {
+      fit: false,             // zoom to the stations (a filtered view) rather than show the world
+      selected: null,         // a station id: zoom to it and open its popup
+      colours: {},            // pin colour of each bureau (vocab.BUREAU_COLOURS)
+      letterColours: {},      // ink of each bureau's letter on its pin: black or white, whichever reads
+      letters: {},            // each bureau's letter on its pins ("?" for Unknown)
+      bureauOrder: [],        // bureaus in the legend and in a cluster's ring, in order
+      fields: [],             // the popup's lines: [{column, label, values, detail}] (vocab.STATION_FIELDS)
+      actionColours: {},      // country fill of each strongest action (mapping.ACTION_COLOURS)
+      actionOutlines: {},     // outline style of each strongest action: solid, dashed, dotted, none
+      outlines: {},           // Leaflet weight and dashArray of each outline style (mapping.OUTLINES)
+      actionClasses: [],      // the country classes in view, for the legend
+      fillOpacity: 0.75,      // country fills (mapping.FILL_OPACITY): the basemap's borders show through
+      land: "#f7f5f0",        // the basemap's land: the fill of a country with no action
+      unknownColour: "#6b6b6b", // pin colour of a bureau with no colour of its own
+      mapTitle: "Map of reported overseas police stations", // the frame's title, the map region's name
+      fitMaxZoom: 6,          // closest zoom of a fit to a filtered view...
+      worldMaxZoom: 3,        // ...and of the world view
+      precisionZoom: {},      // closest zoom each geocoding precision supports (mapping.PRECISION_ZOOM)
+      controlMargin: 24,      // room between a control and a station's centre (a cluster's radius, 18, and more)
+      popupMargin: 44,        // room below an open popup's tip: its marker, and the legs of a spread cluster
+      clusterRadius: 40,      // markercluster's maxClusterRadius, in pixels
+      popupMaxWidth: 320      // a popup's width at most, in pixels
+    },
+
+    initialize: function (table, countries, shapes, options) {
+      L.FeatureGroup.prototype.initialize.call(this, [], options);
+      this._columns = table.columns;
+      this._n = table.n;
+      this._countries = countries;
+      this._shapes = shapes;
+      this._icons = {};
+      this.selected = -1;
+      this.markers = new Array(table.n);
+      var self = this;
+      this.cluster = L.markerClusterGroup({
+        spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
+        // Chunked so that a big table keeps the page responsive; markers show only once every
+        // chunk is in, so the pause between chunks is kept short (markercluster's default is 50 ms).
+        maxClusterRadius: this.options.clusterRadius, chunkedLoading: true, chunkDelay: 5,
+        // markercluster takes markers off the map once they leave the view, which closes their
+        // popup: a popup opened near the map's edge and auto-panned clear of the controls pushed
+        // its own marker out and vanished. Only large tables need that saving.
+        removeOutsideVisibleBounds: table.n > 5000,
+        // Called after each chunk; the last call comes before the clusters are drawn.
+        chunkProgress: function (done, total) {
+          if (done === total) { setTimeout(L.bind(self._select, self), 0); }
+        },
+        iconCreateFunction: L.bind(this._clusterIcon, this)
+      });
+      // Stations shown at country level (their location not published) are kept apart: they
+      // never cluster with located stations, and several in one country show as one badge.
+      // Their badges lie under the located stations' marks (a pane below the markers'): where a
+      // country's point falls inside a city's cluster at a world scale, the city stays whole.
+      this.unplaced = L.markerClusterGroup({
+        spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
+        clusterPane: "stationBadges",
+        maxClusterRadius: this.options.clusterRadius, removeOutsideVisibleBounds: false,
+        iconCreateFunction: L.bind(this._badgeIcon, this)
+      });
+      var bind = L.bind(this._bind, this), label = L.bind(this._label, this);
+      var c = this._columns, located = [], unplaced = [];
+      for (var i = 0; i < table.n; i++) {
+        var apart = c.geo_precision[i] === "country";
+        this.markers[i] = new StationMarker([c.lat[i], c.lon[i]], {
+          icon: this._icon(i), keyboard: true, title: "", station: i, label: label, bind: bind,
+          pane: apart ? "stationBadges" : "markerPane"
+        });
+        (apart ? unplaced : located).push(this.markers[i]);
+        if (this.options.selected && c.station_id[i] === this.options.selected) { this.selected = i; }
+      }
+      this.cluster.addLayers(located);
+      this.unplaced.addLayers(unplaced);
+      this.stations = L.layerGroup([this.cluster, this.unplaced]);
+      [this.cluster, this.unplaced].forEach(function (group) {
+        group.on("keydown clusterkeydown", onKey);
+        group.on("clusterkeydown", this._focusRevealed, this);
+      }, this);
+    },
+
+    onAdd: function (map) {
+      var o = this.options;
+      map.options.mapTitle = o.mapTitle;
+      if (!map.getPane("stationBadges")) { map.createPane("stationBadges").style.zIndex = 590; }
+      if (this._shapes.features.length) {
+        this.countryLayer = this._countryLayer();
+        this.addLayer(this.countryLayer);
+        outOfTabOrder(this.countryLayer);
+      }
+      this.legend = L.control.stationLegend({
+        colours: o.colours, letterColours: o.letterColours, letters: o.letters,
+        bureauOrder: o.bureauOrder, actionClasses: o.actionClasses, countries: Boolean(this.countryLayer)
+      }).addTo(map);
+      var box = this.legend.getContainer();
+      box.parentNode.appendChild(box);  // lowest in its corner
+      ["attributionClearance", "mapName", "stationFocus", "stationGestures", "layoutWatch"].forEach(function (name) {
+        if (map[name]) { map[name].enable(); }
+      });
+      map.on("stationlayout", this._onLayout, this);
+      map.on("basemap:keepout", this._keepOut, this);
+      // No zoom closer than the most precise station supports (city level for city rows): the
+      // clusters then spread their shared points at that zoom instead of at street level.
+      map.setMaxZoom(this._zoomCap());
+      // Stations shown at country level step aside from the located ones they would hide under.
+      map.on("zoomend moveend", this._nudge, this);
+      this.cluster.on("animationend spiderfied unspiderfied", this._nudge, this);
+      this.unplaced.on("animationend spiderfied unspiderfied", this._nudge, this);
+      if (this._n) {
+        // Before the cluster is on the map and without animation: a zoom that ends while the
+        // cluster is still being built breaks markercluster ("reading 'lat'" in _recursively).
+        this._fit();
+      }
+      L.FeatureGroup.prototype.onAdd.call(this, map);
+      this.addLayer(this.stations);
+      var overlays = {};
+      if (this.countryLayer) { overlays["Strongest government action"] = this.countryLayer; }
+      overlays["Stations"] = this.stations;
+      this.layers = L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+    },
+
+    onRemove: function (map) {
+      map.off("stationlayout", this._onLayout, this);
+      map.off("basemap:keepout", this._keepOut, this);
+      map.off("zoomend moveend", this._nudge, this);
+      this.legend.remove();
+      this.layers.remove();
+      L.FeatureGroup.prototype.onRemove.call(this, map);
+    },
+
+    // ---- the view ----
+
+    // The stations' bounds, from the data, not cluster.getBounds(): with chunked loading the
+    // cluster may not hold its markers yet (at 100,000 it holds none), and Leaflet throws on
+    // empty bounds.
+    _bounds: function () {
+      var c = this._columns;
+      var south = 90, west = 180, north = -90, east = -180;
+      for (var j = 0; j < this._n; j++) {
+        south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
+        west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
+      }
+      return [[south, west], [north, east]];
+    },
+
+    // fitBounds options that keep every station and cluster clear of every control: the
+    // stations are fitted into the band the controls leave (below the zoom buttons and the
+    // layer switch, above the scale, the legend and the attribution).
+    _fitOptions: function () {
+      var map = this._map, o = this.options, m = o.controlMargin;
+      var insets = map.controlInsets(), height = map.getSize().y;
+      var top = insets.top + m, bottom = insets.bottom + m;
+      var spare = height - top - bottom;
+      if (spare < 2 * m) {  // a map too small for its controls: keep what room there is, evenly
+        top = bottom = Math.max(m, (height - 2 * m) / 2);
+      }
+      return {maxZoom: o.fit ? o.fitMaxZoom : o.worldMaxZoom, animate: false,
+              paddingTopLeft: [m, top], paddingBottomRight: [m, bottom]};
+    },
+
+    _fit: function () {
+      var map = this._map, bounds = this._bounds(), options = this._fitOptions();
+      map.layoutWatch.ownMove(function () { map.fitBounds(bounds, options); });
+    },
+
+    // The frame was resized, or the controls take other room (leaflet.css arriving, the credits
+    // wrapping, the legend opened): the stations are fitted again, unless the reader has moved
+    // the map: their view is theirs. A selected station's popup is panned clear again.
+    _onLayout: function (e) {
+      if (!this._n || e.readerMoved) { return; }
+      if (this.selected < 0) {
+        this._fit();
+      } else if (this._popupOpen()) {
+        this._popupOpen().update();
+      }
+    },
+
+    _popupOpen: function () {
+      var popup = this._map && this._map._popup;
+      return popup && popup.isOpen() && popup instanceof StationPopup ? popup : null;
+    },
+
+    // The closest zoom station i's placement supports; with no i, the closest any station in
+    // the layer supports (the map's own limit).
+    _zoomCap: function (i) {
+      var zooms = this.options.precisionZoom, c = this._columns, map = this._map;
+      var most = map ? map.getMaxZoom() : 18;
+      if (i !== undefined) { return Math.min(most, zooms[c.geo_precision[i]] || most); }
+      var cap = 0;
+      for (var j = 0; j < this._n; j++) { cap = Math.max(cap, zooms[c.geo_precision[j]] || most); }
+      return Math.min(most, cap || most);
+    },
+
+    _groupOf: function (marker) {
+      return this.cluster.hasLayer(marker) ? this.cluster : this.unplaced;
+    },
+
+    // The selected station: zoomed to no closer than its placement supports, spread from the
+    // stations that share its point (as a click on their cluster spreads them), popup open.
+    // Every move here is the map's own, without animation.
+    _select: function () {
+      if (this.selected < 0 || !this._map) { return; }
+      var map = this._map, m = this.markers[this.selected], group = this._groupOf(m);
+      this.selecting = true;  // from here on the view is the selected station's, not the fit
+      var split = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
+      var zoom = Math.min(this._zoomCap(this.selected), Math.max(split, map.getZoom()));
+      map.layoutWatch.ownMove(function () { map.setView(m.getLatLng(), zoom, {animate: false}); });
+      function open() {
+        if (group._inZoomAnimation) { group.once("animationend", open); return; }
+        if (m._icon) { m.openPopup(); return; }
+        var parent = group.getVisibleParent(m);
+        if (!parent || !parent.spiderfy) { m.openPopup(); return; }
+        group.once("spiderfied", function () { m.openPopup(); });
+        parent.spiderfy();
+      }
+      open();
+    },
+
+    // After Enter on a cluster, focus moves to the first of the stations it revealed (the first
+    // in the Tab order), once the zoom or the spread is done; not to the map.
+    _focusRevealed: function (e) {
+      var key = e.originalEvent && e.originalEvent.key;
+      if (key !== "Enter" && key !== " " && key !== "Spacebar") { return; }
+      var group = e.target, children = e.layer.getAllChildMarkers();
+      var done = false;
+      function focus() {
+        if (done || group._inZoomAnimation) { return; }
+        done = true;
+        group.off("animationend spiderfied", focus);
+        var icons = [];
+        children.forEach(function (child) {
+          var shown = child._icon ? child : group.getVisibleParent(child);
+          if (shown && shown._icon && icons.indexOf(shown._icon) < 0) { icons.push(shown._icon); }
+        });
+        icons.sort(function (a, b) {
+          return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+        });
+        if (icons.length) { icons[0].focus({preventScroll: true}); }
+      }
+      group.on("animationend spiderfied", focus);
+      // A zoom that markercluster draws without animation fires neither: the next frame checks.
+      L.Util.requestAnimFrame(function () { L.Util.requestAnimFrame(focus); });
+    },
+
+    // A country's point may fall under a city's pin or cluster (a small country at a world
+    // scale): the mark of its stations shown at country level then steps aside, by the
+    // smallest of a few offsets that clears every located mark and every control, so that it stays in sight and
+    // within reach. Only where it is drawn moves: it still stands for the whole country.
+    _nudge: function () {
+      if (!this._map) { return; }
+      var taken = [];
+      function rect(icon) { return icon.getBoundingClientRect(); }
+      function hits(r, dx, dy) {
+        return taken.some(function (t) {
+          return r.left + dx < t.right && r.right + dx > t.left && r.top + dy < t.bottom && r.bottom + dy > t.top;
+        });
+      }
+      this.cluster._featureGroup.eachLayer(function (l) { if (l._icon) { taken.push(rect(l._icon)); } });
+      // Nor under a control (see L.Map.controlInsets).
+      var controls = this._map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+      Array.prototype.forEach.call(controls, function (control) { taken.push(rect(control)); });
+      var steps = [[0, 0]];
+      [30, 48].forEach(function (d) {
+        [[0, 1], [1, 0], [0, -1], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1]].forEach(function (v) {
+          steps.push([v[0] * d, v[1] * d]);
+        });
+      });
+      this.unplaced._featureGroup.eachLayer(function (l) {
+        var icon = l._icon;
+        if (!icon) { return; }
+        if (!icon.hasAttribute("data-margin")) {
+          icon.setAttribute("data-margin", icon.style.marginLeft + " " + icon.style.marginTop);
+        }
+        var margin = icon.getAttribute("data-margin").split(" ");
+        icon.style.marginLeft = margin[0];
+        icon.style.marginTop = margin[1];
+        var r = rect(icon);
+        for (var k = 0; k < steps.length; k++) {
+          if (!hits(r, steps[k][0], steps[k][1])) {
+            icon.style.marginLeft = (parseFloat(margin[0]) + steps[k][0]) + "px";
+            icon.style.marginTop = (parseFloat(margin[1]) + steps[k][1]) + "px";
+            r = {left: r.left + steps[k][0], right: r.right + steps[k][0], top: r.top + steps[k][1], bottom: r.bottom + steps[k][1]};
+            break;
+          }
+        }
+        taken.push(r);
+      });
+    },
+
+    // The basemap keeps its place names off the stations shown at country level, so that no
+    // such station reads as a city's (see static/js/basemap.js, Labels).
+    _keepOut: function (e) {
+      var c = this._columns;
+      for (var i = 0; i < this._n; i++) {
+        if (c.geo_precision[i] === "country") { e.points.push(L.latLng(c.lat[i], c.lon[i])); }
+      }
+    },
+
+    // ---- what each station shows ----
+
+    _place: function (i) {
+      var c = this._columns;
+      return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
+    },
+
+    _label: function (i) {
+      var b = this._columns.bureau[i];
+      return this._place(i) + ": " + (b === "Unknown" ? "bureau unknown" : b + " bureau");
+    },
+
+    _popup: function (i) {
+      var c = this._columns, o = this.options;
       var root = el("div", null, "station-popup");
-      root.appendChild(el("h4", place(i)));
+      root.appendChild(el("h4", this._place(i)));
       var dl = el("dl");
-      row(dl, "Station", c.station_id[i]);
-      row(dl, "Address", c.address[i]);
-      row(dl, "Bureau", c.bureau[i] + (c.bureau_district[i] ? " (" + c.bureau_district[i] + ")" : ""));
-      row(dl, "Report", opts.waves[c.wave[i]] || c.wave[i]);
-      row(dl, "Host organisation", c.host_organisation[i]);
-      row(dl, "Opened", c.opened[i]);
-      row(dl, "Status", opts.statuses[c.status[i]] || c.status[i]);
-      row(dl, "Placed at", opts.precisions[c.geo_precision[i]] || c.geo_precision[i]);
-      var k = countries[c.iso2[i]];
-      row(dl, "Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
+      function row(label, value) {
+        if (!value) { return; }
+        dl.appendChild(el("dt", label));
+        dl.appendChild(el("dd", value));
+      }
+      // One line per entry of vocab.STATION_FIELDS, by the rule of StationField.text: the value
+      // (or the reader's words for it), then the detail column in brackets.
+      o.fields.forEach(function (f) {
+        var value = String(c[f.column][i]);
+        if (f.values && f.values[value]) { value = f.values[value]; }
+        var extra = f.detail ? String(c[f.detail][i]) : "";
+        row(f.label, value && extra ? value + " (" + extra + ")" : value);
+      });
+      var k = this._countries[c.iso2[i]];
+      row("Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
       root.appendChild(dl);
       var list = el("ol");
       (c.sources[i] || []).forEach(function (entry) {
@@ -372,88 +479,99 @@
       root.appendChild(el("div", "Sources"));
       root.appendChild(list);
       return root;
-    }
+    },
 
-    var icons = {};
-    function icon(i) {
+    _bind: function (marker) {
+      var i = marker.options.station, c = this._columns;
+      // The app reads the station id back from this text ("... [ID]"): keep its form.
+      marker.bindTooltip(esc(this._place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
+      // Popups pan clear of every control (see StationPopup); a long one scrolls inside.
+      marker.bindPopup(new StationPopup({
+        maxWidth: this.options.popupMaxWidth, margin: this.options.popupMargin
+      }, marker).setContent(L.bind(function (m) { return this._popup(m.options.station); }, this)));
+    },
+
+    _icon: function (i) {
+      var c = this._columns, o = this.options;
       var unpublished = c.geo_precision[i] === "country";
       var key = c.bureau[i] + (unpublished ? "/u" : "");
-      if (!icons[key]) {
-        var colour = opts.colours[c.bureau[i]] || "#6b6b6b";
-        var ink = (opts.letterColours || {})[c.bureau[i]] || "#000";
-        icons[key] = L.divIcon({
+      if (!this._icons[key]) {
+        var colour = o.colours[c.bureau[i]] || o.unknownColour;
+        var ink = o.letterColours[c.bureau[i]] || "#000";
+        this._icons[key] = L.divIcon({
           className: "station-pin" + (unpublished ? " unpublished" : ""),
           html: "<span style=\"display:block;width:100%;height:100%;border-radius:50%;background:" +
-            esc(colour) + ";color:" + esc(ink) + "\">" + esc(opts.letters[c.bureau[i]] || "?") + "</span>",
+            esc(colour) + ";color:" + esc(ink) + "\">" + esc(o.letters[c.bureau[i]] || "?") + "</span>",
           iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8], tooltipAnchor: [8, 0]
         });
       }
-      return icons[key];
-    }
+      return this._icons[key];
+    },
 
-    var markers = new Array(data.n);
-    var selected = -1;
+    // Bureau mix of a cluster, in the legend's order: [[bureau, count], ...].
+    _mix: function (cl) {
+      var counts = {}, bureau = this._columns.bureau;
+      cl.getAllChildMarkers().forEach(function (m) {
+        var b = bureau[m.options.station];
+        counts[b] = (counts[b] || 0) + 1;
+      });
+      var order = Object.keys(this.options.colours);
+      Object.keys(counts).forEach(function (b) { if (order.indexOf(b) < 0) { order.push(b); } });
+      return order.filter(function (b) { return counts[b]; }).map(function (b) { return [b, counts[b]]; });
+    },
 
-    function select() {
-      if (selected < 0) { return; }
-      var m = markers[selected];
-      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
-    }
+    // A cluster drawn as a ring of its bureaus' colours (a conic gradient, each bureau's share of
+    // the circle) around its count; its name says the same in words. The count is the icon's
+    // only text.
+    _clusterIcon: function (cl) {
+      var o = this.options, total = cl.getChildCount();
+      var stops = [], words = [], at = 0;
+      this._mix(cl).forEach(function (pair) {
+        var from = at / total * 360;
+        at += pair[1];
+        stops.push(esc(o.colours[pair[0]] || o.unknownColour) + " " + from.toFixed(1) + "deg " +
+                   (at / total * 360).toFixed(1) + "deg");
+        words.push(pair[1] + " " + (pair[0] === "Unknown" ? "bureau unknown" : pair[0]));
+      });
+      return new LabelledIcon({
+        html: "<span class=\"station-cluster-ring\" style=\"background:conic-gradient(" + stops.join(",") +
+          ")\"></span><span class=\"station-cluster-count\">" + total + "</span>",
+        className: "station-cluster marker-cluster", iconSize: [36, 36],
+        label: "Cluster of " + total + " stations: " + words.join(", ") + ". Press Enter to zoom in."
+      });
+    },
 
-    var cluster = L.markerClusterGroup({
-      spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-      // Chunked so that a big table keeps the page responsive; markers show only once every
-      // chunk is in, so the pause between chunks is kept short (markercluster's default is 50 ms).
-      maxClusterRadius: 40, chunkedLoading: true, chunkDelay: 5,
-      // markercluster takes markers off the map once they leave the view, which closes their
-      // popup: a popup opened near the map's edge and auto-panned clear of the controls pushed
-      // its own marker out and vanished. Only large tables need that saving.
-      removeOutsideVisibleBounds: data.n > 5000,
-      // Called after each chunk; the last call comes before the clusters are drawn.
-      chunkProgress: function (done, total) {
-        if (done === total) { setTimeout(select, 0); }
-      },
-      iconCreateFunction: function (cl) { return clusterIcon(cl, c, opts); }
-    });
+    // Stations shown at country level, several in one place: a badge (a dashed ring, as each
+    // of them has) with their count, named in words; never mixed with located stations.
+    _badgeIcon: function (cl) {
+      var c = this._columns, total = cl.getChildCount(), countries = {};
+      cl.getAllChildMarkers().forEach(function (m) {
+        var name = c.country[m.options.station];
+        countries[name] = (countries[name] || 0) + 1;
+      });
+      var words = Object.keys(countries).sort().map(function (name) { return countries[name] + " in " + name; });
+      return new LabelledIcon({
+        html: "<span class=\"station-badge-count\">+" + total + "</span>",
+        className: "station-badge marker-cluster", iconSize: [30, 30],
+        label: total + " stations whose location is not published (" + words.join(", ") +
+          "), shown in their country. Press Enter to spread them."
+      });
+    },
 
-    // One content function and one options object for every popup (built when opened).
-    function popupOf(marker) { return popup(marker.options.station); }
-    // Popups pan clear of the zoom buttons (top left) and the layer switch (top right); a long
-    // one scrolls inside, so that panning it into view never pushes its marker out.
-    var popupOptions = {maxWidth: 320, maxHeight: Math.max(160, map.getSize().y - 150),
-                        autoPanPaddingTopLeft: [12, 84], autoPanPaddingBottomRight: [12, 12]};
-    function stationLabel(i) {
-      return place(i) + ": " + (c.bureau[i] === "Unknown" ? "bureau unknown" : c.bureau[i] + " bureau");
-    }
-    function bind(marker) {
-      var i = marker.options.station;
-      // The app reads the station id back from this text ("... [ID]"): keep its form.
-      marker.bindTooltip(esc(place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
-      marker.bindPopup(popupOf, popupOptions);
-    }
-    for (var i = 0; i < data.n; i++) {
-      var m = new StationMarker([c.lat[i], c.lon[i]], {icon: icon(i), keyboard: true, title: "", station: i,
-                                                       label: stationLabel, bind: bind});
-      markers[i] = m;
-      if (opts.selected && c.station_id[i] === opts.selected) { selected = i; }
-    }
-    cluster.addLayers(markers);
-
-    var overlays = {};
-    if (shapes.features.length) {
-      var countryLayer = L.geoJSON(shapes, {
+    // The country layer: fill by the action's colour group, outline (solid, dashed, dotted) by
+    // the class in it; a country with no action recorded: no fill, a thin grey border.
+    _countryLayer: function () {
+      var o = this.options, countries = this._countries;
+      return L.geoJSON(this._shapes, {
         style: function (f) {
-          // Fill by the action's colour group, outline (solid, dashed, dotted) by the class in
-          // it; a country with no action recorded: no fill, a thin grey border.
           var k = countries[f.properties.iso2];
           var key = k ? k.strongest_key : "none";
-          var style = (opts.actionOutlines || {})[key] || "none";
-          var outline = (opts.outlines || {})[style] || {};
+          var style = o.actionOutlines[key] || "none";
+          var outline = o.outlines[style] || {};
           var none = style === "none";
           return {color: none ? "#8c8477" : "#1f1f1f", weight: outline.weight || 0.6,
                   dashArray: outline.dashArray || null, lineCap: "round",
-                  fillOpacity: none ? 0 : (opts.fillOpacity || 0.75),
-                  fillColor: opts.actionColours[key] || "#f7f5f0"};
+                  fillOpacity: none ? 0 : o.fillOpacity, fillColor: o.actionColours[key] || o.land};
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];
@@ -461,42 +579,10 @@
           if (k) { layer.bindTooltip(esc(k.name + " (" + f.properties.iso2 + "): " + k.strongest)); }
         }
       });
-      countryLayer.addTo(map);
-      outOfTabOrder(countryLayer);
-      overlays["Strongest government action"] = countryLayer;
     }
+  });
 
-    var legend = legendControl(map, opts, shapes.features.length > 0).addTo(map);
-    legend.getContainer().parentNode.appendChild(legend.getContainer());  // lowest in its corner
-    clearOfAttribution(map);
-    nameMapFrame(opts);
-    focusWithoutScroll(map);
-    gestureHandling(map);
-
-    if (data.n) {
-      // From the data, not cluster.getBounds(): with chunked loading the cluster may not hold
-      // its markers yet (at 100,000 it holds none), and Leaflet throws on empty bounds. Before
-      // the cluster is on the map and without animation: a zoom that ends while the cluster is
-      // still being built breaks markercluster ("reading 'lat'" in _recursively).
-      var south = 90, west = 180, north = -90, east = -180;
-      for (var j = 0; j < data.n; j++) {
-        south = Math.min(south, c.lat[j]); north = Math.max(north, c.lat[j]);
-        west = Math.min(west, c.lon[j]); east = Math.max(east, c.lon[j]);
-      }
-      var stationBounds = [[south, west], [north, east]];
-      map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
-      refitOnResize(map, function () {
-        map.fitBounds(stationBounds, fitPadding(map, legend, opts.fit));
-      }, selected >= 0);
-    }
-    cluster.addTo(map);
-    overlays["Stations"] = cluster;
-    L.control.layers(null, overlays, {collapsed: true}).addTo(map);
-
-
-    keyboardSelect(cluster);
-    return {cluster: cluster, markers: markers};
-  }
-
-  L.stationLayer = stationLayer;
+  L.stationLayer = function (table, countries, shapes, options) {
+    return new L.StationLayer(table, countries, shapes, options);
+  };
 })();

@@ -6,6 +6,10 @@ dictionary can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from stations.i18n import ENGLISH, N_, TRADITIONAL, pgettext, translate_labels
 from stations.i18n.traditional import traditional
 
@@ -132,6 +136,13 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 GEO_PRECISIONS: tuple[str, ...] = ("address", "street", "city", "country")
+#: How each geocoding precision reads, wherever a station's placement is shown.
+PRECISION_LABELS: dict[str, str] = {
+    "address": "street address",
+    "street": "street",
+    "city": "city centre (exact site not shown)",
+    "country": "country level (not the station's location)",
+}
 GEO_SOURCES: tuple[str, ...] = ("geocoder", "gazetteer", "cache", "manual")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
 
@@ -201,3 +212,45 @@ def bureau_labels(lang: str) -> dict[str, str]:
     # TRANSLATORS: a bureau filter option: no source names the bureau that runs the station.
     labels["Unknown"] = pgettext("bureau", "Unknown", lang)
     return {bureau: labels[bureau] for bureau in BUREAUS}
+
+
+@dataclass(frozen=True)
+class StationField:
+    """One line of a station's record, as the map's popup and the station panel both show it.
+
+    ``values`` gives the reader's words for a coded value; ``detail`` names a column shown after
+    the value, in brackets ("Fuzhou (Changle)"). The map sends these to its script as they are
+    (``stations.map.mapping.layer_options``), which builds the popup with the same rule as
+    :meth:`text`: a new line in the popup is a new entry in :data:`STATION_FIELDS`.
+    """
+
+    column: str
+    label: str
+    values: Mapping[str, str] | None = None
+    detail: str | None = None
+
+    def text(self, row: Mapping[str, Any]) -> str:
+        """The line's text for one station (a row of the station table); empty: not shown."""
+        value = str(row[self.column])
+        if self.values:
+            value = self.values.get(value, value)
+        extra = str(row[self.detail]) if self.detail else ""
+        return f"{value} ({extra})" if value and extra else value
+
+    def columns(self) -> tuple[str, ...]:
+        """The station columns this line reads."""
+        return (self.column, self.detail) if self.detail else (self.column,)
+
+
+#: A station's record in the popup and in the station panel, in order. The address is the
+#: public one (``model.public_address``: never a private residence's).
+STATION_FIELDS: tuple[StationField, ...] = (
+    StationField("station_id", "Station"),
+    StationField("address", "Address"),
+    StationField("bureau", "Bureau", detail="bureau_district"),
+    StationField("wave", "Report", WAVE_LABELS),
+    StationField("host_organisation", "Host organisation", detail="host_organisation_zh"),
+    StationField("opened", "Opened"),
+    StationField("status", "Status", STATUS_LABELS),
+    StationField("geo_precision", "Placed at", PRECISION_LABELS),
+)

@@ -104,12 +104,25 @@ GESTURE_CSS: tuple[tuple[str, str], ...] = (
     ("gesture_handling_css", "vendor/leaflet-gesture-handling@1.2.2/dist/leaflet-gesture-handling.min.css"),
 )
 
-#: Leaflet, the icon-path fix, markercluster and gesture handling in one file, for the station map. streamlit-folium
+#: Leaflet, the icon-path fix, markercluster, gesture handling and the map's own handlers and
+#: legend in one file, for the station map. streamlit-folium
 #: loads a map's scripts one after another (each waits for the previous one's ``load``), so three
 #: files cost three round trips before the first marker; one file costs one. Made from the files
 #: below by ``scripts/build_map_bundle.py`` (:func:`leaflet_bundle_text`); a test keeps it current.
 LEAFLET_BUNDLE = "js/leaflet-bundle.js"
-LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (MAP_JS[0][1], ICON_PATH_SCRIPT, CLUSTER_JS[0][1], GESTURE_JS[0][1])
+#: The map's own Leaflet pieces, bundled after the plugins they build on: the reading aids
+#: (``L.Map`` handlers: focus, gestures, names, attribution clearance, layout watch) and the
+#: legend control (``L.Control.StationLegend``). The station layer (``L.StationLayer``) uses both.
+MAP_AIDS_SCRIPT = "js/map-aids.js"
+STATION_LEGEND_SCRIPT = "js/station-legend.js"
+LEAFLET_BUNDLE_PARTS: tuple[str, ...] = (
+    MAP_JS[0][1],
+    ICON_PATH_SCRIPT,
+    CLUSTER_JS[0][1],
+    GESTURE_JS[0][1],
+    MAP_AIDS_SCRIPT,
+    STATION_LEGEND_SCRIPT,
+)
 
 #: The station layer's scripts: the bundle, then its own file (it calls ``L.markerClusterGroup``).
 LAYER_JS: tuple[tuple[str, str], ...] = (
@@ -210,7 +223,7 @@ def local_files() -> list[Path]:
     return [
         STATIC_DIR / path
         for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS, *GESTURE_JS, *LAYER_JS, *LAYER_CSS)
-    ]
+    ] + [STATIC_DIR / path for path in LEAFLET_BUNDLE_PARTS]
 
 
 def _walk(element: object) -> Iterator[object]:

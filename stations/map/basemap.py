@@ -62,7 +62,7 @@ class Basemap(MacroElement):
   var opts = {{ this.options_json }};
   map.getContainer().style.background = opts.sea;
   function load(i) {
-    if (i === opts.scripts.length) { window.StationBasemap.attach(map, opts); return; }
+    if (i === opts.scripts.length) { L.StationBasemap.attach(map, opts); return; }
     var script = document.createElement("script");
     script.src = opts.scripts[i];
     script.onload = function () { load(i + 1); };

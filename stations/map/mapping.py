@@ -105,8 +105,9 @@ def letter_colour(fill: str) -> str:
 #: station layer's bundle).
 LEAFLET_ASSETS = frozenset({"leaflet_css"})
 
-#: Fields sent to the browser for each station, in this order.
-PAYLOAD_FIELDS = (
+#: Fields the map itself reads for each station: where it is, what colours its pin, its tooltip
+#: and popup title, its sources.
+MAP_FIELDS: tuple[str, ...] = (
     "station_id",
     "lat",
     "lon",
@@ -114,15 +115,20 @@ PAYLOAD_FIELDS = (
     "country",
     "iso2",
     "city",
-    "address",
-    "bureau_district",
-    "wave",
-    "host_organisation",
-    "status",
-    "opened",
     "geo_precision",
-    "sources",
 )
+
+
+def payload_fields(fields: tuple[vocab.StationField, ...] | None = None) -> tuple[str, ...]:
+    """The columns sent to the browser for each station: the map's own, then those of the
+    popup's lines (``vocab.STATION_FIELDS``), then the sources; each once, in this order."""
+    lines = vocab.STATION_FIELDS if fields is None else fields
+    named = (*MAP_FIELDS, *(column for field in lines for column in field.columns()), "sources")
+    return tuple(dict.fromkeys(named))
+
+
+#: Fields sent to the browser for each station, in this order (see :func:`payload_fields`).
+PAYLOAD_FIELDS: tuple[str, ...] = payload_fields()
 
 
 def station_payload(stations: pd.DataFrame) -> dict[str, Any]:
@@ -313,8 +319,14 @@ def _add_links(element: JSCSSMixin) -> None:
         figure.header.add_child(CssLink(url), name=name)
 
 
+#: folium's viewport line forbids zooming the page (``maximum-scale=1.0, user-scalable=no``):
+#: a reader who needs larger text must be able to pinch (WCAG 1.4.4). The map keeps the rest.
+_NO_PAGE_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
+
+
 class StationMap(folium.Map):
-    """``folium.Map``, rendered without compiling its output as templates (see ``_Text``)."""
+    """``folium.Map``, rendered without compiling its output as templates (see ``_Text``), and
+    with a viewport line that lets the reader zoom the page."""
 
     def render(self, **kwargs: Any) -> None:
         if self.includes:  # class-level includes need folium's own path
@@ -322,6 +334,9 @@ class StationMap(folium.Map):
             return
         _add_links(self)
         _render_macros(self, kwargs)
+        header = self.get_root().header._children.get(self.get_name())
+        if isinstance(header, _Text):
+            header.text = _NO_PAGE_ZOOM.sub("", header.text)
 
 
 class StationLayer(JSCSSMixin, MacroElement):
@@ -359,7 +374,7 @@ class StationLayer(JSCSSMixin, MacroElement):
   var countries = {{ this.countries_json }};
   var shapes = {{ this.shapes_json }};
   var opts = {{ this.options_json }};
-  L.stationLayer({{ this._parent.get_name() }}, data, countries, shapes, opts);
+  L.stationLayer(data, countries, shapes, opts).addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
 """
@@ -382,26 +397,25 @@ class StationLayer(JSCSSMixin, MacroElement):
         _render_macros(self, kwargs)
 
 
-#: How each geocoding precision reads in a popup.
-PRECISION_LABELS: dict[str, str] = {
-    "address": "street address",
-    "street": "street",
-    "city": "city centre (exact site not shown)",
-    "country": "country level (not the station's location)",
-}
+#: The closest zoom each geocoding precision supports: a station placed at its city's centre is
+#: never shown at street level (zoom 11 shows a city and its surroundings), one placed in its
+#: country only at a country's scale. Stations that share a point spread at that zoom.
+PRECISION_ZOOM: dict[str, int] = {"address": 17, "street": 15, "city": 11, "country": 5}
 
 
 def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
-    """The ``opts`` argument of ``L.stationLayer``: labels, colours and the view options."""
+    """The ``options`` of ``L.stationLayer`` (``static/js/station-layer.js`` declares and explains
+    each): labels, colours and the view options."""
     return {
         "fit": fit,
         "selected": selected,
         "colours": vocab.BUREAU_COLOURS,
         "letters": {b: ("?" if b == "Unknown" else b[0]) for b in vocab.BUREAUS},
         "bureauOrder": list(layer.bureaus),
-        "waves": vocab.WAVE_LABELS,
-        "statuses": vocab.STATUS_LABELS,
-        "precisions": PRECISION_LABELS,
+        "fields": [
+            {"column": f.column, "label": f.label, "values": dict(f.values or {}), "detail": f.detail}
+            for f in vocab.STATION_FIELDS
+        ],
         "actionColours": ACTION_COLOURS,
         "actionLabels": vocab.ACTION_LABELS,
         "actionOrder": list(layer.actions),
@@ -414,7 +428,9 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
             if any(key in layer.actions for key in keys)
         ],
         "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},
-        "frameTitle": "Map of reported overseas police stations",
+        "precisionZoom": PRECISION_ZOOM,
+        "mapTitle": "Map of reported overseas police stations",
+        "land": LAND,
     }
 
 
@@ -478,6 +494,9 @@ def map_of_layer(
     )
     # folium gives max_zoom to its own tile layer only; clustering needs it on the map itself.
     fmap.options["max_zoom"] = 18
+    # Quarter zoom steps for fits: the stations fill the room the controls leave instead of
+    # dropping a whole step (half the scale) when they miss it by a little.
+    fmap.options["zoom_snap"] = 0.25
     # Only Leaflet's stylesheet: this map uses no folium icons, Bootstrap or jQuery, so loading
     # them would only slow the first draw. Leaflet's script comes with the layer's bundle
     # (stations.map.assets.LEAFLET_BUNDLE): one request instead of three one after another.

@@ -97,28 +97,14 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         )
         return None
     record = shown.frame.loc[shown.frame["station_id"] == station]
-    row = record.iloc[0]
-    address = model.public_address(record).iloc[0]
-    facts = [
-        ("Country", row["country"]),
-        ("City", row["city"] or "not published"),
-        (
-            "Address",
-            address or ("withheld: private residence" if row["private_residence"] else "not published"),
-        ),
-        (
-            "Bureau",
-            row["bureau"] + (f" ({row['bureau_district']})" if row["bureau_district"] else ""),
-        ),
-        ("Report", vocab.WAVE_LABELS[row["wave"]]),
-        (
-            "Host organisation",
-            " / ".join(x for x in (row["host_organisation"], row["host_organisation_zh"]) if x),
-        ),
-        ("Opened", row["opened"]),
-        ("Status", vocab.STATUS_LABELS[row["status"]]),
-        ("Placed at", f"{row['geo_precision']} level ({row['geo_source']})"),
-    ]
+    row = record.assign(address=model.public_address(record)).iloc[0]
+    facts = [("Country", row["country"]), ("City", row["city"] or "not published")]
+    # The record's lines are the popup's (vocab.STATION_FIELDS), in the same words.
+    for field in vocab.STATION_FIELDS:
+        text = field.text(row)
+        if field.column == "address" and not text:
+            text = "withheld: private residence" if row["private_residence"] else "not published"
+        facts.append((field.label, text))
     lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
     st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
     summary = data.summary.loc[row["iso2"]]

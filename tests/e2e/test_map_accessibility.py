@@ -75,11 +75,18 @@ def test_axe_finds_no_serious_violation_in_the_map_or_around_it(
 
 
 def test_iframe_has_a_meaningful_title(chromium_browser: object, server: str) -> None:
-    context, page, _ = _open(chromium_browser, server)
+    context, page, frame = _open(chromium_browser, server)
     try:
         titles = page.eval_on_selector_all("iframe", "els => els.map(e => e.title)")
         assert "Map of reported overseas police stations" in titles
         assert "streamlit_folium.st_folium" not in titles
+        # The map itself is a named region, and its frame lets the reader zoom the page.
+        role, name = frame.locator(".leaflet-container").evaluate(
+            "e => [e.getAttribute('role'), e.getAttribute('aria-label')]"
+        )
+        assert role == "region" and name.startswith("Map of reported overseas police stations")
+        viewports = frame.eval_on_selector_all("meta[name=viewport]", "els => els.map(e => e.content)")
+        assert viewports and not any("user-scalable=no" in v or "maximum-scale" in v for v in viewports)
     finally:
         context.close()
 
@@ -139,6 +146,12 @@ def _rgb(css: str) -> str:
 def test_pin_letters_reach_4_5_to_1_as_drawn(chromium_browser: object, server: str) -> None:
     context, _, frame = _open(chromium_browser, server + "?country=IT,FR,ES,NL,GB,CA,US,DE")
     try:
+        # Closer in, where the clusters have split into single pins of every bureau in view.
+        for _ in range(4):
+            if frame.evaluate("document.querySelectorAll('.station-pin:not(.unpublished)').length > 8"):
+                break
+            frame.evaluate(f"{_MAP_JS}.setZoom({_MAP_JS}.getZoom() + 1, {{animate: false}})")
+            frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
         drawn = frame.eval_on_selector_all(
             ".station-pin:not(.unpublished) span",
             "els => els.map(e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor])",
@@ -510,6 +523,11 @@ def test_enter_on_a_focused_cluster_zooms_into_it(chromium_browser: object, serv
         frame.focus(".station-cluster")
         page.keyboard.press("Enter")
         frame.wait_for_function(f"() => {_MAP_JS}.getZoom() > {zoom}")
+        # Focus goes to the first of the stations (or smaller clusters) the cluster revealed,
+        # not to the map: the next Tab is the next of them.
+        frame.wait_for_function(
+            "() => { const a = document.activeElement; return a && a.matches('.station-pin, .station-cluster'); }"
+        )
     finally:
         context.close()
 
