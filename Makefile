@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: publish run test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ lint-js: node_modules/.package-lock.json
 ## Serve the dashboard on http://localhost:$(PORT)
 run: $(VENV)/.runtime i18n-compile
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+## Write the static published map into $(PUBLISH_DIR) (one folder: serve it from any web server)
+PUBLISH_DIR ?= site
+publish: $(VENV)/.runtime
+	$(PY) -m stations publish --out $(PUBLISH_DIR)
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
 test: $(VENV)/.dev chromium nginx i18n-compile lint-js
