@@ -136,6 +136,10 @@ def load_data() -> Data:
         st.code("\n".join(served.problems[:200]), language=None)
         st.stop()
         raise AssertionError("unreachable: st.stop() raises")
+    # The published map follows the version served (built in the background when it changes).
+    from stations.web import published
+
+    published.ensure(served, data_dir())
     if served.held_back:
         st.caption(f"Data as of {served.date}. A newer update is held back until it passes its checks.")
     return served.value
