@@ -34,9 +34,9 @@ _lock = threading.Lock()
 _state: dict[str, object] = {"digest": None, "building": None}
 
 
-def published_digest(link: Path = site.APP_LINK) -> str | None:
+def published_digest(link: Path | None = None) -> str | None:
     """The data digest the app's published copy carries (None where there is none)."""
-    found = site.read_version(link)
+    found = site.read_version(link or site.APP_LINK)
     return str(found["digest"]) if found and found.get("digest") else None
 
 
