@@ -31,12 +31,20 @@
     return chars.slice(start, end).join("");
   }
 
-  var UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+  // Whether Python's str.isprintable rejects the character (its ranges come with the grammar).
+  function unprintable(ch, ranges) {
+    var code = ch.codePointAt(0), lo = 0, hi = ranges.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (code < ranges[mid][0]) { hi = mid - 1; } else if (code > ranges[mid][1]) { lo = mid + 1; } else { return true; }
+    }
+    return false;
+  }
 
   // A rejected value as a notice quotes it (filters.quote, shown as plain text here).
   function quote(value, g) {
     var chars = codePoints(value).map(function (ch) {
-      return ch !== " " && UNPRINTABLE.test(ch) ? "\uFFFD" : ch;
+      return unprintable(ch, g.unprintable) ? "\uFFFD" : ch;
     });
     if (chars.length > g.quoteLength) { chars = chars.slice(0, g.quoteLength - 1).concat(["\u2026"]); }
     return "'" + chars.join("") + "'";
@@ -188,7 +196,9 @@
     };
   }
 
-  window.PublishedView = {parse: parse, read: read, summary: summary};
+  // The reading of a link, for the page below and its tests; the page's state once drawn is
+  // L.PublishedView.state.
+  L.PublishedView = {parse: parse, read: read, summary: summary, state: null};
 
   // ---- the page ----
 
@@ -307,7 +317,7 @@
       if (holder) { holder.textContent = JSON.stringify(table); }
       wrapLayer(state, view);
       loadScripts(config.mapScripts, function () {
-        window.publishedState = state;
+        L.PublishedView.state = state;
         document.documentElement.setAttribute("data-published-ready", "true");
         postHeight();
       });

@@ -31,6 +31,21 @@ def whitespace() -> str:
 FORMAT = 1
 
 
+@functools.cache
+def unprintable() -> list[list[int]]:
+    """Ranges ``[first, last]`` of the code points ``str.isprintable`` rejects (a notice shows
+    them as U+FFFD): Python's own Unicode tables, so the browser's older or newer ones differ in
+    nothing."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if not chr(code).isprintable():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return ranges
+
+
 def link_grammar(options: filters.Options) -> dict[str, Any]:
     """What a link may say and how each part is read (see ``Filters.from_query_params``)."""
     return {
@@ -43,6 +58,7 @@ def link_grammar(options: filters.Options) -> dict[str, Any]:
         "maxValueLength": filters.MAX_VALUE_LENGTH,
         "quoteLength": filters.QUOTE_LENGTH,
         "whitespace": whitespace(),
+        "unprintable": unprintable(),
         "notices": dict(filters.NOTICES),
         "noticeLead": filters.NOTICE_LEAD,
         "stationOutside": filters.STATION_OUTSIDE,

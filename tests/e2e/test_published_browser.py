@@ -128,7 +128,7 @@ def test_published_map_reads_every_link_as_the_dashboard_does(published, browser
         """async ([url, links]) => {
           const view = await (await fetch(url)).json();
           return links.map(l => {
-            const s = PublishedView.read(l, view, {});
+            const s = L.PublishedView.read(l, view, {});
             return {ids: s.ids, count: s.count, notices: s.notices, station: s.station, summary: s.summary};
           });
         }""",
@@ -148,7 +148,7 @@ def test_a_link_filters_the_map_says_so_and_opens_the_station(published, browser
     base, loaded = published
     station = "IT-prato-1"
     page, log = _open(browser_context, f"{base}index.html?country=italy,xx&station={station}&utm_source=n")
-    state = page.evaluate("publishedState")
+    state = page.evaluate("L.PublishedView.state")
     italy = list(loaded.stations.loc[loaded.stations["iso2"] == "IT", "station_id"])
     assert state["ids"] == italy and state["station"] == station
     assert page.text_content("#pv-count") == f"{len(italy)} stations in Italy"
@@ -182,9 +182,9 @@ def test_country_page_presets_its_country_and_links_previews(published, browser_
     with urllib.request.urlopen(urllib.request.urljoin(url, image), timeout=10) as response:
         assert response.headers["Content-Type"] == "image/png" and len(response.read()) > 10_000
     page, _ = _open(browser_context, url + "?bureau=qingtian")
-    assert page.evaluate("publishedState.filters.country") == ["IT"]
+    assert page.evaluate("L.PublishedView.state.filters.country") == ["IT"]
     assert page.text_content("#pv-count").startswith(
-        f"{page.evaluate('publishedState.count')} stations in Italy"
+        f"{page.evaluate('L.PublishedView.state.count')} stations in Italy"
     )
 
 
