@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: publish run dev test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ run: $(VENV)/.runtime i18n-compile
 ## The same, for editing pages: a file watcher reloads them on save
 dev: $(VENV)/.runtime i18n-compile
 	$(PY) -m stations serve --address 127.0.0.1 --port $(PORT) --health-port $(HEALTH_PORT) --dev
+
+## Write the static published map into $(PUBLISH_DIR) (one folder: serve it from any web server)
+PUBLISH_DIR ?= site
+publish: $(VENV)/.runtime
+	$(PY) -m stations publish --out $(PUBLISH_DIR)
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
 test: $(VENV)/.dev chromium nginx i18n-compile lint-js

@@ -34,6 +34,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_CONF = ROOT / "deploy" / "nginx.conf"
@@ -95,6 +96,9 @@ class Settings:
     temp_dir: str = ""
     access_log: str = "/dev/stdout"
     error_log: str = "stderr"
+    #: The published map's folder on disk (``python -m stations publish --out DIR``), served at
+    #: the path the app serves its own copy under; "" leaves that path to the replicas.
+    published_root: str = ""
     #: Addresses of a proxy or CDN in front of nginx: trust its X-Forwarded-For, so the
     #: per-address limit counts readers, not the proxy.
     real_ip_from: tuple[str, ...] = ()
@@ -456,6 +460,8 @@ def render(s: Settings) -> str:
         ],
         ["add_header Cache-Control no-store always;"],
     )
+    if s.published_root:
+        _published_location(w, s, headers)
     location(
         "= /_stcore/health",
         [
@@ -548,6 +554,43 @@ def render(s: Settings) -> str:
     return "\n".join(out) + "\n"
 
 
+#: The published map's policy: its own files only (see stations/publish/page.py), embeddable.
+PUBLISHED_PATH = "/app/static/published/"
+PUBLISHED_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def _published_location(w: Any, s: Settings, headers: Sequence[str]) -> None:
+    """The published map from disk: no replica needed, so it loads while every one is down.
+    Content-named files (data, page code, images, assets) are cached for a year; the pages and
+    version.json are revalidated on every visit."""
+    own = [
+        h
+        for h in headers
+        if "Content-Security-Policy" not in h and "Set-Cookie" not in h and "X-Replica" not in h
+    ]
+    policy = (
+        f'add_header Content-Security-Policy "{PUBLISHED_CSP}; frame-ancestors {s.frame_ancestors}" always;'
+    )
+    root = s.published_root.rstrip("/") + "/"
+    w(f"        location ^~ {PUBLISHED_PATH} {{")
+    w("            # The published map (python -m stations publish): static files, no replica.")
+    w(f"            alias {root};")
+    w("            index index.html;")
+    w("            etag on;")
+    w(f"            location ~ ^{PUBLISHED_PATH}(a|data|page|img)/ {{")
+    w('                add_header Cache-Control "public, max-age=31536000, immutable";')
+    for line in [policy, *own]:
+        w(f"                {line}")
+    w("            }")
+    w('            add_header Cache-Control "no-cache";')
+    for line in [policy, *own]:
+        w(f"            {line}")
+    w("        }")
+
+
 def compose_settings() -> Settings:
     """The configuration docker-compose.yml mounts (two replicas, nginx on port 80 inside)."""
     return Settings(
@@ -583,6 +626,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="CIDR",
         help="a proxy or CDN in front of nginx whose X-Forwarded-For is trusted (repeat)",
     )
+    parser.add_argument(
+        "--published-root",
+        default="",
+        metavar="DIR",
+        help=f"serve the published map from this folder at {PUBLISHED_PATH} (default: from the replicas)",
+    )
     parser.add_argument("--worker-processes", default="auto")
     parser.add_argument("--pid", default=Settings.pid, help="pid file (default %(default)s)")
     parser.add_argument("--temp-dir", default="", help="directory for nginx's temporary files")
@@ -613,6 +662,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 access_log=args.access_log,
                 error_log=args.error_log,
                 real_ip_from=tuple(args.real_ip_from),
+                published_root=args.published_root,
             )
             output = args.output
     except ValueError as err:

@@ -1,6 +1,7 @@
 """Command line: ``python -m stations validate [files]``, ``python -m stations bump-version`` and
-``python -m stations settings`` (the environment variables the app reads, as the README's table);
-``python -m stations serve`` is the dashboard as it is deployed (stations/web/serve.py).
+``python -m stations settings`` (the environment variables the app reads, as the README's table),
+``python -m stations serve`` (the dashboard as it is deployed, stations/web/serve.py) and
+``python -m stations publish --out DIR`` (the static published map, see stations/publish).
 
 ``validate`` prints every problem as ``file:line: column: message`` and exits 1 if there is any,
 so that an editor of the CSV files sees all their mistakes at once and CI can gate on it. Where a
@@ -50,12 +51,28 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "serve", help="serve the dashboard as deployed (see `python -m stations serve --help`)"
     )
+    publish = commands.add_parser(
+        "publish", help="write the static published map (one folder) from the validated data"
+    )
+    publish.add_argument("--out", required=True, type=Path, help="the site's folder (replaced whole)")
+    publish.add_argument(
+        "--data-dir", default="data", help="directory of the data files (default: %(default)s)"
+    )
+    publish.add_argument(
+        "--country",
+        action="append",
+        default=None,
+        metavar="ISO2",
+        help="publish only these country pages (repeat; default: every host country)",
+    )
     args = parser.parse_args(args_in)
     if args.command == "settings":
         print(settings.markdown_table(), end="")
         return 0
     if args.command == "bump-version":
         return _bump(Path(args.data_dir))
+    if args.command == "publish":
+        return _publish(Path(args.data_dir), args.out, args.country)
     problems = validate_paths(args.files)
     for directory in sorted({Path(f).parent for f in args.files}):
         if (directory / datapackage.PACKAGE_FILE).exists():
@@ -91,6 +108,27 @@ def _bump(directory: Path) -> int:
     if cff.exists():
         citation_file.update(cff, package["version"], package["created"][:10], citation_file.public_url())
         print(f"data version {package['version']} written in {cff}", file=sys.stderr)
+    return 0
+
+
+def _publish(directory: Path, out: Path, countries: list[str] | None) -> int:
+    """Validate, then write the site; a failed check writes nothing."""
+    from stations.data.load import DataError
+    from stations.publish import site, source
+
+    try:
+        loaded = source.load(directory)
+    except DataError as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"{len(err.problems)} problem(s) found: nothing published", file=sys.stderr)
+        return 1
+    built = site.publish(loaded, out, public_url=settings.PUBLIC_URL.read(), countries=countries)
+    print(
+        f"published {len(built.pages)} page(s) of data version {loaded.version or 'unknown'} "
+        f"({loaded.short_digest}) in {out}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -238,10 +238,23 @@ def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
     at = run(MAP_PAGE, country="IT,NL")
     assert at.title  # the ordinary layout
     snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
-    assert snippets == [
+    published, live = snippets
+    # The published map first: the same view, a frame that takes the height its page posts.
+    assert published.startswith(
+        f'<iframe src="{BASE}app/static/published/index.html?country=IT%2CNL" title="Map of reported '
+        'Chinese overseas police stations"'
+    )
+    assert "data-stations-embed" in published and "stations-embed-height" in published
+    assert live == (
         f'<iframe src="{BASE}?country=IT%2CNL&amp;embed=true" title="Map of reported Chinese overseas police '
         'stations" width="100%" height="600" style="border:0" loading="lazy" allowfullscreen></iframe>'
-    ]
+    )
+
+
+def test_a_one_country_view_embeds_that_countrys_published_page() -> None:
+    at = run(MAP_PAGE, country="IT", bureau="qingtian")
+    published = next(c.value for c in at.code if c.value.startswith("<iframe"))
+    assert f'src="{BASE}app/static/published/country/IT/index.html?bureau=qingtian"' in published
     args = json.loads(map_component(at).proto.json_args)
     assert "100vh" not in args["header"]
 

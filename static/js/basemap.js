@@ -26,20 +26,6 @@
   var LOCAL_PLACES_ZOOM = 8; // towns, per 10-degree cell in view, from this zoom on
   var CELL = 10;
   var KEEP_OUT = 22; // half the side of the square kept free of names around a keep-out point, px
-  var CSS = [
-    ".bm-labels{position:absolute;left:0;top:0;pointer-events:none;}",
-    ".bm-label{position:absolute;white-space:pre;pointer-events:none;",
-    "  font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.15;",
-    "  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px rgba(255,255,255,.9);}",
-    ".bm-country{color:#8c8477;font-size:11px;font-weight:600;letter-spacing:.08em;",
-    "  text-transform:uppercase;text-align:center;}",
-    ".bm-city{color:#474747;font-size:11px;}",
-    ".bm-city.bm-major{font-weight:600;color:#3a3a3a;}",
-    ".bm-dot{position:absolute;width:4px;height:4px;margin:-2px 0 0 -2px;border-radius:50%;",
-    "  background:#6f6f6f;box-shadow:0 0 0 1px rgba(255,255,255,.9);pointer-events:none;}",
-    ".bm-dot.bm-capital{width:6px;height:6px;margin:-3px 0 0 -3px;background:#fff;",
-    "  box-shadow:0 0 0 1.5px #6f6f6f;}",
-  ].join("\n");
 
   function fetchJSON(url) {
     return fetch(url, {credentials: "same-origin"}).then(function (response) {
@@ -322,10 +308,11 @@
 
   function attach(map, options) {
     var base = new URL(options.base, document.baseURI).href;
-    if (!document.getElementById("bm-style")) {
-      var style = document.createElement("style");
+    if (!document.getElementById("bm-style") && options.css) {
+      var style = document.createElement("link");
       style.id = "bm-style";
-      style.textContent = CSS;
+      style.rel = "stylesheet";
+      style.href = options.css;
       document.head.appendChild(style);
     }
     map.getContainer().style.background = options.sea || STYLE.sea;

@@ -199,6 +199,9 @@ class Served(Generic[T]):
     #: True while the files are being checked (or a check is about to start): with no value,
     #: the page says "checking the data files" rather than show an empty list of problems.
     checking: bool = False
+    #: The content hash of the good version's files (what the static publisher names its
+    #: output by, so that it can never serve another version than this one).
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -430,7 +433,7 @@ class LastGood(Generic[T]):
             return
         self._good_digest, self._bad_digest = check.version, None
         files = {str(path.relative_to(self.directory)): data for path, data in check.contents.items()}
-        self._set(Served(check.value, check.date, False, files=files))  # type: ignore[arg-type]
+        self._set(Served(check.value, check.date, False, files=files, digest=check.version))  # type: ignore[arg-type]
         log.info(
             "data files in %s loaded (version %s, dated %s; %s)",
             self.directory,

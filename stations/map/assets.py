@@ -185,12 +185,20 @@ def use_local_assets(prefix: str = DEFAULT_PREFIX) -> None:
     MarkerCluster.default_css = _urls(prefix, CLUSTER_CSS)
 
 
-def layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(default_js, default_css)`` of the station layer, under the prefix of the last
-    :func:`use_local_assets` call (read at render time): the Leaflet bundle and the layer's
-    script; markercluster's stylesheets, gesture handling's and the layer's. The map itself then lists no script
-    (``stations.map.mapping.map_of_layer``): Leaflet comes with the bundle."""
-    return (_urls(_prefix, LAYER_JS), [*MarkerCluster.default_css, *_urls(_prefix, LAYER_CSS)])
+def layer_assets(prefix: str | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(default_js, default_css)`` of the station layer, under ``prefix`` or else the prefix of
+    the last :func:`use_local_assets` call (read at render time): the Leaflet bundle and the
+    layer's script; markercluster's stylesheets, gesture handling's and the layer's. The map
+    itself then lists no script (``stations.map.mapping.map_of_layer``): Leaflet comes with the
+    bundle. An explicit ``prefix`` (the static publisher's) changes no shared state, so a map
+    published while the dashboard serves keeps the dashboard's own URLs intact."""
+    base = prefix or _prefix
+    return (_urls(base, LAYER_JS), [*_urls(base, CLUSTER_CSS), *_urls(base, LAYER_CSS)])
+
+
+def map_css(prefix: str | None = None) -> list[tuple[str, str]]:
+    """folium.Map's stylesheets under ``prefix`` (default: the last :func:`use_local_assets`')."""
+    return _urls(prefix or _prefix, MAP_CSS)
 
 
 def leaflet_bundle_text(static_dir: Path = STATIC_DIR) -> str:

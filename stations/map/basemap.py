@@ -25,6 +25,8 @@ from stations.map.scriptsafe import script_json
 DATA_DIR = "basemap/"
 #: Scripts loaded (in this order) once the markers are drawn, relative to ``static/``.
 SCRIPTS = ("basemap/topojson-client.min.js", "js/basemap.js")
+#: The labels' stylesheet (a file, not an inline style: a strict page policy allows only files).
+STYLE = "css/basemap.css"
 #: Every file the basemap may fetch, relative to ``static/`` (the 1:50m file and the smaller
 #: cities only when the reader zooms in; from zoom 8, the towns of the cells in view, listed in
 #: places-local/index.json).
@@ -48,7 +50,7 @@ ATTRIBUTION = (
 
 def local_files() -> list[Path]:
     """The basemap's files under ``static/``: a deployment must ship every one."""
-    return [assets.STATIC_DIR / path for path in (*SCRIPTS, *DATA_FILES)]
+    return [assets.STATIC_DIR / path for path in (*SCRIPTS, STYLE, *DATA_FILES)]
 
 
 class Basemap(MacroElement):
@@ -81,6 +83,7 @@ class Basemap(MacroElement):
         options = {
             "base": f"{base}/{DATA_DIR}",
             "scripts": [f"{base}/{path}" for path in SCRIPTS],
+            "css": f"{base}/{STYLE}",
             "attribution": ATTRIBUTION,
             "sea": SEA,
         }

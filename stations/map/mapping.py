@@ -380,9 +380,10 @@ class StationLayer(JSCSSMixin, MacroElement):
 """
     )
 
-    def __init__(self, layer: LayerData, fit: bool, selected: str | None = None):
+    def __init__(self, layer: LayerData, fit: bool, selected: str | None = None, prefix: str | None = None):
         super().__init__()
         self._name = "StationLayer"
+        self.prefix = prefix
         self.stations_json = layer.stations_json
         self.table_ref = script_json({"id": STATION_TABLE_ID, "digest": layer.stations_digest})
         self.countries_json = layer.countries_json
@@ -392,7 +393,7 @@ class StationLayer(JSCSSMixin, MacroElement):
     def render(self, **kwargs: Any) -> None:
         # Read the asset URLs at render time, so that serving them locally
         # (stations.map.assets.use_local_assets) applies to this layer too.
-        self.default_js, self.default_css = assets.layer_assets()
+        self.default_js, self.default_css = assets.layer_assets(self.prefix)
         _add_links(self)
         _render_macros(self, kwargs)
 
@@ -478,9 +479,11 @@ def map_of_layer(
     fit: bool = False,
     selected: str | None = None,
     basemap: bool = False,
+    prefix: str | None = None,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
-    ``basemap`` draws the app's own basemap (stations.map.basemap) once the markers are up."""
+    ``basemap`` draws the app's own basemap (stations.map.basemap) once the markers are up;
+    ``prefix`` is where the page finds ``static/`` (default: inside streamlit-folium's frame)."""
     assets.use_local_assets()
     fmap = StationMap(
         location=(25, 15),
@@ -501,13 +504,13 @@ def map_of_layer(
     # them would only slow the first draw. Leaflet's script comes with the layer's bundle
     # (stations.map.assets.LEAFLET_BUNDLE): one request instead of three one after another.
     fmap.default_js = []
-    fmap.default_css = [(n, u) for n, u in fmap.default_css if n in LEAFLET_ASSETS]
+    fmap.default_css = [(n, u) for n, u in assets.map_css(prefix) if n in LEAFLET_ASSETS]
     if tiles:
         # A provider object, not a URL: folium would search xyzservices' catalogue of ~1,000
         # providers for the URL on every build.
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(layer, fit, selected).add_to(fmap)
+    StationLayer(layer, fit, selected, prefix).add_to(fmap)
     if basemap:  # after the station layer: its loader runs once the markers are drawn
-        Basemap().add_to(fmap)
+        Basemap(prefix or assets.DEFAULT_PREFIX).add_to(fmap)
     return fmap

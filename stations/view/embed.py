@@ -7,7 +7,9 @@ and links to the full view, as newsroom graphics do.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from stations.view import citation, facets
 from stations.view.filters import Filters
@@ -50,3 +52,42 @@ def frame_base(origin: str | None, base_path: str) -> str | None:
         return None
     path = base_path.strip("/")
     return origin.rstrip("/") + (f"/{path}" if path else "")
+
+
+#: Where the published map is served, under the app's address (``stations.publish.site``
+#: writes there; nginx serves the same path from disk in the deployment).
+PUBLISHED_PATH = "app/static/published/"
+
+#: The few lines an article's page runs beside the iframe: the published page posts its height
+#: (``static/js/published-view.js``) and the frame that sent it takes that height. Matched by
+#: the message's source window, so two embeds on one article each get their own height.
+RESIZER = (
+    "<script>(function(){if(window.stationsEmbedResizer)return;window.stationsEmbedResizer=1;"
+    'window.addEventListener("message",function(e){var d=e.data;'
+    'if(!d||d.type!=="stations-embed-height"||typeof d.height!=="number")return;'
+    'var f=document.querySelectorAll("iframe[data-stations-embed]");'
+    "for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){"
+    'f[i].style.height=Math.max(200,Math.min(4000,d.height))+"px";}}});})();</script>'
+)
+
+
+def published_url(app_base: str, params: Mapping[str, str]) -> str:
+    """The published map of a view: a one-country view is that country's own page (its title
+    and preview image name the country), the rest of the view in the query."""
+    rest = dict(params)
+    page = "index.html"
+    country = rest.get("country", "")
+    if country and "," not in country:
+        page = f"country/{country}/index.html"
+        rest.pop("country")
+    query = urlencode(rest)
+    return f"{app_base.rstrip('/')}/{PUBLISHED_PATH}{page}" + (f"?{query}" if query else "")
+
+
+def published_snippet(url: str, title: str, height: int = 600) -> str:
+    """The published map's iframe and its resizer: a responsive height, as newsroom embeds have."""
+    return (
+        f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'width="100%" height="{int(height)}" style="border:0;width:100%" loading="lazy" '
+        f"data-stations-embed></iframe>\n{RESIZER}"
+    )

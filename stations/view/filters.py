@@ -29,6 +29,25 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 MAX_VALUE_LENGTH = 2_000
 #: Longest piece of a rejected value quoted back in a notice.
 QUOTE_LENGTH = 40
+#: Parameters of the app's frame itself (Streamlit's embedding switches): neither a filter nor a
+#: notice.
+APP_PARAMS = frozenset({"embed", "embed_options"})
+
+#: What a notice says of each part of a link that was dropped (``str.format`` templates; the
+#: published map's script fills the same ones, see ``stations.view.grammar``).
+NOTICES = {
+    "unknown_parameter": "unknown parameter {value}",
+    "repeated": "parameter {key} was given {count} times: kept the first",
+    "too_long": "the value of {key} is too long ({length} characters)",
+    "unknown_station": "unknown station {value}",
+    "unknown_value": "unknown {key} {value}",
+}
+#: How the notices are introduced to the reader, and what is said of a station the filters
+#: leave out.
+NOTICE_LEAD = "Parts of this link were not understood and were ignored: "
+STATION_OUTSIDE = (
+    "The selected station is outside the current filters, so it is not shown. Reset the filters to see it."
+)
 
 
 def is_tracking_param(key: str) -> bool:
@@ -100,24 +119,24 @@ class Filters:
             if key not in KEYS and is_tracking_param(key):
                 continue
             if key not in KEYS:
-                notices.append(f"unknown parameter {quote(str(key))}")
+                notices.append(NOTICES["unknown_parameter"].format(value=quote(str(key))))
                 continue
             if not items:
                 continue
             if len(items) > 1:
-                notices.append(f"parameter {quote(key)} was given {len(items)} times: kept the first")
+                notices.append(NOTICES["repeated"].format(key=quote(key), count=len(items)))
             value = items[0]
             if len(value) > MAX_VALUE_LENGTH:
-                notices.append(f"the value of {quote(key)} is too long ({len(value)} characters)")
+                notices.append(NOTICES["too_long"].format(key=quote(key), length=len(value)))
                 continue
             if key == "station":
                 station = _match_station(value, options)
                 if station is None and value.strip():
-                    notices.append(f"unknown station {quote(value)}")
+                    notices.append(NOTICES["unknown_station"].format(value=quote(value)))
                 values["station"] = station
             else:
                 kept, rejected = _parse_list(key, value, options)
-                notices += [f"unknown {key} {quote(r)}" for r in rejected]
+                notices += [NOTICES["unknown_value"].format(key=key, value=quote(r)) for r in rejected]
                 values[key] = kept
         return cls(**values), notices  # type: ignore[arg-type]
 

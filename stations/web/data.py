@@ -16,8 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from stations import settings
-from stations.data import datapackage, dataversion, model, publishers, reconcile
-from stations.data.load import Dataset, load_dataset
+from stations.data import datapackage, dataversion, model, reconcile
+from stations.data.files import DATA_FILES, REQUIRED_FILES, SHAPES, load_annotated
+from stations.data.load import Dataset
 from stations.map import mapping
 from stations.view.filters import Filters, Options
 from stations.view.index import StationIndex, View
@@ -28,10 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def data_dir() -> Path:
     """Where the data files are: ``STATIONS_DATA_DIR`` if set (tests, previews), else data/."""
     return Path(settings.DATA_DIR.read() or ROOT / "data")
-
-
-#: Country outlines for the map's country layer, under the data directory (optional).
-SHAPES = Path("boundaries") / "countries-110m.geojson"
 
 
 @dataclass(frozen=True)
@@ -65,27 +62,9 @@ class Data:
         return self.index.view(filters)
 
 
-#: The files a page's data is read from; a change to any of them is a new version of the data.
-DATA_FILES = (
-    "stations.csv",
-    "responses.csv",
-    "unidentified.csv",
-    publishers.REGISTER_FILE,
-    publishers.BLOCKED_FILE,
-    publishers.EVIDENCE_FILE,
-    str(SHAPES),
-)
-REQUIRED_FILES = ("stations.csv", "responses.csv")
-
-
 def _build(directory: Path) -> Data:
-    dataset = load_dataset(directory)
     # Each source's outlet name and each row's best tier, once per data version.
-    dataset = Dataset(
-        stations=publishers.annotate(dataset.stations, dataset.register),
-        responses=publishers.annotate(dataset.responses, dataset.register),
-        register=dataset.register,
-    )
+    dataset = load_annotated(directory)
     summary = model.country_actions(dataset.stations, dataset.responses)
     options = Options.from_stations(dataset.stations)
     unidentified = directory / "unidentified.csv"
@@ -157,6 +136,10 @@ def load_data() -> Data:
         st.code("\n".join(served.problems[:200]), language=None)
         st.stop()
         raise AssertionError("unreachable: st.stop() raises")
+    # The published map follows the version served (built in the background when it changes).
+    from stations.web import published
+
+    published.ensure(served, data_dir())
     if served.held_back:
         st.caption(f"Data as of {served.date}. A newer update is held back until it passes its checks.")
     return served.value

@@ -85,15 +85,21 @@ def credit_line(filters: Filters) -> None:
         st.caption(f"{escape_markdown(text)} [Full map, filters and sources]({link})")
 
 
+def published_view(filters: Filters) -> str:
+    """The published map of this view (a one-country view: that country's page)."""
+    return embed.published_url(_app_base() or "", filters.to_query_params())
+
+
 def embed_control(filters: Filters) -> None:
-    """The iframe snippet for this view, in the sidebar next to the share link."""
+    """The iframe snippet for this view, in the sidebar next to the share link: the published
+    map by default (a static page any number of readers can load), the live app as an option."""
+    title = "Map of reported Chinese overseas police stations"
     with st.sidebar, st.popover("Embed this map", icon=":material/code:", width="stretch"):
         st.caption(
-            "Paste this into an article: the map of this view alone, with a line saying what it "
-            "shows and a credit line. Change the height to suit the page."
+            "Paste this into an article: the map of this view, with a line saying what it shows "
+            "and a credit line. It is a static page that fits its frame's height to the article "
+            "and keeps working for any number of readers; two maps on one page work."
         )
-        st.code(
-            citation.embed_snippet(_full_view(filters), "Map of reported Chinese overseas police stations"),
-            language="html",
-            wrap_lines=True,
-        )
+        st.code(embed.published_snippet(published_view(filters), title), language="html", wrap_lines=True)
+        st.caption("Or the live dashboard in a frame (filters in a sidebar; fixed height):")
+        st.code(citation.embed_snippet(_full_view(filters), title), language="html", wrap_lines=True)

@@ -8,17 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import datapackage
+from stations.data.files import FINE_SHAPES, SHAPES
 from stations.map import image
 from stations.view import embed
 from stations.view.credit import Credit
 from stations.view.filters import Filters
 from stations.view.index import View
 from stations.web import nav
-from stations.web.data import SHAPES, Data, data_dir, latest_change
+from stations.web.data import Data, data_dir, latest_change
 from stations.web.summary import download_name
-
-#: The finer outlines, drawn for views narrower than ``image.FINE_SPAN`` degrees.
-FINE_SHAPES = SHAPES.parent / "countries-50m.geojson"
 
 
 def view_credit(filters: Filters, page: str = "map") -> Credit:

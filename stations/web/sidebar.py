@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from stations.view import country_search, facets
-from stations.view.filters import LIST_FIELDS, Filters, Options, escape_markdown
+from stations.view.filters import LIST_FIELDS, NOTICE_LEAD, STATION_OUTSIDE, Filters, Options, escape_markdown
 from stations.web import copy_link, narrow, nav, state
 
 if TYPE_CHECKING:
@@ -35,11 +35,7 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
     _sidebar(data, shown, reading.fresh, in_view)
     show_notices(reading.notices)
     if reading.dropped_station and page == "map":
-        st.info(
-            "The selected station is outside the current filters, so it is not shown. "
-            "Reset the filters to see it.",
-            icon="ℹ️",
-        )
+        st.info(STATION_OUTSIDE, icon="ℹ️")
     filters = state.current()
     state.publish(filters)
     return filters
@@ -158,7 +154,7 @@ def show_notices(notices: list[str]) -> None:
     """One short notice for everything a link held that was dropped (values already escaped)."""
     if notices:
         st.warning(
-            "Parts of this link were not understood and were ignored: " + "; ".join(notices) + ".",
+            NOTICE_LEAD + "; ".join(notices) + ".",
             icon="⚠️",
         )
 

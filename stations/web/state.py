@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.query_params import sanitize_query_string
 
-from stations.view.filters import KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
+from stations.view.filters import APP_PARAMS, KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
 
 #: The view: a ``Filters``, the one source of truth.
 VIEW = "_filters"
@@ -52,7 +52,7 @@ WIDGET_KEYS = {key: f"filter_{key}" for key in KEYS}
 #: The station ids a view shows (to drop a selected station the filters leave out).
 InView = Callable[[Filters], Collection[str]]
 #: Streamlit's own parameters (embedding options): neither a filter nor a notice.
-STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
+STREAMLIT_PARAMS = APP_PARAMS
 
 
 @dataclass(frozen=True)

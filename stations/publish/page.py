@@ -1,0 +1,131 @@
+"""One published page: folium's map page, made fit to be served as a static file.
+
+folium renders a complete HTML page with its scripts and styles inline. A strict Content
+Security Policy (``default-src 'self'``) runs no inline script or style, and inline code cannot
+be cached by itself, so each inline block moves into a file named by its content: the head's
+small scripts stay where they were (as ``<script src>``), the styles become one stylesheet, and
+the map's own script (which builds the map and calls the station layer) is listed in the page's
+configuration, for ``static/js/published-view.js`` to run once the data has arrived and the
+link has been read. The page then gets its link-preview tags, its counts and notice lines, its
+credit line and the link to the full dashboard.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stations.map.scriptsafe import script_json
+
+#: The page's policy, also sent by nginx as a header: only this site's own files. Style
+#: attributes stay allowed (``style-src-attr``): Leaflet's marker icons and the cluster rings
+#: are drawn as HTML with a ``style`` attribute; ``<style>`` elements and scripts are not.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+#: The id of the page's configuration (JSON, read by published-view.js).
+CONFIG_ID = "published-config"
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a link preview (and a search engine, and a screen reader's page title) shows."""
+
+    title: str
+    description: str
+    image: str
+    image_alt: str
+    url: str = ""
+    width: int = 1200
+    height: int = 630
+
+
+def _meta_tags(meta: Meta, version: str) -> str:
+    tags = [
+        ("name", "description", meta.description),
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", "110 Overseas"),
+        ("property", "og:title", meta.title),
+        ("property", "og:description", meta.description),
+        ("property", "og:image", meta.image),
+        ("property", "og:image:width", str(meta.width)),
+        ("property", "og:image:height", str(meta.height)),
+        ("property", "og:image:alt", meta.image_alt),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", meta.title),
+        ("name", "twitter:description", meta.description),
+        ("name", "twitter:image", meta.image),
+        ("name", "stations:data-version", version),
+    ]
+    if meta.url:
+        tags.append(("property", "og:url", meta.url))
+    lines = [f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">']
+    lines.append(f"<title>{html.escape(meta.title)}</title>")
+    lines.append('<link rel="icon" href="data:,">')  # no favicon request
+    lines += [f'<meta {a}="{k}" content="{html.escape(v, quote=True)}">' for a, k, v in tags]
+    return "\n".join(lines)
+
+
+def _body(map_div: str, credit: str, config: Mapping[str, Any], script_src: str) -> str:
+    return f"""<div class="pv-page">
+<header class="pv-top">
+<p class="pv-title">Reported Chinese overseas police stations</p>
+<p id="pv-count" class="pv-count" aria-live="polite">Loading the map…</p>
+<p id="pv-notice" class="pv-notice" role="status" hidden></p>
+</header>
+<main class="pv-map">{map_div}</main>
+<footer class="pv-credit">
+<span id="pv-credit">{html.escape(credit)}</span>
+<a id="pv-dashboard" href="#" target="_blank" rel="noopener" hidden>Open in the full dashboard</a>
+</footer>
+</div>
+<script type="application/json" id="{CONFIG_ID}">{script_json(config)}</script>
+<script src="{html.escape(script_src, quote=True)}"></script>"""
+
+
+def assemble(
+    folium_html: str,
+    meta: Meta,
+    credit: str,
+    config: dict[str, Any],
+    stylesheet: str,
+    script_src: str,
+    store: Callable[[str, str, str], str],
+) -> str:
+    """The page for folium's rendered ``folium_html``.
+
+    ``store(text, stem, ext)`` writes ``text`` as a content-named file and returns its URL
+    relative to the page; ``stylesheet`` and ``script_src`` are the published view's own CSS
+    and JS. ``config`` gets the map script's URL (``mapScripts``)."""
+    head, _, body = folium_html.partition("</head>")
+    styles = "\n".join(m.group(1).strip() for m in _STYLE.finditer(head + body))
+    head = _STYLE.sub("", head)
+    body = _STYLE.sub("", body)
+    head = _INLINE_SCRIPT.sub(lambda m: f'<script src="{store(m.group(1), "head", "js")}"></script>', head)
+    config["mapScripts"] = [store(m.group(1), "map", "js") for m in _INLINE_SCRIPT.finditer(body)]
+    body = _INLINE_SCRIPT.sub("", body)
+    css = store(styles, "page", "css")
+    head = head.replace(
+        "<head>",
+        "<head>\n"
+        + _meta_tags(meta, config.get("version") or "")
+        + f'\n<link rel="stylesheet" href="{css}">\n<link rel="stylesheet" href="{stylesheet}">',
+        1,
+    )
+    for url in (config["stations"], config["view"]):
+        head += f'\n<link rel="preload" href="{html.escape(url)}" as="fetch" crossorigin="anonymous">'
+    opened, _, rest = body.partition("<body>")
+    inner, _, closing = rest.rpartition("</body>")
+    page = (
+        f"{head}</head>{opened}<body>\n{_body(inner.strip(), credit, config, script_src)}\n</body>{closing}"
+    )
+    if "<script>" in page or "<style>" in page:
+        raise ValueError("an inline script or style is left in the published page")
+    return page.replace("<html>", '<html lang="en">', 1)

@@ -1,0 +1,219 @@
+"""The static publisher: what it writes, from which data, and how it puts a site in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from stations.__main__ import main
+from stations.data import dataversion
+from stations.data.files import DATA_FILES
+from stations.data.load import DataError
+from stations.publish import page, site, source
+from stations.view import grammar
+from stations.view.filters import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def loaded() -> source.Source:
+    return source.load(DATA)
+
+
+@pytest.fixture(scope="module")
+def built(loaded: source.Source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("published") / "site"
+    site.publish(loaded, out, countries=["IT", "NL"])
+    return out
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html).group(1)
+
+
+def test_content_named_files_are_named_by_their_content(built: Path) -> None:
+    named = [p for folder in ("data", "page", "img") for p in (built / folder).iterdir()]
+    assert len(named) >= 8
+    for path in named:
+        stem, digest, ext = path.name.rsplit(".", 2)
+        assert digest == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
+
+
+def test_assets_folder_is_named_by_all_its_files(built: Path) -> None:
+    (folder,) = (built / "a").iterdir()
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    assert folder.name == h.hexdigest()[:10]
+    assert (folder / "js" / "published-view.js").exists() and (folder / "basemap" / "places.json").exists()
+
+
+def test_site_carries_the_data_version_it_was_made_from(built: Path, loaded: source.Source) -> None:
+    version = site.read_version(built)
+    assert version["digest"] == dataversion.digest([DATA / name for name in DATA_FILES])
+    assert version["data_version"] == loaded.version and loaded.version
+    index = (built / "index.html").read_text("utf-8")
+    assert f'<meta name="stations:data-version" content="{loaded.version}">' in index
+    assert f"data version {loaded.version}" in index  # the credit line says it too
+
+
+def test_pages_hold_no_inline_script_or_style_and_a_strict_policy(built: Path) -> None:
+    for path in ("index.html", "country/IT/index.html"):
+        html = (built / path).read_text("utf-8")
+        assert "<script>" not in html and "<style>" not in html
+        assert "default-src &#x27;self&#x27;" in html or "default-src 'self'" in html
+        # Every script is a file of this site (no host, no inline code).
+        for src in re.findall(r'<script src="([^"]+)"', html):
+            assert (
+                not re.match(r"^(https?:)?//", src) and (built / path).parent.joinpath(src).resolve().exists()
+            )
+
+
+def test_country_pages_have_their_own_title_description_and_image(built: Path, loaded: source.Source) -> None:
+    italy = int((loaded.stations["iso2"] == "IT").sum())
+    html = (built / "country" / "IT" / "index.html").read_text("utf-8")
+    assert _title(html) == f"Reported Chinese police stations in Italy: {italy}"
+    assert f'<meta property="og:title" content="Reported Chinese police stations in Italy: {italy}">' in html
+    assert re.search(rf'<meta name="description" content="{italy} sites in Italy reported', html)
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+    assert (
+        image.startswith("../../img/preview-IT.")
+        and (built / "country" / "IT" / image).resolve().stat().st_size > 10_000
+    )
+    config = json.loads(re.search(r'id="published-config">(.*?)</script>', html).group(1))
+    assert config["preset"] == {"country": "IT"}
+    assert not (built / "country" / "FR").exists()  # only the pages asked for
+
+
+def test_station_table_is_the_dashboards_map_table(built: Path, loaded: source.Source) -> None:
+    (table,) = (built / "data").glob("stations.*.json")
+    data = json.loads(table.read_text("utf-8"))
+    assert data["n"] == len(loaded.stations)
+    assert data["columns"]["station_id"] == list(loaded.stations["station_id"])
+
+
+def test_grammar_index_keeps_what_the_filters_keep(loaded: source.Source) -> None:
+    index = grammar.filter_index(loaded.stations, loaded.summary, loaded.options)
+    g = grammar.link_grammar(loaded.options)
+    facet = next(f for f in g["facets"] if f["key"] == "action")
+    chosen = facet["options"][:2]
+    picked = {facet["options"].index(v) for v in chosen}
+    match = index["facets"]["action"]
+    kept = [index["ids"][i] for i, code in enumerate(match["codes"]) if picked & set(match["rows"][code])]
+    expected = Filters(action=tuple(chosen)).apply(loaded.stations, loaded.summary)["station_id"]
+    assert kept == list(expected)
+
+
+def test_nothing_is_published_from_data_that_fails_its_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    stations = broken / "stations.csv"
+    lines = stations.read_text("utf-8").splitlines(keepends=True)
+    stations.write_text(lines[0] + lines[1].replace(",", ",not-a-number,", 1) + "".join(lines[2:]), "utf-8")
+    with pytest.raises(DataError):
+        source.load(broken)
+    out = tmp_path / "site"
+    assert main(["publish", "--data-dir", str(broken), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert "nothing published" in capsys.readouterr().err
+
+
+def test_publishing_again_swaps_the_whole_site_in_one_step(loaded: source.Source, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = site.publish(loaded, out, countries=["NL"])
+    (out / "stale.txt").write_text("from the old site")
+    second = site.publish(loaded, out, countries=["IT"])
+    assert first.pages != second.pages
+    assert not (out / "stale.txt").exists() and not (out / "country" / "NL").exists()
+    assert (out / "country" / "IT" / "index.html").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no build or old folder left behind
+
+
+def test_a_link_is_swapped_to_a_new_build_atomically(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "v").write_text("1")
+    (two / "v").write_text("2")
+    link = tmp_path / "published"
+    link.symlink_to("one", target_is_directory=True)
+    site.swap_in(two, link)
+    assert link.is_symlink() and (link / "v").read_text() == "2"
+
+
+def test_page_assembly_moves_inline_code_into_named_files() -> None:
+    stored: dict[str, str] = {}
+
+    def store(text: str, stem: str, ext: str) -> str:
+        name = f"{stem}.{len(stored)}.{ext}"
+        stored[name] = text
+        return name
+
+    folium_html = (
+        "<!DOCTYPE html>\n<html>\n<head><style>a{b:c}</style><script>var x = 1;</script></head>"
+        '<body><div id="m"></div></body><script>draw("</script>");</script></html>'
+    )
+    config = {"stations": "s.json", "view": "v.json"}
+    meta = page.Meta("T <b>", "D & d", "i.png", "alt")
+    html = page.assemble(folium_html, meta, "Credit <i>", config, "v.css", "v.js", store)
+    assert "<title>T &lt;b&gt;</title>" in html and "Credit &lt;i&gt;" in html
+    assert stored["head.0.js"] == "var x = 1;"
+    assert config["mapScripts"] == ["map.1.js"]
+    assert "<script>" not in html and "<style>" not in html
+
+
+def test_the_app_copy_follows_the_served_version(
+    loaded: source.Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never stale: the app's copy is rebuilt for each version it serves, and only for those."""
+    from stations.web import data as web_data
+    from stations.web import published
+
+    monkeypatch.setattr(site, "APP_LINK", tmp_path / "static" / "published")
+    monkeypatch.setattr(published, "BUILDS", tmp_path / "static" / "published-builds")
+    monkeypatch.setattr(published, "_state", {"digest": None, "building": None})
+    monkeypatch.setattr(site, "build_site", _only_one_country(site.build_site))
+    directory = tmp_path / "data"
+    shutil.copytree(DATA, directory)
+    keeper = web_data.start_data(directory)
+    served = keeper.settled()
+    published.ensure(served, directory).join(120)
+    assert published.published_digest() == served.digest == keeper.status().version + served.digest[12:]
+    assert published.ensure(served, directory) is None  # the same version: nothing to do
+
+    # A broken update is held back: the copy stays that of the version still served.
+    stations = directory / "stations.csv"
+    good = stations.read_text("utf-8")
+    stations.write_text(good.replace("station_id", "stationid", 1), "utf-8")
+    broken = keeper.settled()
+    assert broken.held_back and broken.digest == served.digest
+    assert published.ensure(broken, directory) is None
+    assert published.published_digest() == served.digest
+    keeper.close()
+
+
+def _only_one_country(build):  # type: ignore[no-untyped-def]
+    def limited(*args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("countries", ["IT"])
+        return build(*args, **kwargs)
+
+    return limited
+
+
+def test_publish_command_writes_a_site(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert main(["publish", "--out", str(out), "--country", "IT"]) == 0
+    assert (out / "index.html").exists() and (out / "country" / "IT" / "index.html").exists()
+    assert time.monotonic() - started < 600  # bounded, not a timing target
