@@ -150,7 +150,9 @@
       actionOutlines: {},     // outline style of each strongest action: solid, dashed, dotted, none
       outlines: {},           // Leaflet weight and dashArray of each outline style (mapping.OUTLINES)
       actionClasses: [],      // the country classes in view, for the legend
-      fillOpacity: 0.75,      // country fills (mapping.FILL_OPACITY): the basemap's borders show through
+      fillOpacity: 0.2,       // country tints (mapping.FILL_OPACITY): light, the layer steps back under the pins
+      actionHatches: {},      // hatching angle of each strongest action's group (mapping.HATCH_ANGLES)
+      hatch: {ink: "#1f1f1f", width: 1.25, spacing: 7}, // hatching lines: colour, width, spacing (px)
       land: "#f7f5f0",        // the basemap's land: the fill of a country with no action
       unknownColour: "#6b6b6b", // pin colour of a bureau with no colour of its own
       mapTitle: "Map of reported overseas police stations", // the frame's title, the map region's name
@@ -225,11 +227,13 @@
       if (this._shapes.features.length) {
         this.countryLayer = this._countryLayer();
         this.addLayer(this.countryLayer);
+        this._addHatches(this.countryLayer);
         outOfTabOrder(this.countryLayer);
       }
       this.legend = L.control.stationLegend({
         colours: o.colours, letterColours: o.letterColours, letters: o.letters,
-        bureauOrder: o.bureauOrder, actionClasses: o.actionClasses, countries: Boolean(this.countryLayer)
+        bureauOrder: o.bureauOrder, actionClasses: o.actionClasses, hatch: o.hatch,
+        countries: Boolean(this.countryLayer)
       }).addTo(map);
       var box = this.legend.getContainer();
       box.parentNode.appendChild(box);  // lowest in its corner
@@ -558,10 +562,45 @@
       });
     },
 
-    // The country layer: fill by the action's colour group, outline (solid, dashed, dotted) by
-    // the class in it; a country with no action recorded: no fill, a thin grey border.
+    // The id of the SVG pattern that fills a country whose strongest action is `key`.
+    _hatchId: function (key) {
+      var colour = this.options.actionColours[key] || "";
+      return "station-hatch-" + colour.replace(/[^0-9a-z]/gi, "").toLowerCase();
+    },
+
+    // The hatchings, one SVG pattern per fill group, in the country layer's own <svg>: a tile
+    // of the group's tint (its colour at fillOpacity: the land shows through, as under a plain
+    // fill) crossed by one ink line, turned to the group's angle. Leaflet writes a path's
+    // fillColor into its fill attribute as it is, so "url(#id)" fills the country with it.
+    _addHatches: function (group) {
+      var o = this.options, first = group.getLayers()[0];
+      var svg = first && first._renderer && first._renderer._container;
+      if (!svg || !svg.namespaceURI || svg.namespaceURI.indexOf("svg") < 0) { return; }
+      var ns = svg.namespaceURI, h = o.hatch, defs = svg.querySelector("defs");
+      if (!defs) { defs = svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild); }
+      function node(tag, attrs, parent) {
+        var n = document.createElementNS(ns, tag);
+        Object.keys(attrs).forEach(function (a) { n.setAttribute(a, attrs[a]); });
+        return parent.appendChild(n);
+      }
+      Object.keys(o.actionHatches).forEach(function (key) {
+        var id = this._hatchId(key);
+        if (defs.querySelector("#" + id)) { return; }
+        var tile = node("pattern", {id: id, patternUnits: "userSpaceOnUse", width: h.spacing, height: h.spacing,
+                                    patternTransform: "rotate(" + (-o.actionHatches[key]) + ")"}, defs);
+        node("rect", {width: h.spacing, height: h.spacing, fill: o.actionColours[key],
+                      "fill-opacity": o.fillOpacity}, tile);
+        node("line", {x1: 0, y1: h.spacing / 2, x2: h.spacing, y2: h.spacing / 2, stroke: h.ink,
+                      "stroke-width": h.width}, tile);
+      }, this);
+    },
+
+    // The country layer: a light tint of the action's colour group under the group's hatching,
+    // outline (solid, dashed, dotted) by the class in it; a country with no action recorded: no
+    // fill, a thin grey border. Without an SVG renderer (no patterns) the tint alone is drawn.
     _countryLayer: function () {
-      var o = this.options, countries = this._countries;
+      var o = this.options, countries = this._countries, self = this;
+      var svg = !this._map || !this._map.options.preferCanvas;
       return L.geoJSON(this._shapes, {
         style: function (f) {
           var k = countries[f.properties.iso2];
@@ -569,9 +608,11 @@
           var style = o.actionOutlines[key] || "none";
           var outline = o.outlines[style] || {};
           var none = style === "none";
+          var hatched = !none && svg && o.actionHatches[key] !== undefined;
           return {color: none ? "#8c8477" : "#1f1f1f", weight: outline.weight || 0.6,
                   dashArray: outline.dashArray || null, lineCap: "round",
-                  fillOpacity: none ? 0 : o.fillOpacity, fillColor: o.actionColours[key] || o.land};
+                  fillOpacity: none ? 0 : (hatched ? 1 : o.fillOpacity),
+                  fillColor: hatched ? "url(#" + self._hatchId(key) + ")" : (o.actionColours[key] || o.land)};
         },
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];

@@ -24,6 +24,15 @@
     box.appendChild(line);
   }
 
+  // The map's hatching as a CSS background layer (with a trailing comma, before the tint): ink
+  // lines `hatch.width` px wide every `hatch.spacing` px, at `angle` degrees counter-clockwise
+  // from horizontal, as the country layer's SVG pattern draws them; "" for no hatching.
+  function hatching(angle, hatch) {
+    if (angle === undefined || angle === null) { return ""; }
+    return "repeating-linear-gradient(" + (-angle) + "deg, " + hatch.ink + " 0 " + hatch.width + "px, " +
+      "transparent " + hatch.width + "px " + hatch.spacing + "px), ";
+  }
+
   L.Control.StationLegend = L.Control.extend({
     options: {
       position: "bottomleft",
@@ -31,7 +40,8 @@
       letterColours: {},    // ink of each bureau's letter on its pin (black or white)
       letters: {},          // each bureau's letter
       bureauOrder: [],      // the bureaus listed, in order (those in view)
-      actionClasses: [],    // country classes drawn: [{label, colour, outline}] (mapping.ACTION_CLASSES)
+      actionClasses: [],    // country classes drawn: [{label, colour, outline, hatch}] (mapping.ACTION_CLASSES)
+      hatch: {ink: "#1f1f1f", width: 1.25, spacing: 7}, // hatching lines (mapping.HATCH_INK, ...)
       countries: false,     // whether the country layer is drawn (its section is listed)
       openWidth: 600,       // the legend starts open on maps at least this wide...
       openHeight: 420       // ...and this tall; folded on smaller ones (a phone)
@@ -63,11 +73,11 @@
         // Folded: open, it would cover stations; the tooltips say each country's action too.
         var fills = el("details", null, "station-legend-countries");
         fills.appendChild(el("summary", "Country: government's strongest action"));
-        // Each swatch as the map draws the class: its fill, and its outline's style.
+        // Each swatch as the map draws the class: its tint, its hatching, its outline's style.
         o.actionClasses.forEach(function (k) {
           var none = k.outline === "none";
           entry(fills, k.label, {
-            background: none ? "transparent" : k.colour, opacity: 1,
+            background: none ? "transparent" : hatching(k.hatch, o.hatch) + k.colour, opacity: 1,
             border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
             boxShadow: "none"
           }, "sq " + (k.outline || "solid"));

@@ -51,7 +51,12 @@ FINE_SPAN = 60.0
 #: The least span a fitted view shows, in degrees: a city's stations still show their country.
 MIN_SPAN = 6.0
 BORDER = "#8c8477"
-INK = "#1f1f1f"
+INK = mapping.HATCH_INK
+#: matplotlib's hatch of each hatching angle (stations.map.mapping.HATCH_ANGLES), three lines
+#: deep (18 lines an inch: near the map's spacing at this image's scale).
+HATCH_SYMBOLS: dict[int, str] = {45: "///", -45: "\\\\\\", 0: "---", 90: "|||"}
+#: Width of the hatching lines (points).
+HATCH_LINEWIDTH = 0.5
 MUTED = "#555555"
 #: A station's disc (points: its diameter) and the white rim that sets it off the country fill.
 PIN_SIZE = 7.5
@@ -219,6 +224,8 @@ def _legend_entries(stations: pd.DataFrame, summary: pd.DataFrame) -> tuple[list
         Patch(
             facecolor=mapping.drawn_fill(colour) if outline != "none" else mapping.LAND,
             edgecolor=INK if outline != "none" else BORDER,
+            hatch=_hatch(colour) if outline != "none" else None,
+            hatch_linewidth=HATCH_LINEWIDTH,
             linestyle={"dashed": (0, (3, 1.5)), "dotted": (0, (0.8, 1.2))}.get(outline, "solid"),
             linewidth=1.0 if outline != "none" else 0.5,
             label=label,
@@ -318,24 +325,36 @@ def _draw_countries(axes: Any, geo: Geography, extent: Extent, summary: pd.DataF
     )
     axes.add_collection(land)
     strongest = summary["strongest_action"].to_dict() if len(summary) else {}
+    # One collection per outline and fill group: matplotlib hatches a whole collection alike.
     for outline in ("dotted", "dashed", "solid"):
-        picked = [
-            i for i in chosen if mapping.ACTION_OUTLINES.get(strongest.get(geo.iso2[i], ""), "") == outline
-        ]
-        if not picked:
-            continue
-        fills = [mapping.drawn_fill(mapping.ACTION_COLOURS[strongest[geo.iso2[i]]]) for i in picked]
-        style = {"dashed": (0, (4, 2)), "dotted": (0, (1, 2))}.get(outline, "solid")
-        axes.add_collection(
-            PathCollection(
-                [geo.paths[i] for i in picked],
-                facecolors=fills,
-                edgecolors=INK,
-                linewidths=0.6,
-                linestyles=style,
-                zorder=2,
+        for colour in dict.fromkeys(mapping.ACTION_COLOURS.values()):
+            picked = [
+                i
+                for i in chosen
+                if mapping.ACTION_OUTLINES.get(strongest.get(geo.iso2[i], ""), "") == outline
+                and mapping.ACTION_COLOURS[strongest[geo.iso2[i]]] == colour
+            ]
+            if not picked:
+                continue
+            style = {"dashed": (0, (4, 2)), "dotted": (0, (1, 2))}.get(outline, "solid")
+            axes.add_collection(
+                PathCollection(
+                    [geo.paths[i] for i in picked],
+                    facecolors=mapping.drawn_fill(colour),
+                    edgecolors=INK,
+                    linewidths=0.6,
+                    linestyles=style,
+                    hatch=_hatch(colour),
+                    hatch_linewidth=HATCH_LINEWIDTH,
+                    zorder=2,
+                )
             )
-        )
+
+
+def _hatch(colour: str) -> str | None:
+    """matplotlib's hatch for a fill group, as the map hatches it (none for no group)."""
+    angle = mapping.HATCH_ANGLES.get(colour)
+    return None if angle is None else HATCH_SYMBOLS[angle]
 
 
 def _draw_stations(

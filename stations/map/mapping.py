@@ -32,8 +32,17 @@ from stations.map.scriptsafe import script_json
 
 #: The basemap's land (static/js/basemap.js, STYLE.land): what a country's fill is read against.
 LAND = "#f7f5f0"
-#: How opaque a country's fill is drawn (Leaflet's fillOpacity): the basemap's borders still show.
-FILL_OPACITY = 0.75
+#: How opaque a country's tint is drawn over the land: light, so that the country layer steps
+#: back under the pins (the stations' facts) and no pin's colour meets its own hue as a ground.
+FILL_OPACITY = 0.2
+
+#: Each fill group's hatching, the class's second visual channel after the tint and the part
+#: that carries its contrast: lines of :data:`HATCH_INK` (at least 3:1 against the land and every
+#: tint, see tests/test_map_encoding.py), :data:`HATCH_WIDTH` px wide every
+#: :data:`HATCH_SPACING` px, at an angle per group (degrees counter-clockwise from horizontal).
+HATCH_INK = "#1f1f1f"
+HATCH_WIDTH = 1.25
+HATCH_SPACING = 7
 
 #: Outline styles, the second channel: within one colour, the stronger action has the solid line.
 #: Leaflet's ``dashArray`` and ``weight`` for each (``none``: the thin border of a country with no
@@ -45,11 +54,13 @@ OUTLINES: dict[str, dict[str, Any]] = {
     "none": {"dashArray": None, "weight": 0.6},
 }
 
-#: The country layer's classes, in legend order: (label, fill, outline, action keys). Four fills
-#: from colour-blind-safe hues (Okabe-Ito blue and bluish green, darkened; PuOr's purple and
-#: orange), each at least 3:1 against the land as drawn (see tests/test_map_encoding.py): purple
-#: for court and police action, blue for closures and ended cooperation, green for inquiries and
-#: statements, orange for denial. Within one fill the outline tells the classes apart (solid,
+#: The country layer's classes, in legend order: (label, fill, outline, action keys). Four fill
+#: groups, each a light tint (:data:`FILL_OPACITY`) of a colour-blind-safe hue (PuOr's purple and
+#: orange, Okabe-Ito blue and bluish green, darkened) under its own hatching
+#: (:data:`HATCH_ANGLES`): purple for court and police action, blue for closures and ended
+#: cooperation, green for inquiries and statements, orange for denial. The tints are light and
+#: the pins saturated, so that a pin never meets its own colour as a ground (CIEDE2000 figures in
+#: tests/test_map_encoding.py). Within one group the outline tells the classes apart (solid,
 #: dashed, dotted), and every shape's tooltip, the legend and the responses page say the class in
 #: words. No action reported: no fill, a thin grey border.
 ACTION_CLASSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -69,6 +80,10 @@ ACTION_CLASSES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("No action reported", LAND, "none", (vocab.NO_ACTION,)),
 )
 
+#: The direction of each fill group's hatching (degrees counter-clockwise from horizontal): four
+#: directions, so that the groups differ without their colour too.
+HATCH_ANGLES: dict[str, int] = {"#542788": 45, "#0072b2": -45, "#00735a": 0, "#b34700": 90}
+
 #: Fill and outline of each strongest action on the country layer (from :data:`ACTION_CLASSES`).
 ACTION_COLOURS: dict[str, str] = {key: colour for _, colour, _, keys in ACTION_CLASSES for key in keys}
 ACTION_OUTLINES: dict[str, str] = {key: outline for _, _, outline, keys in ACTION_CLASSES for key in keys}
@@ -81,6 +96,17 @@ def drawn_fill(colour: str, opacity: float = FILL_OPACITY, ground: str = LAND) -
         for k in (1, 3, 5)
     ]
     return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def hatch_coverage(spacing: float = HATCH_SPACING, width: float = HATCH_WIDTH) -> float:
+    """The share of a hatched area that its lines cover."""
+    return width / spacing
+
+
+def seen_fill(colour: str) -> str:
+    """A hatched country's colour as a reader sees it from a little way off: the ink over the
+    tint (itself :func:`drawn_fill` over the land), in the share the lines cover."""
+    return drawn_fill(HATCH_INK, hatch_coverage(), drawn_fill(colour))
 
 
 def _luminance(colour: str) -> float:
@@ -423,8 +449,17 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
         "actionOutlines": ACTION_OUTLINES,
         "outlines": OUTLINES,
         "fillOpacity": FILL_OPACITY,
+        "actionHatches": {
+            key: HATCH_ANGLES[colour] for key, colour in ACTION_COLOURS.items() if colour in HATCH_ANGLES
+        },
+        "hatch": {"ink": HATCH_INK, "width": HATCH_WIDTH, "spacing": HATCH_SPACING},
         "actionClasses": [
-            {"label": label, "colour": drawn_fill(colour), "outline": outline}
+            {
+                "label": label,
+                "colour": drawn_fill(colour),
+                "outline": outline,
+                "hatch": HATCH_ANGLES.get(colour),
+            }
             for label, colour, outline, keys in ACTION_CLASSES
             if any(key in layer.actions for key in keys)
         ],
