@@ -19,7 +19,7 @@ COUNTRIES = {"IT": "Italy", "ES": "Spain", "NL": "Netherlands", "FR": "France", 
         (
             Filters(bureau=("Fuzhou",), wave=("later",)),
             3,
-            "3 stations · bureau Fuzhou · report reported later",
+            "3 stations · bureau Fuzhou · listed in later reporting",
         ),
         (
             Filters(action=("station_closed",)),

@@ -10,6 +10,7 @@ import html
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -96,33 +97,49 @@ def test_option_labels_never_carry_counts() -> None:
 # Headline ---------------------------------------------------------------------------------------
 
 
-def test_headline_figures_come_from_the_data_and_unidentified_csv() -> None:
+def _unescaped(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "")
+
+
+def test_headline_lead_says_the_view_and_the_dataset_note_stands_apart() -> None:
     dataset = load.load_dataset(ROOT / "data")
     stations = dataset.stations
     waves = reconcile.reconcile(stations, reconcile.load_unidentified(ROOT / "data" / "unidentified.csv"))
-    whole = headline.headline(stations, waves, filtered=False)
-    last = waves[-1]
+    countries = dict(zip(stations["iso2"], stations["country"], strict=False))
     later = int((stations["wave"] == "later").sum())
-    assert whole.sentence() == (
-        f"**{last.identified_stations} of the {last.reported_stations} stations** in Safeguard Defenders' "
-        f"reports are located here, plus **{later} reported later**; "
-        f"**{last.unidentified_stations} are not identified**."
-    )
+    whole = headline.headline(stations, waves, Filters(), countries, later)
+    last = waves[-1]
     assert whole.located + whole.unidentified == whole.reported
-    italy = stations[stations["iso2"] == "IT"]
-    part = headline.headline(italy, waves, filtered=True)
-    assert part.in_view == len(italy) == part.in_view_reported + part.in_view_later
-    assert part.sentence().startswith(
-        f"**{len(italy)} stations in this view:** {part.in_view_reported} of the"
+    assert _unescaped(whole.lead()).startswith(f"{len(stations)} stations in this data, ")
+    assert whole.dataset_note() == (
+        f"Across the whole data: Safeguard Defenders' reports counted {last.reported_stations} "
+        f"stations; {last.identified_stations} of them are identified in this data and "
+        f"{last.unidentified_stations} are not identified by any public source. "
+        f"{later} more stations were reported later."
     )
+    italy = stations[stations["iso2"] == "IT"]
+    part = headline.headline(italy, waves, Filters(country=("IT",)), countries, later)
+    assert part.in_view == len(italy) == part.in_view_reported + part.in_view_later
+    lead = _unescaped(part.lead())
+    # The view first, then where its rows come from; the reconciliation is not in the lead.
+    assert lead.startswith(f"{len(italy)} stations in Italy, ")
+    assert "located here" not in lead and "reported later" not in lead and "plus" not in lead
+    one = italy[italy["bureau"] == "Fuzhou"].head(1)
+    single = headline.headline(one, waves, Filters(country=("IT",), bureau=("Fuzhou",)), countries, later)
+    assert _unescaped(single.lead()).startswith("1 station in Italy · bureau Fuzhou, from ")
+    assert _unescaped(single.lead()).endswith("Bureau: Fuzhou 1.")
+
+
+def test_headline_bureau_mix_counts_the_stations_in_view_most_first_unknown_last() -> None:
+    view = pd.DataFrame({"bureau": ["Qingtian"] * 5 + ["Unknown"] * 3 + ["Wenzhou"] * 2 + ["Fuzhou"]})
+    assert headline.bureau_mix(view) == (("Qingtian", 5), ("Wenzhou", 2), ("Fuzhou", 1), ("unknown", 3))
 
 
 def test_headline_without_unidentified_file_counts_the_view_only(data_dir: Path) -> None:
     stations = load.load_dataset(data_dir).stations
-    assert (
-        headline.headline(stations, [], filtered=False).sentence()
-        == f"**{len(stations)} stations** in this view."
-    )
+    figures = headline.headline(stations, [], Filters(), {}, 0)
+    assert figures.dataset_note() is None
+    assert _unescaped(figures.sentence()).startswith(f"{len(stations)} stations in this data, ")
 
 
 # The pages --------------------------------------------------------------------------------------
@@ -213,3 +230,56 @@ def test_share_box_on_every_page(synthetic_data: load.Dataset) -> None:
     for page, path in paths.items():
         at = run(page, country="NL")
         assert shared_links(at) == [f"{path}?country=NL"], page
+
+
+# The headline of random views, as the map page draws it -----------------------------------------
+
+
+def _random_views(count: int, seed: int) -> list[Filters]:
+    """Views a reader could link to: one to three filters, each with one to three values that
+    some station has (the committed data), drawn from a fixed seed."""
+    import random
+
+    stations = load.load_dataset(ROOT / "data").stations
+    options = Options.from_stations(stations)
+    rng = random.Random(seed)
+    views = []
+    for _ in range(count):
+        chosen = {}
+        for facet in rng.sample(facets.FACETS, rng.randint(1, 3)):
+            allowed = list(options.allowed(facet.key))
+            picked = set(rng.sample(allowed, min(len(allowed), rng.randint(1, 3))))
+            chosen[facet.key] = tuple(v for v in allowed if v in picked)  # the link's order
+        views.append(Filters(**chosen))
+    # The cases that read badly before: one station, and a view with no later rows.
+    views += [Filters(country=("IT",), bureau=("Fuzhou",)), Filters(country=("IT",))]
+    return views
+
+
+@pytest.mark.parametrize("view", _random_views(8, seed=26), ids=lambda f: str(f.to_query_params()))
+def test_map_page_headline_reads_correctly_for_random_views(view: Filters) -> None:
+    stations = load.load_dataset(ROOT / "data").stations
+    countries = dict(zip(stations["iso2"], stations["country"], strict=False))
+    at = run("map", **view.to_query_params())
+    count = int(at.metric[0].value.replace(",", ""))  # "Stations"
+    leads = [m.value for m in at.markdown if m.value.startswith("**") and " station" in m.value[:40]]
+    assert len(leads) == 1, [m.value for m in at.markdown]
+    lead = _unescaped(leads[0])
+    noun = "station" if count == 1 else "stations"
+    assert lead.startswith(f"{count} {noun}"), lead
+    assert not re.search(r"\b1 stations", lead) and "plus 0" not in lead and " 0 reported" not in lead
+    # The filter in words: each chosen filter says itself as its facet words it (a filter
+    # holding every option is no filter: the link drops it).
+    kept = url(at)
+    for facet in facets.FACETS:
+        chosen = getattr(view, facet.key)
+        if chosen and facet.key in kept:
+            assert facet.describe(chosen, countries) in lead, (facet.key, lead)
+    if count:
+        mix = re.search(r"Bureaus?: (.+)\.$", lead)
+        assert mix, lead
+        parts = [re.fullmatch(r"(.+) (\d+)", p) for p in mix.group(1).split(", ")]
+        assert sum(int(p.group(2)) for p in parts) == count, lead
+    # The dataset-wide note is apart from the lead, and says no "plus 0".
+    notes = [c.value for c in at.caption if c.value.startswith("Across the whole data")]
+    assert len(notes) == 1 and "plus 0" not in notes[0] and "0 more" not in notes[0]

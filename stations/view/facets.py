@@ -206,8 +206,9 @@ FACETS: tuple[Facet, ...] = (
         short_names={
             "sep-2022": "first report (Sept 2022)",
             "dec-2022": "second report (Dec 2022)",
-            "later": "reported later",
+            "later": "later reporting",
         },
+        said="listed in",
     ),
     ActionFacet(
         "action",

@@ -1,23 +1,47 @@
-"""The first sentence of the map page: how the rows reconcile with the reports, for this view.
+"""The first sentence of the map page: what the view is, and apart from it how the whole data
+reconciles with the reports.
 
-Readers quote the first number they see. A bare "Stations 101" beside reports that counted
-102 invites the wrong quote, so the headline states the reconciliation itself, with figures
-derived from the data and ``data/unidentified.csv`` (never written into the code). Plain
+Readers quote the first number they see, so the lead says exactly what is in view, in words:
+how many stations, which filter (each facet's own words, ``Facet.describe``), whether they come
+from Safeguard Defenders' reports or later reporting, and which bureaus run them (the
+reporter's first question). The dataset-wide reconciliation (what the reports counted, what
+could be identified, what was reported later) is a note of its own: set beside a filtered
+count it read as a fact about the view ("90 are located here", read as "in Italy"). Figures
+are derived from the data and ``data/unidentified.csv``, never written into the code. Plain
 Python: no Streamlit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from stations.data import reconcile
+from stations.view import embed
+from stations.view.filters import Filters, escape_markdown
+
+#: Who the reports are by, as the headline names them.
+REPORTS = "Safeguard Defenders' reports"
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """``1 station``, ``2 stations``: a count with its noun in the right number."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def bureau_mix(view: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    """The bureaus of the stations in ``view`` with their counts, most first; unknown last."""
+    counts = view["bureau"].value_counts()
+    named = sorted(((b, int(n)) for b, n in counts.items() if b != "Unknown"), key=lambda p: (-p[1], p[0]))
+    unknown = int(counts.get("Unknown", 0))
+    return (*named, *((("unknown", unknown),) if unknown else ()))
 
 
 @dataclass(frozen=True)
 class Headline:
-    """The figures of the sentence."""
+    """The figures of the lead and of the dataset note."""
 
     in_view: int
     #: Stations the reports counted (cumulative, latest report), and of them how many are
@@ -28,28 +52,61 @@ class Headline:
     #: Rows in view from the reports, and reported later.
     in_view_reported: int
     in_view_later: int
-    filtered: bool
+    #: The view in words: ``11 stations in Italy · bureau Fuzhou`` (``embed.filter_summary``).
+    words: str
+    #: The bureaus of the stations in view, most first, unknown last.
+    bureaus: tuple[tuple[str, int], ...]
+    #: Stations reported later in the whole data (for the dataset note).
+    later_total: int = 0
+
+    def origin(self) -> str:
+        """Where the stations in view come from: the reports, later reporting, or both."""
+        n, later = self.in_view, self.in_view_later
+        if not later:
+            return f"{'all ' if n > 1 else ''}from {REPORTS}"
+        if later == n:
+            return f"{'all ' if n > 1 else ''}reported after {REPORTS}"
+        return f"{self.in_view_reported:,} from {REPORTS}, {later:,} reported later"
+
+    def lead(self) -> str:
+        """Markdown: the view, where its stations come from, and the bureau mix."""
+        words = f"**{escape_markdown(self.words)}**"
+        if not self.in_view:
+            return words + "."
+        mix = ", ".join(f"{escape_markdown(name)} {n:,}" for name, n in self.bureaus)
+        label = "Bureau" if len(self.bureaus) == 1 else "Bureaus"
+        return f"{words}, {self.origin()}. {label}: {mix}."
+
+    def dataset_note(self) -> str | None:
+        """The reconciliation of the whole data with the reports (None without unidentified.csv)."""
+        if self.reported is None or self.located is None or self.unidentified is None:
+            return None
+        unidentified = "is" if self.unidentified == 1 else "are"
+        note = (
+            f"Across the whole data: {REPORTS} counted {self.reported:,} stations; "
+            f"{self.located:,} of them are identified in this data and {self.unidentified:,} "
+            f"{unidentified} not identified by any public source."
+        )
+        if self.later_total:
+            was = "was" if self.later_total == 1 else "were"
+            note += f" {counted(self.later_total, 'more station')} {was} reported later."
+        return note
 
     def sentence(self) -> str:
-        """Markdown (figures only; no text from the data)."""
-        if self.reported is None:
-            return f"**{self.in_view:,} stations** in this view."
-        later = f"plus **{self.in_view_later:,} reported later**"
-        if not self.filtered:
-            return (
-                f"**{self.located:,} of the {self.reported:,} stations** in Safeguard Defenders' "
-                f"reports are located here, {later}; **{self.unidentified:,} are not identified**."
-            )
-        return (
-            f"**{self.in_view:,} stations in this view:** {self.in_view_reported:,} of the "
-            f"{self.reported:,} in Safeguard Defenders' reports, {later}. Of the "
-            f"{self.reported:,}, {self.located:,} are located here and {self.unidentified:,} "
-            "are not identified."
-        )
+        """The lead and, apart, the dataset note (Markdown; figures and names only)."""
+        note = self.dataset_note()
+        return self.lead() + (f"\n\n{note}" if note else "")
 
 
-def headline(view: pd.DataFrame, waves: list[reconcile.Wave], filtered: bool) -> Headline:
-    """The headline figures for the rows in ``view``; ``waves`` from ``reconcile.reconcile``."""
+def headline(
+    view: pd.DataFrame,
+    waves: list[reconcile.Wave],
+    filters: Filters,
+    countries: Mapping[str, str],
+    later_total: int = 0,
+) -> Headline:
+    """The headline for the rows in ``view`` (shown by ``filters``); ``waves`` from
+    ``reconcile.reconcile``; ``later_total`` the stations reported later in the whole data."""
     reported_waves = set(reconcile.REPORTED)
     from_reports = int(view["wave"].isin(reported_waves).sum())
     last = waves[-1] if waves else None
@@ -60,7 +117,13 @@ def headline(view: pd.DataFrame, waves: list[reconcile.Wave], filtered: bool) ->
         unidentified=last.unidentified_stations if last else None,
         in_view_reported=from_reports,
         in_view_later=len(view) - from_reports,
-        filtered=filtered,
+        words=(
+            f"{counted(len(view), 'station')} in this data"
+            if filters.without("station").is_default
+            else embed.filter_summary(filters, countries, len(view))
+        ),
+        bureaus=bureau_mix(view),
+        later_total=later_total,
     )
 
 

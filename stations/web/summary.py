@@ -17,14 +17,27 @@ from stations.view.headline import Figures, headline
 from stations.view.index import View
 from stations.web.data import Data, recorded_version
 
+#: Key of the container holding the headline's lead (the phone layout puts it above the map).
+HEADLINE_KEY = "view-headline"
+#: The caveat a reader arriving on the map alone must see (on a phone, the intro comes later).
+CAVEAT = "Reported allegations: China's government denies running police stations abroad."
+
 
 def headline_sentence(data: Data, filters: Filters) -> None:
-    """The reconciliation, stated for this view (figures from the data)."""
-    filtered = not filters.without("station").is_default
-    sentence = data.view(filters).derived(
-        f"sentence:{filtered}", lambda view: headline(view, data.waves, filtered=filtered).sentence()
+    """What the view is, in words, with its bureau mix; then, apart, the dataset-wide
+    reconciliation (figures from the data)."""
+    later = int((data.stations["wave"] == "later").sum())
+    # The words depend on the list filters only, as the view does: made once per view.
+    figures = data.view(filters).derived(
+        "headline_words", lambda view: headline(view, data.waves, filters, data.options.countries, later)
     )
-    st.markdown(sentence)
+    with st.container(key=HEADLINE_KEY):
+        st.markdown(figures.lead())
+        # Shown on a phone only (static/css/narrow.css): there the intro follows the map.
+        st.caption(CAVEAT)
+    note = figures.dataset_note()
+    if note:
+        st.caption(note)
 
 
 def metrics(view: View) -> None:
