@@ -283,3 +283,14 @@ def test_map_page_headline_reads_correctly_for_random_views(view: Filters) -> No
     # The dataset-wide note is apart from the lead, and says no "plus 0".
     notes = [c.value for c in at.caption if c.value.startswith("Across the whole data")]
     assert len(notes) == 1 and "plus 0" not in notes[0] and "0 more" not in notes[0]
+
+
+def test_station_panel_gives_the_stations_own_status_before_the_countrys_action() -> None:
+    at = run("map", country="IT", station="IT-bolzano-1")
+    texts = [m.value for m in at.markdown]
+    status = next(i for i, t in enumerate(texts) if "**Status:**" in t)
+    country = next(i for i, t in enumerate(texts) if "Host government" in t)
+    assert status < country, texts
+    # The country's action says whose it is and how far it reaches: never a station fact.
+    assert texts[country].startswith("**Host government (all of Italy), strongest action:**"), texts[country]
+    assert all("Host government:" not in t for t in texts)

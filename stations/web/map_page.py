@@ -108,7 +108,11 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
     st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
     summary = data.summary.loc[row["iso2"]]
-    st.markdown(f"**Host government:** {escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}")
+    # The country's action, after the station's own status: the host government's, country-wide.
+    st.markdown(
+        f"**Host government (all of {escape_markdown(row['country'])}), strongest action:** "
+        f"{escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}"
+    )
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")
     for action in actions.itertuples():
         st.markdown(
