@@ -15,7 +15,12 @@ st.markdown(
     "Dated actions by host governments: investigations, closure orders, arrests, convictions, "
     "denials. Each country's strongest action colours the map. The country filter applies here too."
 )
-filters = sidebar.current_filters(data, page="responses", fields=("country", "action"))
+filters = sidebar.current_filters(
+    data,
+    page="responses",
+    fields=("country", "action"),
+    listed=lambda view: (len(responses_page.filter_responses(data, view)), "action"),
+)
 sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
 actions = responses_page.filter_responses(data, filters)

@@ -1,15 +1,18 @@
-"""The map page on a phone: the map within the first screen, a labelled filter button, and a
-"Show N stations" button that closes the filter drawer onto the map.
+"""The pages on a phone: on the map page the view named and the map within the first screen;
+on every page a filter drawer labelled "Filters (N)", closed on each page load, with a
+"Show N …" button that closes it onto the page.
 
 Streamlit lays the page out in DOM order and labels its sidebar toggle with an icon only. On
-narrow screens (a phone held upright) this stylesheet shrinks the title, moves the map right
-under it (the intro, the count line and the metrics follow the map, in their own order), and
-writes "Filters" next to the toggle, which already has an accessible name ("Expand sidebar").
-The layout is CSS only: the page's content and reading order for screen readers stay as
-written. At every width the stylesheet also holds the map's place (its height) from the first
-paint, so nothing below the map jumps when the map's frame arrives. The drawer's button
-(:data:`SHOW_RESULTS_SCRIPT`) is the one part with a script. The stylesheets and the script
-are files under ``static/``, read once.
+narrow screens (a phone held upright) the map page's stylesheet shrinks the title, puts what
+the view is (the headline's lead and the caveat that these are reported allegations China
+denies: a reader from a social link sees nothing else first) and then the map right under it
+(the intro and the metrics follow the map, in their own order). The drawer's stylesheet, on
+every page, writes "Filters" and the number of filters on next to the toggle, which already
+has an accessible name ("Expand sidebar"). The layout is CSS only: the page's content and
+reading order for screen readers stay as written. At every width the stylesheet also holds the
+map's place (its height) from the first paint, so nothing below the map jumps when the map's
+frame arrives. The drawer's button and its closing on a page load are the parts with a script.
+The stylesheets and the scripts are files under ``static/``, read once.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from streamlit.delta_generator import DeltaGenerator
 from stations.web import static_files
 from stations.web.station_map import HEIGHT as MAP_HEIGHT
 
+#: Key of the container holding the headline's lead (first after the title on a phone).
+HEADLINE_KEY = "view-headline"
+
 #: Widest viewport treated as a phone (CSS pixels).
 NARROW_MAX_WIDTH = 640
 
@@ -33,19 +39,27 @@ MAP_AREA_KEY = "station-map-area"
 
 
 #: On a phone the sidebar is a drawer over the page: after a choice the reader saw only the
-#: filters. The drawer's button, shown on narrow screens only, says how many stations the
-#: choice leaves and closes the drawer onto the map. Several countries can still be chosen one
-#: after another: the drawer closes only when the reader asks. Streamlit has no call that
-#: closes its sidebar, so the button presses the drawer's own "Collapse sidebar" button
-#: (static/css/show-results.css, static/js/show-results.js).
+#: filters. The drawer's button, shown on narrow screens only, says how many of what the page
+#: lists the choice leaves ("Show 11 stations", "Show 6 actions") and closes the drawer onto the
+#: page. Several countries can still be chosen one after another: the drawer closes only when
+#: the reader asks. Streamlit has no call that closes its sidebar, so the button presses the
+#: drawer's own "Collapse sidebar" button (static/css/show-results.css, static/js/show-results.js).
 SHOW_RESULTS_CSS = "css/show-results.css"
 SHOW_RESULTS_SCRIPT = "js/show-results.js"
 #: The page's layout at every width and on a phone (see the module docstring).
 NARROW_CSS = "css/narrow.css"
+#: The drawer on every page: its toggle labelled "Filters (N)", closed on each page load.
+DRAWER_CSS = "css/drawer.css"
+DRAWER_SCRIPT = "js/drawer.js"
 
 
 def _values() -> dict[str, object]:
-    return {"MAP_AREA_KEY": MAP_AREA_KEY, "MAP_HEIGHT": MAP_HEIGHT, "NARROW_MAX_WIDTH": NARROW_MAX_WIDTH}
+    return {
+        "MAP_AREA_KEY": MAP_AREA_KEY,
+        "MAP_HEIGHT": MAP_HEIGHT,
+        "NARROW_MAX_WIDTH": NARROW_MAX_WIDTH,
+        "HEADLINE_KEY": HEADLINE_KEY,
+    }
 
 
 def narrow_screen_layout() -> None:
@@ -59,15 +73,28 @@ def map_area() -> DeltaGenerator:
     return st.container(key=MAP_AREA_KEY)
 
 
-def show_results_html(count: int) -> str:
-    """The drawer's "Show N stations" button, its style and its script."""
-    noun = "station" if count == 1 else "stations"
+def drawer_label(active: int) -> str:
+    """The drawer toggle's words: ``Filters``, or ``Filters (2)`` with two filters on."""
+    return f"Filters ({active})" if active else "Filters"
+
+
+def drawer(active: int) -> None:
+    """The drawer's label and its close-on-page-load script, on every page (in the sidebar,
+    where it takes no room in the page). ``active``: how many filters are on."""
+    style = static_files.filled(DRAWER_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH, LABEL=drawer_label(active))
+    script = static_files.filled(DRAWER_SCRIPT, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH)
+    st.sidebar.html(f"<style>{style}</style><script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def show_results_html(count: int, one: str = "station", many: str = "") -> str:
+    """The drawer's "Show N stations" button (or "Show N actions"), its style and its script."""
+    noun = one if count == 1 else (many or one + "s")
     label = html.escape(f"Show {count:,} {noun}")
     style = static_files.filled(SHOW_RESULTS_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH)
     script = static_files.read(SHOW_RESULTS_SCRIPT)
     return f'<button type="button" class="show-results-button">{label}</button><style>{style}</style><script>{script}</script>'
 
 
-def show_results_button(slot: DeltaGenerator, count: int) -> None:
+def show_results_button(slot: DeltaGenerator, count: int, one: str = "station") -> None:
     """Draw the button into ``slot`` (a place in the sidebar kept for it)."""
-    slot.html(show_results_html(count), unsafe_allow_javascript=True)
+    slot.html(show_results_html(count, one), unsafe_allow_javascript=True)

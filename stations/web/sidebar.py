@@ -8,6 +8,7 @@ counts are in a caption under each filter, recomputed every run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,8 +22,15 @@ if TYPE_CHECKING:
     from stations.web.data import Data
 
 
-def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS) -> Filters:
-    """Read the view, draw the filter widgets from it, and return it (published to the address)."""
+#: What a page lists, for the drawer's "Show N …" button: (count, noun) for a view.
+Listed = Callable[[Filters], tuple[int, str]]
+
+
+def current_filters(
+    data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS, listed: Listed | None = None
+) -> Filters:
+    """Read the view, draw the filter widgets from it, and return it (published to the address).
+    ``listed`` counts what the page lists (by default the stations in view)."""
     # Only the map page shows a selected station, so only there is one outside the filters
     # dropped (other pages carry it along in the link).
     in_view = _in_view(data) if page == "map" else None
@@ -32,13 +40,19 @@ def current_filters(data: Data, page: str, fields: tuple[str, ...] = LIST_FIELDS
         state.seed(reading.filters, [f.key for f in shown])
         if page == "map":
             state.seed(reading.filters, ["station"])
-    _sidebar(data, shown, reading.fresh, in_view)
+    _sidebar(data, shown, reading.fresh, in_view, listed)
     show_notices(reading.notices)
     if reading.dropped_station and page == "map":
         st.info(STATION_OUTSIDE, icon="ℹ️")
     filters = state.current()
     state.publish(filters)
+    narrow.drawer(active_filters(filters))
     return filters
+
+
+def active_filters(filters: Filters) -> int:
+    """How many filters are on (the selected station is not one)."""
+    return sum(1 for facet in facets.FACETS if getattr(filters, facet.key))
 
 
 def current_view(data: Data, page: str = "data") -> Filters:
@@ -47,6 +61,7 @@ def current_view(data: Data, page: str = "data") -> Filters:
     reading = state.read(data.options, page)
     show_notices(reading.notices)
     state.publish(reading.filters)
+    narrow.drawer(active_filters(reading.filters))
     return reading.filters
 
 
@@ -63,7 +78,13 @@ def _in_view(data: Data) -> state.InView:
     return lambda filters: data.view(filters).id_set
 
 
-def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.InView | None) -> None:
+def _sidebar(
+    data: Data,
+    shown: list[facets.Facet],
+    fresh: bool,
+    in_view: state.InView | None,
+    listed: Listed | None,
+) -> None:
     countries = data.options.countries
     slots = {}
     with st.sidebar:
@@ -104,7 +125,7 @@ def _sidebar(data: Data, shown: list[facets.Facet], fresh: bool, in_view: state.
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
-    narrow.show_results_button(show_slot, total)
+    narrow.show_results_button(show_slot, *(listed(filters) if listed else (total, "station")))
     for facet in shown:
         text = facet_caption(data, filters, facet, total)
         if text:

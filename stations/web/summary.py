@@ -15,10 +15,9 @@ from stations.view.credit import Credit, provenance
 from stations.view.filters import Filters, escape_markdown
 from stations.view.headline import Figures, headline
 from stations.view.index import View
+from stations.web import narrow
 from stations.web.data import Data, recorded_version
 
-#: Key of the container holding the headline's lead (the phone layout puts it above the map).
-HEADLINE_KEY = "view-headline"
 #: The caveat a reader arriving on the map alone must see (on a phone, the intro comes later).
 CAVEAT = "Reported allegations: China's government denies running police stations abroad."
 
@@ -31,7 +30,7 @@ def headline_sentence(data: Data, filters: Filters) -> None:
     figures = data.view(filters).derived(
         "headline_words", lambda view: headline(view, data.waves, filters, data.options.countries, later)
     )
-    with st.container(key=HEADLINE_KEY):
+    with st.container(key=narrow.HEADLINE_KEY):
         st.markdown(figures.lead())
         # Shown on a phone only (static/css/narrow.css): there the intro follows the map.
         st.caption(CAVEAT)

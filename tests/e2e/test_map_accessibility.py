@@ -224,7 +224,7 @@ def test_clusters_show_their_bureau_mix_and_the_legend_explains_it(
 #: the block holds the map; printed when the phone layout is not the expected one.
 _MAIN_BLOCKS_JS = """() => {
   const main = document.querySelector('[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]');
-  const styled = [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
+  const styled = [...document.querySelectorAll("style")].some(s => s.textContent.includes('[data-testid="stColumn"]:first-child'));
   return {narrowStylesheet: styled, scrollY: window.scrollY, blocks: [...main.children].map(c => {
     const r = c.getBoundingClientRect();
     return [c.getAttribute("data-testid"), getComputedStyle(c).order, Math.round(r.top), Math.round(r.height),
@@ -262,7 +262,7 @@ _LAYOUT_RECORDER = """(() => {
   window.__layout = [];
   // The page's stylesheet is itself an element whose code Streamlit loads: layouts from before
   // it is in the document are Streamlit's default order, not the page's.
-  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
+  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('[data-testid="stColumn"]:first-child'));
   const look = () => {
     const area = document.querySelector(".st-key-AREA");
     const metric = document.querySelector('[data-testid="stMetric"]');
@@ -308,7 +308,7 @@ def test_phone_keeps_the_map_s_place_at_the_top_from_the_first_paint(
 _HEADING_RECORDER = """(() => {
   if (window !== window.top) return;
   window.__heading = [];
-  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('content: "Filters"'));
+  const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('[data-testid="stColumn"]:first-child'));
   const look = () => {
     if (!document.querySelector('iframe[src*="st_folium"]') || !styled()) return;
     const h = [...document.querySelectorAll("h3")].find(e => e.textContent.includes("Stations in this view"));
