@@ -6,8 +6,19 @@ import streamlit as st
 
 from stations.data.credits import DATASET_TITLE
 from stations.map import assets
+from stations.web import (
+    announce,
+    embed_view,
+    image_export,
+    map_page,
+    narrow,
+    nav,
+    sidebar,
+    state,
+    station_map,
+    summary,
+)
 from stations.web import data as web_data
-from stations.web import embed_view, image_export, map_page, narrow, nav, sidebar, state, station_map, summary
 
 slot = nav.page_setup("Map · 110 Overseas")
 data = web_data.load_data()
@@ -58,6 +69,7 @@ if right is not None:
         map_page.station_panel(data, shown, state.current().station)
 filters = state.current()
 state.publish(filters)
+announce.map_view(shown, filters.station)
 nav.navigation(slot, filters)
 if embedded:
     embed_view.credit_line(filters)
@@ -65,7 +77,7 @@ if embedded:
 sidebar.share_box(filters, "map")
 embed_view.embed_control(filters)
 
-st.subheader("Stations in this view")
+st.header("Stations in this view")
 map_page.station_table(shown)
 summary.station_downloads(view, filters, credit=image_export.view_credit(filters))
 image_export.map_png_button(data, shown, filters)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from stations.web import announce, nav, responses_page, sidebar, summary
 from stations.web import data as web_data
-from stations.web import nav, responses_page, sidebar, summary
 
 slot = nav.page_setup("Government responses · 110 Overseas")
 data = web_data.load_data()
@@ -25,6 +25,7 @@ sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
 actions = responses_page.filter_responses(data, filters)
 responses_page.metrics(data, filters, actions)
+announce.announce(announce.counted(len(actions), "action"))
 responses_page.chart(actions, filters)
 responses_page.table(actions, filters)
 responses_page.strongest_table(data, filters)

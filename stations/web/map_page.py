@@ -198,7 +198,7 @@ def unpublished_list(shown: View) -> None:
     if hidden.empty:
         return
     rows = shown.derived("unpublished_arrow", lambda _: _arrow(hidden))
-    st.subheader(f"Shown at country level ({len(hidden):,})")
+    st.header(f"Shown at country level ({len(hidden):,})")
     st.caption(
         "The map draws these stations as dashed rings at a point inside their country, which is "
         "not their location: the sources name the country but not the city, or the city is too "

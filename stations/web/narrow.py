@@ -48,8 +48,9 @@ SHOW_RESULTS_CSS = "css/show-results.css"
 SHOW_RESULTS_SCRIPT = "js/show-results.js"
 #: The page's layout at every width and on a phone (see the module docstring).
 NARROW_CSS = "css/narrow.css"
-#: The drawer on every page: its toggle labelled "Filters (N)", closed on each page load.
-DRAWER_CSS = "css/drawer.css"
+#: Every page's styles (section headings; the drawer's toggle labelled "Filters (N)"), and the
+#: drawer closed on each page load.
+PAGES_CSS = "css/pages.css"
 DRAWER_SCRIPT = "js/drawer.js"
 
 
@@ -81,7 +82,7 @@ def drawer_label(active: int) -> str:
 def drawer(active: int) -> None:
     """The drawer's label and its close-on-page-load script, on every page (in the sidebar,
     where it takes no room in the page). ``active``: how many filters are on."""
-    style = static_files.filled(DRAWER_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH, LABEL=drawer_label(active))
+    style = static_files.filled(PAGES_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH, LABEL=drawer_label(active))
     script = static_files.filled(DRAWER_SCRIPT, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH)
     st.sidebar.html(f"<style>{style}</style><script>{script}</script>", unsafe_allow_javascript=True)
 

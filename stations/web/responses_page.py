@@ -56,7 +56,7 @@ def chart(actions: pd.DataFrame, filters: Filters) -> None:
 
 
 def table(actions: pd.DataFrame, filters: Filters) -> None:
-    st.subheader("Actions, with sources")
+    st.header("Actions, with sources")
     pairs = publishers.source_pairs(actions)
     links = source_links(actions)
     frame = actions.assign(
@@ -129,7 +129,7 @@ def strongest_table(data: Data, filters: Filters) -> None:
             ),
         }
     ).sort_values(["rank", "Host country"])
-    st.subheader("Strongest action by host country")
+    st.header("Strongest action by host country")
     st.dataframe(frame.drop(columns="rank"), hide_index=True, width="stretch")
 
 

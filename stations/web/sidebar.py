@@ -188,6 +188,6 @@ def share_box(filters: Filters, page: str = "map") -> None:
     """The link to this exact view, whole, with a copy button (a light box, not ``st.code``:
     see ``stations.web.copy_link``)."""
     with st.sidebar:
-        st.subheader("Share this view")
+        st.header("Share this view")
         st.caption("The full link to what you see, filters included.")
         copy_link.copy_box(SHARE_LABEL, nav.share_url(filters, page), key="share")

@@ -30,7 +30,7 @@ def cite_box(filters: Filters, page: str = "map") -> None:
         dt.datetime.now(dt.UTC).date(),
     )
     with st.container(border=True, key="cite_this"):
-        st.subheader("Cite this")
+        st.header("Cite this")
         st.markdown(
             f"**Title:** {cite.title}  \n"
             f"**Data version:** {escape_markdown(cite.version)}, data of {escape_markdown(cite.date)}  \n"
@@ -68,9 +68,10 @@ def overview(data: Data) -> None:
     counts = stations.groupby(["wave", "bureau"]).size().unstack(fill_value=0)
     counts = counts.reindex([w for w in vocab.WAVES if w in counts.index])
     counts.index = [vocab.WAVE_LABELS[w] for w in counts.index]
-    st.subheader("Stations by report and bureau")
-    st.dataframe(counts, width="stretch")
-    st.subheader("Placement precision")
+    st.header("Stations by report and bureau")
+    # The report is a named column, not the index (whose header cell would be empty).
+    st.dataframe(counts.rename_axis("Report").reset_index(), hide_index=True, width="stretch")
+    st.header("Placement precision")
     st.dataframe(
         stations.groupby(["geo_precision", "geo_source"]).size().rename("stations").reset_index(),
         hide_index=True,
@@ -82,7 +83,7 @@ def sources_by_tier(data: Data) -> None:
     """How many rows rest on which kind of source, and the register that decides it."""
     if data.dataset.register is None or publishers.TIER_COLUMN not in data.stations:
         return
-    st.subheader("Rows by their best source")
+    st.header("Rows by their best source")
     rows = []
     for name, frame in (("Stations", data.stations), ("Government actions", data.responses)):
         counts = frame[publishers.TIER_COLUMN].value_counts()
@@ -125,7 +126,7 @@ def reconciliation_table(data: Data) -> None:
         }
         for w in data.waves
     ]
-    st.subheader("How the rows reconcile with the reports")
+    st.header("How the rows reconcile with the reports")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(
         "Stations the reports counted but no public source available to us identifies are not "
@@ -136,7 +137,7 @@ def reconciliation_table(data: Data) -> None:
 
 
 def full_downloads() -> None:
-    st.subheader("Download the full files")
+    st.header("Download the full files")
     cols = st.columns(5)
     for col, name, mime in (
         (cols[0], "stations.csv", "text/csv"),

@@ -1,0 +1,51 @@
+"""The page's live region: a change of view or of the selected station, said to screen readers.
+
+A filter change or a station picked on the map updates the counts and the panel silently for
+a screen reader; one polite live region says what changed ("11 stations", "Selected: Benin
+City, Nigeria"). The region is made once by a script (static/js/announce.js), outside
+Streamlit's tree; each run hands it the text, which is script-safe JSON (data is text, never
+markup or code).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from stations.map.scriptsafe import script_json
+from stations.view.index import View
+from stations.web import static_files
+
+SCRIPT = "js/announce.js"
+
+
+def counted(n: int, one: str) -> str:
+    return f"{n:,} {one if n == 1 else one + 's'}"
+
+
+def station_words(row: pd.Series) -> str:
+    """``Benin City, Nigeria (Fuzhou bureau)``: a station as the reader knows it (no id)."""
+    place = (
+        f"{row['city']}, {row['country']}" if row["city"] else f"{row['country']} (location not published)"
+    )
+    bureau = "bureau unknown" if row["bureau"] == "Unknown" else f"{row['bureau']} bureau"
+    return f"{place} ({bureau})"
+
+
+def announcement(n: int, what: str, selected: pd.Series | None = None) -> str:
+    """``11 stations``, or ``11 stations. Selected: Benin City, Nigeria (Fuzhou bureau)``."""
+    text = counted(n, what)
+    return f"{text}. Selected: {station_words(selected)}" if selected is not None else text
+
+
+def announce(text: str) -> None:
+    """Say ``text`` in the page's live region (in the sidebar: it takes no room on the page)."""
+    script = static_files.read(SCRIPT).replace("__TEXT__", script_json(text))
+    st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def map_view(shown: View, station: str | None) -> None:
+    """The map page's announcement: the stations in view and the selected one."""
+    frame = shown.frame
+    record = frame.loc[frame["station_id"] == station] if station else frame.iloc[:0]
+    announce(announcement(len(frame), "station", record.iloc[0] if len(record) else None))
