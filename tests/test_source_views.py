@@ -84,7 +84,7 @@ def test_responses_table_lists_outlet_names(registered: load.Dataset) -> None:
 
 def test_data_page_counts_rows_by_best_source_and_shows_the_register(registered: load.Dataset) -> None:
     at = run(DATA_PAGE)
-    assert "Rows by their best source" in [h.value for h in at.subheader]
+    assert "Rows by their best source" in [h.value for h in at.header]
     by_tier = next(df.value for df in at.dataframe if "File" in df.value.columns)
     stations = by_tier.set_index("File").loc["Stations"]
     assert stations[publishers.TIER_LABELS["primary"]] == len(registered.stations) - 1
