@@ -66,6 +66,7 @@ with left:
     state.on_map_click(clicked, shown.id_set, data.options)
 if right is not None:
     with right:
+        embed_view.share_control(state.current())
         map_page.station_panel(data, shown, state.current().station)
 filters = state.current()
 state.publish(filters)

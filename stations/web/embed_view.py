@@ -14,7 +14,7 @@ from branca.element import Element
 
 from stations.view import citation, embed, links
 from stations.view.filters import Filters, Options, escape_markdown
-from stations.web import nav, static_files
+from stations.web import copy_link, nav, sidebar, static_files
 from stations.web.data import latest_change, recorded_version
 
 #: Room the two lines, the gaps and the page's margins take; the map gets the rest of the height.
@@ -90,16 +90,34 @@ def published_view(filters: Filters) -> str:
     return embed.published_url(_app_base() or "", filters.to_query_params())
 
 
+#: What an article pastes: the iframe's title.
+EMBED_TITLE = "Map of reported Chinese overseas police stations"
+
+
+def embed_snippet(filters: Filters) -> None:
+    """The snippets for this view, where the caller is: the published map by default (a static
+    page any number of readers can load), the live app as an option."""
+    st.caption(
+        "Paste this into an article: the map of this view, with a line saying what it shows "
+        "and a credit line. It is a static page that fits its frame's height to the article "
+        "and keeps working for any number of readers; two maps on one page work."
+    )
+    st.code(embed.published_snippet(published_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
+    st.caption("Or the live dashboard in a frame (filters in a sidebar; fixed height):")
+    st.code(citation.embed_snippet(_full_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
+
+
 def embed_control(filters: Filters) -> None:
-    """The iframe snippet for this view, in the sidebar next to the share link: the published
-    map by default (a static page any number of readers can load), the live app as an option."""
-    title = "Map of reported Chinese overseas police stations"
+    """The embed snippets for this view, in the sidebar next to the share link."""
     with st.sidebar, st.popover("Embed this map", icon=":material/code:", width="stretch"):
-        st.caption(
-            "Paste this into an article: the map of this view, with a line saying what it shows "
-            "and a credit line. It is a static page that fits its frame's height to the article "
-            "and keeps working for any number of readers; two maps on one page work."
-        )
-        st.code(embed.published_snippet(published_view(filters), title), language="html", wrap_lines=True)
-        st.caption("Or the live dashboard in a frame (filters in a sidebar; fixed height):")
-        st.code(citation.embed_snippet(_full_view(filters), title), language="html", wrap_lines=True)
+        embed_snippet(filters)
+
+
+def share_control(filters: Filters) -> None:
+    """Share and embed beside the map (at the top of its column): on a laptop the sidebar's
+    share box and embed snippets are below the fold, with nothing pointing to them. The same
+    link and the same snippets, in one compact popover."""
+    with st.popover("Share or embed this view", icon=":material/share:", width="stretch"):
+        copy_link.copy_box(sidebar.SHARE_LABEL, nav.share_url(filters, "map"), key="share-map")
+        st.markdown("**Embed this map**")
+        embed_snippet(filters)

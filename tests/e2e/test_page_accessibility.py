@@ -1,5 +1,5 @@
-"""The three pages read with axe-core and a screen reader's live region, in real Chromium at a
-laptop's 1366x768 and a phone's 390x844.
+"""The three pages read with axe-core and a screen reader's live region, and the share control
+beside the map, in real Chromium at a laptop's 1366x768 and a phone's 390x844.
 
 One Streamlit server for the module (committed data, no tiles). axe-core (tests/vendor, see
 static/vendor/SOURCES.md) runs on each page around the map (the map's own frame has its test in
@@ -134,5 +134,28 @@ def test_filter_changes_and_station_selection_are_announced(chromium_browser: ob
             f"'{len(italy)} stations. Selected: {row['city']}, Italy (')"
         )
         assert row["station_id"] not in page.locator(LIVE).text_content()
+    finally:
+        context.close()
+
+
+def test_share_and_embed_are_within_reach_beside_the_map_on_a_laptop(
+    chromium_browser: object, server: str
+) -> None:
+    context = _context(chromium_browser, "laptop")
+    try:
+        page = context.new_page()
+        page.goto(server + "?country=IT&utm_source=x")
+        wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+        control = page.get_by_test_id("stMain").get_by_role(
+            "button", name=re.compile("Share or embed this view")
+        )
+        box = control.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768, box  # above the fold
+        control.click()
+        link = page.locator('[data-testid="copyLink-share-map"] textarea')
+        link.wait_for(state="visible")
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?country=IT", link.input_value()), link.input_value()
+        snippet = page.get_by_test_id("stPopoverBody").locator("code").inner_text()
+        assert "<iframe" in snippet and "country=IT" in snippet and "embed=true" in snippet
     finally:
         context.close()
