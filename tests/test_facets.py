@@ -101,6 +101,33 @@ def test_options_are_only_values_some_station_has() -> None:
     assert facets.BY_KEY["wave"].values(stations) == ("later",)
 
 
+def test_action_options_are_only_the_actions_some_host_government_took() -> None:
+    from stations.data import model
+
+    stations = pd.DataFrame(
+        {
+            "station_id": ["a", "b", "c"],
+            "iso2": ["IT", "NL", "XK"],
+            "country": ["Italy", "Netherlands", "Kosovo"],
+        }
+    )
+    responses = pd.DataFrame(
+        {
+            "response_id": ["R1", "R2", "R3"],
+            "iso2": ["IT", "IT", "NL"],
+            "action_type": ["investigation_opened", "station_closed", "investigation_opened"],
+            "date": ["2022-11-01", "2022-12-07", "2022-11-02"],
+        }
+    )
+    summary = model.country_actions(stations, responses)
+    action = facets.BY_KEY["action"]
+    assert action.values(stations, summary) == ("station_closed", "investigation_opened", vocab.NO_ACTION)
+    # Every government acted: "no action reported" is no option either.
+    assert vocab.NO_ACTION not in action.values(stations.iloc[:2], summary)
+    # The app's options are built with the countries' actions (the sidebar lists these).
+    assert len(action.values(stations)) == len(vocab.ACTION_TYPES) + 1  # without them: all
+
+
 # The action filter says whose action it is -------------------------------------------------------
 
 
@@ -133,3 +160,22 @@ def test_the_map_page_words_the_action_filter_as_the_governments(
     assert vocab.ACTION_LABELS["station_closed"] not in menu.options
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Stations in countries whose government took it") for c in captions), captions
+
+
+def test_map_page_offers_only_taken_actions_and_labels_the_country_level_list() -> None:
+    from stations.data import load, model
+
+    dataset = load.load_dataset(ROOT / "data")
+    summary = model.country_actions(dataset.stations, dataset.responses)
+    taken = set().union(*summary["actions"]) | (
+        {vocab.NO_ACTION} if (summary["strongest_action"] == vocab.NO_ACTION).any() else set()
+    )
+    at = open_page("map")
+    menu = next(m for m in at.multiselect if m.label == facets.BY_KEY["action"].label)
+    names = {facets.BY_KEY["action"].option_label(v, {}): v for v in facets.BY_KEY["action"].vocabulary}
+    assert {names[o] for o in menu.options} == taken
+    # The "Shown at country level" list reads its Report column as labels, never "sep-2022".
+    at = open_page("map", country="IT")
+    listed = [d.value for d in at.dataframe if "notes" in d.value.columns]
+    assert len(listed) == 1 and len(listed[0])
+    assert set(listed[0]["wave"]) <= set(vocab.WAVE_LABELS.values()), set(listed[0]["wave"])

@@ -62,9 +62,10 @@ class Facet:
 
     # -- values and names --------------------------------------------------------------
 
-    def values(self, stations: pd.DataFrame) -> tuple[str, ...]:
+    def values(self, stations: pd.DataFrame, summary: pd.DataFrame | None = None) -> tuple[str, ...]:
         """The options: values of the vocabulary that some station has, in its order (a value
-        no station has would only ever show an empty map)."""
+        no station has would only ever show an empty map). ``summary``: the host countries'
+        actions (``model.country_actions``), for a facet matched on them."""
         present = set(stations[self.column].unique()) if self.column else set()
         return tuple(v for v in self.vocabulary if v in present)
 
@@ -125,7 +126,7 @@ class Facet:
 class CountryFacet(Facet):
     """The host country: its options and names come from the data (no fixed vocabulary)."""
 
-    def values(self, stations: pd.DataFrame) -> tuple[str, ...]:
+    def values(self, stations: pd.DataFrame, summary: pd.DataFrame | None = None) -> tuple[str, ...]:
         pairs = stations.drop_duplicates("iso2").sort_values("country")
         return tuple(pairs["iso2"])
 
@@ -144,12 +145,19 @@ class ActionFacet(Facet):
     """What the host government did: a fact about the country, which every station in it shares
     (a station "with" an action is one in a country whose government took it, at any time).
 
-    Every action of the vocabulary is an option, taken or not: the responses table grows
-    country by country, and a link naming an action stays valid before a government takes it.
+    The options are the actions some host country's government took (and "no action
+    reported" while some country has none), as for every filter: an action no government took
+    would only ever show an empty map. Without the countries' actions, every action is one.
     """
 
-    def values(self, stations: pd.DataFrame) -> tuple[str, ...]:
-        return self.vocabulary
+    def values(self, stations: pd.DataFrame, summary: pd.DataFrame | None = None) -> tuple[str, ...]:
+        if summary is None:
+            return self.vocabulary
+        hosts = summary.loc[summary.index.isin(stations["iso2"])]
+        taken = set().union(*hosts["actions"]) if len(hosts) else set()
+        if (hosts["strongest_action"] == vocab.NO_ACTION).any():
+            taken.add(vocab.NO_ACTION)
+        return tuple(v for v in self.vocabulary if v in taken)
 
     def match(self, stations: pd.DataFrame, chosen: Sequence[str], summary: pd.DataFrame) -> pd.Series:
         return stations["iso2"].isin(model.countries_with_action(summary, tuple(chosen)))

@@ -66,12 +66,14 @@ class Options:
     values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_stations(cls, stations: pd.DataFrame) -> Options:
+    def from_stations(cls, stations: pd.DataFrame, summary: pd.DataFrame | None = None) -> Options:
+        """The options of ``stations``; ``summary`` (the host countries' actions) narrows the
+        action filter's to the actions taken."""
         pairs = stations.drop_duplicates("iso2").sort_values("country")
         return cls(
             countries=dict(zip(pairs["iso2"], pairs["country"], strict=True)),
             station_ids=frozenset(stations["station_id"]),
-            values={facet.key: facet.values(stations) for facet in facets.FACETS},
+            values={facet.key: facet.values(stations, summary) for facet in facets.FACETS},
         )
 
     def allowed(self, key: str) -> tuple[str, ...]:

@@ -66,7 +66,7 @@ def _build(directory: Path) -> Data:
     # Each source's outlet name and each row's best tier, once per data version.
     dataset = load_annotated(directory)
     summary = model.country_actions(dataset.stations, dataset.responses)
-    options = Options.from_stations(dataset.stations)
+    options = Options.from_stations(dataset.stations, summary)
     unidentified = directory / "unidentified.csv"
     shapes = directory / SHAPES
     return Data(

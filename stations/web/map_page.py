@@ -188,9 +188,11 @@ def station_table(shown: View) -> None:
 
 
 def _unpublished(view: pd.DataFrame) -> pd.DataFrame:
-    return view.loc[
+    """The stations shown at country level, with readable labels (as the station table)."""
+    rows = view.loc[
         view["geo_precision"] == "country", ["station_id", "country", "city", "bureau", "wave", "notes"]
     ]
+    return rows.assign(wave=rows["wave"].map(vocab.WAVE_LABELS))
 
 
 def unpublished_list(shown: View) -> None:

@@ -116,11 +116,12 @@ class World:
 def world() -> World:
     dataset = load_dataset(ROOT / "data")
     unidentified = reconcile.load_unidentified(ROOT / "data" / "unidentified.csv")
+    summary = model.country_actions(dataset.stations, dataset.responses)
     return World(
         stations=dataset.stations,
         responses=dataset.responses,
-        summary=model.country_actions(dataset.stations, dataset.responses),
-        options=Options.from_stations(dataset.stations),
+        summary=summary,
+        options=Options.from_stations(dataset.stations, summary),
         waves=reconcile.reconcile(dataset.stations, unidentified),
     )
 
