@@ -3,6 +3,7 @@
 // One region for the page's life, made once and kept outside Streamlit's tree: a region
 // created together with its text is often not read out, a changed one is.
 (function (text) {
+  "use strict";
   var region = document.getElementById("stations-live");
   if (!region) {
     region = document.createElement("div");
@@ -15,4 +16,4 @@
     document.body.appendChild(region);
   }
   if (region.textContent !== text) { region.textContent = text; }
-})(__TEXT__);
+})("__TEXT__");

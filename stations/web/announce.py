@@ -40,7 +40,7 @@ def announcement(n: int, what: str, selected: pd.Series | None = None) -> str:
 
 def announce(text: str) -> None:
     """Say ``text`` in the page's live region (in the sidebar: it takes no room on the page)."""
-    script = static_files.read(SCRIPT).replace("__TEXT__", script_json(text))
+    script = static_files.read(SCRIPT).replace('"__TEXT__"', script_json(text))
     st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
