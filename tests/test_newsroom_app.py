@@ -238,7 +238,9 @@ def test_full_page_offers_the_embed_snippet_of_the_view() -> None:
     at = run(MAP_PAGE, country="IT,NL")
     assert at.title  # the ordinary layout
     snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
-    published, live = snippets
+    # The same two snippets in the sidebar and in the share control beside the map.
+    assert snippets[:2] == snippets[2:]
+    published, live = snippets[:2]
     # The published map first: the same view, a frame that takes the height its page posts.
     assert published.startswith(
         f'<iframe src="{BASE}app/static/published/index.html?country=IT%2CNL" title="Map of reported '
