@@ -311,7 +311,7 @@ _HEADING_RECORDER = """(() => {
   const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('[data-testid="stColumn"]:first-child'));
   const look = () => {
     if (!document.querySelector('iframe[src*="st_folium"]') || !styled()) return;
-    const h = [...document.querySelectorAll("h3")].find(e => e.textContent.includes("Stations in this view"));
+    const h = [...document.querySelectorAll("h2")].find(e => e.textContent.includes("Stations in this view"));
     if (!h) return;
     const top = Math.round(h.getBoundingClientRect().top + window.scrollY);
     if (window.__heading[window.__heading.length - 1] !== top) window.__heading.push(top);
