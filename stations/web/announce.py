@@ -13,14 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from stations.map.scriptsafe import script_json
+from stations.view.headline import counted
 from stations.view.index import View
 from stations.web import static_files
 
 SCRIPT = "js/announce.js"
-
-
-def counted(n: int, one: str) -> str:
-    return f"{n:,} {one if n == 1 else one + 's'}"
 
 
 def station_words(row: pd.Series) -> str:
