@@ -48,6 +48,7 @@ from tests.support.map_browser import (
 from tests.support.map_browser import (
     SETTLED_JS as _SETTLED_JS,
 )
+from tests.support.script_runs import runs_of, watch_runs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -58,13 +59,15 @@ SEQUENCES = 2
 STEPS = 6
 WAIT_MS = 30_000
 
-#: Station ids of every marker the map holds (drawn or inside a cluster), from their tooltips.
+#: Station ids of every marker the map holds (drawn or inside a cluster), from their tooltips:
+#: the located stations' group and the group of those shown at country level.
 _MARKER_IDS_JS = (
     "() => {"
     + _JS_HELPERS
     + """
   if (!group) { return null; }
-  return group.getLayers().map(m => {
+  const groups = Object.values(map._layers).filter(l => typeof l.getVisibleParent === "function");
+  return groups.flatMap(g => g.getLayers()).map(m => {
     const t = m.getTooltip() ? String(m.getTooltip().getContent()) : "";
     const found = t.match(/\\[([^\\]]+)\\]$/);
     return found ? found[1] : t;
@@ -138,6 +141,7 @@ def page(chromium_browser: Any) -> Iterator[Any]:
     context.set_default_timeout(WAIT_MS)
     context.set_default_navigation_timeout(WAIT_MS)
     page = context.new_page()
+    watch_runs(page)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
@@ -159,8 +163,9 @@ def wanted_query(filters: Filters) -> dict[str, list[str]]:
 
 
 def settle(page: Any) -> None:
-    """The script run is over: no running icon, no skeleton, no stale (faded) elements."""
-    page.wait_for_timeout(300)  # let a just-requested run start
+    """Every script run the page asked for is over (read from its WebSocket), and the page shows
+    it: no running icon, no skeleton, no stale (faded) elements."""
+    runs_of(page).wait_idle(page, WAIT_MS)
     page.wait_for_function(
         """() => !document.querySelector(
                '[data-testid=stStatusWidgetRunningIcon], [data-testid=stSkeleton], [data-stale=true]')""",
@@ -257,11 +262,13 @@ def marker_ids(page: Any) -> list[str]:
 def download_ids(page: Any, button: str, column: str, tmp_path: Path) -> list[str]:
     target = page.get_by_role("button", name=button)
     target.scroll_into_view_if_needed()
+    if target.is_disabled():  # nothing to download: the button says so rather than give an empty file
+        return []
     with page.expect_download(timeout=WAIT_MS) as download:
         target.click()
     path = tmp_path / f"download-{random.random()}.csv"
     download.value.save_as(path)
-    return sorted(row[column] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return sorted(row[column] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def check_map_page(page: Any, world: World, filters: Filters, tmp_path: Path) -> None:
@@ -448,6 +455,7 @@ def test_first_filter_change_after_the_server_restarts_under_an_open_page_is_kep
     context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
+    runs = watch_runs(page)
     try:
         with streamlit_server(APP, env={"STATION_MAP_TILES": "none"}, port=port) as base:
             page.goto(base + "?country=FR,IT")
@@ -469,7 +477,9 @@ def test_first_filter_change_after_the_server_restarts_under_an_open_page_is_kep
             else:
                 remove_chip(page, "country", "France")
             check_map_page(page, world, after, tmp_path)
-            page.wait_for_timeout(1_500)  # nothing may undo it afterwards either
+            # Nothing may undo it afterwards either: no run is left pending, and a further run
+            # with all the page holds (its address, its widgets; the reader's R key) keeps it.
+            runs.rerun(page, WAIT_MS)
             check_map_page(page, world, after, tmp_path)
     finally:
         context.close()
