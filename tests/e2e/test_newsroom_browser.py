@@ -167,6 +167,29 @@ _FITTED_JS = f"""() => {{
 }}"""
 
 
+#: Records, in the map's frame, each resize the map's layout watch handled: the map's height and
+#: zoom once every "stationlayout" listener (the layer's re-fit among them, added earlier) ran.
+_RECORD_LAYOUTS_JS = f"""() => {{
+  const map = {_MAP};
+  window.__layouts = [];
+  map.on("stationlayout", e => {{
+    if (e.resized) {{ window.__layouts.push({{height: map.getSize().y, zoom: map.getZoom(), readerMoved: e.readerMoved}}); }}
+  }});
+}}"""
+#: The resizes handled after the ``n`` already recorded, once one to more than ``height`` px is
+#: among them and the last is the map's present size (the last resize is handled too).
+_LAYOUTS_AFTER_JS = f"""([n, height]) => {{
+  const seen = (window.__layouts || []).slice(n), last = seen[seen.length - 1];
+  return seen.some(l => l.height > height) && last.height === {_MAP}.getContainer().clientHeight ? seen : null;
+}}"""
+
+
+def _handled_resizes(frame: Any, n: int, height: int) -> list[dict[str, Any]]:
+    """Wait until the layout watch has handled the resize to more than ``height`` px (the layer
+    has then re-fitted, or decided not to) and return what it recorded since the ``n``-th."""
+    return frame.wait_for_function(_LAYOUTS_AFTER_JS, arg=[n, height], timeout=30_000).json_value()
+
+
 def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser: Any, app_url: str) -> None:
     """The article's frame grows taller: the map takes the new size and is fitted to its
     stations again (the Netherlands and South Africa, far apart north to south, get a closer
@@ -176,6 +199,7 @@ def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser
         leaflet = page.frame_locator('iframe[src*="/component/streamlit_folium.st_folium/"]')
         leaflet.locator(".leaflet-marker-icon").first.wait_for()
         frame = next(f for f in page.frames if "st_folium" in f.url)
+        frame.evaluate(_RECORD_LAYOUTS_JS)
         first = frame.evaluate(_FITTED_JS)
         assert first["inside"], first
         page.set_viewport_size({"width": 700, "height": 900})
@@ -183,6 +207,10 @@ def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser
             f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] > 700 && r.inside && r.zoom > {first['zoom']}; }}",
             timeout=30_000,
         )
+        # The positive control: the signal waited for below, a handled resize, came with the
+        # re-fit here.
+        taller = _handled_resizes(frame, 0, 700)
+        assert taller[-1]["zoom"] > first["zoom"] and not taller[-1]["readerMoved"], taller
         page.set_viewport_size({"width": 700, "height": 600})
         frame.wait_for_function(
             f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] < 600 && r.inside && r.zoom == {first['zoom']}; }}",
@@ -192,9 +220,10 @@ def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser
         frame.locator(".leaflet-control-zoom-in").click()
         frame.wait_for_function(f"() => {_MAP}.getZoom() > {first['zoom']}")
         zoom = frame.evaluate(f"{_MAP}.getZoom()")
+        handled = frame.evaluate("window.__layouts.length")
         page.set_viewport_size({"width": 700, "height": 900})
-        frame.wait_for_function(f"() => {_MAP}.getSize().y > 700")
-        page.wait_for_timeout(500)  # a re-fit would have run by now (ResizeObserver, same frame)
+        resized = _handled_resizes(frame, handled, 700)
+        assert all(r["readerMoved"] and r["zoom"] == zoom for r in resized), resized
         assert frame.evaluate(f"{_MAP}.getZoom()") == zoom
     finally:
         page.context.close()
