@@ -107,6 +107,37 @@ def test_selected_station_is_shown_with_its_popup_and_labelled_source_links(
     assert log.external() == [] and log.local_failures() == []
 
 
+#: True once the layer is done with what it does by itself after loading: every marker is in
+#: (markers are added in chunks), the zero-delay timer that then opens a selected station's
+#: popup has run (it was queued when the last chunk went in: a timer set once every marker is in
+#: runs after it), and no zoom, cluster or spread animation is going (the popup opens as the
+#: last one ends). A plain predicate: Playwright takes a returned promise for a true value.
+_LAYER_SETTLED_JS = """() => {
+  const map = Object.values(window).find(v => { try { return v instanceof L.Map; } catch (e) { return false; } });
+  const layer = map && Object.values(map._layers).find(l => l.cluster && l.unplaced && l.markers);
+  if (!layer) { return false; }
+  const groups = [layer.cluster, layer.unplaced];
+  if (groups.reduce((n, g) => n + g.getLayers().length, 0) !== layer.markers.length) { return false; }
+  if (window.__afterChunks === undefined) {
+    window.__afterChunks = false;
+    setTimeout(() => { window.__afterChunks = true; }, 0);
+  }
+  return window.__afterChunks && !map._animatingZoom && !document.querySelector(".leaflet-cluster-anim")
+    && groups.every(g => !g._inZoomAnimation);
+}"""
+
+
+def _open_settled(context: object, url: str) -> tuple[object, list[str]]:
+    """Open a map page and wait until its layer has settled (see ``_LAYER_SETTLED_JS``)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.locator(".station-pin, .station-cluster").first.wait_for(state="visible", timeout=20_000)
+    page.wait_for_function(_LAYER_SETTLED_JS, timeout=20_000)
+    return page, errors
+
+
 def test_without_selection_no_popup_opens_and_markers_draw(
     browser_context: object,  # noqa: F811 (fixture)
     site: tuple[str, Path],
@@ -114,13 +145,16 @@ def test_without_selection_no_popup_opens_and_markers_draw(
 ) -> None:
     base, root = site
     dataset = load.load_dataset(data_dir)
-    path = write_map(root, "plain.html", dataset)
-    page = browser_context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(base + path)
-    page.locator(".station-pin, .station-cluster").first.wait_for(state="visible", timeout=20_000)
-    page.wait_for_timeout(500)
+    # The positive control: with a selection, the popup is open by the time the layer settles.
+    selected = str(dataset.stations["station_id"].iloc[0])
+    control, control_errors = _open_settled(
+        browser_context, base + write_map(root, "control.html", dataset, selected=selected)
+    )
+    assert control.locator(".leaflet-popup .station-popup").count() == 1, (
+        "the wait ends before a popup would open"
+    )
+    assert control_errors == []
+    page, errors = _open_settled(browser_context, base + write_map(root, "plain.html", dataset))
     assert page.locator(".leaflet-popup").count() == 0
     # The stylesheet came from its own file: the pins are round.
     radius = page.locator(".station-pin, .station-cluster").first.evaluate(
