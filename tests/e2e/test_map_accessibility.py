@@ -304,10 +304,15 @@ def test_phone_keeps_the_map_s_place_at_the_top_from_the_first_paint(
 
 
 #: Recorded in the page from its first paint: the top of the heading under the map, each time it
-#: changes once the map's frame and the page's stylesheet are in.
+#: changes once the map's frame and the page's stylesheet are in; and each height the map's
+#: component asks for its frame (Streamlit's component message).
 _HEADING_RECORDER = """(() => {
   if (window !== window.top) return;
   window.__heading = [];
+  window.__frameHeights = [];
+  window.addEventListener("message", e => {
+    if (e.data && e.data.type === "streamlit:setFrameHeight") window.__frameHeights.push(e.data.height);
+  });
   const styled = () => [...document.querySelectorAll("style")].some(s => s.textContent.includes('[data-testid="stColumn"]:first-child'));
   const look = () => {
     if (!document.querySelector('iframe[src*="st_folium"]') || !styled()) return;
@@ -335,7 +340,14 @@ def test_nothing_below_the_map_jumps_while_the_map_arrives(chromium_browser: obj
         page.goto(server)
         frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
         frame.wait_for_function("() => document.querySelector('.leaflet-container').offsetHeight > 400")
-        page.wait_for_timeout(1_000)  # the component settles its frame's height
+        # The component has sized its frame: the last height it asked for is the frame's, and the
+        # recorder has looked at the heading since (a frame later).
+        page.wait_for_function(
+            """(sel) => { const asked = window.__frameHeights, f = document.querySelector(sel);
+                          return asked.length > 0 && f && f.getBoundingClientRect().height === asked[asked.length - 1]; }""",
+            arg=MAP_IFRAME,
+        )
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         tops = page.evaluate("window.__heading")
         assert tops and max(tops) - min(tops) <= 2, tops
         box = page.locator(MAP_IFRAME).bounding_box()
