@@ -30,6 +30,7 @@ from tests.support.browser import (
     tile_server,
     wait_for_markers,
 )
+from tests.support.map_browser import PAINTED_JS
 
 APP = Path(__file__).resolve().parent / "apps" / "assets_map.py"
 VENDOR = STATIC_DIR / "vendor"
@@ -307,15 +308,13 @@ def _check_map_page(context: object, base: str, base_url_path: str) -> None:
         timeout=15_000,
     )
     frame.wait_for_function(
-        """async () => {
-             await document.fonts.ready;
-             return document.fonts.check('900 14px "Font Awesome 6 Free"')
+        """() => document.fonts.status === 'loaded'
+                 && document.fonts.check('900 14px "Font Awesome 6 Free"')
                  && document.fonts.check('14px "Glyphicons Halflings"')
-                 && [...document.fonts].some(f => f.status === 'loaded');
-           }""",
+                 && [...document.fonts].some(f => f.status === 'loaded')""",
         timeout=15_000,
     )
-    page.wait_for_timeout(500)  # let tiles and fonts paint before the screenshot
+    frame.wait_for_function(PAINTED_JS, timeout=15_000)  # tiles and fonts in before the screenshot
     elapsed = time.monotonic() - started
     frame_url = frame.url
     if not base_url_path:

@@ -43,6 +43,7 @@ from tests.support.browser import (
 from tests.support.map_browser import (
     APP,
     MAP_TIMEOUT_MS,
+    PAINTED_JS,
     Session,
     bring_map_into_view,
     open_session,
@@ -513,7 +514,7 @@ def show_basemap_view(page: Any, lat: float, lon: float, zoom: int, level: str) 
         arg=[level, zoom],
         timeout=30_000,
     )
-    page.wait_for_timeout(400)  # the clusters' fade-in (CSS transition) after the move
+    frame.wait_for_function(PAINTED_JS, timeout=30_000)  # the clusters' fade-in after the move
     return frame.evaluate(_BASEMAP_JS)
 
 

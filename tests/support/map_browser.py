@@ -51,6 +51,9 @@ CENTRE_ON_JS = in_map("id", " map.panTo(markerOf(id).getLatLng(), {animate: fals
 #: Arm a one-shot flag that the next cluster click has finished: zoomed in, or spiderfied.
 ARM_JS = in_map("", _js("arm.js"))
 SETTLED_JS = in_map("", " return window.__e2eMoved === true && !animating(); ")
+#: For ``frame.wait_for_function`` before a screenshot: fonts, images and tiles in, nothing
+#: fading or moving (see painted.js).
+PAINTED_JS = "() => {" + _js("painted.js") + "}"
 
 
 def single_station(stations: pd.DataFrame) -> pd.Series:
