@@ -10,6 +10,7 @@ that no dialog opened, and that the payload text is visible literally where it b
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.support.browser import (  # noqa: F401 (fixtures)
     wait_for_markers,
 )
 from tests.support.reliability import PAYLOAD_ROWS, ROOT, record, write_payload_dataset
+from tests.support.script_runs import runs_of, watch_runs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -41,8 +43,34 @@ def payload_server(
         yield base, stations, responses
 
 
+#: The positive control, run in a frame: markup of the payloads' kinds (an image that fails to
+#: load, a details element opened) put in the document now, whose handlers count in
+#: ``window.__control``; removed once both have run. Resolves to the count.
+CONTROL_JS = """async () => {
+  window.__control = 0;
+  const box = document.createElement("div");
+  box.innerHTML = '<img src="x-control" onerror="window.__control += 1"><details open ontoggle="window.__control += 1"></details>';
+  document.body.appendChild(box);
+  const deadline = Date.now() + 10000;
+  while (window.__control < 2 && Date.now() < deadline) { await new Promise(r => setTimeout(r, 20)); }
+  box.remove();
+  return window.__control;
+}"""
+
+
 def flags(page: object) -> list[tuple[str, object, str]]:
-    """(frame url, __pwned, title) for every frame that shows a sign of a payload having run."""
+    """(frame url, __pwned, title) for every frame that shows a sign of a payload having run.
+
+    Read once the page's script runs are over and a control, markup of the payloads' kinds put
+    in each frame at that moment, has run its handlers: a payload put there earlier would have
+    run its own by then."""
+    runs_of(page).wait_idle(page)
+    for frame in page.frames:
+        try:
+            ran = frame.evaluate(CONTROL_JS)
+        except Exception:  # a frame that navigated away meanwhile
+            continue
+        assert ran == 2, f"the control markup did not run in {frame.url}: {ran}"
     bad = []
     for frame in page.frames:
         try:
@@ -70,10 +98,19 @@ def coloured_spots(png: bytes, limit: int = 60) -> list[tuple[int, int]]:
     return list(spots.values())[:limit]
 
 
+def chart_marks(page: object, chart: object, timeout_s: float = 30.0) -> list[tuple[int, int]]:
+    """The chart's coloured marks, once it has drawn some (found on screenshots)."""
+    deadline = time.monotonic() + timeout_s
+    while not (spots := coloured_spots(chart.screenshot())):
+        assert time.monotonic() < deadline, "the chart drew no coloured mark"
+        page.wait_for_timeout(200)
+    return spots
+
+
 def hover_chart_points(page: object, chart: object) -> str:
-    """Hover the chart's coloured marks (found on a screenshot) until Vega's tooltip shows."""
+    """Hover the chart's coloured marks until Vega's tooltip shows."""
     box = chart.bounding_box()
-    for x, y in coloured_spots(chart.screenshot()):
+    for x, y in chart_marks(page, chart):
         page.mouse.move(box["x"] + x, box["y"] + y)
         page.wait_for_timeout(60)
         shown = page.locator("#vg-tooltip-element")
@@ -100,7 +137,7 @@ def open_popup(page: object, base: str, i: int) -> tuple[object, object]:
             popup.wait_for(state="visible", timeout=3_000)
             return frame, popup
         except Exception:
-            page.wait_for_timeout(1500)
+            runs_of(page).wait_idle(page)  # the click's run is over before the page reloads
     raise AssertionError(f"marker {i}: no popup after 3 clicks")  # noqa: EM102
 
 
@@ -109,6 +146,7 @@ def test_payloads_in_every_field_stay_text_in_the_browser(payload_server, browse
     dialogs: list[str] = []
     log = RequestLog().attach(browser_context)
     page = browser_context.new_page()
+    watch_runs(page)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(base, wait_until="domcontentloaded")
     frame = wait_for_markers(page, minimum=len(PAYLOAD_ROWS), timeout_ms=60_000)
@@ -139,7 +177,6 @@ def test_payloads_in_every_field_stay_text_in_the_browser(payload_server, browse
     page.goto(f"{base}Government_responses", wait_until="domcontentloaded")
     chart = page.locator("[data-testid='stVegaLiteChart'], .vega-embed").first
     chart.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(1000)
     tooltip_text = hover_chart_points(page, chart)
     record("browser: chart tooltips found", 1 if tooltip_text else 0)
     assert tooltip_text, "no chart tooltip found over the chart's marks"
@@ -152,7 +189,6 @@ def test_payloads_in_every_field_stay_text_in_the_browser(payload_server, browse
 
     page.goto(f"{base}Data_and_sources", wait_until="domcontentloaded")
     page.get_by_text("Stations by report and bureau").wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)
     assert not flags(page), flags(page)
     assert not dialogs, dialogs
     assert not log.external(), log.external_hosts()
