@@ -119,15 +119,19 @@ def hover_chart_points(page: object, chart: object) -> str:
     return ""
 
 
-def open_popup(page: object, base: str, i: int) -> tuple[object, object]:
+def open_popup(page: object, base: str, i: int) -> tuple[object, object, str]:
     """Hover then click marker ``i`` on a freshly loaded map (an open popup pans the map, and the
-    cluster layer drops markers that leave the view); retried on a redraw, at most 3 times."""
+    cluster layer drops markers that leave the view); retried on a redraw, at most 3 times.
+    Returns the frame, the popup and the marker's tooltip text as hovering showed it (an open
+    popup closes its marker's tooltip)."""
     for _ in range(3):
         page.goto(base, wait_until="domcontentloaded")  # a fresh, un-panned map each time
         frame = wait_for_markers(page, minimum=len(PAYLOAD_ROWS), timeout_ms=60_000)
         icon = frame.locator(".leaflet-marker-icon").nth(i)
         icon.hover()
-        frame.locator(".leaflet-tooltip").last.wait_for(state="visible", timeout=10_000)
+        tooltip = frame.locator(".leaflet-tooltip").last
+        tooltip.wait_for(state="visible", timeout=10_000)
+        tooltip_text = tooltip.inner_text(timeout=2_000)
         # Leaflet's own click handler, through the DOM: Playwright's synthetic mouse click on
         # the divIcon did not reach Leaflet here. The popup shows at once; ~1.5 s later the
         # rerun that selects the station redraws the map and closes it, so read it now.
@@ -135,7 +139,7 @@ def open_popup(page: object, base: str, i: int) -> tuple[object, object]:
         popup = frame.locator(".leaflet-popup-content")
         try:
             popup.wait_for(state="visible", timeout=3_000)
-            return frame, popup
+            return frame, popup, tooltip_text
         except Exception:
             runs_of(page).wait_idle(page)  # the click's run is over before the page reloads
     raise AssertionError(f"marker {i}: no popup after 3 clicks")  # noqa: EM102
@@ -154,11 +158,11 @@ def test_payloads_in_every_field_stay_text_in_the_browser(payload_server, browse
     tooltips: list[str] = []
     popups: list[str] = []
     for i in range(len(PAYLOAD_ROWS)):
-        frame, popup = open_popup(page, base, i)
+        frame, popup, tooltip = open_popup(page, base, i)
         popups.append(popup.inner_text(timeout=2_000))
         injected = frame.locator(INJECTED).count()
         hrefs = frame.locator(".leaflet-popup-content a").evaluate_all("els => els.map(e => e.href)")
-        tooltips.append(frame.locator(".leaflet-tooltip").last.inner_text(timeout=2_000))
+        tooltips.append(tooltip)
         assert injected == 0, "markup from the data became elements in a popup"
         assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
         record("browser: markers opened")
