@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -191,6 +192,26 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def published_site(data_dir: Path | None = None, countries: tuple[str, ...] = ("IT",)) -> Iterator[Path]:
+    """The published map built as it is published (``python -m stations publish --out DIR``) into
+    a temporary folder nginx's workers can read; ``countries`` limits the country pages built."""
+    command = [sys.executable, "-m", "stations", "publish", "--out"]
+    with tempfile.TemporaryDirectory(prefix="deploy-published-") as tmp:
+        Path(tmp).chmod(0o755)  # nginx's workers run as "nobody" when the test runs as root
+        out = Path(tmp) / "site"
+        command.append(str(out))
+        if data_dir is not None:
+            command += ["--data-dir", str(data_dir)]
+        for iso2 in countries:
+            command += ["--country", iso2]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"publish failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        yield out
 
 
 @contextlib.contextmanager
