@@ -148,6 +148,11 @@ FIRST_MARKER_CLOCK = """
   timer = setInterval(look, 10);
 })();
 """.replace("MARKERS", MARKERS)
+#: The same clock for a map drawn in the top page itself (the published map, a standalone save):
+#: it runs in the top page and no frame's.
+TOP_PAGE_MARKER_CLOCK = FIRST_MARKER_CLOCK.replace(
+    "if (window === window.top) return;", "if (window !== window.top) return;"
+)
 
 
 def first_marker_s(page: Any) -> float | None:
