@@ -91,6 +91,9 @@ lint: $(VENV)/.dev lint-js
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md)
-bench: $(VENV)/.dev chromium
+## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md): the map page
+## (bench/runner.py), then the published map against folium's save and the dashboard
+## (bench/published.py, through nginx on loopback)
+bench: $(VENV)/.dev chromium nginx
 	$(PY) -m bench $(ARGS)
+	$(PY) -m bench.published $(filter --write,$(ARGS))
