@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import http.client
 import itertools
 import os
@@ -45,8 +44,7 @@ import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -96,28 +94,6 @@ def folium_save(data_dir: Path, site: Path, into: Path) -> Path:
     (into / "a").symlink_to(site / "a", target_is_directory=True)
     fmap.save(str(into / "index.html"))
     return into / "index.html"
-
-
-@contextlib.contextmanager
-def file_server(directory: Path) -> Iterator[str]:
-    """A plain file server (Python's) on a free loopback port; yields its base URL."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def handle(self) -> None:
-            # A browser context closed while the basemap was still loading: not an error here.
-            with contextlib.suppress(ConnectionError):
-                super().handle()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- in the browser ----------------------------------------------------------------------------
@@ -336,7 +312,7 @@ def measure_size(chromium: Any, n: int, tmp: Path, args: argparse.Namespace, sca
         }
         env = {"STATIONS_DATA_DIR": str(data)}
         with (
-            file_server(site.parent) as files,
+            browser.harness().file_server(site.parent) as files,
             cluster(2, env=env, published_root=str(site)) as running,
         ):
             published = f"{files}site/index.html"

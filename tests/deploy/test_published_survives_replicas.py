@@ -12,6 +12,7 @@ station's popup from a station link. Every request of those loads is answered by
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 import urllib.error
@@ -23,7 +24,7 @@ import pytest
 
 from deploy.nginx_conf import PUBLISHED_PATH
 from stations.data.load import load_dataset
-from tests.support.browser import ROOT, RequestLog
+from tests.support.browser import ROOT, open_published
 from tests.support.deploy import Cluster, cluster, nginx_binary, published_site
 from tests.support.serve import replica_process
 
@@ -80,24 +81,19 @@ def dead(process: psutil.Process) -> bool:
         return True
 
 
-def fresh_load(chromium_browser: object, url: str) -> tuple[object, object, RequestLog, list[str]]:
-    """A new context (no cache, no cookie), the page loaded until ready with a marker drawn."""
+@contextlib.contextmanager
+def fresh_load(chromium_browser: object, url: str) -> Iterator[object]:
+    """The page in a new context (no cache, no cookie), loaded until ready with a marker drawn;
+    on leaving, no request failed or left loopback and the page reported no error."""
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(WAIT_MS)
-    log = RequestLog().attach(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url)
-    page.wait_for_selector("html[data-published-ready]")
-    page.locator(".leaflet-marker-icon >> visible=true").first.wait_for(state="visible")
-    return context, page, log, errors
-
-
-def assert_clean(log: RequestLog, errors: list[str]) -> None:
-    assert log.external() == [] and log.local_failures() == [], (log.external(), log.local_failures())
-    assert errors == []
+    try:
+        page, log, errors = open_published(context, url)
+        yield page
+        assert log.external() == [] and log.local_failures() == [], (log.external(), log.local_failures())
+        assert errors == []
+    finally:
+        context.close()
 
 
 def test_the_published_map_loads_filters_and_opens_popups_with_every_replica_killed(
@@ -107,12 +103,8 @@ def test_the_published_map_loads_filters_and_opens_popups_with_every_replica_kil
     health = deployment.url + "_stcore/health"
     assert status_of(health) == 200  # the dashboard is up before the kill
 
-    context, page, log, errors = fresh_load(chromium_browser, published)
-    try:
+    with fresh_load(chromium_browser, published) as page:
         assert page.evaluate("L.PublishedView.state.count") == len(STATIONS)
-        assert_clean(log, errors)
-    finally:
-        context.close()
 
     victims = kill_every_server(deployment)
     deadline = time.monotonic() + 15
@@ -125,31 +117,19 @@ def test_the_published_map_loads_filters_and_opens_popups_with_every_replica_kil
     logged = len(deployment.log())
 
     # A fresh load of the unfiltered map draws every station.
-    context, page, log, errors = fresh_load(chromium_browser, published)
-    try:
+    with fresh_load(chromium_browser, published) as page:
         assert page.evaluate("L.PublishedView.state.count") == len(STATIONS)
-        assert_clean(log, errors)
-    finally:
-        context.close()
 
     # Filtered from its link: Italy's stations, and the counts line says so.
-    context, page, log, errors = fresh_load(chromium_browser, f"{published}?country={COUNTRY}")
-    try:
+    with fresh_load(chromium_browser, f"{published}?country={COUNTRY}") as page:
         assert page.evaluate("L.PublishedView.state.ids") == ITALY
         assert page.text_content("#pv-count") == f"{len(ITALY)} stations in {COUNTRY_NAME}"
-        assert_clean(log, errors)
-    finally:
-        context.close()
 
     # A station link zooms to the station and opens its popup.
-    context, page, log, errors = fresh_load(chromium_browser, f"{published}?station={STATION}")
-    try:
+    with fresh_load(chromium_browser, f"{published}?station={STATION}") as page:
         assert page.evaluate("L.PublishedView.state.station") == STATION
         page.wait_for_selector(".leaflet-popup-content")
         assert STATION_CITY in page.text_content(".leaflet-popup-content")
-        assert_clean(log, errors)
-    finally:
-        context.close()
 
     # nginx answered every one of those requests from disk: no replica was asked.
     after = [line for line in deployment.log()[logged:] if line.uri.startswith(PUBLISHED_PATH)]

@@ -8,15 +8,11 @@ station ids, count, notices and the counts line.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import random
 import re
-import threading
 import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -26,7 +22,7 @@ from stations.publish import site, source
 from stations.view import embed
 from stations.view.filters import APP_PARAMS, Filters, is_tracking_param
 from stations.view.index import StationIndex
-from tests.support.browser import RequestLog
+from tests.support.browser import RequestLog, file_server, open_published
 
 pytestmark = pytest.mark.e2e
 
@@ -40,33 +36,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
     loaded = source.load(ROOT / "data")
     out = tmp_path_factory.mktemp("pub") / "site"
     site.publish(loaded, out, countries=["IT"])
-    with _file_server(out) as base:
+    with file_server(out) as base:
         yield base, loaded
 
 
-@contextlib.contextmanager
-def _file_server(directory: Path) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-
-
 def _open(browser_context: object, url: str) -> tuple[object, RequestLog]:
-    log = RequestLog().attach(browser_context)
-    page = browser_context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url)
-    page.wait_for_selector("html[data-published-ready]")
-    page.wait_for_selector(".leaflet-marker-icon")
+    page, log, errors = open_published(browser_context, url)
     page.errors = errors  # type: ignore[attr-defined]
     return page, log
 
@@ -211,7 +186,7 @@ def test_two_embeds_on_one_article_each_take_their_height(published, browser_con
         f"<!DOCTYPE html><html><body><h1>Article</h1>{one}<p>Between.</p>{two}</body></html>", "utf-8"
     )
     page = browser_context.new_page()
-    with _file_server(tmp_path) as article_base:  # another origin, as a newsroom's site is
+    with file_server(tmp_path) as article_base:  # another origin, as a newsroom's site is
         page.goto(article_base + "article.html")
         _wait_for_embeds(page)
 

@@ -15,6 +15,7 @@ a browser connects), so wait for the map's markers with :func:`wait_for_markers`
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -28,7 +29,7 @@ import urllib.request
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -288,6 +289,44 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"".join(rows)))
         + chunk(b"IEND", b"")
     )
+
+
+@contextlib.contextmanager
+def file_server(directory: Path) -> Iterator[str]:
+    """A plain file server (Python's own) for ``directory`` on a free 127.0.0.1 port; yields its
+    base URL. A client that leaves before a file is sent (a closed browser context) is no error."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def handle(self) -> None:
+            with contextlib.suppress(ConnectionError):
+                super().handle()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def open_published(context: object, url: str) -> tuple[object, RequestLog, list[str]]:
+    """The published map at ``url`` in ``context``, loaded until its script is ready and a marker
+    is drawn; with its request log and the script errors and policy violations it reported."""
+    log = RequestLog().attach(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_selector("html[data-published-ready]")
+    page.locator(f"{MARKER} >> visible=true").first.wait_for(state="visible")
+    return page, log, errors
 
 
 @dataclass
