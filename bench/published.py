@@ -38,6 +38,7 @@ import argparse
 import contextlib
 import http.client
 import itertools
+import json
 import os
 import re
 import statistics
@@ -325,12 +326,16 @@ def measure_size(chromium: Any, n: int, tmp: Path, args: argparse.Namespace, sca
 
             def one_round() -> dict[str, list[float]]:
                 """``--pairs`` loads of the two static pages in turn (their order swapped every
-                pair), then one of the dashboard (seconds to minutes a load at 10,000)."""
+                pair), one of the published map through nginx, then one of the dashboard."""
                 times: dict[str, list[float]] = {"published": [], "folium_save": []}
                 for k in range(args.pairs):
                     for name in ("published", "folium_save")[:: 1 if k % 2 == 0 else -1]:
                         times[name].append(load(published if name == "published" else saved))
-                return {**times, "dashboard": [load(dashboard, in_frame=True)]}
+                return {
+                    **times,
+                    "published_nginx": [load(through_nginx)],
+                    "dashboard": [load(dashboard, in_frame=True)],
+                }
 
             log(f"{n:,} stations: first marker, {args.loads} alternating rounds (the first dropped)")
             times = alternate(one_round, args.loads)
@@ -390,7 +395,13 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seconds", type=float, default=8.0, help="seconds per readers-per-second round")
     parser.add_argument("--write", action="store_true", help=f"put the section into {RESULTS.name}")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--json", type=Path, help="also dump the raw figures here (after each size)")
+    parser.add_argument("--from-json", type=Path, help="render a --json dump instead of measuring")
     args = parser.parse_args(argv)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text(encoding="utf-8"))
+        results["sizes"] = {int(n): entry for n, entry in results["sizes"].items()}
+        return _report(results, args)
     reason = browser.unavailable_reason()
     if reason:
         raise SystemExit(f"bench.published needs Chromium: {reason}")
@@ -408,7 +419,16 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         Path(tmp).chmod(0o755)
         for i, n in enumerate(sizes):
             results["sizes"][n] = measure_size(chromium, n, Path(tmp), args, scale=i == 0)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     results["loadavg_end"] = os.getloadavg()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    return _report(results, args)
+
+
+def _report(results: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """Print the section; with --write, put it into the results file."""
     text = markdown(results)
     print(text)
     if args.write:
@@ -438,22 +458,25 @@ def markdown(results: dict[str, Any]) -> str:
         f"{la0} at the start, {la1} at the end). Headless Chromium, loopback; synthetic stations "
         "(stations.data.synthetic). First marker: fresh loads (new browser context) measured "
         f"alternately in {results['loads']} rounds, each {results['pairs']} loads of the published "
-        "map and of folium's save in turn (order swapped every pair) and one of the dashboard; "
-        "medians of every round but the first (cold caches); the clock of bench/browser.py in "
-        "the map. The published map and folium's save are served by one plain file server (no "
-        "gzip); the dashboard (two replicas, the app's own basemap) through the deployment's nginx.",
+        "map and of folium's save in turn (order swapped every pair), one of the published map "
+        "through nginx and one of the dashboard; medians of every round but the first (cold "
+        "caches); the clock of bench/browser.py in the frame that draws the map. The published "
+        "map and folium's save (the target's pair) are served by one plain file server (Python's, "
+        "no gzip); the published map also through the deployment's nginx (gzip), and the "
+        "dashboard (two replicas, the app's own basemap) through the same nginx.",
         "",
-        "| stations | published map | folium's save | dashboard | published / save (target) "
-        "| published / dashboard (target) |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| stations | published map | folium's save | published map, nginx | dashboard "
+        "| published / save (target) | published, nginx / dashboard (target) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, entry in results["sizes"].items():
         med = entry["first_marker_median_s"]
         vs_save = med["published"] / med["folium_save"]
-        vs_dash = med["published"] / med["dashboard"]
+        vs_dash = med["published_nginx"] / med["dashboard"]
         target = TARGET_VS_SAVE.get(n, 1.3)
         rows.append(
-            f"| {n:,} | {med['published']:.2f} s | {med['folium_save']:.2f} s | {med['dashboard']:.2f} s "
+            f"| {n:,} | {med['published']:.2f} s | {med['folium_save']:.2f} s "
+            f"| {med['published_nginx']:.2f} s | {med['dashboard']:.2f} s "
             f"| {vs_save:.2f}x (≤{target}x: {_verdict(vs_save, target)}) "
             f"| {vs_dash:.2f}x (<{TARGET_VS_DASHBOARD}x: {_verdict(vs_dash, TARGET_VS_DASHBOARD)}) |"
         )
@@ -462,7 +485,10 @@ def markdown(results: dict[str, Any]) -> str:
         "Every load, in round order (seconds): "
         + "; ".join(
             f"{n:,}: "
-            + ", ".join(f"{k} " + " ".join(f"{t:.2f}" for t in v) for k, v in e["first_marker_s"].items())
+            + ", ".join(
+                f"{k} " + " / ".join(" ".join(f"{t:.2f}" for t in loads) for loads in rounds)
+                for k, rounds in e["first_marker_s"].items()
+            )
             for n, e in results["sizes"].items()
         ),
         "",
@@ -499,7 +525,7 @@ def markdown(results: dict[str, Any]) -> str:
             "| | published map | dashboard | ratio (target) |",
             "|---|---:|---:|---:|",
             f"| readers per second | {pub['per_s']:,.0f} ({pub['readers']:,} in {pub['seconds']} s, "
-            f"{PUBLISHED_CLIENTS} clients, {scale['published_files']} files each: page, page code, data, {pub['errors']} errors) "
+            f"{PUBLISHED_CLIENTS} clients, {scale['published_files']} files each (page, page code, data), {pub['errors']} errors) "
             f"| {dash['per_s']:.1f} ({dash['readers']} new sessions in {dash['seconds']} s, "
             f"{DASHBOARD_CLIENTS} clients, {dash['errors']} errors{_kinds(dash)}) "
             f"| {ratio:,.0f}x (≥{TARGET_READERS:.0f}x: {_verdict(ratio, TARGET_READERS, at_most=False)}) |",

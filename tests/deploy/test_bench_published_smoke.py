@@ -30,7 +30,7 @@ def test_bench_published_produces_every_figure(tmp_path: Path) -> None:
             "--results", str(results_file)]  # fmt: skip
     results = published.run(argv)
     entry = results["sizes"][102]
-    assert set(entry["first_marker_s"]) == {"published", "folium_save", "dashboard"}
+    assert set(entry["first_marker_s"]) == {"published", "folium_save", "published_nginx", "dashboard"}
     for rounds in entry["first_marker_s"].values():  # two rounds of one load of each page
         assert [len(loads) for loads in rounds] == [1, 1] and min(min(rounds)) > 0, rounds
     for load in ("published_load", "dashboard_load"):
