@@ -17,6 +17,7 @@ import pytest
 from stations.map import mapping
 from stations.web import narrow, station_map
 from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, streamlit_server, wait_for_markers
+from tests.support.map_browser import PAINTED_JS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -46,6 +47,9 @@ def _open(chromium_browser: object, url: str, **options: object) -> tuple[object
     page = context.new_page()
     page.goto(url)
     frame = wait_for_markers(page, PINS, timeout_ms=TIMEOUT_MS)
+    # Read once the map has stopped moving: a cluster fading in after a fit is half transparent,
+    # and its count would be judged against what shows through it.
+    frame.wait_for_function(PAINTED_JS, timeout=TIMEOUT_MS)
     return context, page, frame
 
 
