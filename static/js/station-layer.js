@@ -173,6 +173,7 @@
       this._shapes = shapes;
       this._icons = {};
       this.selected = -1;
+      this.building = true;   // until every chunk of the located stations is clustered
       this.markers = new Array(table.n);
       var self = this;
       this.cluster = L.markerClusterGroup({
@@ -186,7 +187,7 @@
         removeOutsideVisibleBounds: table.n > 5000,
         // Called after each chunk; the last call comes before the clusters are drawn.
         chunkProgress: function (done, total) {
-          if (done === total) { setTimeout(L.bind(self._select, self), 0); }
+          if (done === total) { setTimeout(L.bind(self._built, self), 0); }
         },
         iconCreateFunction: L.bind(this._clusterIcon, this)
       });
@@ -309,13 +310,33 @@
     // The frame was resized, or the controls take other room (leaflet.css arriving, the credits
     // wrapping, the legend opened): the stations are fitted again, unless the reader has moved
     // the map: their view is theirs. A selected station's popup is panned clear again.
+    // No refit while the located stations are still being clustered in chunks: a zoom that ends
+    // then breaks markercluster ("reading 'lat'" in _recursively, its zoom animation left
+    // running for good), and the band's first change (leaflet.css arriving) comes in that time
+    // at a large table. The refit waits for the last chunk (see _built).
     _onLayout: function (e) {
       if (!this._n || e.readerMoved) { return; }
+      if (this.building) {
+        this._layoutPending = true;
+        return;
+      }
       if (this.selected < 0) {
         this._fit();
       } else if (this._popupOpen()) {
         this._popupOpen().update();
       }
+    },
+
+    // Every chunk is clustered and drawn: a refit held back meanwhile is done now (unless the
+    // reader has moved the map since), then the selected station is shown.
+    _built: function () {
+      this.building = false;
+      if (!this._map) { return; }
+      if (this._layoutPending) {
+        this._layoutPending = false;
+        this._onLayout({readerMoved: this._map.layoutWatch.readerMoved});
+      }
+      this._select();
     },
 
     _popupOpen: function () {
