@@ -315,16 +315,19 @@
     // running for good), and the band's first change (leaflet.css arriving) comes in that time
     // at a large table. The refit waits for the last chunk (see _built).
     _onLayout: function (e) {
-      if (!this._n || e.readerMoved) { return; }
+      if (!this._n) { return; }
       if (this.building) {
         this._layoutPending = true;
         return;
       }
-      if (this.selected < 0) {
-        this._fit();
-      } else if (this._popupOpen()) {
-        this._popupOpen().update();
+      // An open popup is kept clear of the controls whoever moved the map (its own pan into
+      // view counts as a move), and its station with it.
+      var popup = this._popupOpen();
+      if (popup) {
+        popup.update();
+        return;
       }
+      if (!e.readerMoved && this.selected < 0) { this._fit(); }
     },
 
     // Every chunk is clustered and drawn: a refit held back meanwhile is done now (unless the
