@@ -10,7 +10,11 @@ loopback ports.
 How a visitor stays on one replica (open-source nginx has no ``sticky cookie``):
 
 - A request without the ``stations_replica`` cookie goes to ``stations_any`` (round robin over
-  every replica, so new visitors are spread evenly).
+  every replica, so new visitors are spread evenly). A new visitor's page asks two things at
+  once before its WebSocket: ``/_stcore/health`` and ``/_stcore/host-config``. Only the first
+  takes a turn in that round and sets the cookie; the second goes to ``stations_spare`` (the
+  same replicas, a round of its own) and sets none. Were both in one round, each visitor would
+  take two turns, and with two replicas every visitor's cookie would name the same one.
 - Every response names the replica that answered (``$upstream_addr``, matched by its port) and,
   when the visitor's cookie says otherwise, sets the cookie to that name. The cookie holds only
   ``r1``..``rN``: nothing that identifies the reader, and it expires with the browser session.
@@ -341,6 +345,12 @@ def render(s: Settings) -> str:
         w(f"        {name} stations_{name};")
     w("        default stations_any;")
     w("    }")
+    w("    # The page's other cookie-less requests: not a turn in the visitors' round.")
+    w(f"    map $cookie_{COOKIE} $stations_upstream_spare {{")
+    for name in names:
+        w(f"        {name} stations_{name};")
+    w("        default stations_spare;")
+    w("    }")
     w("    # Which replica answered: the last address tried, named by its port.")
     w("    map $upstream_addr $stations_served_by {")
     for name, replica in zip(names, s.replicas, strict=True):
@@ -361,11 +371,12 @@ def render(s: Settings) -> str:
     # retries the request on the next one.
     server_opts = f"max_fails=1 fail_timeout=10s max_conns={s.replica_max_conns}"
     w(f"    # Each replica holds at most {s.replica_max_conns} connections (max_conns): then the next one.")
-    w("    upstream stations_any {")
-    w("        zone stations_any 64k;")
-    for replica in s.replicas:
-        w(f"        server {replica} {server_opts};")
-    w("    }")
+    for group in ("stations_any", "stations_spare"):
+        w(f"    upstream {group} {{")
+        w(f"        zone {group} 64k;")
+        for replica in s.replicas:
+            w(f"        server {replica} {server_opts};")
+        w("    }")
     for i, name in enumerate(names):
         w(f"    upstream stations_{name} {{")
         w(f"        zone stations_{name} 64k;")
@@ -474,8 +485,16 @@ def render(s: Settings) -> str:
     )
     location(
         "^~ /_stcore/",
-        ["proxy_pass http://$stations_upstream;"],
-        ["add_header Cache-Control no-cache always;"],
+        [
+            "# host-config and the like: asked beside the health ping by a new page, so they",
+            "# neither take a turn in the visitors' round nor set the cookie (the ping does).",
+            "proxy_pass http://$stations_upstream_spare;",
+        ],
+        [
+            "add_header Cache-Control no-cache always;",
+            *(h for h in headers if "Set-Cookie" not in h),
+        ],
+        own_headers=False,
     )
     location(
         "^~ /app/static/vendor/",

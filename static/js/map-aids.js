@@ -11,11 +11,14 @@
   // The map's four insets, in pixels, that its controls take: top (the zoom buttons, the layer
   // switch), bottom (scale, legend, attribution), left and right. A station, a cluster or a popup
   // drawn inside the rest of the map lies under no control. Measured as laid out now, so the
-  // answer follows an open legend, a wrapped attribution or a turned phone.
+  // answer follows an open legend, a wrapped attribution or a turned phone. Before leaflet.css
+  // applies the controls are plain blocks stacked over the map, and the room they will take is
+  // not known yet: no insets then (see controlsStyled).
   L.Map.include({
     controlInsets: function () {
       var box = this.getContainer().getBoundingClientRect();
       var insets = {top: 0, bottom: 0, left: 0, right: 0};
+      if (!this.controlsStyled()) { return insets; }
       var controls = this.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
       Array.prototype.forEach.call(controls, function (control) {
         var r = control.getBoundingClientRect();

@@ -309,7 +309,8 @@
 
     // The frame was resized, or the controls take other room (leaflet.css arriving, the credits
     // wrapping, the legend opened): the stations are fitted again, unless the reader has moved
-    // the map: their view is theirs. A selected station's popup is panned clear again.
+    // the map (their view is theirs) or a station link has shown its station. A selected
+    // station's popup is panned clear again.
     // No refit while the located stations are still being clustered in chunks: a zoom that ends
     // then breaks markercluster ("reading 'lat'" in _recursively, its zoom animation left
     // running for good), and the band's first change (leaflet.css arriving) comes in that time
@@ -327,7 +328,8 @@
         popup.update();
         return;
       }
-      if (!e.readerMoved && this.selected < 0) { this._fit(); }
+      if (!e.readerMoved && !this.selecting) { this._fit(); }
+      this._showSelected();
     },
 
     // Every chunk is clustered and drawn: a refit held back meanwhile is done now (unless the
@@ -338,7 +340,18 @@
       if (this._layoutPending) {
         this._layoutPending = false;
         this._onLayout({readerMoved: this._map.layoutWatch.readerMoved});
+      } else {
+        this._showSelected();
       }
+    },
+
+    // A station link's station is shown once its layer is built and the controls are laid out
+    // as Leaflet's (leaflet.css applied, which streamlit-folium adds after the scripts have
+    // run): before that the room the controls take is not known, and a popup opened then was
+    // placed, and its station zoomed, for a band that did not exist (under the scale, at zoom 0).
+    // The stylesheet's arrival fires "stationlayout" (L.Map.LayoutWatch), which comes here again.
+    _showSelected: function () {
+      if (this.selected < 0 || this.selecting || !this._map.controlsStyled()) { return; }
       this._select();
     },
 
