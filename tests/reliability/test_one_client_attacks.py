@@ -43,13 +43,6 @@ def pool(into: Tally, tally: Tally) -> None:
     into.sessions += tally.sessions
 
 
-#: Attacks whose latency target is not met yet (an open gap, not a rule): on a quiet machine the
-#: 500 idle WebSockets, refused by nginx and retried by the attacker on the same two cores, put
-#: the readers' p95 at about 3.4x their own (0.36 s against 0.105 s). Their readers must still be
-#: served with no error and no wait over UNSERVED_S; the ratios are printed with the others.
-OPEN_SHORTFALLS = frozenset({"idle"})
-
-
 def test_one_address_attacking_leaves_the_readers_served() -> None:
     if nginx_binary() is None:
         pytest.skip("nginx not installed (make test installs it: apt-get install nginx-light)")
@@ -72,6 +65,7 @@ def test_one_address_attacking_leaves_the_readers_served() -> None:
                 **summary(attacked),
                 "attacker_opened": [a.opened for a in attacks],
                 "attacker_refused": [a.refused for a in attacks],
+                "attack_stood_after_s": [a.ready_s for a in attacks],
                 "attacker_other_errors": [e for a in attacks for e in a.other_errors][:3],
             }
             record(f"attack {name}: connections tried", sum(a.opened + a.refused for a in attacks))
@@ -82,8 +76,6 @@ def test_one_address_attacking_leaves_the_readers_served() -> None:
         assert base["errors"] == 0 and base["readers"] == 12 * PAIRS, figures
         assert got["errors"] == 0 and got["readers"] == 12 * PAIRS, (name, figures)
         assert got["max_s"] <= UNSERVED_S, (name, figures)
-        if name in OPEN_SHORTFALLS:  # served and never stalled (above); its latency is an open gap
-            continue
         assert got["p50_s"] <= max(P50_RATIO * base["p50_s"], base["p50_s"] + NOISE_S), (name, figures)
         assert got["p95_s"] <= max(P95_RATIO * base["p95_s"], base["p95_s"] + NOISE_S), (name, figures)
         assert all(refused > 0 for refused in got["attacker_refused"]), (name, figures)

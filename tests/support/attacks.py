@@ -8,7 +8,10 @@
 Refused connections (429, 503) are counted, not raised: the deployment is meant to refuse them.
 The attacker runs in a process of its own (``python -m tests.support.attacks NAME URL SECONDS``):
 in the readers' process its hundreds of threads would slow the readers' own client and be
-measured as the server's fault.
+measured as the server's fault. For the same reason the readers start once the attack stands:
+the ``HELD`` connection attempts made (most of them refused), or the churn's first batch sent.
+The attempts themselves, a Python client making 500 handshakes on the same two cores, would
+otherwise be measured as the cost of holding what they opened.
 The readers beside the attacker are the load harness's sessions (``tests.support.sessions``),
 each from its own address, changing filters every second (``sessions.readers``); their latencies with
 an attack are compared with the same readers without one.
@@ -34,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ATTACKER = {"churn": "127.0.9.1", "idle": "127.0.9.2", "running": "127.0.9.3"}
 CHURN = 20
 HELD = 500
-#: Seconds the attacker runs before the readers start.
-HEAD_START = 3.0
+#: Bound on the wait for the attack to stand (its connection attempts made) before the readers start.
+READY_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Attack:
     source: str
     opened: int = 0
     refused: int = 0
+    #: Seconds from the attacker's start until its attack stood (connection attempts made).
+    ready_s: float = 0.0
     other_errors: list[str] = field(default_factory=list)
 
 
@@ -59,7 +64,7 @@ def _connect(url: str, result: Attack) -> object | None:
     return ws
 
 
-def churn(url: str, stop: threading.Event, result: Attack) -> None:
+def churn(url: str, stop: threading.Event, result: Attack, ready: threading.Event) -> None:
     while not stop.is_set():
         batch = [ws for ws in (_connect(url, result) for _ in range(CHURN)) if ws is not None]
         for ws in batch:
@@ -67,6 +72,7 @@ def churn(url: str, stop: threading.Event, result: Attack) -> None:
                 ws.send_binary(rerun_message(""))
             except Exception:  # noqa: BLE001, S112 (the attacker does not care)
                 continue
+        ready.set()
         stop.wait(0.2)
         for ws in batch:
             ws.close()
@@ -74,7 +80,7 @@ def churn(url: str, stop: threading.Event, result: Attack) -> None:
             stop.wait(0.5)
 
 
-def _hold(url: str, stop: threading.Event, result: Attack, run: bool) -> None:
+def _hold(url: str, stop: threading.Event, result: Attack, ready: threading.Event, run: bool) -> None:
     held = []
     readers = []
     try:
@@ -90,6 +96,7 @@ def _hold(url: str, stop: threading.Event, result: Attack, run: bool) -> None:
                 reader = threading.Thread(target=_drain, args=(ws, stop), daemon=True)
                 reader.start()
                 readers.append(reader)
+        ready.set()
         stop.wait()
     finally:
         for ws in held:
@@ -108,15 +115,15 @@ def _drain(ws: object, stop: threading.Event) -> None:
                 return
 
 
-def idle(url: str, stop: threading.Event, result: Attack) -> None:
-    _hold(url, stop, result, run=False)
+def idle(url: str, stop: threading.Event, result: Attack, ready: threading.Event) -> None:
+    _hold(url, stop, result, ready, run=False)
 
 
-def running(url: str, stop: threading.Event, result: Attack) -> None:
-    _hold(url, stop, result, run=True)
+def running(url: str, stop: threading.Event, result: Attack, ready: threading.Event) -> None:
+    _hold(url, stop, result, ready, run=True)
 
 
-ATTACKS: dict[str, Callable[[str, threading.Event, Attack], None]] = {
+ATTACKS: dict[str, Callable[[str, threading.Event, Attack, threading.Event], None]] = {
     "churn": churn,
     "idle": idle,
     "running": running,
@@ -124,10 +131,15 @@ ATTACKS: dict[str, Callable[[str, threading.Event, Attack], None]] = {
 
 
 def attack_for(name: str, url: str, seconds: float) -> Attack:
-    """Run attack ``name`` for ``seconds`` in this process (the attacker's own process)."""
-    stop, result = threading.Event(), Attack(ATTACKER[name])
-    attacker = threading.Thread(target=ATTACKS[name], args=(url, stop, result), daemon=True)
+    """Run attack ``name`` in this process (the attacker's own process): once it stands, say
+    so on stdout ("ready"), then hold it for ``seconds``."""
+    stop, ready, result = threading.Event(), threading.Event(), Attack(ATTACKER[name])
+    attacker = threading.Thread(target=ATTACKS[name], args=(url, stop, result, ready), daemon=True)
+    started = time.monotonic()
     attacker.start()
+    ready.wait(timeout=READY_TIMEOUT_S)
+    result.ready_s = round(time.monotonic() - started, 2)
+    print("ready", flush=True)
     time.sleep(seconds)
     stop.set()
     attacker.join(timeout=60)
@@ -136,11 +148,11 @@ def attack_for(name: str, url: str, seconds: float) -> Attack:
 
 def attacked_round(url: str, attack: str, seconds: float) -> tuple[Tally, Attack]:
     """The readers for ``seconds`` while ``attack`` runs from its own address and process,
-    started ``HEAD_START`` before them: they meet it at full strength, once the attacker's own
-    start (a Python process, hundreds of connection attempts on this same 2-core machine) is
-    past, so that what is measured is the server's share."""
+    started once it stands: they meet it at full strength, once the attacker's own start (a
+    Python process, hundreds of connection attempts on this same 2-core machine) is past, so
+    that what is measured is the server's share."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.attacks", attack, url, str(seconds + HEAD_START + 0.5)],
+        [sys.executable, "-m", "tests.support.attacks", attack, url, str(seconds + 0.5)],
         stdout=subprocess.PIPE,
         cwd=ROOT,
         env={
@@ -148,12 +160,22 @@ def attacked_round(url: str, attack: str, seconds: float) -> tuple[Tally, Attack
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
         },
     )
-    time.sleep(HEAD_START)
     try:
+        _await_ready(proc)
         tally = readers(url, seconds)
     finally:
         out, _ = proc.communicate(timeout=120)
     return tally, Attack(**json.loads(out.decode().strip().splitlines()[-1]))
+
+
+def _await_ready(proc: subprocess.Popen) -> None:
+    """Wait (bounded) for the attacker's "ready" line."""
+    line: list[bytes] = []
+    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout=READY_TIMEOUT_S + 10)
+    if not line or line[0].strip() != b"ready":
+        raise RuntimeError(f"the attacker did not stand within {READY_TIMEOUT_S:.0f} s: {line!r}")
 
 
 def percentile(values: list[float], q: float) -> float:
