@@ -599,6 +599,9 @@ def _published_location(w: Any, s: Settings, headers: Sequence[str]) -> None:
     w(f"            alias {root};")
     w("            index index.html;")
     w("            etag on;")
+    w("            # Each text file has its .gz beside it (written at publish time): sent as it is,")
+    w("            # no compression per request.")
+    w("            gzip_static on;")
     w(f"            location ~ ^{PUBLISHED_PATH}(a|data|page|img)/ {{")
     w('                add_header Cache-Control "public, max-age=31536000, immutable";')
     for line in [policy, *own]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -40,7 +41,7 @@ def _title(html: str) -> str:
 
 
 def test_content_named_files_are_named_by_their_content(built: Path) -> None:
-    named = [p for folder in ("data", "page", "img") for p in (built / folder).iterdir()]
+    named = [p for folder in ("data", "page", "img") for p in (built / folder).iterdir() if p.suffix != ".gz"]
     assert len(named) >= 8
     for path in named:
         stem, digest, ext = path.name.rsplit(".", 2)
@@ -49,7 +50,7 @@ def test_content_named_files_are_named_by_their_content(built: Path) -> None:
 
 def test_assets_folder_is_named_by_all_its_files(built: Path) -> None:
     (folder,) = (built / "a").iterdir()
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".gz")
     h = hashlib.sha256()
     for path in files:
         h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
@@ -217,3 +218,50 @@ def test_publish_command_writes_a_site(tmp_path: Path) -> None:
     assert main(["publish", "--out", str(out), "--country", "IT"]) == 0
     assert (out / "index.html").exists() and (out / "country" / "IT" / "index.html").exists()
     assert time.monotonic() - started < 600  # bounded, not a timing target
+
+
+def test_preload_hints_name_exactly_what_the_page_script_fetches(built: Path) -> None:
+    """Every file the view script asks for (both data files, the map script) starts loading as
+    the page is parsed: the hints name those and nothing else, and each is a file of the site."""
+    for path in ("index.html", "country/IT/index.html"):
+        html = (built / path).read_text("utf-8")
+        config = json.loads(re.search(r'id="published-config">(.*?)</script>', html).group(1))
+        hints = page.preloaded(html)
+        assert hints == [config["stations"], config["view"], *config["mapScripts"]]
+        assert all((built / path).parent.joinpath(url).resolve().is_file() for url in hints)
+
+
+def test_no_script_holds_up_the_parser(built: Path) -> None:
+    """Chromium fetches nothing ahead on a page whose markup holds its policy: every script is
+    deferred, so the parser reaches every file's tag at once; the policy is the head's first rule."""
+    html = (built / "index.html").read_text("utf-8")
+    scripts = re.findall(r"<script src=[^>]*>", html)
+    assert len(scripts) >= 3 and all(" defer>" in tag for tag in scripts)
+    head = html.split("</head>")[0]
+    assert head.index('<meta charset="utf-8">') < head.index("Content-Security-Policy") < head.index("<link")
+    assert head.lower().count("charset") == 1
+
+
+def test_every_text_file_has_a_gzip_sibling_with_the_same_bytes(built: Path) -> None:
+    """What nginx sends as it is (gzip_static): each text file's .gz is that file, compressed."""
+    texts = [p for p in built.rglob("*") if p.is_file() and p.suffix in site.GZIP_SUFFIXES]
+    assert {p.suffix for p in texts} >= {".html", ".js", ".css", ".json"}
+    for path in texts:
+        packed = path.with_name(path.name + ".gz")
+        raw = path.read_bytes()
+        if len(raw) > 1024:  # a tiny file may not shrink: then it has none
+            assert packed.stat().st_size < len(raw), path
+        if packed.exists():
+            assert gzip.decompress(packed.read_bytes()) == raw, path
+    orphans = [p for p in built.rglob("*.gz") if not p.with_suffix("").is_file()]
+    assert not orphans
+
+
+def test_gzip_siblings_are_the_same_for_the_same_site(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"x": ' + "1, " * 400 + "1}")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG" + bytes(2000))
+    first = site.write_gzip_siblings(tmp_path)
+    once = (tmp_path / "a.json.gz").read_bytes()
+    time.sleep(1.1)  # a time stamp inside would differ now
+    assert site.write_gzip_siblings(tmp_path) == first == [tmp_path / "a.json.gz"]
+    assert (tmp_path / "a.json.gz").read_bytes() == once

@@ -218,8 +218,10 @@
     return at >= 0 ? window.location.pathname.slice(0, at + 1) : "";
   }
 
-  // The table of the view only: the same columns, the kept rows.
+  // The table of the view only: the same columns, the kept rows (the table itself when the
+  // view keeps every row, as the unfiltered map does: no copy of its columns).
   function sliceTable(table, positions) {
+    if (positions.length === table.n) { return table; }
     var columns = {};
     Object.keys(table.columns).forEach(function (name) {
       var all = table.columns[name];
@@ -230,17 +232,19 @@
 
   function isTable(x) { return x && typeof x === "object" && x.columns && typeof x.n === "number"; }
 
-  // L.stationLayer is called by folium's map script with the whole table: it gets the view's
-  // stations, their countries and outlines, and the view's options (fit, selected station,
-  // the legend's entries for what is shown) instead.
-  function wrapLayer(state, view) {
+  // L.stationLayer is called by folium's map script with the table in the page (an empty one:
+  // the stations travel apart, in the data file): it gets the view's stations from the loaded
+  // table, their countries and outlines, and the view's options (fit, selected station, the
+  // legend's entries for what is shown) instead. The loaded table is handed over as it is, not
+  // written into the page for the map script to parse again.
+  function wrapLayer(state, view, table) {
     var original = L.stationLayer;
     L.stationLayer = function () {
       var args = Array.prototype.slice.call(arguments);
       var shown = {};
       args.forEach(function (arg, i) {
         if (isTable(arg)) {
-          args[i] = sliceTable(arg, state.positions);
+          args[i] = sliceTable(table, state.positions);
           (args[i].columns.iso2 || []).forEach(function (c) { shown[c] = true; });
         }
       });
@@ -313,9 +317,7 @@
         link.href = base + (state.query ? "?" + state.query : "");
         link.hidden = false;
       }
-      var holder = document.getElementById("station-table");
-      if (holder) { holder.textContent = JSON.stringify(table); }
-      wrapLayer(state, view);
+      wrapLayer(state, view, table);
       loadScripts(config.mapScripts, function () {
         L.PublishedView.state = state;
         document.documentElement.setAttribute("data-published-ready", "true");

@@ -11,6 +11,9 @@ so a browser or CDN may keep it forever; the pages are revalidated)::
     page/*.<hash>.js|css        folium's page code, moved out of the HTML
     img/*.<hash>.png            link-preview images, drawn at publish time
     a/<hash>/...                Leaflet, the station layer, the basemap: the app's static files
+    *.gz                        beside each text file, the same bytes gzipped: a server sends
+                                them as they are (nginx's gzip_static), with no compression
+                                work per request
 
 A site is built in a new folder beside its target and swapped in whole (:func:`swap_in`): a
 reader gets the old site or the new one, never half of each.
@@ -22,6 +25,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -124,6 +128,26 @@ def _copy_static(writer: _Writer) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(assets.STATIC_DIR / name, target)
     return folder
+
+
+#: Files sent compressed: every text file of the site (the PNG images are compressed already).
+GZIP_SUFFIXES = (".html", ".js", ".css", ".json", ".svg", ".txt")
+
+
+def write_gzip_siblings(root: Path) -> list[Path]:
+    """Write ``name.gz`` beside every text file under ``root`` (where it is smaller), at the
+    highest level and with no time stamp inside, so the same site gives the same bytes."""
+    written = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix not in GZIP_SUFFIXES:
+            continue
+        raw = path.read_bytes()
+        packed = gzip.compress(raw, compresslevel=9, mtime=0)
+        if len(packed) < len(raw):
+            target = path.with_name(path.name + ".gz")
+            target.write_bytes(packed)
+            written.append(target)
+    return written
 
 
 def _up(depth: int) -> str:
@@ -271,6 +295,7 @@ def build_site(
         )
         writer.write(path, markup)
         pages.append(path)
+    write_gzip_siblings(root)
     return Built(root=root, pages=tuple(pages), digest=source.digest)
 
 
