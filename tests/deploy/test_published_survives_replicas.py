@@ -13,11 +13,14 @@ station's popup from a station link. Every request of those loads is answered by
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import signal
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
@@ -137,3 +140,26 @@ def test_the_published_map_loads_filters_and_opens_popups_with_every_replica_kil
     assert all(line.status == 200 and not line.upstream for line in after), [
         (line.uri, line.status, line.upstream) for line in after if line.status != 200 or line.upstream
     ]
+
+
+def test_nginx_sends_the_gzip_files_written_at_publish_time(deployment: Cluster) -> None:
+    """Each text file goes out as its .gz sibling, byte for byte (gzip_static: no compression
+    per request; nginx's own gzip would not give these bytes), and as it is to a client that
+    takes no gzip."""
+    root = Path(deployment.settings.published_root)
+    base = deployment.url.rstrip("/") + PUBLISHED_PATH
+    page = (root / "index.html").read_text("utf-8")
+    config = json.loads(re.search(r'id="published-config">(.*?)</script>', page).group(1))
+    paths = ["index.html", config["stations"], config["view"], *config["mapScripts"]]
+    paths += re.findall(r'<script src="([^"]+)"', page)
+    for path in paths:
+        raw = (root / path).read_bytes()
+        packed = (root / f"{path}.gz").read_bytes()
+        gzipped = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(gzipped, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip", path
+            assert "Accept-Encoding" in (response.headers["Vary"] or ""), path
+            assert response.read() == packed, path
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            assert response.headers["Content-Encoding"] is None, path
+            assert response.read() == raw, path
