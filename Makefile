@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: publish run dev test test-fast lint lint-js bench chromium nginx i18n-extract i18n-update i18n-compile
+.PHONY: publish run dev test test-fast lint lint-js bench chromium nginx wrk i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ ifeq ($(NGINX),)
 	-@$(SUDO) systemctl disable --now nginx >/dev/null 2>&1 || $(SUDO) service nginx stop >/dev/null 2>&1 || true
 endif
 	@PATH="$$PATH:/usr/sbin" nginx -v
+
+# wrk for the published map's readers per second (bench/published.py): a native HTTP load
+# generator, so the figure is nginx's pace and not a Python client's. Loopback only.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	@wrk --version 2>&1 | head -1 || true
 
 # Interface languages (stations/locales): the .po files are in git, the .mo files are built here.
 LOCALES := stations/locales
@@ -94,6 +100,6 @@ lint: $(VENV)/.dev lint-js
 ## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md): the map page
 ## (bench/runner.py), then the published map against folium's save and the dashboard
 ## (bench/published.py, through nginx on loopback)
-bench: $(VENV)/.dev chromium nginx
+bench: $(VENV)/.dev chromium nginx wrk
 	$(PY) -m bench $(ARGS)
 	$(PY) -m bench.published $(filter --write,$(ARGS))

@@ -41,7 +41,9 @@ import itertools
 import json
 import os
 import re
+import shutil
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -192,6 +194,71 @@ def published_reader(host: str, port: int, paths: Sequence[str], source: str) ->
     return conn
 
 
+#: wrk's script: each connection (one per wrk thread) asks for a reader's files in turn, the last
+#: one with ``Connection: close``, so every reader comes over a new connection; at the end it
+#: prints its counts on one line.
+WRK_SCRIPT = """
+local paths = {PATHS}
+local i = 0
+request = function()
+  local k = (i % #paths) + 1
+  i = i + 1
+  local headers = {["Accept-Encoding"] = "gzip", ["User-Agent"] = "bench-published"}
+  if k == #paths then headers["Connection"] = "close" end
+  return wrk.format("GET", paths[k], headers)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50)))
+end
+"""
+
+
+def wrk_binary() -> str | None:
+    return shutil.which("wrk")
+
+
+def published_readers_wrk(
+    url: str, paths: Sequence[str], connections: int, seconds: float, servers: Sequence[psutil.Process]
+) -> dict[str, Any]:
+    """Readers per second of the published map by wrk (a native load generator): ``connections``
+    at once, one per wrk thread, each fetching a reader's ``paths`` (gzip accepted) over one
+    connection and closing it, for ``seconds``; and the CPU the ``servers`` spent per reader."""
+    binary = wrk_binary()
+    if binary is None:
+        raise SystemExit("bench.published needs wrk (`make wrk`, a dependency of `make bench`, installs it)")
+    lua = "{" + ", ".join(json.dumps(path) for path in paths) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT.replace("{PATHS}", lua))
+    try:
+        command = [binary, "-t", str(connections), "-c", str(connections), "-d", f"{seconds:.0f}s"]
+        command += ["--timeout", "10s", "-s", script.name, url]
+        cpu_before = cpu_s(servers)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+        cpu = cpu_s(servers) - cpu_before
+    finally:
+        os.unlink(script.name)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("WRK ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}")
+    requests, duration_us, *errors, p50_us = (int(x) for x in line.split()[1:])
+    readers = requests // len(paths)
+    elapsed = duration_us / 1e6
+    return {
+        "client": "wrk",
+        "connections": connections,
+        "requests": requests,
+        "readers": readers,
+        "server_cpu_ms_per_reader": 1000 * cpu / readers if readers else None,
+        "seconds": round(elapsed, 1),
+        "per_s": readers / elapsed,
+        "request_p50_ms": p50_us / 1000,
+        "errors": sum(errors),
+        "error_kinds": [k for k, n in zip(("connect", "read", "write", "status", "timeout"), errors) if n],
+    }
+
+
 def dashboard_reader(host: str, port: int, ws_url: str, source: str) -> Any:
     """One new dashboard session: the HTML shell, then its WebSocket until its first script run
     ends. Returns the socket, still open."""
@@ -314,7 +381,7 @@ def measure_size(chromium: Any, n: int, tmp: Path, args: argparse.Namespace, sca
         env = {"STATIONS_DATA_DIR": str(data)}
         with (
             browser.harness().file_server(site.parent) as files,
-            cluster(2, env=env, published_root=str(site)) as running,
+            cluster(2, env=env, published_root=str(site), worker_processes="auto") as running,
         ):
             published = f"{files}site/index.html"
             saved = f"{files}save/index.html"
@@ -372,9 +439,9 @@ def scale_figures(running: Any, paths: list[str], args: argparse.Namespace) -> d
     log("memory per open reader: published map (nginx), dashboard session (replicas)")
     figures["memory_published"] = growth_per_reader(nginx, reader, OPEN_PUBLISHED, third=20)
     figures["memory_dashboard"] = growth_per_reader(replicas, session, OPEN_SESSIONS, third=30)
-    log(f"readers per second: published map ({PUBLISHED_CLIENTS} clients, {args.seconds:.0f} s)")
-    figures["readers_published"] = readers_per_s(
-        reader, PUBLISHED_CLIENTS, args.seconds, third=40, servers=nginx
+    log(f"readers per second: published map (wrk, {PUBLISHED_CLIENTS} connections, {args.seconds:.0f} s)")
+    figures["readers_published"] = published_readers_wrk(
+        f"http://{host}:{port}", mine, PUBLISHED_CLIENTS, args.seconds, servers=nginx
     )
     log(f"readers per second: new dashboard sessions ({DASHBOARD_CLIENTS} clients, {args.seconds:.0f} s)")
     figures["readers_dashboard"] = readers_per_s(

@@ -162,7 +162,8 @@ def test_page_assembly_moves_inline_code_into_named_files() -> None:
         return name
 
     folium_html = (
-        "<!DOCTYPE html>\n<html>\n<head><style>a{b:c}</style><script>var x = 1;</script></head>"
+        "<!DOCTYPE html>\n<html>\n<head><style>a{b:c}</style><script>var x = 1;</script>"
+        "<script>\n    L_NO_TOUCH = false;\n    L_DISABLE_3D = false;\n</script></head>"
         '<body><div id="m"></div></body><script>draw("</script>");</script></html>'
     )
     config = {"stations": "s.json", "view": "v.json"}
@@ -170,6 +171,7 @@ def test_page_assembly_moves_inline_code_into_named_files() -> None:
     html = page.assemble(folium_html, meta, "Credit <i>", config, "v.css", "v.js", store)
     assert "<title>T &lt;b&gt;</title>" in html and "Credit &lt;i&gt;" in html
     assert stored["head.0.js"] == "var x = 1;"
+    assert "L_NO_TOUCH" not in "".join(stored.values()) + html  # Leaflet's defaults: no file for them
     assert config["mapScripts"] == ["map.1.js"]
     assert "<script>" not in html and "<style>" not in html
 

@@ -39,6 +39,9 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 #: blocking script would hold back the discovery of every file after it: deferred, none does,
 #: and the parser asks for every file at once.
 _SCRIPT_SRC = re.compile(r'<script src="([^"]+)"></script>')
+#: folium's head script when it sets Leaflet's switches to their defaults (false reads as unset:
+#: Leaflet tests ``!window.L_NO_TOUCH``): a file and a request that change nothing, left out.
+_DEFAULT_SWITCHES = re.compile(r"\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*")
 _CONTENT_TYPE = re.compile(r'\s*<meta http-equiv="content-type"[^>]*>', re.I)
 
 
@@ -134,7 +137,12 @@ def assemble(
     styles = "\n".join(m.group(1).strip() for m in _STYLE.finditer(head + body))
     head = _STYLE.sub("", head)
     body = _STYLE.sub("", body)
-    head = _INLINE_SCRIPT.sub(lambda m: f'<script src="{store(m.group(1), "head", "js")}"></script>', head)
+    head = _INLINE_SCRIPT.sub(
+        lambda m: ""
+        if _DEFAULT_SWITCHES.fullmatch(m.group(1))
+        else f'<script src="{store(m.group(1), "head", "js")}"></script>',
+        head,
+    )
     config["mapScripts"] = [store(m.group(1), "map", "js") for m in _INLINE_SCRIPT.finditer(body)]
     body = _INLINE_SCRIPT.sub("", body)
     css = store(styles, "page", "css")

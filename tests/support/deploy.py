@@ -146,7 +146,8 @@ class Cluster:
 def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path, Settings]]:
     """nginx on a free 127.0.0.1 port in front of ``replicas`` (host:port); yields (url, prefix, settings).
 
-    ``overrides`` are :class:`Settings` fields (e.g. ``conn_per_address`` for the load bench).
+    ``overrides`` are :class:`Settings` fields (e.g. ``conn_per_address`` for the load bench;
+    ``worker_processes="auto"``, as deployed, where throughput is measured: one worker here).
     """
     binary = nginx_binary()
     if binary is None:
@@ -157,20 +158,19 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
         prefix.chmod(0o755)
         shutil.copyfile(PREVIEW, prefix / "preview.png")
         port = free_port()
-        settings = Settings(
-            replicas=tuple(replicas),
-            listen=f"127.0.0.1:{port}",
-            public_url=f"http://127.0.0.1:{port}",
-            preview_image=str(prefix / "preview.png"),
-            worker_processes="1",
-            pid=str(prefix / "nginx.pid"),
-            temp_dir=str(prefix / "temp"),
-            access_log=str(prefix / "access.log"),
-            error_log=str(prefix / "error.log"),
-            streamlit_static=str(STREAMLIT_STATIC),
-            app_static=str(ROOT / "static"),
-            **overrides,  # type: ignore[arg-type]
-        )
+        fields: dict[str, object] = {
+            "listen": f"127.0.0.1:{port}",
+            "public_url": f"http://127.0.0.1:{port}",
+            "preview_image": str(prefix / "preview.png"),
+            "worker_processes": "1",
+            "pid": str(prefix / "nginx.pid"),
+            "temp_dir": str(prefix / "temp"),
+            "access_log": str(prefix / "access.log"),
+            "error_log": str(prefix / "error.log"),
+            "streamlit_static": str(STREAMLIT_STATIC),
+            "app_static": str(ROOT / "static"),
+        }
+        settings = Settings(replicas=tuple(replicas), **{**fields, **overrides})  # type: ignore[arg-type]
         (prefix / "temp").mkdir()
         (prefix / "nginx.conf").write_text(render(settings), encoding="utf-8")
         out = prefix / "nginx.out"
