@@ -82,7 +82,7 @@ publish: $(VENV)/.runtime
 	$(PY) -m stations publish --out $(PUBLISH_DIR)
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
-test: $(VENV)/.dev chromium nginx i18n-compile lint-js
+test: $(VENV)/.dev chromium nginx wrk i18n-compile lint-js
 	$(PY) -m stations validate
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache

@@ -16,20 +16,20 @@ published folder from disk (``--published-root``). Then:
   (the dashboard's iframe; the top page for the other two).
 - **Bytes per first load** through nginx (gzip as served): every response body as sent, plus
   for the dashboard its WebSocket's frames (Streamlit sends them uncompressed).
-- At the first size only, through the same nginx: **readers per second**, each reader from its
-  own loopback address over new connections, as readers come, both without the content-named
+- At the first size only, through the same nginx (run as deployed: ``worker_processes auto``):
+  **readers per second**, each reader over a new connection, both without the content-named
   assets a returning reader or a CDN has cached (the published map's ``a/`` and ``img/``,
   Streamlit's ``/static/``): the published map's page and data (its page, its page code and
-  its data files, as its first load in Chromium fetched them) against new dashboard sessions
-  (the HTML shell, then a WebSocket whose first script run ends), bounded by ``--seconds`` and a
-  count; and **memory per
-  open reader** (nginx's RSS growth per connection held open after a full load; the replicas'
+  its data file, as its first load in Chromium fetched them, gzip accepted) fetched by wrk, a
+  native load generator (``make wrk``), against new dashboard sessions (the HTML shell, then a
+  WebSocket whose first script run ends; Python clients, each reader from its own loopback
+  address), each for ``--seconds``; and **memory per open reader** (nginx's RSS growth per connection held open after a full load; the replicas'
   RSS growth per WebSocket session held open after its first run). The readers-per-second rounds
   also record the server's CPU per reader (nginx; the replicas and nginx), which the client's own
   pace does not bound.
 
-The client is Python on the same two cores, so the published map's readers per second are a
-floor of what nginx serves, never a ceiling.
+wrk runs on the same two cores as nginx, so the published map's readers per second are still
+a floor of what nginx serves on its own; the CPU per reader is nginx's alone.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ SIZES = (102, 10_000)
 TARGET_VS_SAVE = {102: 1.1, 10_000: 1.3}
 TARGET_VS_DASHBOARD = 0.4
 TARGET_READERS = 100.0
-#: Concurrent clients for the readers-per-second rounds, and the cap on each round's readers.
+#: Concurrent connections (wrk) and clients (Python) for the readers-per-second rounds, and the
+#: cap on each Python round's readers.
 PUBLISHED_CLIENTS = 8
 DASHBOARD_CLIENTS = 6
 MAX_READERS = 20_000
@@ -255,7 +256,9 @@ def published_readers_wrk(
         "per_s": readers / elapsed,
         "request_p50_ms": p50_us / 1000,
         "errors": sum(errors),
-        "error_kinds": [k for k, n in zip(("connect", "read", "write", "status", "timeout"), errors) if n],
+        "error_kinds": [
+            k for k, n in zip(("connect", "read", "write", "status", "timeout"), errors, strict=True) if n
+        ],
     }
 
 
@@ -582,17 +585,22 @@ def markdown(results: dict[str, Any]) -> str:
         mem_pub, mem_dash = scale["memory_published"], scale["memory_dashboard"]
         rows += [
             "",
-            f"Through the deployment's nginx at {n:,} stations (two replicas, the deployment's limits; "
-            "each reader from its own loopback address over new connections; both without the "
-            "content-named assets a returning reader or a CDN has cached). The client is Python on the same two "
-            "cores: it, not nginx, sets the published map's pace, so its readers per second are a "
-            "floor. The server's CPU per reader (nginx's for the published map; the replicas' and "
-            "nginx's for a dashboard session) is what a server pays whoever the client is:",
+            f"Through the deployment's nginx at {n:,} stations, one nginx for both sides in the same run "
+            "(two replicas, the deployment's limits, worker_processes auto as deployed; every reader "
+            "over a new connection; both without the content-named assets a returning reader or a "
+            "CDN has cached). The published map: wrk (native, on the same two cores) fetches a "
+            "reader's files in turn over one connection, gzip accepted, the last request closing "
+            "it; nginx sends each file's .gz written at publish time. A dashboard session: a Python "
+            "client per reader, each from its own loopback address, loads the HTML shell, then "
+            "opens the WebSocket and waits for the first script run to end. The server's CPU per "
+            "reader (nginx's for the published map; the replicas' and nginx's for a dashboard "
+            "session) is what a server pays whoever the client is:",
             "",
             "| | published map | dashboard | ratio (target) |",
             "|---|---:|---:|---:|",
             f"| readers per second | {pub['per_s']:,.0f} ({pub['readers']:,} in {pub['seconds']} s, "
-            f"{PUBLISHED_CLIENTS} clients, {scale['published_files']} files each (page, page code, data), {pub['errors']} errors) "
+            f"{_client(pub)}, {scale['published_files']} files each (page, page code, data), "
+            f"{pub['errors']} errors{_kinds(pub)}) "
             f"| {dash['per_s']:.1f} ({dash['readers']} new sessions in {dash['seconds']} s, "
             f"{DASHBOARD_CLIENTS} clients, {dash['errors']} errors{_kinds(dash)}) "
             f"| {ratio:,.0f}x (≥{TARGET_READERS:.0f}x: {_verdict(ratio, TARGET_READERS, at_most=False)}) |",
@@ -606,6 +614,12 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {_per(mem_dash['per_reader_kb'], mem_pub['per_reader_kb'])} |",
         ]
     return "\n".join(rows) + "\n"
+
+
+def _client(figures: dict[str, Any]) -> str:
+    if figures.get("client") == "wrk":
+        return f"wrk, {figures['connections']} connections"
+    return f"{PUBLISHED_CLIENTS} Python clients"
 
 
 def _kinds(figures: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ def _title(html: str) -> str:
 
 def test_content_named_files_are_named_by_their_content(built: Path) -> None:
     named = [p for folder in ("data", "page", "img") for p in (built / folder).iterdir() if p.suffix != ".gz"]
-    assert len(named) >= 8
+    assert len(named) >= 7  # the data, two map scripts (one per depth), the stylesheet, three images
     for path in named:
         stem, digest, ext = path.name.rsplit(".", 2)
         assert digest == hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.name
@@ -96,8 +96,8 @@ def test_country_pages_have_their_own_title_description_and_image(built: Path, l
 
 
 def test_station_table_is_the_dashboards_map_table(built: Path, loaded: source.Source) -> None:
-    (table,) = (built / "data").glob("stations.*.json")
-    data = json.loads(table.read_text("utf-8"))
+    (table,) = (built / "data").glob("map.*.json")
+    data = json.loads(table.read_text("utf-8"))["stations"]
     assert data["n"] == len(loaded.stations)
     assert data["columns"]["station_id"] == list(loaded.stations["station_id"])
 
@@ -166,7 +166,7 @@ def test_page_assembly_moves_inline_code_into_named_files() -> None:
         "<script>\n    L_NO_TOUCH = false;\n    L_DISABLE_3D = false;\n</script></head>"
         '<body><div id="m"></div></body><script>draw("</script>");</script></html>'
     )
-    config = {"stations": "s.json", "view": "v.json"}
+    config = {"data": "d.json"}
     meta = page.Meta("T <b>", "D & d", "i.png", "alt")
     html = page.assemble(folium_html, meta, "Credit <i>", config, "v.css", "v.js", store)
     assert "<title>T &lt;b&gt;</title>" in html and "Credit &lt;i&gt;" in html
@@ -229,7 +229,7 @@ def test_preload_hints_name_exactly_what_the_page_script_fetches(built: Path) ->
         html = (built / path).read_text("utf-8")
         config = json.loads(re.search(r'id="published-config">(.*?)</script>', html).group(1))
         hints = page.preloaded(html)
-        assert hints == [config["stations"], config["view"], *config["mapScripts"]]
+        assert hints == [config["data"], *config["mapScripts"]]
         assert all((built / path).parent.joinpath(url).resolve().is_file() for url in hints)
 
 

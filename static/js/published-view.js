@@ -1,8 +1,8 @@
 // The published map's view: reads the link, filters the stations, and draws the map.
 //
 // stations/publish/page.py writes the page: folium's map script is not in it but listed in the
-// page's configuration (#published-config), with the station table and the view file
-// (data/view.<hash>.json: the link grammar and which stations each option keeps, written by
+// page's configuration (#published-config), with the data file (data/map.<hash>.json: the
+// station table, and the view: the link grammar and which stations each option keeps, written by
 // stations/view/grammar.py from the same records the dashboard parses links with). This file
 // only interprets that grammar: it holds no filter, name or spelling of its own. Once the data
 // is here, the link is parsed, L.stationLayer is given the stations of the view, and the map
@@ -304,8 +304,8 @@
 
   function start() {
     if (window.parent !== window) { document.documentElement.classList.add("pv-framed"); }
-    Promise.all([json(config.stations), json(config.view)]).then(function (loaded) {
-      var table = loaded[0], view = loaded[1];
+    json(config.data).then(function (loaded) {
+      var table = loaded.stations, view = loaded.view;
       var state = read(window.location.search, view, config.preset);
       text("pv-count", state.summary);
       var notes = [];

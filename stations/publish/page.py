@@ -88,9 +88,9 @@ def _policy() -> str:
 
 
 def _preloads(config: Mapping[str, Any]) -> str:
-    """Hints for the files the page's script fetches (the data files, then the map script once
+    """Hints for the files the page's script fetches (the data file, then the map script once
     the data is here): each request starts as the page is parsed, none after another."""
-    hints = [(url, 'as="fetch" crossorigin="anonymous"') for url in (config["stations"], config["view"])]
+    hints = [(config["data"], 'as="fetch" crossorigin="anonymous"')]
     hints += [(url, 'as="script"') for url in config["mapScripts"]]
     return "\n".join(
         f'<link rel="preload" href="{html.escape(url, quote=True)}" {how}>' for url, how in hints
@@ -138,9 +138,11 @@ def assemble(
     head = _STYLE.sub("", head)
     body = _STYLE.sub("", body)
     head = _INLINE_SCRIPT.sub(
-        lambda m: ""
-        if _DEFAULT_SWITCHES.fullmatch(m.group(1))
-        else f'<script src="{store(m.group(1), "head", "js")}"></script>',
+        lambda m: (
+            ""
+            if _DEFAULT_SWITCHES.fullmatch(m.group(1))
+            else f'<script src="{store(m.group(1), "head", "js")}"></script>'
+        ),
         head,
     )
     config["mapScripts"] = [store(m.group(1), "map", "js") for m in _INLINE_SCRIPT.finditer(body)]

@@ -6,8 +6,9 @@ so a browser or CDN may keep it forever; the pages are revalidated)::
     index.html                  the world map (filters from its link)
     country/IT/index.html       one page per host country: its own title, description, image
     version.json                which data it was made from
-    data/stations.<hash>.json   the station table (the dashboard's map table, every station)
-    data/view.<hash>.json       the link grammar and which stations each option keeps
+    data/map.<hash>.json        the station table (the dashboard's map table, every station)
+                                and the view: the link grammar and which stations each
+                                option keeps (one file: one request before the map)
     page/*.<hash>.js|css        folium's page code, moved out of the HTML
     img/*.<hash>.png            link-preview images, drawn at publish time
     a/<hash>/...                Leaflet, the station layer, the basemap: the app's static files
@@ -217,7 +218,6 @@ def build_site(
     static = _copy_static(writer)
     base = public_url.rstrip("/")
     site_url = f"{base}/{APP_PATH}" if base else ""
-    stations_file = writer.hashed("data", "stations", "json", mapping.station_json(source.stations))
     view = {
         "grammar": grammar.link_grammar(source.options),
         "index": grammar.filter_index(source.stations, source.summary, source.options),
@@ -225,7 +225,8 @@ def build_site(
         "classKeys": {label: list(keys) for label, _, _, keys in mapping.ACTION_CLASSES},
         "bureaus": list(vocab.BUREAUS),
     }
-    view_file = writer.hashed("data", "view", "json", script_json(view))
+    data = '{"stations":' + mapping.station_json(source.stations) + ',"view":' + script_json(view) + "}"
+    data_file = writer.hashed("data", "map", "json", data)
     credit = _credit_text(source)
     version = {
         "data_version": source.version,
@@ -273,8 +274,7 @@ def build_site(
             "version": source.version or "",
             "date": source.date or "",
             "digest": source.digest,
-            "stations": up + stations_file,
-            "view": up + view_file,
+            "data": up + data_file,
             "dashboard": base + "/" if base else "",
             "appPath": APP_PATH,
             "preset": {"country": iso2} if iso2 else {},

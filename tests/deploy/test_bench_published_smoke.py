@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 def test_bench_published_produces_every_figure(tmp_path: Path) -> None:
     if nginx_binary() is None:
         pytest.fail("nginx is not installed: `make nginx` (a dependency of `make test`) installs it")
+    if published.wrk_binary() is None:
+        pytest.fail("wrk is not installed: `make wrk` (a dependency of `make test`) installs it")
     results_file = tmp_path / "RESULTS.md"
     results_file.write_text(
         f"# Benchmark results\n\n## Before\nkept\n\n{published.HEADING}\nold figures\n\n## After\nkept too\n",
@@ -41,6 +43,11 @@ def test_bench_published_produces_every_figure(tmp_path: Path) -> None:
         figures = scale[name]
         assert figures["readers"] > 0 and figures["errors"] == 0, figures
         assert figures["server_cpu_ms_per_reader"] > 0, figures
+    assert scale["readers_published"]["client"] == "wrk"
+    assert (
+        scale["readers_published"]["requests"]
+        >= scale["readers_published"]["readers"] * scale["published_files"]
+    )
     assert scale["memory_published"]["open"] == published.OPEN_PUBLISHED
     assert scale["memory_dashboard"]["open"] == published.OPEN_SESSIONS
     text = results_file.read_text(encoding="utf-8")

@@ -150,7 +150,7 @@ def test_nginx_sends_the_gzip_files_written_at_publish_time(deployment: Cluster)
     base = deployment.url.rstrip("/") + PUBLISHED_PATH
     page = (root / "index.html").read_text("utf-8")
     config = json.loads(re.search(r'id="published-config">(.*?)</script>', page).group(1))
-    paths = ["index.html", config["stations"], config["view"], *config["mapScripts"]]
+    paths = ["index.html", config["data"], *config["mapScripts"]]
     paths += re.findall(r'<script src="([^"]+)"', page)
     for path in paths:
         raw = (root / path).read_bytes()

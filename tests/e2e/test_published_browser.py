@@ -96,18 +96,18 @@ def test_published_map_reads_every_link_as_the_dashboard_does(published, browser
     base, loaded = published
     index = StationIndex(loaded.stations, loaded.summary, loaded.options)
     page, log = _open(browser_context, base + "index.html")
-    view_url = json.loads(page.text_content("#published-config"))["view"]
+    data_url = json.loads(page.text_content("#published-config"))["data"]
     rng = random.Random(22)
     links = [_random_link(rng, loaded) for _ in range(LINKS)]
     got = page.evaluate(
         """async ([url, links]) => {
-          const view = await (await fetch(url)).json();
+          const view = (await (await fetch(url)).json()).view;
           return links.map(l => {
             const s = L.PublishedView.read(l, view, {});
             return {ids: s.ids, count: s.count, notices: s.notices, station: s.station, summary: s.summary};
           });
         }""",
-        [view_url, links],
+        [data_url, links],
     )
     mismatches = [
         (link, want, have)
