@@ -168,11 +168,13 @@ def test_page_assembly_moves_inline_code_into_named_files() -> None:
     )
     config = {"data": "d.json"}
     meta = page.Meta("T <b>", "D & d", "i.png", "alt")
-    html = page.assemble(folium_html, meta, "Credit <i>", config, "v.css", "v.js", store)
+    html = page.assemble(folium_html, meta, "Credit <i>", config, ".pv{d:e}", "v.js", store)
     assert "<title>T &lt;b&gt;</title>" in html and "Credit &lt;i&gt;" in html
     assert stored["head.0.js"] == "var x = 1;"
     assert "L_NO_TOUCH" not in "".join(stored.values()) + html  # Leaflet's defaults: no file for them
     assert config["mapScripts"] == ["map.1.js"]
+    assert stored["page.2.css"] == "a{b:c}\n.pv{d:e}\n"  # folium's styles and the view's: one file
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == ["page.2.css"]
     assert "<script>" not in html and "<style>" not in html
 
 

@@ -52,7 +52,8 @@ APP_PATH = "app/static/published/"
 APP_LINK = assets.STATIC_DIR / "published"
 #: What every site's ``version.json`` holds the data version under (the "never stale" check).
 VERSION_FILE = "version.json"
-#: The published view's own script and stylesheet (under ``static/``).
+#: The published view's own script and stylesheet (under ``static/``; the stylesheet joins each
+#: page's own).
 VIEW_SCRIPT = "js/published-view.js"
 VIEW_STYLE = "css/published-view.css"
 #: Preview images: the size link previews use (Open Graph's recommended 1.91:1).
@@ -73,7 +74,6 @@ _STATIC_PARTS: tuple[str, ...] = (
     *basemap.SCRIPTS,
     basemap.STYLE,
     VIEW_SCRIPT,
-    VIEW_STYLE,
 )
 _STATIC_FOLDERS = ("basemap", assets.LEAFLET_IMAGES.rstrip("/"))
 
@@ -228,6 +228,7 @@ def build_site(
     data = '{"stations":' + mapping.station_json(source.stations) + ',"view":' + script_json(view) + "}"
     data_file = writer.hashed("data", "map", "json", data)
     credit = _credit_text(source)
+    view_style = (assets.STATIC_DIR / VIEW_STYLE).read_text(encoding="utf-8")
     version = {
         "data_version": source.version,
         "data_date": source.date,
@@ -289,7 +290,7 @@ def build_site(
             meta,
             credit,
             config,
-            f"{up}{static}/{VIEW_STYLE}",
+            view_style,
             f"{up}{static}/{VIEW_SCRIPT}",
             store,
         )
