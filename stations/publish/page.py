@@ -3,10 +3,10 @@
 folium renders a complete HTML page with its scripts and styles inline. A strict Content
 Security Policy (``default-src 'self'``) runs no inline script or style, and inline code cannot
 be cached by itself, so each inline block moves into a file named by its content: the head's
-small scripts stay where they were (as ``<script src>``), the styles become one stylesheet, and
-the map's own script (which builds the map and calls the station layer) is listed in the page's
-configuration, for ``static/js/published-view.js`` to run once the data has arrived and the
-link has been read. The page then gets its link-preview tags, its counts and notice lines, its
+small scripts stay where they were (as deferred ``<script src>``), the styles become one
+stylesheet with the published view's own, and the map's own script (which builds the map and
+calls the station layer) is listed in the page's configuration and preloaded, for
+``static/js/published-view.js`` to run once the data has arrived and the link has been read. The page then gets its link-preview tags, its counts and notice lines, its
 credit line and the link to the full dashboard.
 """
 
@@ -32,8 +32,6 @@ CONFIG_ID = "published-config"
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-#: folium's charset declaration, far down its head: the page declares its own first (a parser
-#: reads the encoding from the first 1024 bytes).
 #: A script the page loads: each is deferred (run in order once the page is parsed). Chromium's
 #: preload scanner fetches nothing ahead on a page whose markup holds its policy, so each
 #: blocking script would hold back the discovery of every file after it: deferred, none does,
@@ -42,6 +40,8 @@ _SCRIPT_SRC = re.compile(r'<script src="([^"]+)"></script>')
 #: folium's head script when it sets Leaflet's switches to their defaults (false reads as unset:
 #: Leaflet tests ``!window.L_NO_TOUCH``): a file and a request that change nothing, left out.
 _DEFAULT_SWITCHES = re.compile(r"\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*")
+#: folium's charset declaration, far down its head: the page declares its own first (a parser
+#: reads the encoding from the first 1024 bytes).
 _CONTENT_TYPE = re.compile(r'\s*<meta http-equiv="content-type"[^>]*>', re.I)
 
 
