@@ -142,6 +142,12 @@
     return out;
   }
 
+  // A count with its thousands grouped as "{:,}" writes it ("10,000"). Not toLocaleString: its
+  // first call loads the locale data, tens of milliseconds before the map is drawn.
+  function grouped(count) {
+    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
   // The counts line (stations/view/embed.py filter_summary, with Facet.describe's words).
   function summary(filters, g, count) {
     var noun = count === 1 ? "station" : "stations";
@@ -154,7 +160,7 @@
       if (names.length > g.maxSaid) { shown += " and " + (names.length - g.maxSaid) + " more"; }
       parts.push(facet.said + " " + shown);
     });
-    var total = count.toLocaleString("en-US");
+    var total = grouped(count);
     if (!parts.length) { return "All " + total + " reported " + noun; }
     var head = parts[0];
     var first = head.indexOf("in ") === 0 ? total + " " + noun + " " + head : total + " " + noun + " \u00b7 " + head;
