@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from stations.data.credits import DATASET_TITLE
+from stations.i18n import gettext
 from stations.map import assets
 from stations.web import (
     announce,
@@ -20,7 +21,7 @@ from stations.web import (
 )
 from stations.web import data as web_data
 
-slot = nav.page_setup("Map · 110 Overseas")
+slot = nav.page_setup("map")
 data = web_data.load_data()
 # ?embed=true (an article's iframe): the map, one line saying what it shows, and a credit line.
 embedded = embed_view.is_embedded()
@@ -29,15 +30,23 @@ if embedded:
     embed_view.use_embed_layout()
 else:
     narrow.narrow_screen_layout()
-    st.title(DATASET_TITLE)
-    st.markdown(
-        "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
-        "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). These are "
-        "**reported allegations**: China's government denies running police stations abroad and calls "
-        "them volunteer service centres. Click a station for its details and sources."
-    )
-
+# The title and intro are written once the view (and with it the language) is read.
+head = None if embedded else st.container()
 filters = sidebar.current_filters(data, page="map")
+lang = filters.language
+if head is not None:
+    with head:
+        st.title(gettext(DATASET_TITLE, lang))
+        st.markdown(
+            gettext(
+                "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
+                "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). "
+                "These are **reported allegations**: China's government denies running police "
+                "stations abroad and calls them volunteer service centres. Click a station for its "
+                "details and sources.",
+                lang,
+            )
+        )
 shown = data.view(filters)
 view = shown.frame
 if embedded:
@@ -45,7 +54,7 @@ if embedded:
 else:
     summary.headline_sentence(data, filters)
     summary.empty_note(data, filters)
-    summary.metrics(shown)
+    summary.metrics(shown, lang)
 
 tiles, attribution = assets.tile_layer_settings()
 area = st.container() if embedded else narrow.map_area()
@@ -71,14 +80,14 @@ if right is not None:
 filters = state.current()
 state.publish(filters)
 announce.map_view(shown, filters.station)
-nav.navigation(slot, filters)
+nav.navigation(slot, filters, "map")
 if embedded:
     embed_view.credit_line(filters)
     st.stop()
 sidebar.share_box(filters, "map")
 embed_view.embed_control(filters)
 
-st.header("Stations in this view")
+st.header(gettext("Stations in this view", lang))
 map_page.station_table(shown)
 summary.station_downloads(view, filters, credit=image_export.view_credit(filters))
 image_export.map_png_button(data, shown, filters)

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
+from stations.i18n import gettext
 from stations.web import announce, nav, responses_page, sidebar, summary
 from stations.web import data as web_data
 
-slot = nav.page_setup("Government responses · 110 Overseas")
+slot = nav.page_setup("responses")
 data = web_data.load_data()
 
-st.title("Government responses")
-st.markdown(
-    "Dated actions by host governments: investigations, closure orders, arrests, convictions, "
-    "denials. Each country's strongest action colours the map. The country filter applies here too."
-)
+head = st.container()  # written once the view (and its language) is read
 filters = sidebar.current_filters(
     data,
     page="responses",
     fields=("country", "action"),
     listed=lambda view: (len(responses_page.filter_responses(data, view)), "action"),
 )
+lang = filters.language
+with head:
+    st.title(gettext("Government responses", lang))
+    st.markdown(
+        gettext(
+            "Dated actions by host governments: investigations, closure orders, arrests, "
+            "convictions, denials. Each country's strongest action colours the map. The country "
+            "filter applies here too.",
+            lang,
+        )
+    )
 sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
 actions = responses_page.filter_responses(data, filters)
@@ -30,5 +38,5 @@ responses_page.chart(actions, filters)
 responses_page.table(actions, filters)
 responses_page.strongest_table(data, filters)
 responses_page.download(actions, filters)
-nav.navigation(slot, filters)
+nav.navigation(slot, filters, "responses")
 sidebar.share_box(filters, "responses")

@@ -78,7 +78,9 @@ def test_a_string_marked_without_a_catalog_entry_is_found_in_app_code_only(tmp_p
     """The check above fails for a new string: extraction of a tree with one more marked string in
     the app gives exactly that string as missing; one in the tests (developer text) is not read."""
     root = tmp_path / "repo"
-    shutil.copytree(build.ROOT / "stations", root / "stations", ignore=shutil.ignore_patterns("__pycache__"))
+    for tree in ("stations", "pages"):
+        shutil.copytree(build.ROOT / tree, root / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(build.ROOT / "app.py", root / "app.py")
     shutil.copy(build.MAPPING, root / build.MAPPING.name)
     marked = (
         "from stations.i18n import gettext, pgettext\n\n\n"

@@ -73,7 +73,7 @@
 
   // {filters: {key: [values] | station}, notices: [text]}: what the dashboard reads from the link.
   function parse(search, g, stationIds) {
-    var params = paramsOf(search), notices = [], filters = {station: null};
+    var params = paramsOf(search), notices = [], filters = {station: null, lang: null};
     g.listKeys.forEach(function (k) { filters[k] = []; });
     var facetOf = {};
     g.facets.forEach(function (f) { facetOf[f.key] = f; });
@@ -95,6 +95,10 @@
       var value = items[0], length = codePoints(value).length;
       if (length > g.maxValueLength) {
         notices.push(fill(g.notices.too_long, {key: quote(key, g), length: length}));
+        return;
+      }
+      if (key === g.langKey) {
+        filters.lang = strip(value, g.whitespace) || null;
         return;
       }
       if (key === "station") {
@@ -177,6 +181,7 @@
       }
     });
     if (filters.station) { q.set("station", filters.station); }
+    if (filters.lang) { q.set(g.langKey, filters.lang); }
     return q.toString();
   }
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATASET_TITLE = "110 Overseas: China's reported overseas police stations"
+from stations.i18n import N_
+
+#: The title (English; the map page shows it through ``gettext``).
+DATASET_TITLE = N_("110 Overseas: China's reported overseas police stations")
 #: The prefix of every downloaded file name.
 SHORT_NAME = "110-overseas"
 #: Who is credited: the project as a whole (each row credits its own sources).

@@ -23,12 +23,15 @@ what the reader's browser will do; a Chromium test checks the two agree.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pycountry
+
+from stations.i18n import ENGLISH, SIMPLIFIED, TRADITIONAL, country_name
 
 #: Everyday English names that no ISO 3166 name or code gives, by country code.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -160,14 +163,37 @@ class CountryMenu:
         return self.targets.get(order[0], order[0]) if order else None
 
 
-def menu(countries: Mapping[str, str], codes: Sequence[str]) -> CountryMenu:
-    """The menu for the countries ``codes`` (named by ``countries``), made once per set."""
-    return _menu(tuple((code, countries.get(code, code)) for code in codes))
+def chinese_names(iso2: str) -> tuple[str, ...]:
+    """The country's CLDR names in Simplified and Traditional Chinese (意大利, 義大利), for a
+    search in either script whatever the interface language; none for a code CLDR lacks."""
+    found: list[str] = []
+    for lang in (SIMPLIFIED, TRADITIONAL):
+        try:
+            found.append(country_name(iso2, lang))
+        except KeyError:
+            continue
+    return tuple(dict.fromkeys(found))
+
+
+def menu(countries: Mapping[str, str], codes: Sequence[str], lang: str = ENGLISH) -> CountryMenu:
+    """The menu for the countries ``codes`` in ``lang``, made once per set and language: named
+    by ``countries`` (the data's English names) in English, by CLDR in Chinese; every menu also
+    finds a country by its English names and codes and by its names in both Chinese scripts."""
+    named = []
+    for code in codes:
+        english = countries.get(code, code)
+        label = english
+        if lang != ENGLISH:
+            with contextlib.suppress(KeyError):
+                label = country_name(code, lang)
+        others = (*((english,) if label != english else ()), *terms(code, english), *chinese_names(code))
+        named.append((code, label, tuple(dict.fromkeys(others))))
+    return _menu(tuple(named))
 
 
 @functools.lru_cache(maxsize=8)
-def _menu(named: tuple[tuple[str, str], ...]) -> CountryMenu:
-    labels = dict(named)
+def _menu(named: tuple[tuple[str, str, tuple[str, ...]], ...]) -> CountryMenu:
+    labels = {code: name for code, name, _ in named}
     taken = {label.casefold() for label in labels.values()}
     entries: dict[str, str] = {}
     entry_labels: dict[str, str] = {}
@@ -175,8 +201,8 @@ def _menu(named: tuple[tuple[str, str], ...]) -> CountryMenu:
     def pairs() -> list[tuple[str, str]]:
         return [*labels.items(), *entry_labels.items()]
 
-    for code, name in named:
-        for term in terms(code, name):
+    for code, name, others in named:
+        for term in others:
             if term.casefold() in taken:
                 continue
             value = ENTRY_PREFIX + term

@@ -11,13 +11,28 @@ import html
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from stations.i18n import ENGLISH, format_number, ngettext
 from stations.view import citation, facets
 from stations.view.filters import Filters
 
 
-def filter_summary(filters: Filters, countries: Mapping[str, str], stations: int) -> str:
+def filter_summary(filters: Filters, countries: Mapping[str, str], stations: int, lang: str = ENGLISH) -> str:
     """``12 stations in Italy, Spain · bureau Qingtian``: the view in one line of plain text
-    (each filter says itself: ``Facet.describe``)."""
+    (each filter says itself: ``Facet.describe``). English is also what the published map's
+    script writes (``static/js/published-view.js``), so its form is kept exactly."""
+    if lang != ENGLISH:
+        count = format_number(stations, lang)
+        said = [
+            facet.describe(chosen, countries, lang)
+            for facet in facets.FACETS
+            if (chosen := getattr(filters, facet.key))
+        ]
+        if not said:
+            return ngettext(
+                "All {count} reported station", "All {count} reported stations", stations, lang
+            ).format(count=count)
+        first = ngettext("{count} station", "{count} stations", stations, lang).format(count=count)
+        return " · ".join([first, *said])
     noun = "station" if stations == 1 else "stations"
     parts = [
         facet.describe(chosen, countries)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from stations.data import model, vocab
+from stations.i18n import ENGLISH, N_, country_name, gettext, ngettext, pgettext
 
 #: Characters a file name keeps (others become ``-``), and the most values of one filter named.
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -54,7 +55,7 @@ class Facet:
     #: How a one-line summary introduces the chosen values (default: ``short``).
     said: str = ""
     #: The count caption's lead, before each chosen option's count.
-    counted: str = "Stations with the other filters"
+    counted: str = N_("Stations with the other filters")
     #: The filter's word in a download's file name (default: its key).
     file_word: str = ""
     #: Values are lower-cased in a link (bureau names read better that way in an address).
@@ -69,11 +70,27 @@ class Facet:
         present = set(stations[self.column].unique()) if self.column else set()
         return tuple(v for v in self.vocabulary if v in present)
 
-    def option_label(self, value: str, countries: Mapping[str, str]) -> str:
+    def option_label(self, value: str, countries: Mapping[str, str], lang: str = ENGLISH) -> str:
         """What the reader sees for one option: a name, never a count, so that the widget's
         options stay the same strings whatever else is filtered (Streamlit hands a
-        multiselect's value back and forth as these strings)."""
-        return self.names.get(value, value)
+        multiselect's value back and forth as these strings). In English, the names of this
+        record; in Chinese, the catalogs' (the bureaus: their official names)."""
+        if lang == ENGLISH:
+            return self.names.get(value, value)
+        if self.key == "bureau":
+            return vocab.bureau_labels(lang).get(value, value)
+        return gettext(self.names[value], lang) if value in self.names else value
+
+    def title(self, lang: str) -> str:
+        """The filter's label in ``lang`` (its menu's label)."""
+        return gettext(self.label, lang)
+
+    def help_text(self, lang: str) -> str:
+        return gettext(self.help, lang)
+
+    def short_in(self, lang: str) -> str:
+        """The filter's name inside a sentence, in ``lang``."""
+        return gettext(self.short, lang)
 
     def spellings(self, allowed: Sequence[str], countries: Mapping[str, str]) -> dict[str, str]:
         """Lower-cased spelling a link may use -> value."""
@@ -84,8 +101,20 @@ class Facet:
 
     # -- words ---------------------------------------------------------------------------
 
-    def describe(self, chosen: Sequence[str], countries: Mapping[str, str]) -> str:
-        """The chosen values in a sentence: ``bureau Qingtian``, ``in Italy, Spain and 2 more``."""
+    def describe(self, chosen: Sequence[str], countries: Mapping[str, str], lang: str = ENGLISH) -> str:
+        """The chosen values in a sentence: ``bureau Qingtian``, ``in Italy, Spain and 2 more``;
+        in Chinese ``公安局：青田县公安局``."""
+        if lang != ENGLISH:
+            names = [self.option_label(v, countries, lang) for v in chosen]
+            # TRANSLATORS: separates the names of several chosen options (Italy, Spain).
+            shown = pgettext("list", ", ", lang).join(names[:MAX_SAID_VALUES])
+            if len(names) > MAX_SAID_VALUES:
+                more = len(names) - MAX_SAID_VALUES
+                shown = ngettext("{names} and {count} more", "{names} and {count} more", more, lang).format(
+                    names=shown, count=more
+                )
+            # TRANSLATORS: a filter and its chosen options in a one-line summary (country: Italy).
+            return gettext("{filter}: {options}", lang).format(filter=self.short_in(lang), options=shown)
         names = [self.short_names.get(v) or self.option_label(v, countries) for v in chosen]
         shown = ", ".join(names[:MAX_SAID_VALUES])
         if len(names) > MAX_SAID_VALUES:
@@ -130,7 +159,13 @@ class CountryFacet(Facet):
         pairs = stations.drop_duplicates("iso2").sort_values("country")
         return tuple(pairs["iso2"])
 
-    def option_label(self, value: str, countries: Mapping[str, str]) -> str:
+    def option_label(self, value: str, countries: Mapping[str, str], lang: str = ENGLISH) -> str:
+        """The data's own name in English; CLDR's in Chinese (意大利 / 義大利)."""
+        if lang != ENGLISH:
+            try:
+                return country_name(value, lang)
+            except KeyError:
+                pass
         return countries.get(value, value)
 
     def spellings(self, allowed: Sequence[str], countries: Mapping[str, str]) -> dict[str, str]:
@@ -149,6 +184,15 @@ class ActionFacet(Facet):
     reported" while some country has none), as for every filter: an action no government took
     would only ever show an empty map. Without the countries' actions, every action is one.
     """
+
+    def option_label(self, value: str, countries: Mapping[str, str], lang: str = ENGLISH) -> str:
+        """``Government: Arrests``: the action is the host government's, never the station's."""
+        if lang == ENGLISH:
+            return self.names.get(value, value)
+        if value == vocab.NO_ACTION:
+            return gettext(self.names[value], lang)
+        # TRANSLATORS: an option of the action filter: what a host government did.
+        return gettext("Government: {action}", lang).format(action=gettext(vocab.ACTION_LABELS[value], lang))
 
     def values(self, stations: pd.DataFrame, summary: pd.DataFrame | None = None) -> tuple[str, ...]:
         if summary is None:
@@ -181,7 +225,7 @@ class ActionFacet(Facet):
 #: What a host government did, as the action filter names it: never a fact about one station.
 GOVERNMENT_ACTIONS = {
     **{a: f"Government: {vocab.ACTION_LABELS[a]}" for a in vocab.ACTION_TYPES},
-    vocab.NO_ACTION: "No government action reported",
+    vocab.NO_ACTION: N_("No government action reported"),
 }
 
 #: In the order the sidebar shows them (country first: readers start from a place).
@@ -189,26 +233,26 @@ FACETS: tuple[Facet, ...] = (
     CountryFacet(
         "country",
         "iso2",
-        "Host country",
-        "country",
-        "Type a few letters and press Enter to pick the best match.",
+        N_("Host country"),
+        N_("country"),
+        N_("Type a few letters and press Enter to pick the best match."),
         said="in",
     ),
     Facet(
         "bureau",
         "bureau",
-        "Operating bureau (China)",
-        "bureau",
-        "The Chinese public security bureau said to run the station. 'Unknown': no source names one.",
+        N_("Operating bureau (China)"),
+        N_("bureau"),
+        N_("The Chinese public security bureau said to run the station. 'Unknown': no source names one."),
         vocabulary=vocab.BUREAUS,
         lower_in_url=True,
     ),
     Facet(
         "wave",
         "wave",
-        "Report",
-        "report",
-        "Which Safeguard Defenders report first listed the station.",
+        N_("Report"),
+        N_("report"),
+        N_("Which Safeguard Defenders report first listed the station."),
         vocabulary=vocab.WAVES,
         names=vocab.WAVE_LABELS,
         short_names={
@@ -221,16 +265,18 @@ FACETS: tuple[Facet, ...] = (
     ActionFacet(
         "action",
         None,
-        "Host government action (whole country)",
-        "host government action",
-        "Shows every station in a country whose government took this action, at any time (from "
-        "the responses table): a fact about the host country, not about the station. "
-        "'No government action reported': none is recorded for the country.",
+        N_("Host government action (whole country)"),
+        N_("host government action"),
+        N_(
+            "Shows every station in a country whose government took this action, at any time (from "
+            "the responses table): a fact about the host country, not about the station. "
+            "'No government action reported': none is recorded for the country."
+        ),
         vocabulary=(*vocab.ACTION_TYPES, vocab.NO_ACTION),
         names=GOVERNMENT_ACTIONS,
         short_names={**vocab.ACTION_LABELS, vocab.NO_ACTION: "none reported"},
         said="in countries whose government's action was",
-        counted="Stations in countries whose government took it, with the other filters",
+        counted=N_("Stations in countries whose government took it, with the other filters"),
         file_word="government-action",
     ),
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
+from stations.i18n import DEFAULT, parse_lang
 from stations.view import facets
 
 #: Parameters that newsletters, social networks and ad platforms append to every link they
@@ -48,6 +49,10 @@ NOTICE_LEAD = "Parts of this link were not understood and were ignored: "
 STATION_OUTSIDE = (
     "The selected station is outside the current filters, so it is not shown. Reset the filters to see it."
 )
+
+
+#: The link's language parameter (``?lang=zh-Hans``), read tolerantly by ``parse_lang``.
+LANG = "lang"
 
 
 def is_tracking_param(key: str) -> bool:
@@ -100,13 +105,17 @@ def escape_markdown(text: str) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the reader chose: empty tuples mean "all"."""
+    """What the reader chose: empty tuples mean "all"; ``lang`` the interface language (a code of
+    ``stations.i18n.CODES``; None: not chosen, the page speaks ``DEFAULT``). The language is part
+    of the view so that a link reproduces what its sender read, but it is not a filter: it
+    narrows nothing and ``is_default`` ignores it."""
 
     bureau: tuple[str, ...] = ()
     country: tuple[str, ...] = ()
     wave: tuple[str, ...] = ()
     action: tuple[str, ...] = ()
     station: str | None = None
+    lang: str | None = None
 
     @classmethod
     def from_query_params(
@@ -131,7 +140,12 @@ class Filters:
             if len(value) > MAX_VALUE_LENGTH:
                 notices.append(NOTICES["too_long"].format(key=quote(key), length=len(value)))
                 continue
-            if key == "station":
+            if key == LANG:
+                code = parse_lang(value)
+                if code is None and value.strip():
+                    notices.append(NOTICES["unknown_value"].format(key=key, value=quote(value)))
+                values[LANG] = code
+            elif key == "station":
                 station = _match_station(value, options)
                 if station is None and value.strip():
                     notices.append(NOTICES["unknown_station"].format(value=quote(value)))
@@ -152,6 +166,8 @@ class Filters:
                 params[key] = ",".join(facets.BY_KEY[key].url_value(v) for v in chosen)
         if self.station:
             params["station"] = self.station
+        if self.lang:
+            params[LANG] = self.lang
         return params
 
     def with_values(self, **changes: object) -> Filters:
@@ -179,7 +195,13 @@ class Filters:
 
     @property
     def is_default(self) -> bool:
-        return all(not getattr(self, f.name) for f in fields(self))
+        """No filter and no station chosen (whatever the language)."""
+        return all(not getattr(self, key) for key in (*LIST_FIELDS, "station"))
+
+    @property
+    def language(self) -> str:
+        """The language the view is read in: the chosen one, else the default."""
+        return self.lang or DEFAULT
 
     def mask(self, stations: pd.DataFrame, summary: pd.DataFrame) -> pd.Series:
         """Rows of ``stations`` inside this view (AND across filters, OR within one): the
@@ -196,8 +218,8 @@ class Filters:
 
 
 #: The list filters, in the address's order (``Filters``' fields; each is a facet's key).
-LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Filters) if f.name != "station")
-KEYS = (*LIST_FIELDS, "station")
+LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Filters) if f.name not in ("station", LANG))
+KEYS = (*LIST_FIELDS, "station", LANG)
 if set(LIST_FIELDS) != set(facets.BY_KEY):
     raise TypeError(f"Filters' list fields {LIST_FIELDS} and the facets {tuple(facets.BY_KEY)} differ")
 

@@ -52,6 +52,8 @@ def link_grammar(options: filters.Options) -> dict[str, Any]:
         "format": FORMAT,
         "keys": list(filters.KEYS),
         "listKeys": list(filters.LIST_FIELDS),
+        # The language: carried along in the dashboard's link, not read by the published map.
+        "langKey": filters.LANG,
         "trackingParams": sorted(filters.TRACKING_PARAMS),
         "trackingPrefixes": list(filters.TRACKING_PREFIXES),
         "appParams": sorted(filters.APP_PARAMS),

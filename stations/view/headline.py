@@ -18,12 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from stations.data import reconcile
+from stations.data import reconcile, vocab
+from stations.i18n import ENGLISH, format_number, gettext, ngettext, pgettext
 from stations.view import embed
 from stations.view.filters import Filters, escape_markdown
-
-#: Who the reports are by, as the headline names them.
-REPORTS = "Safeguard Defenders' reports"
 
 
 def counted(n: int, one: str, many: str = "") -> str:
@@ -59,37 +57,76 @@ class Headline:
     #: Stations reported later in the whole data (for the dataset note).
     later_total: int = 0
 
+    #: The language of ``words`` and of every sentence below.
+    lang: str = ENGLISH
+
     def origin(self) -> str:
         """Where the stations in view come from: the reports, later reporting, or both."""
-        n, later = self.in_view, self.in_view_later
+        n, later, lang = self.in_view, self.in_view_later, self.lang
         if not later:
-            return f"{'all ' if n > 1 else ''}from {REPORTS}"
+            return ngettext(
+                "from Safeguard Defenders' reports", "all from Safeguard Defenders' reports", n, lang
+            )
         if later == n:
-            return f"{'all ' if n > 1 else ''}reported after {REPORTS}"
-        return f"{self.in_view_reported:,} from {REPORTS}, {later:,} reported later"
+            return ngettext(
+                "reported after Safeguard Defenders' reports",
+                "all reported after Safeguard Defenders' reports",
+                n,
+                lang,
+            )
+        return gettext("{reported} from Safeguard Defenders' reports, {later} reported later", lang).format(
+            reported=format_number(self.in_view_reported, lang), later=format_number(later, lang)
+        )
 
     def lead(self) -> str:
         """Markdown: the view, where its stations come from, and the bureau mix."""
+        lang = self.lang
         words = f"**{escape_markdown(self.words)}**"
         if not self.in_view:
-            return words + "."
-        mix = ", ".join(f"{escape_markdown(name)} {n:,}" for name, n in self.bureaus)
-        label = "Bureau" if len(self.bureaus) == 1 else "Bureaus"
-        return f"{words}, {self.origin()}. {label}: {mix}."
+            # TRANSLATORS: the headline of a view with no station; {view} is in bold.
+            return gettext("{view}.", lang).format(view=words)
+        mix = pgettext("list", ", ", lang).join(
+            f"{escape_markdown(self._bureau(name))} {format_number(n, lang)}" for name, n in self.bureaus
+        )
+        label = ngettext("Bureau", "Bureaus", len(self.bureaus), lang)
+        # TRANSLATORS: the headline: {view} (in bold), where its stations come from, the bureaus.
+        return gettext("{view}, {origin}. {label}: {mix}.", lang).format(
+            view=words, origin=self.origin(), label=label, mix=mix
+        )
+
+    def _bureau(self, name: str) -> str:
+        if self.lang == ENGLISH:
+            return name
+        return gettext("unknown", self.lang) if name == "unknown" else vocab.bureau_labels(self.lang)[name]
 
     def dataset_note(self) -> str | None:
         """The reconciliation of the whole data with the reports (None without unidentified.csv)."""
         if self.reported is None or self.located is None or self.unidentified is None:
             return None
-        unidentified = "is" if self.unidentified == 1 else "are"
-        note = (
-            f"Across the whole data: {REPORTS} counted {self.reported:,} stations; "
-            f"{self.located:,} of them are identified in this data and {self.unidentified:,} "
-            f"{unidentified} not identified by any public source."
+        lang = self.lang
+        note = ngettext(
+            "Across the whole data: Safeguard Defenders' reports counted {reported} stations; "
+            "{located} of them are identified in this data and {unidentified} is not identified "
+            "by any public source.",
+            "Across the whole data: Safeguard Defenders' reports counted {reported} stations; "
+            "{located} of them are identified in this data and {unidentified} are not identified "
+            "by any public source.",
+            self.unidentified,
+            lang,
+        ).format(
+            reported=format_number(self.reported, lang),
+            located=format_number(self.located, lang),
+            unidentified=format_number(self.unidentified, lang),
         )
         if self.later_total:
-            was = "was" if self.later_total == 1 else "were"
-            note += f" {counted(self.later_total, 'more station')} {was} reported later."
+            later = ngettext(
+                "{count} more station was reported later.",
+                "{count} more stations were reported later.",
+                self.later_total,
+                lang,
+            ).format(count=format_number(self.later_total, lang))
+            # TRANSLATORS: two sentences one after the other (Chinese needs no space).
+            note = pgettext("sentences", "{first} {second}", lang).format(first=note, second=later)
         return note
 
     def sentence(self) -> str:
@@ -104,6 +141,7 @@ def headline(
     filters: Filters,
     countries: Mapping[str, str],
     later_total: int = 0,
+    lang: str = ENGLISH,
 ) -> Headline:
     """The headline for the rows in ``view`` (shown by ``filters``); ``waves`` from
     ``reconcile.reconcile``; ``later_total`` the stations reported later in the whole data."""
@@ -118,12 +156,15 @@ def headline(
         in_view_reported=from_reports,
         in_view_later=len(view) - from_reports,
         words=(
-            f"{counted(len(view), 'station')} in this data"
+            ngettext("{count} station in this data", "{count} stations in this data", len(view), lang).format(
+                count=format_number(len(view), lang)
+            )
             if filters.without("station").is_default
-            else embed.filter_summary(filters, countries, len(view))
+            else embed.filter_summary(filters, countries, len(view), lang)
         ),
         bureaus=bureau_mix(view),
         later_total=later_total,
+        lang=lang,
     )
 
 

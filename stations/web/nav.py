@@ -16,9 +16,10 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.logger import get_logger
 
+from stations.i18n import CODES, N_, gettext, language
 from stations.view import citation, links
-from stations.view.filters import Filters
-from stations.web import static_guard, throttle
+from stations.view.filters import LANG, Filters
+from stations.web import state, static_guard, throttle
 
 
 @dataclass(frozen=True)
@@ -32,53 +33,85 @@ class Page:
     #: The page's segment in the address ("" for the main page); Streamlit derives it from the
     #: script's name (``pages/1_Government_responses.py`` -> ``Government_responses``).
     path: str
+    #: The page's name in the navigation (English, marked: shown through ``gettext``).
     label: str
     icon: str
+
+    def title(self, lang: str) -> str:
+        """The browser tab's title and link previews' title in ``lang``."""
+        return gettext("{page} · 110 Overseas", lang).format(page=gettext(self.label, lang))
 
 
 #: In the navigation's order.
 PAGES: dict[str, Page] = {
     page.key: page
     for page in (
-        Page("map", "app.py", "", "Map", ":material/map:"),
+        Page("map", "app.py", "", N_("Map"), ":material/map:"),
         Page(
             "responses",
             "pages/1_Government_responses.py",
             "Government_responses",
-            "Government responses",
+            N_("Government responses"),
             ":material/gavel:",
         ),
         Page(
             "data",
             "pages/2_Data_and_sources.py",
             "Data_and_sources",
-            "Data & sources",
+            N_("Data & sources"),
             ":material/description:",
         ),
     )
 }
 
 
-def page_setup(title: str) -> DeltaGenerator:
-    """Configure the page; return the sidebar slot where ``navigation`` will draw the links."""
+def page_setup(page: str) -> DeltaGenerator:
+    """Configure the page; return the sidebar slot where ``navigation`` will draw the language
+    switch and the links. The title is set again in the reader's language once the view is read."""
     # Data problems go to the server log, the way Streamlit's own messages do.
     get_logger("stations")
     # Each session's script runs are rate-limited from its first page run on (idempotent).
     throttle.install()
     # And static/ serves no dotfile from then on (idempotent).
     static_guard.install()
-    st.set_page_config(page_title=title, page_icon="🗺️", layout="wide")
+    st.set_page_config(page_title=PAGES[page].title(state.current().language), page_icon="🗺️", layout="wide")
     return st.sidebar.container()
 
 
-def navigation(slot: DeltaGenerator, filters: Filters) -> None:
-    """Links to the pages that carry the current view along (Streamlit's own page menu would
-    drop the address's parameters, and with them the view)."""
+#: The switch's label, in the three languages: a reader who cannot read the current one must
+#: still find it.
+SWITCH_LABEL = "Language · 语言 · 語言"
+
+
+def navigation(slot: DeltaGenerator, filters: Filters, page: str) -> None:
+    """The language switch, then links to the pages that carry the current view along
+    (Streamlit's own page menu would drop the address's parameters, and with them the view)."""
+    lang = filters.language
+    st.set_page_config(page_title=PAGES[page].title(lang))
     params = filters.to_query_params()
     with slot:
-        for page in PAGES.values():
-            st.page_link(page.script, label=page.label, icon=page.icon, query_params=params)
+        language_switch(filters)
+        for each in PAGES.values():
+            st.page_link(each.script, label=gettext(each.label, lang), icon=each.icon, query_params=params)
         st.divider()
+
+
+def language_switch(filters: Filters) -> None:
+    """English, 简体中文, 繁體中文, each in its own script: a pick changes the view's language
+    only (``state.on_lang_change``); the rest of the view, and the page, stay."""
+    fresh = state.first_run()
+    if not fresh:
+        state.seed(filters, [LANG])
+    st.radio(
+        SWITCH_LABEL,
+        options=list(CODES),
+        format_func=lambda code: language(code).label,
+        # A seeded key carries the value; only a session's first run takes it from the index.
+        index=CODES.index(filters.language) if fresh else 0,
+        key=state.WIDGET_KEYS[LANG],
+        on_change=state.on_lang_change,
+        horizontal=True,
+    )
 
 
 def share_url(filters: Filters, page: str) -> str:

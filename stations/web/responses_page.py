@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import export, publishers, vocab
+from stations.i18n import gettext, ngettext
 from stations.view import chart_image, citation, timeline
 from stations.view.filters import Filters
 from stations.web import correction, nav, summary
@@ -134,12 +135,13 @@ def strongest_table(data: Data, filters: Filters) -> None:
 
 
 def download(actions: pd.DataFrame, filters: Filters) -> None:
+    lang = filters.language
     summary.download(
-        f"{len(actions)} actions",
+        ngettext("{count} action", "{count} actions", len(actions), lang).format(count=len(actions)),
         "responses",
         filters,
         "csv",
         lambda: export.responses_csv_bytes(actions),
         disabled=actions.empty,
-        help=summary.CSV_HELP,
+        help=gettext(summary.CSV_HELP, lang),
     )

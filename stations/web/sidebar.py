@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from stations.i18n import N_, format_number, gettext, pgettext
 from stations.view import country_search, facets
 from stations.view.filters import LIST_FIELDS, NOTICE_LEAD, STATION_OUTSIDE, Filters, Options, escape_markdown
 from stations.web import copy_link, narrow, nav, state
@@ -43,7 +44,7 @@ def current_filters(
     _sidebar(data, shown, reading.fresh, in_view, listed)
     show_notices(reading.notices)
     if reading.dropped_station and page == "map":
-        st.info(STATION_OUTSIDE, icon="ℹ️")
+        st.info(gettext(STATION_OUTSIDE, state.current().language), icon="ℹ️")
     filters = state.current()
     state.publish(filters)
     narrow.drawer(active_filters(filters))
@@ -86,30 +87,32 @@ def _sidebar(
     listed: Listed | None,
 ) -> None:
     countries = data.options.countries
+    lang = state.current().language
     slots = {}
     with st.sidebar:
-        st.header("Filters")
+        st.header(gettext("Filters", lang))
         for facet in shown:
             # The country menu also lists other names and codes (stations.view.country_search).
             search = (
-                country_search.menu(countries, data.options.allowed("country"))
+                country_search.menu(countries, data.options.allowed("country"), lang)
                 if facet.key == "country"
                 else None
             )
             st.multiselect(
-                facet.label,
+                facet.title(lang),
                 options=list(search.options if search else data.options.allowed(facet.key)),
                 format_func=search.label
                 if search
-                else lambda v, facet=facet: facet.option_label(v, countries),
+                else lambda v, facet=facet: facet.option_label(v, countries, lang),
                 key=state.WIDGET_KEYS[facet.key],
                 # Only a session's first run has no seeded key: the link's view is then the
                 # default, and a reconnected browser's own values win over it.
                 default=list(getattr(state.current(), facet.key)) if fresh else None,
                 on_change=_on_country_change if search else state.on_facet_change,
                 args=(facet.key, data.options, in_view, *((search,) if search else ())),
-                placeholder="All",
-                help=facet.help,
+                # TRANSLATORS: an empty filter menu: every option is shown.
+                placeholder=pgettext("filter", "All", lang),
+                help=facet.help_text(lang),
                 # No "Select all" / "Select N matches" row: Enter picks the best single match,
                 # and "all" is the empty filter.
                 select_all=False,
@@ -118,7 +121,7 @@ def _sidebar(
                 state.adopt(facet.key, data.options)
             slots[facet.key] = st.empty()
         show_slot = st.empty()  # "Show N stations" on a phone: filled once the count is known
-        clicked = st.button("Reset filters", on_click=state.reset, width="stretch")
+        clicked = st.button(gettext("Reset filters", lang), on_click=state.reset, width="stretch")
         if clicked and not state.reset_fired():  # a first run: the callback could not fire
             state.reset()
             state.publish(state.current())  # so the rerun does not read the old address back
@@ -138,20 +141,35 @@ def facet_caption(data: Data, filters: Filters, facet: facets.Facet, total: int)
     parts = []
     chosen = getattr(filters, facet.key)
     view = data.view(filters)
+    lang = filters.language
     if chosen:
         # The counts depend on the list filters only, as the view does: made once per view.
         counts = view.derived(
             f"facet_counts:{facet.key}", lambda _: data.index.facet_counts(filters, facet.key)
         )
         names = [
-            f"{escape_markdown(facet.option_label(v, data.options.countries))}: {counts.get(v, 0):,}"
+            f"{escape_markdown(facet.option_label(v, data.options.countries, lang))}: "
+            f"{format_number(counts.get(v, 0), lang)}"
             for v in chosen
         ]
-        parts.append(f"{facet.counted}: " + " · ".join(names) + ".")
+        # TRANSLATORS: a filter's count caption: "Stations with the other filters: Italy: 11."
+        parts.append(
+            gettext("{lead}: {counts}.", lang).format(
+                lead=gettext(facet.counted, lang), counts=" · ".join(names)
+            )
+        )
     if facet.key == "bureau":
         unknown = view.derived("unknown_bureau", unknown_bureau)
-        parts.append(f"{unknown:,} of the {total:,} stations in view have no known bureau.")
-    return " ".join(parts)
+        parts.append(
+            gettext("{unknown} of the {total} stations in view have no known bureau.", lang).format(
+                unknown=format_number(unknown, lang), total=format_number(total, lang)
+            )
+        )
+    return (
+        pgettext("sentences", "{first} {second}", lang).format(first=parts[0], second=parts[1])
+        if len(parts) == 2
+        else "".join(parts)
+    )
 
 
 def unknown_bureau(view: pd.DataFrame) -> int:
@@ -162,13 +180,20 @@ def unknown_bureau(view: pd.DataFrame) -> int:
 def hidden_filters_note(data: Data, filters: Filters, fields: tuple[str, ...]) -> None:
     """Say which filters set on another page still narrow this one."""
     countries = data.options.countries
+    lang = filters.language
     active = [
-        f"{facet.short}: {', '.join(facet.option_label(v, countries) for v in getattr(filters, facet.key))}"
+        facet.describe(getattr(filters, facet.key), countries, lang)
+        if lang != "en"
+        else f"{facet.short}: {', '.join(facet.option_label(v, countries) for v in getattr(filters, facet.key))}"
         for facet in facets.FACETS
         if facet.key not in fields and getattr(filters, facet.key)
     ]
     if active:
-        st.caption("Also filtered, as set on the map page: " + "; ".join(escape_markdown(a) for a in active))
+        st.caption(
+            gettext("Also filtered, as set on the map page: {filters}", lang).format(
+                filters="; ".join(escape_markdown(a) for a in active)
+            )
+        )
 
 
 def show_notices(notices: list[str]) -> None:
@@ -181,13 +206,19 @@ def show_notices(notices: list[str]) -> None:
 
 
 #: The share box's label: what the reader (and a screen reader) is told the text is.
-SHARE_LABEL = "Link to this view"
+SHARE_LABEL = N_("Link to this view")
 
 
 def share_box(filters: Filters, page: str = "map") -> None:
-    """The link to this exact view, whole, with a copy button (a light box, not ``st.code``:
-    see ``stations.web.copy_link``)."""
+    """The link to this exact view, whole (its language included), with a copy button (a light
+    box, not ``st.code``: see ``stations.web.copy_link``)."""
+    lang = filters.language
     with st.sidebar:
-        st.header("Share this view")
-        st.caption("The full link to what you see, filters included.")
-        copy_link.copy_box(SHARE_LABEL, nav.share_url(filters, page), key="share")
+        st.header(gettext("Share this view", lang))
+        st.caption(gettext("The full link to what you see, filters and language included.", lang))
+        copy_link.copy_box(
+            gettext(SHARE_LABEL, lang),
+            nav.share_url(filters, page),
+            key="share",
+            button=gettext("Copy link", lang),
+        )

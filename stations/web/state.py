@@ -26,7 +26,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.query_params import sanitize_query_string
 
-from stations.view.filters import APP_PARAMS, KEYS, LIST_FIELDS, Filters, Options, is_tracking_param
+from stations.i18n import DEFAULT, negotiate
+from stations.view.filters import APP_PARAMS, KEYS, LANG, LIST_FIELDS, Filters, Options, is_tracking_param
 
 #: The view: a ``Filters``, the one source of truth.
 VIEW = "_filters"
@@ -90,6 +91,8 @@ def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     if news:
         view, notices = Filters.from_query_params(params, options)
         view = view.canonical(options)
+        if view.lang is None:
+            view = view.with_values(lang=browser_language())
     else:
         view = state[VIEW]
     dropped = state.pop(DROPPED, None)
@@ -105,6 +108,15 @@ def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     state[PAGE] = page
     state[FIRST_RUN] = fresh
     return Reading(view, notices, fresh, dropped)
+
+
+def browser_language() -> str | None:
+    """The reader's browser language (``Accept-Language``) where it is one of the three and not
+    the default, for a link that names none; None otherwise (the default needs no parameter, so a
+    link-less visit in English keeps a bare address)."""
+    headers = st.context.headers
+    code = negotiate(headers.get("Accept-Language") if headers else None)
+    return None if code == DEFAULT else code
 
 
 def current() -> Filters:
@@ -126,12 +138,15 @@ def focus() -> str | None:
 def seed(filters: Filters, keys: Iterable[str]) -> None:
     """Write the widget keys from the view, before the widgets are drawn."""
     for key in keys:
+        if key == LANG:
+            st.session_state[WIDGET_KEYS[key]] = filters.language
+            continue
         value = getattr(filters, key)
         st.session_state[WIDGET_KEYS[key]] = value if key == "station" else list(value)
 
 
 def widget_value(key: str) -> Any:
-    return st.session_state.get(WIDGET_KEYS[key], None if key == "station" else [])
+    return st.session_state.get(WIDGET_KEYS[key], None if key in ("station", LANG) else [])
 
 
 def _set(view: Filters, options: Options, in_view: InView | None = None) -> None:
@@ -153,6 +168,11 @@ def on_station_change(options: Options) -> None:
     """The station picker changed."""
     _set(current().with_values(station=widget_value("station")), options)
     st.session_state[FOCUS] = current().station
+
+
+def on_lang_change() -> None:
+    """The language switch changed: the same view, read in another language."""
+    st.session_state[VIEW] = current().with_values(lang=widget_value(LANG) or current().lang)
 
 
 def adopt(key: str, options: Options) -> Filters:
@@ -207,8 +227,8 @@ def on_map_click(result: Mapping[str, Any] | None, in_view: Collection[str], opt
 
 
 def reset() -> None:
-    """Back to the default view (the reset button's callback)."""
-    st.session_state[VIEW] = Filters()
+    """Back to the default view, in the same language (the reset button's callback)."""
+    st.session_state[VIEW] = Filters(lang=current().lang)
     st.session_state[FOCUS] = None
     st.session_state[RESET] = True
 

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stations.data import export
+from stations.data import export, vocab
+from stations.i18n import ENGLISH, N_, format_number, gettext, ngettext, pgettext
 from stations.view import citation, facets
 from stations.view.credit import Credit, provenance
 from stations.view.filters import Filters, escape_markdown
@@ -19,40 +20,48 @@ from stations.web import narrow
 from stations.web.data import Data, recorded_version
 
 #: The caveat a reader arriving on the map alone must see (on a phone, the intro comes later).
-CAVEAT = "Reported allegations: China's government denies running police stations abroad."
+CAVEAT = N_("Reported allegations: China's government denies running police stations abroad.")
 
 
 def headline_sentence(data: Data, filters: Filters) -> None:
     """What the view is, in words, with its bureau mix; then, apart, the dataset-wide
     reconciliation (figures from the data)."""
     later = int((data.stations["wave"] == "later").sum())
-    # The words depend on the list filters only, as the view does: made once per view.
+    lang = filters.language
+    # The words depend on the list filters and the language only: made once per view and language.
     figures = data.view(filters).derived(
-        "headline_words", lambda view: headline(view, data.waves, filters, data.options.countries, later)
+        f"headline_words:{lang}",
+        lambda view: headline(view, data.waves, filters, data.options.countries, later, lang),
     )
     with st.container(key=narrow.HEADLINE_KEY):
         st.markdown(figures.lead())
         # Shown on a phone only (static/css/narrow.css): there the intro follows the map.
-        st.caption(CAVEAT)
+        st.caption(gettext(CAVEAT, lang))
     note = figures.dataset_note()
     if note:
         st.caption(note)
 
 
-def metrics(view: View) -> None:
+def metrics(view: View, lang: str = ENGLISH) -> None:
     """The view's four figures in a row (computed once per view).
 
     One horizontal container rather than four columns: the same row, and four fewer layout
     blocks sent on every run (each element a run sends costs server CPU, bench/server.py)."""
     figures = view.derived("headline", Figures.of)
+    names = vocab.bureau_labels(lang)
     with st.container(horizontal=True, gap="medium"):
-        st.metric("Stations", f"{figures.stations:,}")
-        st.metric("Countries", f"{figures.countries:,}")
-        st.metric("Named bureaus", len(figures.bureaus), help=", ".join(figures.bureaus) or "none")
+        st.metric(gettext("Stations", lang), format_number(figures.stations, lang))
+        st.metric(gettext("Countries", lang), format_number(figures.countries, lang))
         st.metric(
-            "Location not published",
+            gettext("Named bureaus", lang),
+            len(figures.bureaus),
+            help=pgettext("list", ", ", lang).join(names.get(b, b) for b in figures.bureaus)
+            or gettext("none", lang),
+        )
+        st.metric(
+            gettext("Location not published", lang),
             figures.unplaced,
-            help="Stations whose city was not published: shown at country level.",
+            help=gettext("Stations whose city was not published: shown at country level.", lang),
         )
 
 
@@ -63,18 +72,28 @@ def empty_note(data: Data, filters: Filters) -> bool:
     """
     if len(data.view(filters)):
         return False
+    lang = filters.language
     ways = []
     for facet in facets.FACETS:
         chosen = getattr(filters, facet.key)
         if not chosen:
             continue
         n = len(data.view(filters.without(facet.key)))
-        names = ", ".join(facet.option_label(v, data.options.countries) for v in chosen)
-        noun = "station" if n == 1 else "stations"
-        ways.append((n, f"the {facet.short} filter ({escape_markdown(names)}) to see {n:,} {noun}"))
+        names = pgettext("list", ", ", lang).join(
+            facet.option_label(v, data.options.countries, lang) for v in chosen
+        )
+        way = ngettext(
+            "the {filter} filter ({options}) to see {count} station",
+            "the {filter} filter ({options}) to see {count} stations",
+            n,
+            lang,
+        ).format(filter=facet.short_in(lang), options=escape_markdown(names), count=format_number(n, lang))
+        ways.append((n, way))
     ways.sort(key=lambda way: -way[0])
-    advice = "; or ".join(text for n, text in ways if n) or "the filters"
-    st.warning(f"No station matches these filters. Remove {advice}.", icon="🔎")
+    advice = gettext("; or ", lang).join(text for n, text in ways if n) or gettext("the filters", lang)
+    st.warning(
+        gettext("No station matches these filters. Remove {advice}.", lang).format(advice=advice), icon="🔎"
+    )
     return True
 
 
@@ -92,7 +111,7 @@ FORMATS = {
 
 
 #: The CSV downloads' help: how they open in a spreadsheet.
-CSV_HELP = "UTF-8 with a byte-order mark, so Excel shows every accent and script as written."
+CSV_HELP = N_("UTF-8 with a byte-order mark, so Excel shows every accent and script as written.")
 
 
 def download(
@@ -107,10 +126,11 @@ def download(
     help: str | None = None,
 ) -> None:
     """One "Download these …" button: the file is made when it is clicked (not on every run),
-    without rerunning the page, and named for its rows, its view and the data version."""
+    without rerunning the page, and named for its rows, its view and the data version.
+    ``what`` is already in the view's language."""
     word, ext, mime = FORMATS[fmt]
     (slot or st).download_button(  # type: ignore[union-attr]
-        f"Download these {what} ({word})",
+        gettext("Download these {what} ({format})", filters.language).format(what=what, format=word),
         data=make,
         file_name=download_name(kind, filters, ext),
         mime=mime,
@@ -129,7 +149,10 @@ def station_downloads(
     for an empty view: an empty file is nothing to cite."""
     # One row of two (a horizontal container: fewer layout blocks than two columns).
     row = st.container(horizontal=True)
-    what = f"{len(view):,} station" + ("" if len(view) == 1 else "s")
+    lang = filters.language
+    what = ngettext("{count} station", "{count} stations", len(view), lang).format(
+        count=format_number(len(view), lang)
+    )
     metadata = provenance(credit) if credit else None
     makers = {
         "csv": lambda: export.to_csv_bytes(view),
@@ -145,5 +168,5 @@ def station_downloads(
             slot=row,
             width="stretch",
             disabled=view.empty,
-            help=CSV_HELP if fmt == "csv" else None,
+            help=gettext(CSV_HELP, lang) if fmt == "csv" else None,
         )
