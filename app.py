@@ -76,10 +76,10 @@ with left:
 if right is not None:
     with right:
         embed_view.share_control(state.current())
-        map_page.station_panel(data, shown, state.current().station)
+        map_page.station_panel(data, shown, state.current().station, lang)
 filters = state.current()
 state.publish(filters)
-announce.map_view(shown, filters.station)
+announce.map_view(shown, filters.station, lang)
 nav.navigation(slot, filters, "map")
 if embedded:
     embed_view.credit_line(filters)
@@ -88,7 +88,7 @@ sidebar.share_box(filters, "map")
 embed_view.embed_control(filters)
 
 st.header(gettext("Stations in this view", lang))
-map_page.station_table(shown)
+map_page.station_table(shown, lang)
 summary.station_downloads(view, filters, credit=image_export.view_credit(filters))
 image_export.map_png_button(data, shown, filters)
-map_page.unpublished_list(shown)
+map_page.unpublished_list(shown, lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from stations.i18n import gettext
+from stations.i18n import gettext, ngettext
 from stations.web import announce, nav, responses_page, sidebar, summary
 from stations.web import data as web_data
 
@@ -33,7 +33,9 @@ sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
 actions = responses_page.filter_responses(data, filters)
 responses_page.metrics(data, filters, actions)
-announce.announce(announce.counted(len(actions), "action"))
+announce.announce(
+    ngettext("{count} action", "{count} actions", len(actions), lang).format(count=len(actions))
+)
 responses_page.chart(actions, filters)
 responses_page.table(actions, filters)
 responses_page.strongest_table(data, filters)

@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from stations.i18n import N_
+
 #: Tiers, strongest first. There is deliberately no "junk" tier: a copy is replaced or dropped.
 TIERS: tuple[str, ...] = ("primary", "established", "reference", "weak")
 TIER_LABELS: dict[str, str] = {
-    "primary": "Primary (report author, government, parliament or court)",
-    "established": "Established outlet",
-    "reference": "Reference work",
-    "weak": "Weak source only",
+    "primary": N_("Primary (report author, government, parliament or court)"),
+    "established": N_("Established outlet"),
+    "reference": N_("Reference work"),
+    "weak": N_("Weak source only"),
 }
 KINDS: tuple[str, ...] = ("report_author", "government_or_court", "parliament", "news", "reference", "other")
 REGISTER_COLUMNS: tuple[str, ...] = ("host", "name", "kind", "tier", "publisher", "wire")

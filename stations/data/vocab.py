@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stations.i18n import ENGLISH, N_, TRADITIONAL, pgettext, translate_labels
+from stations.i18n import ENGLISH, N_, TRADITIONAL, gettext, pgettext, translate_labels
 from stations.i18n.traditional import traditional
 
 STATION_COLUMNS: tuple[str, ...] = (
@@ -138,10 +138,10 @@ STATUS_LABELS: dict[str, str] = {
 GEO_PRECISIONS: tuple[str, ...] = ("address", "street", "city", "country")
 #: How each geocoding precision reads, wherever a station's placement is shown.
 PRECISION_LABELS: dict[str, str] = {
-    "address": "street address",
-    "street": "street",
-    "city": "city centre (exact site not shown)",
-    "country": "country level (not the station's location)",
+    "address": N_("street address"),
+    "street": N_("street"),
+    "city": N_("city centre (exact site not shown)"),
+    "country": N_("country level (not the station's location)"),
 }
 GEO_SOURCES: tuple[str, ...] = ("geocoder", "gazetteer", "cache", "manual")
 CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
@@ -229,11 +229,16 @@ class StationField:
     values: Mapping[str, str] | None = None
     detail: str | None = None
 
-    def text(self, row: Mapping[str, Any]) -> str:
-        """The line's text for one station (a row of the station table); empty: not shown."""
+    def text(self, row: Mapping[str, Any], lang: str = ENGLISH) -> str:
+        """The line's text for one station (a row of the station table) in ``lang``; empty: not
+        shown. Coded values are translated; the data's own text (names, addresses) is not."""
         value = str(row[self.column])
         if self.values:
             value = self.values.get(value, value)
+            if lang != ENGLISH and value:
+                value = gettext(value, lang)
+        elif self.column == "bureau" and lang != ENGLISH:
+            value = bureau_labels(lang).get(value, value)
         extra = str(row[self.detail]) if self.detail else ""
         return f"{value} ({extra})" if value and extra else value
 
@@ -245,12 +250,12 @@ class StationField:
 #: A station's record in the popup and in the station panel, in order. The address is the
 #: public one (``model.public_address``: never a private residence's).
 STATION_FIELDS: tuple[StationField, ...] = (
-    StationField("station_id", "Station"),
-    StationField("address", "Address"),
-    StationField("bureau", "Bureau", detail="bureau_district"),
-    StationField("wave", "Report", WAVE_LABELS),
-    StationField("host_organisation", "Host organisation", detail="host_organisation_zh"),
-    StationField("opened", "Opened"),
-    StationField("status", "Status", STATUS_LABELS),
-    StationField("geo_precision", "Placed at", PRECISION_LABELS),
+    StationField("station_id", N_("Station")),
+    StationField("address", N_("Address")),
+    StationField("bureau", N_("Bureau"), detail="bureau_district"),
+    StationField("wave", N_("Report"), WAVE_LABELS),
+    StationField("host_organisation", N_("Host organisation"), detail="host_organisation_zh"),
+    StationField("opened", N_("Opened")),
+    StationField("status", N_("Status"), STATUS_LABELS),
+    StationField("geo_precision", N_("Placed at"), PRECISION_LABELS),
 )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from stations.data import vocab
+from stations.i18n import ENGLISH, country_name, format_number, gettext, ngettext
 from stations.map.scriptsafe import script_json
 from stations.view.headline import counted
 from stations.view.index import View
@@ -20,19 +22,35 @@ from stations.web import static_files
 SCRIPT = "js/announce.js"
 
 
-def station_words(row: pd.Series) -> str:
+def station_words(row: pd.Series, lang: str = ENGLISH) -> str:
     """``Benin City, Nigeria (Fuzhou bureau)``: a station as the reader knows it (no id)."""
-    place = (
-        f"{row['city']}, {row['country']}" if row["city"] else f"{row['country']} (location not published)"
-    )
-    bureau = "bureau unknown" if row["bureau"] == "Unknown" else f"{row['bureau']} bureau"
-    return f"{place} ({bureau})"
+    if lang == ENGLISH:
+        country = row["country"]
+        bureau = "bureau unknown" if row["bureau"] == "Unknown" else f"{row['bureau']} bureau"
+    else:
+        try:
+            country = country_name(str(row["iso2"]), lang)
+        except KeyError:
+            country = row["country"]
+        bureau = vocab.bureau_labels(lang).get(row["bureau"], row["bureau"])
+    if row["city"]:
+        place = gettext("{city}, {country}", lang).format(city=row["city"], country=country)
+    else:
+        place = gettext("{country} (location not published)", lang).format(country=country)
+    return gettext("{place} ({bureau})", lang).format(place=place, bureau=bureau)
 
 
-def announcement(n: int, what: str, selected: pd.Series | None = None) -> str:
+def announcement(n: int, what: str, selected: pd.Series | None = None, lang: str = ENGLISH) -> str:
     """``11 stations``, or ``11 stations. Selected: Benin City, Nigeria (Fuzhou bureau)``."""
-    text = counted(n, what)
-    return f"{text}. Selected: {station_words(selected)}" if selected is not None else text
+    if lang == ENGLISH:
+        text = counted(n, what)
+    else:
+        text = ngettext("{count} station", "{count} stations", n, lang).format(count=format_number(n, lang))
+    if selected is None:
+        return text
+    return gettext("{count}. Selected: {station}", lang).format(
+        count=text, station=station_words(selected, lang)
+    )
 
 
 def announce(text: str) -> None:
@@ -41,8 +59,8 @@ def announce(text: str) -> None:
     st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
-def map_view(shown: View, station: str | None) -> None:
+def map_view(shown: View, station: str | None, lang: str = ENGLISH) -> None:
     """The map page's announcement: the stations in view and the selected one."""
     frame = shown.frame
     record = frame.loc[frame["station_id"] == station] if station else frame.iloc[:0]
-    announce(announcement(len(frame), "station", record.iloc[0] if len(record) else None))
+    announce(announcement(len(frame), "station", record.iloc[0] if len(record) else None, lang))

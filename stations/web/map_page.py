@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from stations.data import model, publishers, vocab
+from stations.i18n import ENGLISH, N_, country_name, format_date, format_number, gettext, pgettext
 from stations.view.filters import escape_markdown
 from stations.view.index import View
 from stations.web import correction, sidebar, state
@@ -35,22 +36,28 @@ def _link(url: str, label: str = "") -> str:
 
 #: What each confidence level means, for the panel's "how sure" line (README's vocabulary).
 CONFIDENCE_WHY = {
-    "high": "an official text, or two independent outlets agree",
-    "medium": "one reputable outlet, or secondary reporting of an official statement",
-    "low": "one weak source, or a key detail rests on a weak source only (see the notes)",
+    "high": N_("an official text, or two independent outlets agree"),
+    "medium": N_("one reputable outlet, or secondary reporting of an official statement"),
+    "low": N_("one weak source, or a key detail rests on a weak source only (see the notes)"),
 }
+#: The confidence levels' names (the data's values are English codes).
+CONFIDENCE_NAMES = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
-def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str:
+def how_sure(row: pd.Series, register: publishers.Register | None = None, lang: str = ENGLISH) -> str:
     """One line on how sure the row is and why: its confidence, what that means, and its best
     source by kind and name (the notes give the row's own caveats)."""
     confidence = str(row["confidence"])
-    text = (
-        f"**How sure:** {escape_markdown(confidence)}, {escape_markdown(CONFIDENCE_WHY.get(confidence, ''))}"
+    named = gettext(CONFIDENCE_NAMES[confidence], lang) if confidence in CONFIDENCE_NAMES else confidence
+    why = gettext(CONFIDENCE_WHY[confidence], lang) if confidence in CONFIDENCE_WHY else ""
+    text = gettext("**How sure:** {confidence}, {why}", lang).format(
+        confidence=escape_markdown(named), why=escape_markdown(why)
     )
     tier = str(row.get(publishers.TIER_COLUMN, "") or "")
     if tier:
-        text += f". Best source: {escape_markdown(publishers.TIER_LABELS[tier].lower())}"
+        tier_name = gettext(publishers.TIER_LABELS[tier], lang)
+        tier_name = tier_name.lower() if lang == ENGLISH else tier_name
+        text += gettext(". Best source: {tier}", lang).format(tier=escape_markdown(tier_name))
         if register is not None:
             best = [
                 publisher.name
@@ -59,23 +66,26 @@ def how_sure(row: pd.Series, register: publishers.Register | None = None) -> str
             ]
             if best:
                 text += f" ({escape_markdown(', '.join(dict.fromkeys(best)))})"
-    return text + "."
+    return text + pgettext("sentence end", ".", lang)
 
 
-def station_panel(data: Data, shown: View, station: str | None) -> str | None:
+def station_panel(data: Data, shown: View, station: str | None, lang: str = ENGLISH) -> str | None:
     """The detail panel: pick a station (or click one on the map) to read its record."""
     labels = shown.labels
     if len(labels) > MAX_LISTED:
         # Too many to list: offer the selected one only; a click on the map still selects.
         labels = {station: labels[station]} if station in labels else {}
         st.caption(
-            f"{len(shown):,} stations are in view, too many to list here: click a marker, or "
-            "narrow the filters to choose from a list."
+            gettext(
+                "{count} stations are in view, too many to list here: click a marker, or narrow "
+                "the filters to choose from a list.",
+                lang,
+            ).format(count=format_number(len(shown), lang))
         )
     fresh = state.first_run()
     options = list(labels)
     st.selectbox(
-        "Selected station",
+        gettext("Selected station", lang),
         options=options,
         format_func=lambda sid: labels.get(sid, sid),
         key=state.WIDGET_KEYS["station"],
@@ -83,7 +93,7 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
         index=options.index(station) if fresh and station in labels else None,
         on_change=state.on_station_change,
         args=(data.options,),
-        placeholder="Click a marker, or choose here",
+        placeholder=gettext("Click a marker, or choose here", lang),
     )
     if fresh:
         state.adopt("station", data.options)
@@ -91,65 +101,103 @@ def station_panel(data: Data, shown: View, station: str | None) -> str | None:
     if not station or station not in labels:
         unknown = shown.derived("unknown_bureau", sidebar.unknown_bureau)
         st.caption(
-            "Markers are coloured by the Chinese bureau said to run the station "
-            f"({unknown:,} of the {len(shown):,} in view have no known bureau: grey, '?'). Dashed "
-            "rings mark stations shown at country level (their city was not published or not located)."
+            gettext(
+                "Markers are coloured by the Chinese bureau said to run the station ({unknown} of "
+                "the {total} in view have no known bureau: grey, '?'). Dashed rings mark stations "
+                "shown at country level (their city was not published or not located).",
+                lang,
+            ).format(unknown=format_number(unknown, lang), total=format_number(len(shown), lang))
         )
         return None
     record = shown.frame.loc[shown.frame["station_id"] == station]
     row = record.assign(address=model.public_address(record)).iloc[0]
-    facts = [("Country", row["country"]), ("City", row["city"] or "not published")]
+    country = _country(row, lang)
+    facts = [
+        (gettext("Country", lang), country),
+        (gettext("City", lang), row["city"] or gettext("not published", lang)),
+    ]
     # The record's lines are the popup's (vocab.STATION_FIELDS), in the same words.
     for field in vocab.STATION_FIELDS:
-        text = field.text(row)
+        text = field.text(row, lang)
         if field.column == "address" and not text:
-            text = "withheld: private residence" if row["private_residence"] else "not published"
-        facts.append((field.label, text))
-    lines = [f"**{label}:** {escape_markdown(str(value))}" for label, value in facts if value]
-    st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register)]))
+            text = (
+                gettext("withheld: private residence", lang)
+                if row["private_residence"]
+                else gettext("not published", lang)
+            )
+        facts.append((gettext(field.label, lang), text))
+    lines = [
+        gettext("**{label}:** {value}", lang).format(label=label, value=escape_markdown(str(value)))
+        for label, value in facts
+        if value
+    ]
+    st.markdown("  \n".join([*lines, how_sure(row, data.dataset.register, lang)]))
     summary = data.summary.loc[row["iso2"]]
+    action_names = vocab.action_labels(lang)
     # The country's action, after the station's own status: the host government's, country-wide.
     st.markdown(
-        f"**Host government (all of {escape_markdown(row['country'])}), strongest action:** "
-        f"{escape_markdown(vocab.ACTION_LABELS[summary['strongest_action']])}"
+        gettext("**Host government (all of {country}), strongest action:** {action}", lang).format(
+            country=escape_markdown(country),
+            action=escape_markdown(action_names[summary["strongest_action"]]),
+        )
     )
     actions = data.responses[data.responses["iso2"] == row["iso2"]].sort_values("date")
     for action in actions.itertuples():
         st.markdown(
-            f"- {escape_markdown(action.date)}: {escape_markdown(vocab.ACTION_LABELS[action.action_type])} "
-            f"({escape_markdown(action.actor)})"
+            f"- {escape_markdown(action.date if lang == ENGLISH else format_date(action.date, lang))}: "
+            f"{escape_markdown(action_names[action.action_type])} ({escape_markdown(action.actor)})"
         )
-    st.markdown("**Sources** (open in a new tab)")
+    st.markdown(gettext("**Sources** (open in a new tab)", lang))
     pairs = publishers.source_pairs(record)[0]
     st.markdown("\n".join(f"{n}. {_link(url, label)}" for n, (url, label) in enumerate(pairs, 1)))
     if row["notes"]:
-        with st.expander("Notes"):
+        # TRANSLATORS: the station's notes stay in English until translated; the label says so.
+        with st.expander(gettext("Notes", lang) if lang == ENGLISH else gettext("Notes (in English)", lang)):
             st.text(row["notes"])
     correction.correction_button("station", station, state.current().with_values(station=station))
     return station
 
 
 TABLE_COLUMNS = {
-    "station_id": "Station",
-    "country": "Country",
-    "city": "City",
-    "bureau": "Bureau",
-    "wave": "Report",
-    "host_organisation": "Host organisation",
-    "status": "Status",
-    "geo_precision": "Placed at",
-    "confidence": "Confidence",
-    "first_outlet": "Best source",
-    "first_source": "Source",
+    "station_id": N_("Station"),
+    "country": N_("Country"),
+    "city": N_("City"),
+    "bureau": N_("Bureau"),
+    "wave": N_("Report"),
+    "host_organisation": N_("Host organisation"),
+    "status": N_("Status"),
+    "geo_precision": N_("Placed at"),
+    "confidence": N_("Confidence"),
+    "first_outlet": N_("Best source"),
+    "first_source": N_("Source"),
 }
 
 
-def _say_if_cut(rows: int, what: str) -> None:
-    """A line under a table cut to ``MAX_LISTED`` rows, saying where the rest are."""
+def _columns(lang: str) -> dict[str, object]:
+    """The tables' column headers in ``lang``."""
+    return {k: st.column_config.TextColumn(gettext(v, lang)) for k, v in TABLE_COLUMNS.items()}
+
+
+def _country(row: pd.Series, lang: str) -> str:
+    """The station's country: the data's name in English, CLDR's in Chinese."""
+    if lang == ENGLISH:
+        return str(row["country"])
+    try:
+        return country_name(str(row["iso2"]), lang)
+    except KeyError:
+        return str(row["country"])
+
+
+def _say_if_cut(rows: int, what: str, lang: str = ENGLISH) -> None:
+    """A line under a table cut to ``MAX_LISTED`` rows, saying where the rest are (``what`` is
+    in ``lang`` already)."""
     if rows > MAX_LISTED:
         st.caption(
-            f"The table lists the first {MAX_LISTED:,} of these {rows:,} {what}; the downloads "
-            "of this view hold them all."
+            gettext(
+                "The table lists the first {listed} of these {count} {what}; the downloads of this "
+                "view hold them all.",
+                lang,
+            ).format(listed=format_number(MAX_LISTED, lang), count=format_number(rows, lang), what=what)
         )
 
 
@@ -162,58 +210,85 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return dataframe_util.convert_pandas_df_to_arrow_table(frame.iloc[:MAX_LISTED])
 
 
-def table_frame(view: pd.DataFrame) -> pd.DataFrame:
+def _localised(view: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
+    """The coded columns in the reader's words: report and status always; in Chinese also the
+    bureaus (official names) and countries (CLDR)."""
+    columns = {
+        "wave": view["wave"].map(vocab.wave_labels(lang)),
+        "status": view["status"].map(vocab.status_labels(lang)),
+    }
+    if lang != ENGLISH:
+        columns["bureau"] = view["bureau"].map(vocab.bureau_labels(lang))
+        names = {
+            iso2: _country(row, lang)
+            for iso2, row in view.drop_duplicates("iso2").set_index("iso2").iterrows()
+        }
+        columns["country"] = view["iso2"].map(names)
+    return columns
+
+
+def table_frame(view: pd.DataFrame, lang: str = ENGLISH) -> pd.DataFrame:
     """The station table's rows: readable labels, the first source (the strongest: sources are
     listed strongest first) by outlet name and as a link."""
     return view.assign(
         first_outlet=[pairs[0][1] if pairs else "" for pairs in publishers.source_pairs(view)],
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
-        wave=view["wave"].map(vocab.WAVE_LABELS),
-        status=view["status"].map(vocab.STATUS_LABELS),
+        **_localised(view, lang),
     )[list(TABLE_COLUMNS)]
 
 
-def station_table(shown: View) -> None:
-    _say_if_cut(len(shown), "stations")
+def station_table(shown: View, lang: str = ENGLISH) -> None:
+    _say_if_cut(len(shown), gettext("stations", lang), lang)
     st.dataframe(
-        shown.derived("table_arrow", lambda frame: _arrow(table_frame(frame))),
+        shown.derived(f"table_arrow:{lang}", lambda frame: _arrow(table_frame(frame, lang))),
         hide_index=True,
         width="stretch",
         column_config={
-            **{k: st.column_config.TextColumn(v) for k, v in TABLE_COLUMNS.items()},
+            **_columns(lang),
             "station_id": None,  # kept for the data, not shown: an internal id
-            "first_source": st.column_config.LinkColumn("Source", display_text="open"),
+            "first_source": st.column_config.LinkColumn(
+                gettext("Source", lang), display_text=gettext("open", lang)
+            ),
         },
     )
 
 
-def _unpublished(view: pd.DataFrame) -> pd.DataFrame:
+def _unpublished(view: pd.DataFrame, lang: str = ENGLISH) -> pd.DataFrame:
     """The stations shown at country level, with readable labels (as the station table)."""
-    rows = view.loc[
-        view["geo_precision"] == "country", ["station_id", "country", "city", "bureau", "wave", "notes"]
+    rows = view.loc[view["geo_precision"] == "country"]
+    localised = _localised(rows, lang)
+    return rows.assign(**{k: v for k, v in localised.items() if k != "status"})[
+        ["station_id", "country", "city", "bureau", "wave", "notes"]
     ]
-    return rows.assign(wave=rows["wave"].map(vocab.WAVE_LABELS))
 
 
-def unpublished_list(shown: View) -> None:
-    hidden = shown.derived("unpublished", _unpublished)
+def unpublished_list(shown: View, lang: str = ENGLISH) -> None:
+    hidden = shown.derived(f"unpublished:{lang}", lambda view: _unpublished(view, lang))
     if hidden.empty:
         return
-    rows = shown.derived("unpublished_arrow", lambda _: _arrow(hidden))
-    st.header(f"Shown at country level ({len(hidden):,})")
-    st.caption(
-        "The map draws these stations as dashed rings at a point inside their country, which is "
-        "not their location: the sources name the country but not the city, or the city is too "
-        "small for the offline gazetteer and awaits a sourced coordinate."
+    rows = shown.derived(f"unpublished_arrow:{lang}", lambda _: _arrow(hidden))
+    st.header(
+        gettext("Shown at country level ({count})", lang).format(count=format_number(len(hidden), lang))
     )
-    _say_if_cut(len(hidden), "stations shown at country level")
+    st.caption(
+        gettext(
+            "The map draws these stations as dashed rings at a point inside their country, which "
+            "is not their location: the sources name the country but not the city, or the city is "
+            "too small for the offline gazetteer and awaits a sourced coordinate.",
+            lang,
+        )
+    )
+    _say_if_cut(len(hidden), gettext("stations shown at country level", lang), lang)
     st.dataframe(
         rows,
         hide_index=True,
         width="stretch",
         column_config={
-            **{k: st.column_config.TextColumn(v) for k, v in TABLE_COLUMNS.items()},
+            **_columns(lang),
             "station_id": None,
-            "notes": st.column_config.TextColumn("Notes", width="large"),
+            "notes": st.column_config.TextColumn(
+                gettext("Notes", lang) if lang == ENGLISH else gettext("Notes (in English)", lang),
+                width="large",
+            ),
         },
     )

@@ -1,0 +1,201 @@
+"""The dashboard in English, 简体中文 and 繁體中文 (AppTest): the language is part of the view and
+of the link, a switch changes it and nothing else, the Chinese pages show none of the English
+catalog strings in the elements checked here, and the country menu finds a country by its
+Chinese names in every language.
+
+Accept-Language cannot be sent through AppTest (it seeds no headers): the browser test
+(tests/e2e/test_languages_browser.py) opens the app with a Chinese and a French browser.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stations.i18n import CODES, SIMPLIFIED, TRADITIONAL, build, translations
+from stations.view import country_search
+from stations.view.filters import Filters, Options
+from tests.support.apptest import open_page, url
+from tests.test_view_state import shared_links
+
+CHINESE = (SIMPLIFIED, TRADITIONAL)
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|\*\*|\*")
+
+
+def english_fragments(lang: str) -> list[re.Pattern[str]]:
+    """The English words of every catalog entry, as patterns a page in ``lang`` must not show:
+    each msgid cut at its placeholders and markup, keeping the pieces with a word in them that
+    no translation keeps itself (report titles and names stay as published: 110 Overseas)."""
+    patterns = []
+    catalog = build.extract_catalog()
+    translated_text = " ".join(
+        translations(lang).gettext(m.id)
+        if isinstance(m.id, str)
+        else translations(lang).ngettext(*m.id[:2], 2)
+        for m in catalog
+        if m.id and not m.context
+    )
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        context = message.context
+        for msgid in ids:
+            if context:
+                translated = translations(lang).pgettext(context, msgid)
+            elif isinstance(message.id, tuple):
+                translated = translations(lang).ngettext(ids[0], ids[1], 2)
+            else:
+                translated = translations(lang).gettext(msgid)
+            for piece in _PLACEHOLDER.split(msgid):
+                piece = piece.strip(" .,;:()·'\"")
+                if (
+                    re.search(r"[A-Za-z]{2,}", piece)
+                    and piece not in translated
+                    and piece not in translated_text
+                ):
+                    patterns.append(re.compile(rf"(?<![A-Za-z_]){re.escape(piece)}(?![A-Za-z_])"))
+    return patterns
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """What the map page's reader sees first: titles, headers, the headline and intro, metrics,
+    the filters' labels, placeholders, help and captions, notices, buttons, page links and the
+    language switch."""
+    texts = [e.value for e in (*at.title, *at.header, *at.markdown, *at.caption, *at.warning, *at.info)]
+    texts += [e.value for e in (*at.sidebar.header, *at.sidebar.caption)]
+    texts += [m.label for m in at.metric] + [m.help or "" for m in at.metric]
+    for menu in at.multiselect:
+        texts += [menu.label, menu.placeholder or "", menu.help or ""]
+        texts += list(menu.options)
+    texts += [b.label for b in at.button]
+    texts += [link.proto.label for link in at.get("page_link")]
+    return [
+        t for t in texts if t and "Embed" not in t and "Paste this" not in t and "live dashboard" not in t
+    ]
+
+
+@pytest.fixture(scope="module")
+def fragments() -> dict[str, list[re.Pattern[str]]]:
+    return {lang: english_fragments(lang) for lang in CHINESE}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_a_chinese_map_page_shows_no_english_catalog_string(lang, fragments) -> None:
+    at = open_page("map", country="IT", lang=lang)
+    texts = visible_texts(at)
+    assert len(texts) > 20
+    found = sorted({(p.pattern, t[:80]) for t in texts for p in fragments[lang] if p.search(t)})
+    assert found == [], found
+    # And the page is in that language: its title and the headline's words.
+    assert at.title[0].value == translations(lang).gettext(
+        "110 Overseas: China's reported overseas police stations"
+    )
+    assert ("意大利" if lang == SIMPLIFIED else "義大利") in " ".join(texts)
+
+
+def test_the_english_fragments_would_find_an_untranslated_page(fragments) -> None:
+    """The check above can fail: the same elements of the English page hold catalog strings."""
+    texts = visible_texts(open_page("map", country="IT"))
+    found = {p.pattern for t in texts for p in fragments[SIMPLIFIED] if p.search(t)}
+    assert len(found) > 20
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "link"),
+    [
+        ("zh-Hans", "zh-Hans", "zh-Hans"),
+        ("zh-TW", "zh-Hant", "zh-Hant"),
+        ("zh_hant", "zh-Hant", "zh-Hant"),
+        ("zh", "zh-Hans", "zh-Hans"),
+        ("en-US", "en", "en"),
+    ],
+)
+def test_lang_in_a_link_is_read_tolerantly_and_written_canonically(value, code, link) -> None:
+    at = open_page("map", country="IT", lang=value)
+    assert url(at) == {"country": ["IT"], "lang": [link]}
+    assert at.radio(key="filter_lang").value == code
+    assert not at.warning
+
+
+def test_an_unknown_lang_is_named_in_a_notice_and_the_page_stays_english() -> None:
+    at = open_page("map", country="IT", lang="fr")
+    assert url(at) == {"country": ["IT"]}
+    (notice,) = [w.value for w in at.warning]
+    assert "unknown lang" in notice and "fr" in notice
+    assert at.radio(key="filter_lang").value == "en"
+
+
+def test_lang_round_trips_through_filters() -> None:
+    options = Options(countries={"IT": "Italy", "FR": "France"}, station_ids=frozenset({"IT-rome-1"}))
+    view, notices = Filters.from_query_params(
+        {"country": "it", "lang": "zh-HK", "station": "IT-rome-1"}, options
+    )
+    assert notices == []
+    assert view == Filters(country=("IT",), station="IT-rome-1", lang="zh-Hant")
+    assert view.to_query_params() == {"country": "IT", "station": "IT-rome-1", "lang": "zh-Hant"}
+    assert Filters(lang="zh-Hans").is_default, "the language is not a filter"
+    assert Filters(lang="zh-Hans").without("lang") == Filters()
+
+
+def test_switching_language_keeps_the_view_and_the_page() -> None:
+    # No station here: AppTest cannot run again once a formatted selectbox holds a value (it
+    # looks the value up among the labels); the browser test switches with a station selected.
+    at = open_page("map", country="IT", bureau="qingtian", wave="sep-2022")
+    before = url(at)
+    assert before == {"country": ["IT"], "bureau": ["qingtian"], "wave": ["sep-2022"]}
+    for code in (TRADITIONAL, SIMPLIFIED, "en"):
+        at.radio(key="filter_lang").set_value(code).run()
+        assert not at.exception
+        after = url(at)
+        assert {k: v for k, v in after.items() if k != "lang"} == before
+        assert after["lang"] == [code]
+        assert at.multiselect(key="filter_country").value == ["IT"]
+        assert at.multiselect(key="filter_bureau").value == ["Qingtian"]
+        assert shared_links(at) == ["/?" + "&".join(f"{k}={v[0]}" for k, v in after.items())]
+
+
+@pytest.mark.parametrize("page", ["responses", "data"])
+def test_switching_language_on_another_page_keeps_it_and_its_view(page) -> None:
+    at = open_page(page, country="IT", lang="zh-Hans")
+    at.radio(key="filter_lang").set_value(TRADITIONAL).run()
+    assert not at.exception
+    assert url(at) == {"country": ["IT"], "lang": [TRADITIONAL]}
+    assert at.title[0].value == translations(TRADITIONAL).gettext(
+        "Government responses" if page == "responses" else "Data & sources"
+    )
+
+
+def test_reset_keeps_the_language() -> None:
+    at = open_page("map", country="IT", lang="zh-Hant")
+    (reset,) = [b for b in at.button if b.label == "重置篩選"]
+    reset.click().run()
+    assert url(at) == {"lang": [TRADITIONAL]}
+
+
+@pytest.fixture(scope="module")
+def countries() -> dict[str, str]:
+    import pandas as pd
+
+    from tests.support.apptest import ROOT
+
+    stations = pd.read_csv(ROOT / "data" / "stations.csv", dtype=str, keep_default_na=False)
+    return dict(sorted(zip(stations["iso2"], stations["country"], strict=False), key=lambda p: p[1]))
+
+
+@pytest.mark.parametrize("lang", CODES)
+@pytest.mark.parametrize("typed", ["Ita", "Italy", "意大利", "義大利", "意"])
+def test_the_country_menu_finds_italy_in_either_script_in_every_language(lang, typed, countries) -> None:
+    menu = country_search.menu(countries, list(countries), lang)
+    assert menu.first_for(typed) == "IT"
+
+
+def test_the_chinese_country_menu_is_named_by_cldr(countries) -> None:
+    hans = country_search.menu(countries, list(countries), SIMPLIFIED)
+    hant = country_search.menu(countries, list(countries), TRADITIONAL)
+    assert hans.label("IT") == "意大利" and hant.label("IT") == "義大利"
+    assert hans.label("GB") == "英国" and hant.label("GB") == "英國"
+    # English names still lead Enter to their country in a Chinese menu.
+    assert hans.first_for("UK") == "GB" and hant.first_for("Nether") == "NL"
