@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from stations.i18n import gettext
 from stations.view import citation
 from stations.view.filters import Filters
 from stations.web import nav
@@ -22,10 +23,13 @@ def correction_button(kind: str, row_id: str, filters: Filters, page: str = "map
     repository); the form carries the link to ``filters`` on ``page``."""
     if not citation.repository_url():
         return
+    lang = filters.language
     st.link_button(
-        "Suggest a correction",
+        gettext("Suggest a correction", lang),
         correction_url(kind, row_id, nav.public_url(filters, page)),
         icon=":material/edit_note:",
-        help=f"Opens a form in the project's repository about {kind} {row_id}: say what is wrong "
-        "and give a source.",
+        help=gettext(
+            "Opens a form in the project's repository about {kind} {id}: say what is wrong and give a source.",
+            lang,
+        ).format(kind=kind, id=row_id),
     )

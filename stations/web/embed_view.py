@@ -12,6 +12,7 @@ import folium
 import streamlit as st
 from branca.element import Element
 
+from stations.i18n import gettext
 from stations.view import citation, embed, links
 from stations.view.filters import Filters, Options, escape_markdown
 from stations.web import copy_link, nav, sidebar, static_files
@@ -54,7 +55,7 @@ def fill_frame(fmap: folium.Map) -> None:
 
 def summary_line(options: Options, filters: Filters, stations: int) -> None:
     """What the view shows, in one line above the map."""
-    text = embed.filter_summary(filters, options.countries, stations)
+    text = embed.filter_summary(filters, options.countries, stations, filters.language)
     with st.container(key="embed_lines"):
         st.markdown(f"**{escape_markdown(text)}**")
 
@@ -97,19 +98,26 @@ EMBED_TITLE = "Map of reported Chinese overseas police stations"
 def embed_snippet(filters: Filters) -> None:
     """The snippets for this view, where the caller is: the published map by default (a static
     page any number of readers can load), the live app as an option."""
+    lang = filters.language
     st.caption(
-        "Paste this into an article: the map of this view, with a line saying what it shows "
-        "and a credit line. It is a static page that fits its frame's height to the article "
-        "and keeps working for any number of readers; two maps on one page work."
+        gettext(
+            "Paste this into an article: the map of this view, with a line saying what it shows "
+            "and a credit line. It is a static page that fits its frame's height to the article "
+            "and keeps working for any number of readers; two maps on one page work.",
+            lang,
+        )
     )
     st.code(embed.published_snippet(published_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
-    st.caption("Or the live dashboard in a frame (filters in a sidebar; fixed height):")
+    st.caption(gettext("Or the live dashboard in a frame (filters in a sidebar; fixed height):", lang))
     st.code(citation.embed_snippet(_full_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
 
 
 def embed_control(filters: Filters) -> None:
     """The embed snippets for this view, in the sidebar next to the share link."""
-    with st.sidebar, st.popover("Embed this map", icon=":material/code:", width="stretch"):
+    with (
+        st.sidebar,
+        st.popover(gettext("Embed this map", filters.language), icon=":material/code:", width="stretch"),
+    ):
         embed_snippet(filters)
 
 
@@ -117,7 +125,13 @@ def share_control(filters: Filters) -> None:
     """Share and embed beside the map (at the top of its column): on a laptop the sidebar's
     share box and embed snippets are below the fold, with nothing pointing to them. The same
     link and the same snippets, in one compact popover."""
-    with st.popover("Share or embed this view", icon=":material/share:", width="stretch"):
-        copy_link.copy_box(sidebar.SHARE_LABEL, nav.share_url(filters, "map"), key="share-map")
-        st.markdown("**Embed this map**")
+    lang = filters.language
+    with st.popover(gettext("Share or embed this view", lang), icon=":material/share:", width="stretch"):
+        copy_link.copy_box(
+            gettext(sidebar.SHARE_LABEL, lang),
+            nav.share_url(filters, "map"),
+            key="share-map",
+            button=gettext("Copy link", lang),
+        )
+        st.markdown(gettext("**Embed this map**", lang))
         embed_snippet(filters)

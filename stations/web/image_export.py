@@ -9,6 +9,7 @@ import streamlit as st
 
 from stations.data import datapackage
 from stations.data.files import FINE_SHAPES, SHAPES
+from stations.i18n import gettext
 from stations.map import image
 from stations.view import embed
 from stations.view.credit import Credit
@@ -51,14 +52,25 @@ def map_png_button(data: Data, shown: View, filters: Filters) -> None:
 
         return shown.derived(f"map_png:{fit}:{credit}:{subtitle}", make)
 
+    lang = filters.language
     st.download_button(
-        "Download this view as PNG",
+        gettext("Download this view as PNG", lang),
         data=draw,
         file_name=download_name("map", filters, "png"),
         mime="image/png",
         on_click="ignore",
         disabled=len(shown) == 0,
         icon=":material/image:",
-        help="The map of this view with its legend and a credit line (sources, data version, "
-        "licence CC BY 4.0, link to the view), ready to publish with that credit.",
+        help=gettext(
+            "The map of this view with its legend and a credit line (sources, data version, "
+            "licence CC BY 4.0, link to the view), ready to publish with that credit. The "
+            "image's own words are in English.",
+            lang,
+        )
+        if lang != "en"
+        else gettext(
+            "The map of this view with its legend and a credit line (sources, data version, "
+            "licence CC BY 4.0, link to the view), ready to publish with that credit.",
+            lang,
+        ),
     )
