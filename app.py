@@ -71,6 +71,7 @@ with left:
         basemap=assets.own_basemap(),
         decorate=embed_view.fill_frame if embedded else None,
         variant="embed" if embedded else "",
+        lang=lang,
     )
     state.on_map_click(clicked, shown.id_set, data.options)
 if right is not None:

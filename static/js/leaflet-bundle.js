@@ -126,7 +126,10 @@
       var map = this._map;
       if (!map.gestureHandling) { return; }
       // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
-      map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
+      var w = map.options.mapWords || {}, say = L.stationWords || function (_, text) { return text; };
+      map.options.gestureHandlingOptions = {text: {
+        touch: say(w, GESTURE_TEXT.touch), scroll: say(w, GESTURE_TEXT.scroll), scrollMac: say(w, GESTURE_TEXT.scrollMac)
+      }, duration: 1500};
       map.gestureHandling.enable();
       // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
       // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
@@ -172,7 +175,9 @@
       var title = this._map.options.mapTitle;
       var box = this._map.getContainer();
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", title + ". Arrow keys move the map, plus and minus zoom; Tab reaches the stations.");
+      var say = L.stationWords || function (_, text, v) { return text.split("{title}").join(v.title); };
+      box.setAttribute("aria-label", say(this._map.options.mapWords, "{title}. Arrow keys move the map, plus and " +
+                                         "minus zoom; Tab reaches the stations.", {title: title}));
       document.title = title;
       try {
         if (window.frameElement) {
@@ -320,20 +325,22 @@
       actionClasses: [],    // country classes drawn: [{label, colour, outline, hatch}] (mapping.ACTION_CLASSES)
       hatch: {ink: "#1f1f1f", width: 1.25, spacing: 7}, // hatching lines (mapping.HATCH_INK, ...)
       countries: false,     // whether the country layer is drawn (its section is listed)
+      words: {},            // English text -> the reader's language (L.stationWords)
       openWidth: 600,       // the legend starts open on maps at least this wide...
       openHeight: 420       // ...and this tall; folded on smaller ones (a phone)
     },
 
     onAdd: function (map) {
-      var o = this.options;
+      var o = this.options, w = o.words;
+      var say = L.stationWords || function (_, text) { return text; };
       var size = map.getSize();
       var region = el("div", null, "station-legend-region");
       region.setAttribute("role", "region");
-      region.setAttribute("aria-label", "Map legend");
+      region.setAttribute("aria-label", say(w, "Map legend"));
       var outer = el("details", null, "station-legend");
       region.appendChild(outer);
       outer.open = size.x >= o.openWidth && size.y >= o.openHeight;
-      outer.appendChild(el("summary", "Legend"));
+      outer.appendChild(el("summary", say(w, "Legend")));
       var box = el("div", null, "station-legend-body");
       box.style.maxHeight = Math.max(120, size.y - 130) + "px";
       outer.appendChild(box);
@@ -341,19 +348,20 @@
       var strip = el("div", null, "station-legend-strip");
       box.appendChild(strip);
       o.bureauOrder.forEach(function (b) {
-        entry(strip, b === "Unknown" ? "Bureau unknown" : b,
+        entry(strip, b === "Unknown" ? say(w, "Bureau unknown") : say(w, b),
               {background: o.colours[b], color: o.letterColours[b] || "#000"}, "pin", o.letters[b] || "?");
       });
-      entry(strip, "Location not published (shown in its country, apart from the clusters)", {}, "pin unpublished", "");
-      entry(strip, "Cluster: count of stations, ring of their bureaus", {background: this._ring()}, "ring");
+      entry(strip, say(w, "Location not published (shown in its country, apart from the clusters)"), {},
+            "pin unpublished", "");
+      entry(strip, say(w, "Cluster: count of stations, ring of their bureaus"), {background: this._ring()}, "ring");
       if (o.countries) {
         // Folded: open, it would cover stations; the tooltips say each country's action too.
         var fills = el("details", null, "station-legend-countries");
-        fills.appendChild(el("summary", "Country: government's strongest action"));
+        fills.appendChild(el("summary", say(w, "Country: government's strongest action")));
         // Each swatch as the map draws the class: its tint, its hatching, its outline's style.
         o.actionClasses.forEach(function (k) {
           var none = k.outline === "none";
-          entry(fills, k.label, {
+          entry(fills, say(w, k.label), {
             background: none ? "transparent" : hatching(k.hatch, o.hatch) + k.colour, opacity: 1,
             border: (none ? "1px solid #8c8477" : "2px " + (k.outline || "solid") + " #1f1f1f"),
             boxShadow: "none"

@@ -85,7 +85,10 @@
       var map = this._map;
       if (!map.gestureHandling) { return; }
       // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
-      map.options.gestureHandlingOptions = {text: GESTURE_TEXT, duration: 1500};
+      var w = map.options.mapWords || {}, say = L.stationWords || function (_, text) { return text; };
+      map.options.gestureHandlingOptions = {text: {
+        touch: say(w, GESTURE_TEXT.touch), scroll: say(w, GESTURE_TEXT.scroll), scrollMac: say(w, GESTURE_TEXT.scrollMac)
+      }, duration: 1500};
       map.gestureHandling.enable();
       // The plugin turns dragging on when a mouse enters the map and when two fingers land, and
       // leaves it on. A tap sends the browser's compatibility mouse events (a mouse "entering"),
@@ -131,7 +134,9 @@
       var title = this._map.options.mapTitle;
       var box = this._map.getContainer();
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", title + ". Arrow keys move the map, plus and minus zoom; Tab reaches the stations.");
+      var say = L.stationWords || function (_, text, v) { return text.split("{title}").join(v.title); };
+      box.setAttribute("aria-label", say(this._map.options.mapWords, "{title}. Arrow keys move the map, plus and " +
+                                         "minus zoom; Tab reaches the stations.", {title: title}));
       document.title = title;
       try {
         if (window.frameElement) {

@@ -26,6 +26,15 @@
 
   var WEB_URL = /^https?:\/\//i;
 
+  // The reader's words for an English text or template of the map (options.words, from
+  // stations.map.mapping.map_words; empty in English), with {name} placeholders filled.
+  function say(words, text, values) {
+    var out = (words && Object.prototype.hasOwnProperty.call(words, text)) ? words[text] : text;
+    Object.keys(values || {}).forEach(function (k) { out = out.split("{" + k + "}").join(values[k]); });
+    return out;
+  }
+  L.stationWords = say;
+
   // A source is a URL string or a [url, label] pair; the link text is the label, or the host.
   function sourceLink(entry) {
     var url = Array.isArray(entry) ? entry[0] : entry;
@@ -156,6 +165,7 @@
       land: "#f7f5f0",        // the basemap's land: the fill of a country with no action
       unknownColour: "#6b6b6b", // pin colour of a bureau with no colour of its own
       mapTitle: "Map of reported overseas police stations", // the frame's title, the map region's name
+      words: {},              // English text -> the reader's language (mapping.map_words; empty in English)
       fitMaxZoom: 6,          // closest zoom of a fit to a filtered view...
       worldMaxZoom: 3,        // ...and of the world view
       precisionZoom: {},      // closest zoom each geocoding precision supports (mapping.PRECISION_ZOOM)
@@ -224,6 +234,7 @@
     onAdd: function (map) {
       var o = this.options;
       map.options.mapTitle = o.mapTitle;
+      map.options.mapWords = o.words;
       if (!map.getPane("stationBadges")) { map.createPane("stationBadges").style.zIndex = 590; }
       if (this._shapes.features.length) {
         this.countryLayer = this._countryLayer();
@@ -234,7 +245,7 @@
       this.legend = L.control.stationLegend({
         colours: o.colours, letterColours: o.letterColours, letters: o.letters,
         bureauOrder: o.bureauOrder, actionClasses: o.actionClasses, hatch: o.hatch,
-        countries: Boolean(this.countryLayer)
+        countries: Boolean(this.countryLayer), words: o.words
       }).addTo(map);
       var box = this.legend.getContainer();
       box.parentNode.appendChild(box);  // lowest in its corner
@@ -258,8 +269,8 @@
       L.FeatureGroup.prototype.onAdd.call(this, map);
       this.addLayer(this.stations);
       var overlays = {};
-      if (this.countryLayer) { overlays["Strongest government action"] = this.countryLayer; }
-      overlays["Stations"] = this.stations;
+      if (this.countryLayer) { overlays[say(o.words, "Strongest government action")] = this.countryLayer; }
+      overlays[say(o.words, "Stations")] = this.stations;
       this.layers = L.control.layers(null, overlays, {collapsed: true}).addTo(map);
     },
 
@@ -479,13 +490,18 @@
     // ---- what each station shows ----
 
     _place: function (i) {
-      var c = this._columns;
-      return c.city[i] ? c.city[i] + ", " + c.country[i] : c.country[i] + " (location not published)";
+      var c = this._columns, w = this.options.words, country = say(w, c.country[i]);
+      return c.city[i] ? say(w, "{city}, {country}", {city: c.city[i], country: country}) :
+        say(w, "{country} (location not published)", {country: country});
+    },
+
+    _bureau: function (b) {
+      var w = this.options.words;
+      return b === "Unknown" ? say(w, "bureau unknown") : say(w, "{bureau} bureau", {bureau: say(w, b)});
     },
 
     _label: function (i) {
-      var b = this._columns.bureau[i];
-      return this._place(i) + ": " + (b === "Unknown" ? "bureau unknown" : b + " bureau");
+      return this._place(i) + ": " + this._bureau(this._columns.bureau[i]);
     },
 
     _popup: function (i) {
@@ -503,11 +519,13 @@
       o.fields.forEach(function (f) {
         var value = String(c[f.column][i]);
         if (f.values && f.values[value]) { value = f.values[value]; }
+        if (f.column === "bureau") { value = say(o.words, value); }
         var extra = f.detail ? String(c[f.detail][i]) : "";
         row(f.label, value && extra ? value + " (" + extra + ")" : value);
       });
       var k = this._countries[c.iso2[i]];
-      row("Host government", k ? (k.actions.length ? k.actions.join("; ") : k.strongest) : "");
+      var said = function (a) { return say(o.words, a); };
+      row(say(o.words, "Host government"), k ? (k.actions.length ? k.actions.map(said).join("; ") : said(k.strongest)) : "");
       root.appendChild(dl);
       var list = el("ol");
       (c.sources[i] || []).forEach(function (entry) {
@@ -517,7 +535,7 @@
         li.appendChild(a);
         list.appendChild(li);
       });
-      root.appendChild(el("div", "Sources"));
+      root.appendChild(el("div", say(o.words, "Sources")));
       root.appendChild(list);
       return root;
     },
@@ -572,30 +590,33 @@
         at += pair[1];
         stops.push(esc(o.colours[pair[0]] || o.unknownColour) + " " + from.toFixed(1) + "deg " +
                    (at / total * 360).toFixed(1) + "deg");
-        words.push(pair[1] + " " + (pair[0] === "Unknown" ? "bureau unknown" : pair[0]));
+        words.push(pair[1] + " " + (pair[0] === "Unknown" ? say(o.words, "bureau unknown") : say(o.words, pair[0])));
       });
       return new LabelledIcon({
         html: "<span class=\"station-cluster-ring\" style=\"background:conic-gradient(" + stops.join(",") +
           ")\"></span><span class=\"station-cluster-count\">" + total + "</span>",
         className: "station-cluster marker-cluster", iconSize: [36, 36],
-        label: "Cluster of " + total + " stations: " + words.join(", ") + ". Press Enter to zoom in."
+        label: say(o.words, "Cluster of {total} stations: {bureaus}. Press Enter to zoom in.",
+                   {total: total, bureaus: words.join(say(o.words, ", "))})
       });
     },
 
     // Stations shown at country level, several in one place: a badge (a dashed ring, as each
     // of them has) with their count, named in words; never mixed with located stations.
     _badgeIcon: function (cl) {
-      var c = this._columns, total = cl.getChildCount(), countries = {};
+      var c = this._columns, w = this.options.words, total = cl.getChildCount(), countries = {};
       cl.getAllChildMarkers().forEach(function (m) {
         var name = c.country[m.options.station];
         countries[name] = (countries[name] || 0) + 1;
       });
-      var words = Object.keys(countries).sort().map(function (name) { return countries[name] + " in " + name; });
+      var words = Object.keys(countries).sort().map(function (name) {
+        return say(w, "{count} in {country}", {count: countries[name], country: say(w, name)});
+      });
       return new LabelledIcon({
         html: "<span class=\"station-badge-count\">+" + total + "</span>",
         className: "station-badge marker-cluster", iconSize: [30, 30],
-        label: total + " stations whose location is not published (" + words.join(", ") +
-          "), shown in their country. Press Enter to spread them."
+        label: say(w, "{total} stations whose location is not published ({countries}), shown in their " +
+                   "country. Press Enter to spread them.", {total: total, countries: words.join(say(w, ", "))})
       });
     },
 
@@ -654,7 +675,9 @@
         onEachFeature: function (f, layer) {
           var k = countries[f.properties.iso2];
           // "Name (XX): action": the app reads the code back to filter to a clicked country.
-          if (k) { layer.bindTooltip(esc(k.name + " (" + f.properties.iso2 + "): " + k.strongest)); }
+          if (k) {
+            layer.bindTooltip(esc(say(o.words, k.name) + " (" + f.properties.iso2 + "): " + say(o.words, k.strongest)));
+          }
         }
       });
     }

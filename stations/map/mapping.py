@@ -26,9 +26,11 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from stations.data import model, publishers, vocab
+from stations.i18n import ENGLISH
 from stations.map import assets
 from stations.map.basemap import Basemap
 from stations.map.scriptsafe import script_json
+from stations.map.words import map_words
 
 #: The basemap's land (static/js/basemap.js, STYLE.land): what a country's fill is read against.
 LAND = "#f7f5f0"
@@ -406,7 +408,14 @@ class StationLayer(JSCSSMixin, MacroElement):
 """
     )
 
-    def __init__(self, layer: LayerData, fit: bool, selected: str | None = None, prefix: str | None = None):
+    def __init__(
+        self,
+        layer: LayerData,
+        fit: bool,
+        selected: str | None = None,
+        prefix: str | None = None,
+        lang: str = ENGLISH,
+    ):
         super().__init__()
         self._name = "StationLayer"
         self.prefix = prefix
@@ -414,7 +423,7 @@ class StationLayer(JSCSSMixin, MacroElement):
         self.table_ref = script_json({"id": STATION_TABLE_ID, "digest": layer.stations_digest})
         self.countries_json = layer.countries_json
         self.shapes_json = layer.shapes_json
-        self.options_json = script_json(layer_options(layer, fit, selected))
+        self.options_json = script_json(layer_options(layer, fit, selected, lang))
 
     def render(self, **kwargs: Any) -> None:
         # Read the asset URLs at render time, so that serving them locally
@@ -430,10 +439,14 @@ class StationLayer(JSCSSMixin, MacroElement):
 PRECISION_ZOOM: dict[str, int] = {"address": 17, "street": 15, "city": 11, "country": 5}
 
 
-def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> dict[str, Any]:
+def layer_options(
+    layer: LayerData, fit: bool, selected: str | None = None, lang: str = ENGLISH
+) -> dict[str, Any]:
     """The ``options`` of ``L.stationLayer`` (``static/js/station-layer.js`` declares and explains
-    each): labels, colours and the view options."""
+    each): labels, colours and the view options, and the words in ``lang`` (``map_words``)."""
+    words = map_words(lang, {iso2: c["name"] for iso2, c in json.loads(layer.countries_json).items()})
     return {
+        "words": words,
         "fit": fit,
         "selected": selected,
         "colours": vocab.BUREAU_COLOURS,
@@ -465,10 +478,13 @@ def layer_options(layer: LayerData, fit: bool, selected: str | None = None) -> d
         ],
         "letterColours": {b: letter_colour(colour) for b, colour in vocab.BUREAU_COLOURS.items()},
         "precisionZoom": PRECISION_ZOOM,
-        "mapTitle": "Map of reported overseas police stations",
+        "mapTitle": words.get(MAP_TITLE, MAP_TITLE),
         "land": LAND,
     }
 
+
+#: The map's name (its frame's title and its region's label), in English.
+MAP_TITLE = "Map of reported overseas police stations"
 
 #: The id of the JSON element that holds the station table in the map's HTML.
 STATION_TABLE_ID = "station-table"
@@ -515,6 +531,7 @@ def map_of_layer(
     selected: str | None = None,
     basemap: bool = False,
     prefix: str | None = None,
+    lang: str = ENGLISH,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
     ``basemap`` draws the app's own basemap (stations.map.basemap) once the markers are up;
@@ -545,7 +562,12 @@ def map_of_layer(
         # providers for the URL on every build.
         provider = xyzservices.TileProvider(name="base", url=tiles, attribution=attribution or "")
         folium.TileLayer(tiles=provider, attr=attribution or "", name="Base map", overlay=False).add_to(fmap)
-    StationLayer(layer, fit, selected, prefix).add_to(fmap)
+    # The words the map's own handlers write as it is made (its name, the gesture hints): the
+    # station layer, added later, sets them too late for those.
+    words = map_words(lang)
+    fmap.options["map_words"] = words
+    fmap.options["map_title"] = words.get(MAP_TITLE, MAP_TITLE)
+    StationLayer(layer, fit, selected, prefix, lang).add_to(fmap)
     if basemap:  # after the station layer: its loader runs once the markers are drawn
         Basemap(prefix or assets.DEFAULT_PREFIX).add_to(fmap)
     return fmap

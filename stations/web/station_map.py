@@ -24,6 +24,7 @@ import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from stations.i18n import ENGLISH
 from stations.map import mapping, payload
 from stations.view.index import View
 
@@ -77,18 +78,25 @@ def show(
     basemap: bool = False,
     decorate: Callable[[folium.Map], None] | None = None,
     variant: str = "",
+    lang: str = ENGLISH,
 ) -> Any:
     """Draw the map of ``view`` (see ``mapping.map_of_layer`` for the options) and return what
     the component sent back (the last click). ``decorate`` changes the map before it is
     rendered (the embed layout's full-height style); ``variant`` names such a change, since the
     arguments are kept per view, options and variant."""
     component = _install()
-    key = ("st_folium", fit, selected, tiles, attribution, basemap, variant)
+    key = ("st_folium", fit, selected, tiles, attribution, basemap, variant, lang)
     args = view.memo(key)
     if args is not None:
         return component(**args)
     fmap = mapping.map_of_layer(
-        payload.layer(view), tiles=tiles, attribution=attribution, fit=fit, selected=selected, basemap=basemap
+        payload.layer(view),
+        tiles=tiles,
+        attribution=attribution,
+        fit=fit,
+        selected=selected,
+        basemap=basemap,
+        lang=lang,
     )
     if decorate is not None:
         decorate(fmap)

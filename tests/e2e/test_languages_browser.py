@@ -3,8 +3,8 @@ page in Chinese, the switch changes the language and nothing else in the link, a
 with no ``lang`` opens in the browser's language (``Accept-Language``) where it is one of the
 three, else in English.
 
-The visible text checked is the page's own (the map's frame, whose legend and popups are not
-translated yet, is left out: its words come from the map's options).
+The text checked is the page's visible text, and in the map's frame every text node (the legend,
+folded or not), every accessible name (markers, clusters, the map region) and the frame's title.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from stations.i18n import SIMPLIFIED, TRADITIONAL, translations
-from tests.support.browser import ROOT, streamlit_server, wait_for_markers
+from tests.support.browser import ROOT, map_frame, streamlit_server, wait_for_markers
 from tests.support.map_browser import MAP_TIMEOUT_MS
 from tests.test_languages_app import english_fragments
 
@@ -50,6 +50,26 @@ def _title(page: Any) -> str:
     return heading.inner_text().strip()
 
 
+#: Every text node outside scripts and styles, and every accessible name, in the map's frame.
+_FRAME_TEXT_JS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const tag = n.parentElement && n.parentElement.tagName;
+    if (tag !== "SCRIPT" && tag !== "STYLE" && n.textContent.trim()) { out.push(n.textContent.trim()); }
+  }
+  document.querySelectorAll("[aria-label]").forEach((e) => out.push(e.getAttribute("aria-label")));
+  out.push(document.title);
+  return out.join("\\n");
+}"""
+
+
+def _map_text(page: Any) -> str:
+    frame = map_frame(page)
+    title = page.locator("iframe[title]").first.get_attribute("title") or ""
+    return frame.evaluate(_FRAME_TEXT_JS) + "\n" + title
+
+
 def _query(page: Any) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
@@ -61,10 +81,11 @@ def test_a_chinese_link_shows_the_map_page_in_chinese_and_the_switch_changes_onl
     try:
         assert _title(page) == translations(SIMPLIFIED).gettext(TITLE)
         page.get_by_text("本视图中的服务站").wait_for()
-        text = page.locator("body").inner_text()
+        text = page.locator("body").inner_text() + "\n" + _map_text(page)
         found = sorted({p.pattern for p in english_fragments(SIMPLIFIED) if p.search(text)})
         assert found == [], found
         assert "意大利" in text
+        assert "图例" in text and "被报道的海外警察服务站地图" in text
         before = _query(page)
         assert before == {"country": ["IT"], "lang": [SIMPLIFIED]}
 
@@ -76,8 +97,8 @@ def test_a_chinese_link_shows_the_map_page_in_chinese_and_the_switch_changes_onl
             k: v for k, v in before.items() if k != "lang"
         }
         assert after["lang"] == [TRADITIONAL]
-        text = page.locator("body").inner_text()
-        assert "義大利" in text
+        text = page.locator("body").inner_text() + "\n" + _map_text(page)
+        assert "義大利" in text and "圖例" in text
         found = sorted({p.pattern for p in english_fragments(TRADITIONAL) if p.search(text)})
         assert found == [], found
     finally:
