@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import export, publishers, vocab
-from stations.i18n import gettext, ngettext
+from stations.i18n import ENGLISH, country_name, format_number, gettext, ngettext
 from stations.view import chart_image, citation, timeline
 from stations.view.filters import Filters
 from stations.web import correction, nav, summary
@@ -32,36 +32,58 @@ def metrics(data: Data, filters: Filters, actions: pd.DataFrame) -> None:
         for c in sorted(set(stations["iso2"]))
         if data.summary.at[c, "strongest_action"] == vocab.NO_ACTION
     ]
+    lang = filters.language
     cols = st.columns(3)
-    cols[0].metric("Actions recorded", len(actions))
-    cols[1].metric("Countries that acted", actions["iso2"].nunique())
-    cols[2].metric("Host countries with no action reported", len(silent))
+    cols[0].metric(gettext("Actions recorded", lang), format_number(len(actions), lang))
+    cols[1].metric(gettext("Countries that acted", lang), format_number(actions["iso2"].nunique(), lang))
+    cols[2].metric(gettext("Host countries with no action reported", lang), format_number(len(silent), lang))
+
+
+def _countries(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """The ``country`` column in ``lang``: the data's names in English, CLDR's in Chinese."""
+    if lang == ENGLISH:
+        return frame["country"]
+
+    def name(iso2: str, english: str) -> str:
+        try:
+            return country_name(iso2, lang)
+        except KeyError:
+            return english
+
+    return pd.Series(
+        [name(i, c) for i, c in zip(frame["iso2"], frame["country"], strict=True)], index=frame.index
+    )
 
 
 def chart(actions: pd.DataFrame, filters: Filters) -> None:
+    lang = filters.language
     if actions.empty:
-        st.info("No government action is recorded for the countries in this view.")
+        st.info(gettext("No government action is recorded for the countries in this view.", lang))
         return
     credit = view_credit(filters, "responses")
     spec = timeline.timeline_chart(actions, credit)
     st.altair_chart(spec, width="stretch")
     st.download_button(
-        "Download timeline as PNG",
+        gettext("Download timeline as PNG", lang),
         data=lambda: chart_image.vega_lite_png(spec.to_dict(), credit, "Actions by country over time"),
         file_name=summary.download_name("timeline", filters, "png"),
         mime="image/png",
         on_click="ignore",
         icon=":material/image:",
-        help="The timeline with its credit line (sources, data version, licence, link to this view).",
+        help=gettext(
+            "The timeline with its credit line (sources, data version, licence, link to this view).", lang
+        ),
     )
 
 
 def table(actions: pd.DataFrame, filters: Filters) -> None:
-    st.header("Actions, with sources")
+    lang = filters.language
+    st.header(gettext("Actions, with sources", lang))
     pairs = publishers.source_pairs(actions)
     links = source_links(actions)
     frame = actions.assign(
-        action=actions["action_type"].map(vocab.ACTION_LABELS),
+        action=actions["action_type"].map(vocab.action_labels(lang)),
+        country=_countries(actions, lang),
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
         outlets=["; ".join(label for _, label in p) for p in pairs],
     )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "response_id"]]
@@ -73,20 +95,29 @@ def table(actions: pd.DataFrame, filters: Filters) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "date": st.column_config.TextColumn("Date"),
-            "country": st.column_config.TextColumn("Country"),
-            "actor": st.column_config.TextColumn("Actor"),
-            "action": st.column_config.TextColumn("Action"),
-            "summary": st.column_config.TextColumn("Summary", width="large"),
-            "confidence": st.column_config.TextColumn("Confidence"),
-            "outlets": st.column_config.TextColumn("Sources (outlets)", width="medium"),
+            "date": st.column_config.TextColumn(gettext("Date", lang)),
+            "country": st.column_config.TextColumn(gettext("Country", lang)),
+            "actor": st.column_config.TextColumn(gettext("Actor", lang)),
+            "action": st.column_config.TextColumn(gettext("Action", lang)),
+            "summary": st.column_config.TextColumn(
+                gettext("Summary", lang) if lang == ENGLISH else gettext("Summary (in English)", lang),
+                width="large",
+            ),
+            "confidence": st.column_config.TextColumn(gettext("Confidence", lang)),
+            "outlets": st.column_config.TextColumn(gettext("Sources (outlets)", lang), width="medium"),
             # Kept in the data (corrections name the row) but not shown: an internal id.
             "response_id": None,
             **{
-                name: st.column_config.LinkColumn(name, display_text=HOST_TEXT, help="Opens the source")
+                name: st.column_config.LinkColumn(
+                    gettext("Source {number}", lang).format(number=name.rsplit(" ", 1)[-1]),
+                    display_text=HOST_TEXT,
+                    help=gettext("Opens the source", lang),
+                )
                 for name in links.columns
             },
-            "correction": st.column_config.LinkColumn("Correction", display_text="Suggest a correction"),
+            "correction": st.column_config.LinkColumn(
+                gettext("Correction", lang), display_text=gettext("Suggest a correction", lang)
+            ),
         },
     )
 
@@ -115,22 +146,28 @@ def corrections(actions: pd.DataFrame, filters: Filters) -> list[str]:
 
 
 def strongest_table(data: Data, filters: Filters) -> None:
+    lang = filters.language
     stations = data.view(filters).frame
     summary = data.summary.loc[data.summary.index.isin(stations["iso2"])]
+    host = gettext("Host country", lang)
     frame = pd.DataFrame(
         {
-            "Host country": summary["country"],
-            "Stations": stations["iso2"].value_counts().reindex(summary.index).fillna(0).astype(int),
-            "Strongest government action (country-wide)": summary["strongest_action"].map(
-                vocab.ACTION_LABELS
+            host: _countries(summary.assign(iso2=summary.index), lang),
+            gettext("Stations", lang): stations["iso2"]
+            .value_counts()
+            .reindex(summary.index)
+            .fillna(0)
+            .astype(int),
+            gettext("Strongest government action (country-wide)", lang): summary["strongest_action"].map(
+                vocab.action_labels(lang)
             ),
-            "Latest action": summary["latest_date"],
+            gettext("Latest action", lang): summary["latest_date"],
             "rank": summary["strongest_action"].map(
                 {a: i for i, a in enumerate((*vocab.ACTION_TYPES, vocab.NO_ACTION))}
             ),
         }
-    ).sort_values(["rank", "Host country"])
-    st.header("Strongest action by host country")
+    ).sort_values(["rank", host])
+    st.header(gettext("Strongest action by host country", lang))
     st.dataframe(frame.drop(columns="rank"), hide_index=True, width="stretch")
 
 
