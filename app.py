@@ -30,23 +30,21 @@ if embedded:
     embed_view.use_embed_layout()
 else:
     narrow.narrow_screen_layout()
-# The title and intro are written once the view (and with it the language) is read.
-head = None if embedded else st.container()
+    lang = state.language()
+    st.title(gettext(DATASET_TITLE, lang))
+    st.markdown(
+        gettext(
+            "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
+            "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). "
+            "These are **reported allegations**: China's government denies running police "
+            "stations abroad and calls them volunteer service centres. Click a station for its "
+            "details and sources.",
+            lang,
+        )
+    )
+
 filters = sidebar.current_filters(data, page="map")
 lang = filters.language
-if head is not None:
-    with head:
-        st.title(gettext(DATASET_TITLE, lang))
-        st.markdown(
-            gettext(
-                "Sites reported as Chinese **overseas police service stations**, mostly from Safeguard "
-                "Defenders' reports *110 Overseas* (Sept 2022) and *Patrol and Persuade* (Dec 2022). "
-                "These are **reported allegations**: China's government denies running police "
-                "stations abroad and calls them volunteer service centres. Click a station for its "
-                "details and sources.",
-                lang,
-            )
-        )
 shown = data.view(filters)
 view = shown.frame
 if embedded:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from stations.i18n import gettext, ngettext
-from stations.web import announce, nav, responses_page, sidebar, summary
+from stations.web import announce, nav, responses_page, sidebar, state, summary
 from stations.web import data as web_data
 
 slot = nav.page_setup("responses")
 data = web_data.load_data()
 
-head = st.container()  # written once the view (and its language) is read
+lang = state.language()
+st.title(gettext("Government responses", lang))
+st.markdown(
+    gettext(
+        "Dated actions by host governments: investigations, closure orders, arrests, "
+        "convictions, denials. Each country's strongest action colours the map. The country "
+        "filter applies here too.",
+        lang,
+    )
+)
 filters = sidebar.current_filters(
     data,
     page="responses",
@@ -19,16 +28,6 @@ filters = sidebar.current_filters(
     listed=lambda view: (len(responses_page.filter_responses(data, view)), "action"),
 )
 lang = filters.language
-with head:
-    st.title(gettext("Government responses", lang))
-    st.markdown(
-        gettext(
-            "Dated actions by host governments: investigations, closure orders, arrests, "
-            "convictions, denials. Each country's strongest action colours the map. The country "
-            "filter applies here too.",
-            lang,
-        )
-    )
 sidebar.hidden_filters_note(data, filters, ("country", "action"))
 summary.empty_note(data, filters)
 actions = responses_page.filter_responses(data, filters)

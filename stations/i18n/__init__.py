@@ -26,7 +26,7 @@ from stations.i18n.catalog import (
     translate_labels,
     translations,
 )
-from stations.i18n.formats import country_name, format_date, format_number
+from stations.i18n.formats import country_label, country_name, format_date, format_number
 from stations.i18n.languages import (
     CODES,
     DEFAULT,
@@ -49,6 +49,7 @@ __all__ = [
     "TRADITIONAL",
     "Language",
     "N_",
+    "country_label",
     "country_name",
     "format_date",
     "format_number",

@@ -67,3 +67,14 @@ def country_name(iso2: str, lang: str) -> str:
     English pages may prefer the data's own ``country`` column, which this does not read.
     """
     return _locale(lang).territories[iso2.upper()]
+
+
+def country_label(iso2: str, data_name: str, lang: str) -> str:
+    """A country as a page in ``lang`` names it: the data's own name (``data_name``) in English,
+    CLDR's in Chinese; the data's name where CLDR has none for the code."""
+    if language(lang).catalog is None:
+        return data_name
+    try:
+        return country_name(iso2, lang)
+    except KeyError:
+        return data_name

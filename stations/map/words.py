@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from stations.data import vocab
-from stations.i18n import ENGLISH, N_, country_name, gettext, pgettext
+from stations.i18n import ENGLISH, N_, country_label, gettext, pgettext
 
 #: What the scripts write, word for word (placeholders in braces are filled by the script).
 SCRIPT_TEXTS: tuple[str, ...] = (
@@ -71,9 +71,5 @@ def map_words(lang: str, countries: Mapping[str, str] | Iterable[tuple[str, str]
     words.update({field.label: gettext(field.label, lang) for field in vocab.STATION_FIELDS})
     words.update(vocab.bureau_labels(lang))
     pairs = countries.items() if isinstance(countries, Mapping) else countries
-    for iso2, english in pairs:
-        try:
-            words[english] = country_name(iso2, lang)
-        except KeyError:
-            continue
+    words.update({english: country_label(iso2, english, lang) for iso2, english in pairs})
     return words

@@ -23,7 +23,6 @@ what the reader's browser will do; a Chromium test checks the two agree.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 
-from stations.i18n import ENGLISH, SIMPLIFIED, TRADITIONAL, country_name
+from stations.i18n import ENGLISH, SIMPLIFIED, TRADITIONAL, country_label, country_name
 
 #: Everyday English names that no ISO 3166 name or code gives, by country code.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -182,10 +181,7 @@ def menu(countries: Mapping[str, str], codes: Sequence[str], lang: str = ENGLISH
     named = []
     for code in codes:
         english = countries.get(code, code)
-        label = english
-        if lang != ENGLISH:
-            with contextlib.suppress(KeyError):
-                label = country_name(code, lang)
+        label = country_label(code, english, lang)
         others = (*((english,) if label != english else ()), *terms(code, english), *chinese_names(code))
         named.append((code, label, tuple(dict.fromkeys(others))))
     return _menu(tuple(named))

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from stations.data import model, vocab
-from stations.i18n import ENGLISH, N_, country_name, gettext, ngettext, pgettext
+from stations.i18n import ENGLISH, N_, country_label, gettext, ngettext, pgettext
 
 #: Characters a file name keeps (others become ``-``), and the most values of one filter named.
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -161,12 +161,7 @@ class CountryFacet(Facet):
 
     def option_label(self, value: str, countries: Mapping[str, str], lang: str = ENGLISH) -> str:
         """The data's own name in English; CLDR's in Chinese (意大利 / 義大利)."""
-        if lang != ENGLISH:
-            try:
-                return country_name(value, lang)
-            except KeyError:
-                pass
-        return countries.get(value, value)
+        return country_label(value, countries.get(value, value), lang)
 
     def spellings(self, allowed: Sequence[str], countries: Mapping[str, str]) -> dict[str, str]:
         """Codes and names alike: ``?country=italy`` is ``IT``."""

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import vocab
-from stations.i18n import ENGLISH, country_name, format_number, gettext, ngettext
+from stations.i18n import ENGLISH, country_label, format_number, gettext, ngettext
 from stations.map.scriptsafe import script_json
 from stations.view.headline import counted
 from stations.view.index import View
@@ -28,10 +28,7 @@ def station_words(row: pd.Series, lang: str = ENGLISH) -> str:
         country = row["country"]
         bureau = "bureau unknown" if row["bureau"] == "Unknown" else f"{row['bureau']} bureau"
     else:
-        try:
-            country = country_name(str(row["iso2"]), lang)
-        except KeyError:
-            country = row["country"]
+        country = country_label(str(row["iso2"]), row["country"], lang)
         bureau = vocab.bureau_labels(lang).get(row["bureau"], row["bureau"])
     if row["city"]:
         place = gettext("{city}, {country}", lang).format(city=row["city"], country=country)

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from stations.data import model, publishers, vocab
-from stations.i18n import ENGLISH, N_, country_name, format_date, format_number, gettext, pgettext
+from stations.i18n import ENGLISH, N_, country_label, format_date, format_number, gettext, pgettext
 from stations.view.filters import escape_markdown
 from stations.view.index import View
 from stations.web import correction, sidebar, state
@@ -180,12 +180,7 @@ def _columns(lang: str) -> dict[str, object]:
 
 def _country(row: pd.Series, lang: str) -> str:
     """The station's country: the data's name in English, CLDR's in Chinese."""
-    if lang == ENGLISH:
-        return str(row["country"])
-    try:
-        return country_name(str(row["iso2"]), lang)
-    except KeyError:
-        return str(row["country"])
+    return country_label(str(row["iso2"]), str(row["country"]), lang)
 
 
 def _say_if_cut(rows: int, what: str, lang: str = ENGLISH) -> None:
@@ -219,10 +214,8 @@ def _localised(view: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
     }
     if lang != ENGLISH:
         columns["bureau"] = view["bureau"].map(vocab.bureau_labels(lang))
-        names = {
-            iso2: _country(row, lang)
-            for iso2, row in view.drop_duplicates("iso2").set_index("iso2").iterrows()
-        }
+        pairs = view.drop_duplicates("iso2")
+        names = {i: country_label(i, c, lang) for i, c in zip(pairs["iso2"], pairs["country"], strict=True)}
         columns["country"] = view["iso2"].map(names)
     return columns
 

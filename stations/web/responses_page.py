@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from stations.data import export, publishers, vocab
-from stations.i18n import ENGLISH, country_name, format_number, gettext, ngettext
+from stations.i18n import ENGLISH, country_label, format_number, gettext, ngettext
 from stations.view import chart_image, citation, timeline
 from stations.view.filters import Filters
 from stations.web import correction, nav, summary
@@ -44,14 +44,9 @@ def _countries(frame: pd.DataFrame, lang: str) -> pd.Series:
     if lang == ENGLISH:
         return frame["country"]
 
-    def name(iso2: str, english: str) -> str:
-        try:
-            return country_name(iso2, lang)
-        except KeyError:
-            return english
-
     return pd.Series(
-        [name(i, c) for i, c in zip(frame["iso2"], frame["country"], strict=True)], index=frame.index
+        [country_label(i, c, lang) for i, c in zip(frame["iso2"], frame["country"], strict=True)],
+        index=frame.index,
     )
 
 

@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.query_params import sanitize_query_string
 
-from stations.i18n import DEFAULT, negotiate
+from stations.i18n import DEFAULT, negotiate, parse_lang
 from stations.view.filters import APP_PARAMS, KEYS, LANG, LIST_FIELDS, Filters, Options, is_tracking_param
 
 #: The view: a ``Filters``, the one source of truth.
@@ -117,6 +117,17 @@ def browser_language() -> str | None:
     headers = st.context.headers
     code = negotiate(headers.get("Accept-Language") if headers else None)
     return None if code == DEFAULT else code
+
+
+def language() -> str:
+    """The language this run will be read in, before the view is read (a page's title and
+    intro come before its filters): what ``read`` will decide, without changing anything."""
+    state = st.session_state
+    params = url_params()
+    if VIEW in state and params == state.get(PUBLISHED):
+        return state[VIEW].language
+    given = params.get(LANG) or []
+    return parse_lang(given[0] if given else None) or browser_language() or DEFAULT
 
 
 def current() -> Filters:
