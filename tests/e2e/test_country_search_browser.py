@@ -63,7 +63,11 @@ def test_typing_a_common_name_or_code_and_enter_selects_that_country(
         MENU.label(v)
         for v in country_search.streamlit_order(typed, ((v, MENU.label(v)) for v in MENU.options))
     ]
-    assert [t.strip() for t in listed] == expected  # the browser orders as the port does
+    # The browser orders as the port does. The menu draws only the options in its window (a
+    # virtualised list): the drawn ones are the port's first, in its order.
+    listed = [t.strip() for t in listed]
+    assert len(listed) >= min(len(expected), 5), (listed, expected)
+    assert listed == expected[: len(listed)]
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(rf"[?&]country={iso2}(&|$)"), timeout=30_000)
