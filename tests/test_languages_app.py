@@ -203,6 +203,18 @@ def test_an_unknown_lang_is_named_in_a_notice_and_the_page_stays_english() -> No
     assert at.radio(key="filter_lang").value == "en"
 
 
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("page", ["map", "data"])
+def test_a_chinese_link_says_in_its_language_what_was_not_understood(page, lang, fragments) -> None:
+    at = open_page(page, country="IT,Atlantis", colour="red", lang=lang)
+    assert url(at) == {"country": ["IT"], "lang": [lang]}
+    (notice,) = [w.value for w in at.warning if "Atlantis" in w.value]
+    _ = translations(lang).gettext
+    assert notice.startswith(_("Parts of this link were not understood and were ignored: "))
+    assert _("unknown parameter {value}").format(value="'colour'") in notice
+    assert [p.pattern for p in fragments[lang] if p.search(notice)] == []
+
+
 def test_lang_round_trips_through_filters() -> None:
     options = Options(countries={"IT": "Italy", "FR": "France"}, station_ids=frozenset({"IT-rome-1"}))
     view, notices = Filters.from_query_params(
