@@ -215,6 +215,34 @@ def test_a_chinese_link_says_in_its_language_what_was_not_understood(page, lang,
     assert [p.pattern for p in fragments[lang] if p.search(notice)] == []
 
 
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("page", ["map", "responses"])
+def test_the_phone_drawer_speaks_the_language(page, lang, fragments) -> None:
+    at = open_page(page, country="IT", lang=lang)
+    _ = translations(lang).gettext
+    sidebar = " ".join(e.value for e in at.sidebar.get("html"))
+    label = re.search(r'content: "([^"]*)"', sidebar)
+    assert label and label.group(1) == _("Filters ({count})").format(count=1)
+    (button,) = re.findall(r'class="show-results-button">([^<]*)<', sidebar)
+    what = ("Show {count} station", "Show {count} stations")
+    if page == "responses":
+        what = ("Show {count} action", "Show {count} actions")
+    count = re.search(r"\d+", button)
+    assert count and button == translations(lang).ngettext(*what, 2).format(count=count.group())
+    assert [p.pattern for p in fragments[lang] if p.search(label.group(1) + button)] == []
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_the_embedded_maps_credit_line_speaks_the_language(lang, fragments) -> None:
+    at = open_page("map", context={"url": "http://localhost/", "is_embedded": True}, country="FR", lang=lang)
+    (credit,) = [c.value for c in at.caption if "CC BY 4" in c.value]
+    _ = translations(lang).gettext
+    assert credit.startswith("来源：保护卫士" if lang == SIMPLIFIED else "來源：保護衛士")
+    assert _("data version {version}").format(version="") in credit
+    assert _("Full map, filters and sources") in credit
+    assert [p.pattern for p in fragments[lang] if p.search(re.sub(r"\(http[^)]*\)", "", credit))] == []
+
+
 def test_lang_round_trips_through_filters() -> None:
     options = Options(countries={"IT": "Italy", "FR": "France"}, station_ids=frozenset({"IT-rome-1"}))
     view, notices = Filters.from_query_params(

@@ -47,7 +47,7 @@ def current_filters(
         st.info(gettext(STATION_OUTSIDE, state.current().language), icon="ℹ️")
     filters = state.current()
     state.publish(filters)
-    narrow.drawer(active_filters(filters))
+    narrow.drawer(active_filters(filters), filters.language)
     return filters
 
 
@@ -62,7 +62,7 @@ def current_view(data: Data, page: str = "data") -> Filters:
     reading = state.read(data.options, page)
     show_notices(reading.notices, reading.filters.language)
     state.publish(reading.filters)
-    narrow.drawer(active_filters(reading.filters))
+    narrow.drawer(active_filters(reading.filters), reading.filters.language)
     return reading.filters
 
 
@@ -128,7 +128,7 @@ def _sidebar(
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
-    narrow.show_results_button(show_slot, *(listed(filters) if listed else (total, "station")))
+    narrow.show_results_button(show_slot, *(listed(filters) if listed else (total, "station")), lang=lang)
     for facet in shown:
         text = facet_caption(data, filters, facet, total)
         if text:
