@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from stations.i18n import CODES, SIMPLIFIED, TRADITIONAL, build, translations
 from stations.view import country_search
 from stations.view.filters import Filters, Options
-from tests.support.apptest import open_page, url
+from tests.support.apptest import map_script, open_page, url
 from tests.test_view_state import shared_links
 
 CHINESE = (SIMPLIFIED, TRADITIONAL)
@@ -241,6 +241,27 @@ def test_the_embedded_maps_credit_line_speaks_the_language(lang, fragments) -> N
     assert _("data version {version}").format(version="") in credit
     assert _("Full map, filters and sources") in credit
     assert [p.pattern for p in fragments[lang] if p.search(re.sub(r"\(http[^)]*\)", "", credit))] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "rome", "milan"),
+    [(SIMPLIFIED, "罗马", "米兰"), (TRADITIONAL, "羅馬", "米蘭"), ("en", "Rome", "Milan")],
+)
+def test_cities_are_named_from_the_register_in_chinese(lang, rome, milan) -> None:
+    """data/places_zh.csv: Rome is CLDR's 罗马, Milan a source's 米兰 (Traditional by OpenCC);
+    Bolzano has no sourced name yet, so every language shows the English one."""
+    at = open_page("map", country="IT", lang=lang)
+    table = next(f.value for f in at.dataframe if "city" in f.value.columns)  # the station table
+    cities = set(table["city"])
+    assert {rome, milan, "Bolzano"} <= cities
+    assert lang == "en" or not {"Rome", "Milan", "Florence"} & cities
+    picker = at.selectbox(key="filter_station")
+    shown = [picker.format_func(o) for o in picker.options]
+    assert any(label.startswith(rome) for label in shown), shown[:3]
+    # The map's words: its script names each city through them (static/js/station-layer.js).
+    script = map_script(at)
+    for english, name in (("Rome", rome), ("Milan", milan)):
+        assert (f'"{english}":"{name}"' in script) == (lang != "en")
 
 
 def test_lang_round_trips_through_filters() -> None:
