@@ -143,6 +143,9 @@ def test_a_chinese_page_shows_no_english_catalog_string(page, lang, fragments) -
     assert found == [], found
     # And the page is in that language: its title and the headline's words.
     assert at.title[0].value == translations(lang).gettext(TITLES[page])
+    if page == "responses":  # the timeline's own words (tests/test_timeline.py checks them all)
+        (chart,) = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+        assert chart["title"]["text"] == translations(lang).gettext("Actions by country over time")
     if page != "data":  # the data page's figures are of the whole data, not of the view
         assert ("意大利" if lang == SIMPLIFIED else "義大利") in " ".join(texts)
 
