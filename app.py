@@ -70,6 +70,7 @@ with left:
         decorate=embed_view.fill_frame if embedded else None,
         variant="embed" if embedded else "",
         lang=lang,
+        places=web_data.city_words(lang),
     )
     state.on_map_click(clicked, shown.id_set, data.options)
 if right is not None:

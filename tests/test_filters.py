@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stations.data import load, model, vocab
-from stations.view.filters import Filters, Options, escape_markdown
+from stations.view.filters import Filters, Options, escape_markdown, notice_text
 
 
 @pytest.fixture
@@ -70,6 +70,26 @@ def test_unknown_values_keys_and_repeats_are_dropped_with_notices(options: Optio
             "unknown station 'XX\\-nowhere\\-1'",
             "unknown wave '54'",
         ]
+    )
+
+
+def test_notices_are_in_the_links_language_else_the_browsers(options: Options) -> None:
+    params = {"country": "NL,Atlantis", "colour": "red", "lang": "zh-Hans"}
+    filters, notices = Filters.from_query_params(params, options, "zh-Hant")
+    assert filters == Filters(country=("NL",), lang="zh-Hans")
+    assert sorted(notices) == ["未知参数 'colour'", "未知的 country 值 'Atlantis'"]
+    _, notices = Filters.from_query_params({"colour": "red"}, options, "zh-Hant")
+    assert notices == ["未知參數 'colour'"]
+    # A language the link names but no page speaks: the notices are in the browser's.
+    _, notices = Filters.from_query_params({"lang": "fr"}, options, "zh-Hant")
+    assert notices == ["未知的 lang 值 'fr'"]
+    _, notices = Filters.from_query_params({"lang": "fr"}, options)
+    assert notices == ["unknown lang 'fr'"]
+    assert notice_text(["未知参数 'colour'", "未知服务站 'X'"], "zh-Hans") == (
+        "此链接中有部分内容无法识别，已忽略：未知参数 'colour'；未知服务站 'X'。"
+    )
+    assert notice_text(["unknown parameter 'colour'"], "en") == (
+        "Parts of this link were not understood and were ignored: unknown parameter 'colour'."
     )
 
 

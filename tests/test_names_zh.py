@@ -174,3 +174,14 @@ def test_the_committed_register_covers_every_station_city() -> None:
     stations, _ = load.check_stations(ROOT / "data" / "stations.csv")
     cities = set(zip(stations["iso2"], stations["city"], strict=True)) - {(c, "") for c in stations["iso2"]}
     assert cities == set(zip(places["iso2"], places["city"], strict=True))
+
+
+def test_city_names_in_each_script_come_from_the_register() -> None:
+    places, problems = names_zh.read_places(ROOT / "data" / names_zh.PLACES_FILE)
+    assert problems == []
+    hans, hant = (names_zh.city_names(places, script) for script in names_zh.SCRIPTS)
+    assert hans[("IT", "Rome")] == "罗马" and hant[("IT", "Rome")] == "羅馬"  # OpenCC of the name
+    assert hans[("AU", "Sydney")] == "悉尼" and hant[("AU", "Sydney")] == "雪梨"  # the sourced override
+    assert ("IT", "Bolzano") not in hans and ("IT", "Bolzano") not in hant  # no sourced name yet
+    named = places[places["source_kind"] != names_zh.NO_SOURCE]
+    assert len(hans) == len(hant) == len(named) > 40

@@ -256,3 +256,40 @@ def test_timeline_png_is_drawn_offline_with_its_credit_drawn_and_in_its_metadata
         assert extra >= 3 * 14 * chart_image.SCALE, (one.height, other.height)
         band = np.asarray(one.convert("L"))[other.height // 6 : other.height // 6 + extra, :]
         assert (band < 110).sum() > 500
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_a_chinese_timeline_says_every_word_in_chinese(lang: str) -> None:
+    from stations.i18n import translations
+    from tests.test_languages_app import english_fragments
+
+    actions = _actions(
+        ("2022", "Sweden", "statement_of_concern"),
+        ("2022-10", "Ireland", "closure_ordered"),
+        ("2022-10-26", "Netherlands", "investigation_opened"),
+    ).assign(iso2=["SE", "IE", "NL"])
+    spec = timeline.timeline_chart(actions, CREDIT, lang).to_dict()
+    _ = translations(lang).gettext
+    assert spec["title"]["text"] == _("Actions by country over time")
+    encoding = spec["layer"][1]["encoding"]
+    assert encoding["color"]["legend"]["title"] == _("Action (strongest first)")
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y年"
+    words = [spec["title"]["text"], *spec["title"]["subtitle"], encoding["color"]["legend"]["title"]]
+    words += [t["title"] for t in encoding["tooltip"]] + [spec["layer"][0]["encoding"]["x"]["title"]]
+    rows = next(iter(spec["datasets"].values()))
+    words += [r["date"] for r in rows] + [r["action"] for r in rows] + [r["country"] for r in rows]
+    assert {r["country"] for r in rows} == (
+        {"瑞典", "爱尔兰", "荷兰"} if lang == "zh-Hans" else {"瑞典", "愛爾蘭", "荷蘭"}
+    )
+    year_only, month_only = (_("{date} (year only)"), _("{date} (month only)"))
+    assert {r["date"] for r in rows} == {
+        year_only.format(date="2022年"),
+        month_only.format(date="2022年10月"),
+        "2022年10月26日",
+    }
+    text = " ".join(w for w in words if "://" not in w)
+    assert [p.pattern for p in english_fragments(lang) if p.search(text)] == []
+    # The English chart is unchanged: the PNG is drawn from it.
+    english = timeline.timeline_chart(actions, CREDIT).to_dict()
+    assert english["title"]["text"] == "Actions by country over time"
+    assert "axis" not in english["layer"][0]["encoding"]["x"]

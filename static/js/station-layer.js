@@ -491,7 +491,7 @@
 
     _place: function (i) {
       var c = this._columns, w = this.options.words, country = say(w, c.country[i]);
-      return c.city[i] ? say(w, "{city}, {country}", {city: c.city[i], country: country}) :
+      return c.city[i] ? say(w, "{city}, {country}", {city: say(w, c.city[i]), country: country}) :
         say(w, "{country} (location not published)", {country: country});
     },
 

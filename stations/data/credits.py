@@ -15,8 +15,9 @@ DATASET_TITLE = N_("110 Overseas: China's reported overseas police stations")
 #: The prefix of every downloaded file name.
 SHORT_NAME = "110-overseas"
 #: Who is credited: the project as a whole (each row credits its own sources).
-AUTHOR = "110 Overseas station tracker contributors"
-COMPILED_FROM = (
+# TRANSLATORS: the project as the author of a citation.
+AUTHOR = N_("110 Overseas station tracker contributors")
+COMPILED_FROM = N_(
     'Compiled from Safeguard Defenders, "110 Overseas" (September 2022) and "Patrol and Persuade" '
     "(December 2022), and from later government and press reports; each row lists its own sources."
 )

@@ -94,6 +94,20 @@ def bureau_name(bureau: str, script: Script = "Hans") -> str | None:
     return traditional(name)
 
 
+def city_names(places: pd.DataFrame, script: Script = "Hans") -> dict[tuple[str, str], str]:
+    """``(iso2, city) -> name`` of the register's cities that have a sourced name, in ``script``:
+    Traditional is ``city_zh_hant`` where the register gives one (a sourced Taiwan usage), else
+    the OpenCC derivation of ``city_zh``. A city without a name is left out (pages then show the
+    English name)."""
+    named = places[(places["city_zh"] != "") & (places["source_kind"] != NO_SOURCE)]
+    names = {}
+    for iso2, city, hans, hant in zip(
+        named["iso2"], named["city"], named["city_zh"], named["city_zh_hant"], strict=True
+    ):
+        names[(iso2, city)] = hans if script == "Hans" else (hant or traditional(hans))
+    return names
+
+
 def read_places(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """The register (indexed by line number) and every defect in it."""
     name = str(path)

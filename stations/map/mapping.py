@@ -415,6 +415,7 @@ class StationLayer(JSCSSMixin, MacroElement):
         selected: str | None = None,
         prefix: str | None = None,
         lang: str = ENGLISH,
+        places: Mapping[str, str] | None = None,
     ):
         super().__init__()
         self._name = "StationLayer"
@@ -423,7 +424,7 @@ class StationLayer(JSCSSMixin, MacroElement):
         self.table_ref = script_json({"id": STATION_TABLE_ID, "digest": layer.stations_digest})
         self.countries_json = layer.countries_json
         self.shapes_json = layer.shapes_json
-        self.options_json = script_json(layer_options(layer, fit, selected, lang))
+        self.options_json = script_json(layer_options(layer, fit, selected, lang, places))
 
     def render(self, **kwargs: Any) -> None:
         # Read the asset URLs at render time, so that serving them locally
@@ -440,11 +441,17 @@ PRECISION_ZOOM: dict[str, int] = {"address": 17, "street": 15, "city": 11, "coun
 
 
 def layer_options(
-    layer: LayerData, fit: bool, selected: str | None = None, lang: str = ENGLISH
+    layer: LayerData,
+    fit: bool,
+    selected: str | None = None,
+    lang: str = ENGLISH,
+    places: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``options`` of ``L.stationLayer`` (``static/js/station-layer.js`` declares and explains
-    each): labels, colours and the view options, and the words in ``lang`` (``map_words``)."""
-    words = map_words(lang, {iso2: c["name"] for iso2, c in json.loads(layer.countries_json).items()})
+    each): labels, colours and the view options, and the words in ``lang`` (``map_words``;
+    ``places``: the cities' names in ``lang``)."""
+    countries = {iso2: c["name"] for iso2, c in json.loads(layer.countries_json).items()}
+    words = map_words(lang, countries, places)
     return {
         "words": words,
         "fit": fit,
@@ -532,6 +539,7 @@ def map_of_layer(
     basemap: bool = False,
     prefix: str | None = None,
     lang: str = ENGLISH,
+    places: Mapping[str, str] | None = None,
 ) -> StationMap:
     """The map around a layer already made (a cached view's ``layer``); see ``build_map``.
     ``basemap`` draws the app's own basemap (stations.map.basemap) once the markers are up;
@@ -567,7 +575,7 @@ def map_of_layer(
     words = map_words(lang)
     fmap.options["map_words"] = words
     fmap.options["map_title"] = words.get(MAP_TITLE, MAP_TITLE)
-    StationLayer(layer, fit, selected, prefix, lang).add_to(fmap)
+    StationLayer(layer, fit, selected, prefix, lang, places).add_to(fmap)
     if basemap:  # after the station layer: its loader runs once the markers are drawn
         Basemap(prefix or assets.DEFAULT_PREFIX).add_to(fmap)
     return fmap

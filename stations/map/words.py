@@ -58,9 +58,14 @@ CLASS_LABELS: tuple[str, ...] = (
 )
 
 
-def map_words(lang: str, countries: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+def map_words(
+    lang: str,
+    countries: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    places: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """English -> ``lang`` for everything the map's script shows; ``countries`` (code -> the
-    data's English name) adds the names of the countries in view, from CLDR. Empty in English."""
+    data's English name) adds the names of the countries in view, from CLDR, and ``places``
+    (English city -> its name in ``lang``, from the register) the cities. Empty in English."""
     if lang == ENGLISH:
         return {}
     words = {text: gettext(text, lang) for text in (*SCRIPT_TEXTS, *CLASS_LABELS)}
@@ -72,4 +77,5 @@ def map_words(lang: str, countries: Mapping[str, str] | Iterable[tuple[str, str]
     words.update(vocab.bureau_labels(lang))
     pairs = countries.items() if isinstance(countries, Mapping) else countries
     words.update({english: country_label(iso2, english, lang) for iso2, english in pairs})
+    words.update(places or {})
     return words

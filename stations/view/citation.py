@@ -26,6 +26,7 @@ from stations.data.credits import (
     SHORT_NAME,
     Licence,
 )
+from stations.i18n import ENGLISH, N_, translations
 from stations.view import facets
 from stations.view.filters import Filters
 
@@ -72,16 +73,36 @@ class Citation:
     text: str
 
 
-def citation(url: str, version: str | None, date: str | None, accessed: dt.date) -> Citation:
-    """The citation of one view of one data version, as a reader would paste it."""
-    version = version or "unversioned"
-    date = date or "unknown"
+#: What a citation says when the data package records no version or no date.
+UNVERSIONED = N_("unversioned")
+UNKNOWN_DATE = N_("unknown")
+
+
+def citation(
+    url: str, version: str | None, date: str | None, accessed: dt.date, lang: str = ENGLISH
+) -> Citation:
+    """The citation of one view of one data version, as a reader of ``lang`` would paste it
+    (the title as that reader sees it on the page; URL, version and dates as they are)."""
+    _ = translations(lang).gettext
+    version = version or _(UNVERSIONED)
+    date = date if date and date != UNKNOWN_DATE else _(UNKNOWN_DATE)
     year = date[:4] if date[:4].isdigit() else str(accessed.year)
-    text = (
-        f"{AUTHOR} ({year}). {DATASET_TITLE} [Data set], version {version} (data of {date}). "
-        f"Licence: {DATA_LICENCE.short}. {url} (accessed {accessed.isoformat()}). {COMPILED_FROM}"
+    title = _(DATASET_TITLE)
+    text = _(
+        "{author} ({year}). {title} [Data set], version {version} (data of {date}). "
+        "Licence: {licence}. {url} (accessed {accessed}). {compiled_from}"
+    ).format(
+        author=_(AUTHOR),
+        year=year,
+        title=title,
+        version=version,
+        date=date,
+        licence=DATA_LICENCE.short,
+        url=url,
+        accessed=accessed.isoformat(),
+        compiled_from=_(COMPILED_FROM),
     )
-    return Citation(DATASET_TITLE, url, version, date, DATA_LICENCE, text)
+    return Citation(title, url, version, date, DATA_LICENCE, text)
 
 
 def download_name(kind: str, filters: Filters, version: str | None, ext: str) -> str:

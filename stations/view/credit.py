@@ -16,6 +16,7 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
+from stations.i18n import ENGLISH, translations
 from stations.view import citation
 
 SOURCES = "Sources: Safeguard Defenders' reports and the outlets each row cites"
@@ -46,12 +47,28 @@ class Credit:
             f"View: {self.link}" if self.link else "",
         )
 
-    def short_lines(self) -> list[str]:
-        """The credit in lines short enough for a phone-wide chart (none cut short)."""
+    def short_lines(self, lang: str = ENGLISH) -> list[str]:
+        """The credit in lines short enough for a phone-wide chart (none cut short), in ``lang``
+        (an exported image's own words stay English: it is drawn without CJK fonts)."""
+        if lang == ENGLISH:
+            return [
+                f"{SOURCES}.",
+                f"{PROJECT}, {self.data_version}, licence {citation.DATA_LICENCE.short}.",
+                *([f"View: {self.link}"] if self.link else []),
+            ]
+        _ = translations(lang).gettext
+        if self.version:
+            version = _("data version {version}").format(version=self.version)
+        elif self.date:
+            version = _("data of {date}").format(date=self.date)
+        else:
+            version = _("data version unknown")
         return [
-            f"{SOURCES}.",
-            f"{PROJECT}, {self.data_version}, licence {citation.DATA_LICENCE.short}.",
-            *([f"View: {self.link}"] if self.link else []),
+            _("Sources: Safeguard Defenders' reports and the outlets each row cites."),
+            _("110 Overseas station tracker, {version}, licence {licence}.").format(
+                version=version, licence=citation.DATA_LICENCE.short
+            ),
+            *([_("View: {link}").format(link=self.link)] if self.link else []),
         ]
 
     def text(self) -> str:

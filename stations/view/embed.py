@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from stations.i18n import ENGLISH, format_number, ngettext
+from stations.i18n import ENGLISH, format_date, format_number, ngettext, translations
 from stations.view import citation, facets
 from stations.view.filters import Filters
 
@@ -46,14 +46,35 @@ def filter_summary(filters: Filters, countries: Mapping[str, str], stations: int
     return " · ".join([first, *rest])
 
 
-def credit_line(version: str | None, date: str | None, full_url: str) -> tuple[str, str]:
-    """The credit under an embedded map: (plain text, link target to the full view)."""
-    when = f"data version {version}" if version else (f"data of {date}" if date else "")
-    text = (
-        "Source: Safeguard Defenders; government and press reports. "
-        f"110 Overseas station tracker{', ' + when if when else ''}, {citation.DATA_LICENCE.short}."
-    )
+def credit_line(version: str | None, date: str | None, full_url: str, lang: str = ENGLISH) -> tuple[str, str]:
+    """The credit under an embedded map, in ``lang``: (plain text, link target to the full view).
+    The data's date is written as the language writes dates; a version stays as recorded."""
+    _ = translations(lang).gettext
+    licence = citation.DATA_LICENCE.short
+    if version or date:
+        when = (
+            _("data version {version}").format(version=version)
+            if version
+            else _("data of {date}").format(date=_credit_date(date or "", lang))
+        )
+        text = _(
+            "Source: Safeguard Defenders; government and press reports. "
+            "110 Overseas station tracker, {when}, {licence}."
+        ).format(when=when, licence=licence)
+    else:
+        text = _(
+            "Source: Safeguard Defenders; government and press reports. 110 Overseas station tracker, {licence}."
+        ).format(licence=licence)
     return text, full_url
+
+
+def _credit_date(date: str, lang: str) -> str:
+    if lang == ENGLISH:
+        return date
+    try:
+        return format_date(date, lang)
+    except ValueError:
+        return date
 
 
 def frame_base(origin: str | None, base_path: str) -> str | None:

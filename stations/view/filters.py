@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
-from stations.i18n import DEFAULT, parse_lang
+from stations.i18n import DEFAULT, N_, gettext, parse_lang, pgettext
 from stations.view import facets
 
 #: Parameters that newsletters, social networks and ad platforms append to every link they
@@ -34,19 +34,22 @@ QUOTE_LENGTH = 40
 #: notice.
 APP_PARAMS = frozenset({"embed", "embed_options"})
 
-#: What a notice says of each part of a link that was dropped (``str.format`` templates; the
-#: published map's script fills the same ones, see ``stations.view.grammar``).
+#: What a notice says of each part of a link that was dropped (``str.format`` templates, in
+#: English; a page shows them through ``gettext``). The published map's script fills the same
+#: English ones, see ``stations.view.grammar``. ``{key}`` is the parameter as the link spells it.
 NOTICES = {
-    "unknown_parameter": "unknown parameter {value}",
-    "repeated": "parameter {key} was given {count} times: kept the first",
-    "too_long": "the value of {key} is too long ({length} characters)",
-    "unknown_station": "unknown station {value}",
-    "unknown_value": "unknown {key} {value}",
+    # TRANSLATORS: {value} is the parameter's name as the link spells it, quoted.
+    "unknown_parameter": N_("unknown parameter {value}"),
+    "repeated": N_("parameter {key} was given {count} times: kept the first"),
+    "too_long": N_("the value of {key} is too long ({length} characters)"),
+    "unknown_station": N_("unknown station {value}"),
+    # TRANSLATORS: {key} is a link's parameter (country, bureau, lang), {value} what it held.
+    "unknown_value": N_("unknown {key} {value}"),
 }
 #: How the notices are introduced to the reader, and what is said of a station the filters
 #: leave out.
-NOTICE_LEAD = "Parts of this link were not understood and were ignored: "
-STATION_OUTSIDE = (
+NOTICE_LEAD = N_("Parts of this link were not understood and were ignored: ")
+STATION_OUTSIDE = N_(
     "The selected station is outside the current filters, so it is not shown. Reset the filters to see it."
 )
 
@@ -119,40 +122,47 @@ class Filters:
 
     @classmethod
     def from_query_params(
-        cls, params: Mapping[str, str | Sequence[str]], options: Options
+        cls, params: Mapping[str, str | Sequence[str]], options: Options, lang: str | None = None
     ) -> tuple[Filters, list[str]]:
-        """Parse a link's parameters; return the filters and a notice per dropped part."""
+        """Parse a link's parameters; return the filters and a notice per dropped part, in the
+        language the page will be read in: the link's own ``lang``, else ``lang`` (the browser's),
+        else the default."""
         notices: list[str] = []
         values: dict[str, object] = {}
+        said = _notice_language(params, lang)
+
+        def notice(kind: str, **parts: object) -> str:
+            return gettext(NOTICES[kind], said).format(**parts)
+
         for key in sorted(params, key=str):
             raw = params[key]
             items = [raw] if isinstance(raw, str) else [str(v) for v in raw]
             if key not in KEYS and is_tracking_param(key):
                 continue
             if key not in KEYS:
-                notices.append(NOTICES["unknown_parameter"].format(value=quote(str(key))))
+                notices.append(notice("unknown_parameter", value=quote(str(key))))
                 continue
             if not items:
                 continue
             if len(items) > 1:
-                notices.append(NOTICES["repeated"].format(key=quote(key), count=len(items)))
+                notices.append(notice("repeated", key=quote(key), count=len(items)))
             value = items[0]
             if len(value) > MAX_VALUE_LENGTH:
-                notices.append(NOTICES["too_long"].format(key=quote(key), length=len(value)))
+                notices.append(notice("too_long", key=quote(key), length=len(value)))
                 continue
             if key == LANG:
                 code = parse_lang(value)
                 if code is None and value.strip():
-                    notices.append(NOTICES["unknown_value"].format(key=key, value=quote(value)))
+                    notices.append(notice("unknown_value", key=key, value=quote(value)))
                 values[LANG] = code
             elif key == "station":
                 station = _match_station(value, options)
                 if station is None and value.strip():
-                    notices.append(NOTICES["unknown_station"].format(value=quote(value)))
+                    notices.append(notice("unknown_station", value=quote(value)))
                 values["station"] = station
             else:
                 kept, rejected = _parse_list(key, value, options)
-                notices += [NOTICES["unknown_value"].format(key=key, value=quote(r)) for r in rejected]
+                notices += [notice("unknown_value", key=key, value=quote(r)) for r in rejected]
                 values[key] = kept
         return cls(**values), notices  # type: ignore[arg-type]
 
@@ -222,6 +232,22 @@ LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Filters) if f.name n
 KEYS = (*LIST_FIELDS, "station", LANG)
 if set(LIST_FIELDS) != set(facets.BY_KEY):
     raise TypeError(f"Filters' list fields {LIST_FIELDS} and the facets {tuple(facets.BY_KEY)} differ")
+
+
+def _notice_language(params: Mapping[str, str | Sequence[str]], fallback: str | None) -> str:
+    """The language a link's notices are written in: its first ``lang`` if understood."""
+    given = params.get(LANG)
+    first = given if isinstance(given, str) else next(iter(given or ()), None)
+    return parse_lang(first) or fallback or DEFAULT
+
+
+def notice_text(notices: Sequence[str], lang: str) -> str:
+    """The one notice a page shows for a link's dropped parts (each already in ``lang``)."""
+    if not notices:
+        return ""
+    # TRANSLATORS: separates the parts of a link that were not understood.
+    joined = pgettext("notices", "; ", lang).join(notices)
+    return gettext(NOTICE_LEAD, lang) + joined + pgettext("sentence end", ".", lang)
 
 
 def _parse_list(key: str, value: str, options: Options) -> tuple[tuple[str, ...], list[str]]:

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from stations.data import vocab
+from stations.i18n import ENGLISH, N_, country_label, format_date, translations
 from stations.view.credit import Credit
 
 #: One colour per action class, strongest first: each at least 3:1 against the page's white
@@ -46,6 +47,11 @@ ACTION_SHAPES: dict[str, str] = {
 #: The page's text colour (.streamlit/config.toml), for the legend and the axes: full contrast.
 TEXT_COLOUR = "#1f1f1f"
 PRECISION_NOTES = {"day": "", "month": " (month only)", "year": " (year only)"}
+#: The time axis's labels on a chart in another language than English (a d3 time format).
+# TRANSLATORS: the time axis's year labels, a d3 time format (%Y is the year: 2023).
+YEAR_FORMAT = N_("%Y")
+#: The same notes on a Chinese chart, whose dates are written out (2022年12月).
+PRECISION_WORDS = {"day": "", "month": N_("{date} (month only)"), "year": N_("{date} (year only)")}
 
 
 def span_of(date: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
@@ -64,18 +70,36 @@ def span_of(date: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
 SAME_DATE_GAP = 10
 
 
-def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
+def _date_label(date: str, precision: str, lang: str) -> str:
+    """The date as the tooltip says it, with how precise it is: ``2022-10 (month only)``;
+    ``2022年10月（仅知月份）`` in Chinese."""
+    if lang == ENGLISH:
+        return date + PRECISION_NOTES[precision]
+    written = format_date(date, lang)
+    if precision == "day":
+        return written
+    return translations(lang).gettext(PRECISION_WORDS[precision]).format(date=written)
+
+
+def timeline_frame(actions: pd.DataFrame, lang: str = ENGLISH) -> pd.DataFrame:
     """One row per action with the span its date means, a label that says how precise it is,
-    and an offset (pixels, across its country's row) that keeps same-date actions apart."""
+    and an offset (pixels, across its country's row) that keeps same-date actions apart; the
+    dates, countries and actions in ``lang`` (actors and summaries stay as the data has them)."""
     spans = [span_of(d) for d in actions["date"]]
+    countries = actions["country"]
+    if lang != ENGLISH:
+        countries = pd.Series(
+            [country_label(i, c, lang) for i, c in zip(actions["iso2"], actions["country"], strict=True)],
+            index=actions.index,
+        )
     frame = pd.DataFrame(
         {
             "start": [s for s, _, _ in spans],
             "end": [e for _, e, _ in spans],
             "precision": [p for _, _, p in spans],
-            "date": [d + PRECISION_NOTES[p] for d, (_, _, p) in zip(actions["date"], spans, strict=True)],
-            "country": actions["country"].to_numpy(),
-            "action": actions["action_type"].map(vocab.ACTION_LABELS).to_numpy(),
+            "date": [_date_label(d, p, lang) for d, (_, _, p) in zip(actions["date"], spans, strict=True)],
+            "country": countries.to_numpy(),
+            "action": actions["action_type"].map(vocab.action_labels(lang)).to_numpy(),
             "actor": actions["actor"].to_numpy(),
             "summary": actions["summary"].to_numpy(),
         }
@@ -85,19 +109,24 @@ def timeline_frame(actions: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(offset=(rank - (size - 1) / 2) * SAME_DATE_GAP)
 
 
-def timeline_chart(actions: pd.DataFrame, credit: Credit | None = None) -> alt.LayerChart:
+def timeline_chart(
+    actions: pd.DataFrame, credit: Credit | None = None, lang: str = ENGLISH
+) -> alt.LayerChart:
     """Exact dates as points, partial dates as bars over their month or year; one colour and one
     shape per action class, with a legend of the classes in view under the chart. ``credit``
     (sources, data version, licence, link) is part of the chart, so that every export of it
-    carries it."""
-    frame = timeline_frame(actions)
-    order = [vocab.ACTION_LABELS[a] for a in vocab.ACTION_TYPES]
+    carries it. Every word of the chart is in ``lang`` (the time axis's month names are
+    Vega's, in English: a Chinese chart labels its axis by year)."""
+    _ = translations(lang).gettext
+    frame = timeline_frame(actions, lang)
+    labels = vocab.action_labels(lang)
+    order = [labels[a] for a in vocab.ACTION_TYPES]
     present = [label for label in order if label in set(frame["action"])]
     colours = alt.Scale(domain=order, range=[TIMELINE_COLOURS[a] for a in vocab.ACTION_TYPES])
     shapes = alt.Scale(domain=order, range=[ACTION_SHAPES[a] for a in vocab.ACTION_TYPES])
     # One column under the chart: it fits a phone's width, and no label is cut short.
     legend = alt.Legend(
-        title="Action (strongest first)",
+        title=_("Action (strongest first)"),
         values=present,
         orient="bottom",
         direction="vertical",
@@ -108,14 +137,16 @@ def timeline_chart(actions: pd.DataFrame, credit: Credit | None = None) -> alt.L
         titleColor=TEXT_COLOUR,
     )
     tooltip = [
-        alt.Tooltip("date:N", title="Date"),
-        alt.Tooltip("country:N", title="Country"),
-        alt.Tooltip("action:N", title="Action"),
-        alt.Tooltip("actor:N", title="Actor"),
-        alt.Tooltip("summary:N", title="Summary"),
+        alt.Tooltip("date:N", title=_("Date")),
+        alt.Tooltip("country:N", title=_("Country")),
+        alt.Tooltip("action:N", title=_("Action")),
+        alt.Tooltip("actor:N", title=_("Actor") if lang == ENGLISH else _("Actor (in English)")),
+        alt.Tooltip("summary:N", title=_("Summary") if lang == ENGLISH else _("Summary (in English)")),
     ]
+    # Vega writes month names in English: a Chinese axis says years only (2023年).
+    axis = None if lang == ENGLISH else alt.Axis(format=_(YEAR_FORMAT), tickCount="year")
     base = alt.Chart(frame).encode(
-        x=alt.X("start:T", title="Date"),
+        x=alt.X("start:T", title=_("Date"), **({} if axis is None else {"axis": axis})),
         y=alt.Y("country:N", title=None, sort="ascending", scale=alt.Scale(type="point", padding=0.6)),
         yOffset=alt.YOffset("offset:Q", scale=None),
         tooltip=tooltip,
@@ -134,10 +165,10 @@ def timeline_chart(actions: pd.DataFrame, credit: Credit | None = None) -> alt.L
         )
     )
     # short lines: one long line is cut short on a phone
-    subtitle = ["A bar spans the month or year of an action", "whose exact day is not known."]
+    subtitle = [_("A bar spans the month or year of an action"), _("whose exact day is not known.")]
     if credit is not None:
-        subtitle += credit.short_lines()
-    title = alt.Title("Actions by country over time", subtitle=subtitle, anchor="start")
+        subtitle += credit.short_lines(lang)
+    title = alt.Title(_("Actions by country over time"), subtitle=subtitle, anchor="start")
     return (
         alt.layer(spans, points, title=title)
         .properties(height=alt.Step(22))

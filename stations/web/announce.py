@@ -9,6 +9,9 @@ markup or code).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +21,7 @@ from stations.map.scriptsafe import script_json
 from stations.view.headline import counted
 from stations.view.index import View
 from stations.web import static_files
+from stations.web.data import city_label
 
 SCRIPT = "js/announce.js"
 
@@ -30,11 +34,18 @@ def station_words(row: pd.Series, lang: str = ENGLISH) -> str:
     else:
         country = country_label(str(row["iso2"]), row["country"], lang)
         bureau = vocab.bureau_labels(lang).get(row["bureau"], row["bureau"])
+    return gettext("{place} ({bureau})", lang).format(place=place_words(row, lang, country), bureau=bureau)
+
+
+def place_words(row: Mapping[str, Any], lang: str = ENGLISH, country: str | None = None) -> str:
+    """``Benin City, Nigeria`` / ``贝宁城，尼日利亚``, or the country alone where the location is
+    not published; the city's name from the register in Chinese (English where it has none)."""
+    if country is None:
+        country = row["country"] if lang == ENGLISH else country_label(str(row["iso2"]), row["country"], lang)
     if row["city"]:
-        place = gettext("{city}, {country}", lang).format(city=row["city"], country=country)
-    else:
-        place = gettext("{country} (location not published)", lang).format(country=country)
-    return gettext("{place} ({bureau})", lang).format(place=place, bureau=bureau)
+        city = city_label(str(row["iso2"]), row["city"], lang)
+        return gettext("{city}, {country}", lang).format(city=city, country=country)
+    return gettext("{country} (location not published)", lang).format(country=country)
 
 
 def announcement(n: int, what: str, selected: pd.Series | None = None, lang: str = ENGLISH) -> str:

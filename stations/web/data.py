@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from stations import settings
-from stations.data import datapackage, dataversion, model, reconcile
+from stations.data import datapackage, dataversion, model, names_zh, reconcile
 from stations.data.files import DATA_FILES, REQUIRED_FILES, SHAPES, load_annotated
 from stations.data.load import Dataset
+from stations.i18n import TRADITIONAL, language
 from stations.map import mapping
 from stations.view.filters import Filters, Options
 from stations.view.index import StationIndex, View
@@ -81,6 +82,40 @@ def _build(directory: Path) -> Data:
         ),
         unidentified=reconcile.load_unidentified(unidentified) if unidentified.exists() else None,
     )
+
+
+_places: dict[tuple[str, float], dict[str, dict[tuple[str, str], str]]] = {}
+
+
+def city_names(lang: str) -> dict[tuple[str, str], str]:
+    """``(iso2, city) -> name`` in ``lang`` from the register ``places_zh.csv`` (read again only
+    when it changes); empty in English, without the register, or for a city it does not name
+    (pages then show the data's English name). A register with defects is still read: the
+    validator reports them, and a page shows a checked name or the English one."""
+    if language(lang).catalog is None:
+        return {}
+    path = data_dir() / names_zh.PLACES_FILE
+    try:
+        stamp = (str(path), path.stat().st_mtime)
+    except FileNotFoundError:
+        return {}
+    found = _places.get(stamp)
+    if found is None:
+        places, _ = names_zh.read_places(path)
+        found = {script: names_zh.city_names(places, script) for script in names_zh.SCRIPTS}
+        _places.clear()
+        _places[stamp] = found
+    return found["Hant" if lang == TRADITIONAL else "Hans"]
+
+
+def city_label(iso2: str, city: str, lang: str) -> str:
+    """A station's city as a page in ``lang`` names it (the English name where none is known)."""
+    return city_names(lang).get((iso2, city), city) if city else city
+
+
+def city_words(lang: str) -> dict[str, str]:
+    """English city -> its name in ``lang``, for the map's words (``stations.map.words``)."""
+    return {city: name for (_, city), name in city_names(lang).items()}
 
 
 def start_data(directory: Path | None = None) -> dataversion.LastGood[Data]:

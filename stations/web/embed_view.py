@@ -77,13 +77,16 @@ def _full_view(filters: Filters) -> str:
 def credit_line(filters: Filters) -> None:
     """Under the map: sources, data version, licence, and the full view (opens outside the frame)."""
     recorded = recorded_version()
+    lang = filters.language
     text, link = embed.credit_line(
         recorded.version if recorded else None,
         recorded.date if recorded else latest_change(),
         _full_view(filters),
+        lang,
     )
+    full = gettext("Full map, filters and sources", lang)
     with st.container(key="embed_credit"):
-        st.caption(f"{escape_markdown(text)} [Full map, filters and sources]({link})")
+        st.caption(f"{escape_markdown(text)} [{full}]({link})")
 
 
 def published_view(filters: Filters) -> str:

@@ -17,8 +17,8 @@ from stations.data import model, publishers, vocab
 from stations.i18n import ENGLISH, N_, country_label, format_date, format_number, gettext, pgettext
 from stations.view.filters import escape_markdown
 from stations.view.index import View
-from stations.web import correction, sidebar, state
-from stations.web.data import Data
+from stations.web import announce, correction, sidebar, state
+from stations.web.data import Data, city_label, city_names
 
 #: Most rows listed in the station picker and the tables; beyond it they say so and point to
 #: the map and the downloads (a list of 10,000 choices helps no one and costs every run).
@@ -69,9 +69,20 @@ def how_sure(row: pd.Series, register: publishers.Register | None = None, lang: 
     return text + pgettext("sentence end", ".", lang)
 
 
+def picker_labels(view: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Station id -> the picker's label in ``lang`` (place, bureau, id), as the English labels
+    of ``StationIndex.labels`` say it."""
+    return {
+        sid: f"{announce.place_words(row, lang)} · {vocab.bureau_labels(lang).get(row['bureau'], row['bureau'])} · {sid}"
+        for sid, row in zip(view["station_id"], view.to_dict("records"), strict=True)
+    }
+
+
 def station_panel(data: Data, shown: View, station: str | None, lang: str = ENGLISH) -> str | None:
     """The detail panel: pick a station (or click one on the map) to read its record."""
-    labels = shown.labels
+    labels = (
+        shown.labels if lang == ENGLISH else shown.derived(f"labels:{lang}", lambda v: picker_labels(v, lang))
+    )
     if len(labels) > MAX_LISTED:
         # Too many to list: offer the selected one only; a click on the map still selects.
         labels = {station: labels[station]} if station in labels else {}
@@ -114,7 +125,7 @@ def station_panel(data: Data, shown: View, station: str | None, lang: str = ENGL
     country = _country(row, lang)
     facts = [
         (gettext("Country", lang), country),
-        (gettext("City", lang), row["city"] or gettext("not published", lang)),
+        (gettext("City", lang), city_label(row["iso2"], row["city"], lang) or gettext("not published", lang)),
     ]
     # The record's lines are the popup's (vocab.STATION_FIELDS), in the same words.
     for field in vocab.STATION_FIELDS:
@@ -217,6 +228,10 @@ def _localised(view: pd.DataFrame, lang: str) -> dict[str, pd.Series]:
         pairs = view.drop_duplicates("iso2")
         names = {i: country_label(i, c, lang) for i, c in zip(pairs["iso2"], pairs["country"], strict=True)}
         columns["country"] = view["iso2"].map(names)
+        cities = city_names(lang)
+        columns["city"] = pd.Series(
+            [cities.get((i, c), c) for i, c in zip(view["iso2"], view["city"], strict=True)], index=view.index
+        )
     return columns
 
 

@@ -22,6 +22,7 @@ import html
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from stations.i18n import ENGLISH, format_number, gettext, ngettext
 from stations.web import static_files
 from stations.web.station_map import HEIGHT as MAP_HEIGHT
 
@@ -74,28 +75,43 @@ def map_area() -> DeltaGenerator:
     return st.container(key=MAP_AREA_KEY)
 
 
-def drawer_label(active: int) -> str:
-    """The drawer toggle's words: ``Filters``, or ``Filters (2)`` with two filters on."""
-    return f"Filters ({active})" if active else "Filters"
+def drawer_label(active: int, lang: str = ENGLISH) -> str:
+    """The drawer toggle's words: ``Filters``, or ``Filters (2)`` with two filters on (written
+    into a CSS string: the catalog's words hold no quote or backslash, and are checked)."""
+    if not active:
+        return gettext("Filters", lang)
+    return gettext("Filters ({count})", lang).format(count=format_number(active, lang))
 
 
-def drawer(active: int) -> None:
+def drawer(active: int, lang: str = ENGLISH) -> None:
     """The drawer's label and its close-on-page-load script, on every page (in the sidebar,
     where it takes no room in the page). ``active``: how many filters are on."""
-    style = static_files.filled(PAGES_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH, LABEL=drawer_label(active))
+    label = drawer_label(active, lang)
+    if any(ch in label for ch in '\\"\n'):
+        raise ValueError(f"drawer label {label!r} cannot be written into a CSS string")
+    style = static_files.filled(PAGES_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH, LABEL=label)
     script = static_files.filled(DRAWER_SCRIPT, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH)
     st.sidebar.html(f"<style>{style}</style><script>{script}</script>", unsafe_allow_javascript=True)
 
 
-def show_results_html(count: int, one: str = "station", many: str = "") -> str:
+def show_results_label(count: int, what: str = "station", lang: str = ENGLISH) -> str:
+    """``Show 11 stations`` or ``Show 6 actions`` (``what``: ``station`` or ``action``)."""
+    number = format_number(count, lang)
+    if what == "action":
+        return ngettext("Show {count} action", "Show {count} actions", count, lang).format(count=number)
+    if what == "station":
+        return ngettext("Show {count} station", "Show {count} stations", count, lang).format(count=number)
+    raise ValueError(f"no drawer button for {what!r}: 'station' or 'action'")
+
+
+def show_results_html(count: int, what: str = "station", lang: str = ENGLISH) -> str:
     """The drawer's "Show N stations" button (or "Show N actions"), its style and its script."""
-    noun = one if count == 1 else (many or one + "s")
-    label = html.escape(f"Show {count:,} {noun}")
+    label = html.escape(show_results_label(count, what, lang))
     style = static_files.filled(SHOW_RESULTS_CSS, NARROW_MAX_WIDTH=NARROW_MAX_WIDTH)
     script = static_files.read(SHOW_RESULTS_SCRIPT)
     return f'<button type="button" class="show-results-button">{label}</button><style>{style}</style><script>{script}</script>'
 
 
-def show_results_button(slot: DeltaGenerator, count: int, one: str = "station") -> None:
+def show_results_button(slot: DeltaGenerator, count: int, what: str = "station", lang: str = ENGLISH) -> None:
     """Draw the button into ``slot`` (a place in the sidebar kept for it)."""
-    slot.html(show_results_html(count, one), unsafe_allow_javascript=True)
+    slot.html(show_results_html(count, what, lang), unsafe_allow_javascript=True)

@@ -56,17 +56,24 @@ def chart(actions: pd.DataFrame, filters: Filters) -> None:
         st.info(gettext("No government action is recorded for the countries in this view.", lang))
         return
     credit = view_credit(filters, "responses")
-    spec = timeline.timeline_chart(actions, credit)
-    st.altair_chart(spec, width="stretch")
+    st.altair_chart(timeline.timeline_chart(actions, credit, lang), width="stretch")
+    # The PNG is drawn in English: the server draws images without CJK fonts.
+    png_spec = timeline.timeline_chart(actions, credit)
     st.download_button(
         gettext("Download timeline as PNG", lang),
-        data=lambda: chart_image.vega_lite_png(spec.to_dict(), credit, "Actions by country over time"),
+        data=lambda: chart_image.vega_lite_png(png_spec.to_dict(), credit, "Actions by country over time"),
         file_name=summary.download_name("timeline", filters, "png"),
         mime="image/png",
         on_click="ignore",
         icon=":material/image:",
         help=gettext(
             "The timeline with its credit line (sources, data version, licence, link to this view).", lang
+        )
+        if lang == ENGLISH
+        else gettext(
+            "The timeline with its credit line (sources, data version, licence, link to this view). "
+            "The image's own words are in English.",
+            lang,
         ),
     )
 

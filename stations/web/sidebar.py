@@ -16,7 +16,7 @@ import streamlit as st
 
 from stations.i18n import N_, format_number, gettext, pgettext
 from stations.view import country_search, facets
-from stations.view.filters import LIST_FIELDS, NOTICE_LEAD, STATION_OUTSIDE, Filters, Options, escape_markdown
+from stations.view.filters import LIST_FIELDS, STATION_OUTSIDE, Filters, Options, escape_markdown, notice_text
 from stations.web import copy_link, narrow, nav, state
 
 if TYPE_CHECKING:
@@ -42,12 +42,12 @@ def current_filters(
         if page == "map":
             state.seed(reading.filters, ["station"])
     _sidebar(data, shown, reading.fresh, in_view, listed)
-    show_notices(reading.notices)
+    show_notices(reading.notices, reading.filters.language)
     if reading.dropped_station and page == "map":
         st.info(gettext(STATION_OUTSIDE, state.current().language), icon="ℹ️")
     filters = state.current()
     state.publish(filters)
-    narrow.drawer(active_filters(filters))
+    narrow.drawer(active_filters(filters), filters.language)
     return filters
 
 
@@ -60,9 +60,9 @@ def current_view(data: Data, page: str = "data") -> Filters:
     """The view on a page without filter widgets: read from the link (or this session), kept
     in the address so the next page still has it."""
     reading = state.read(data.options, page)
-    show_notices(reading.notices)
+    show_notices(reading.notices, reading.filters.language)
     state.publish(reading.filters)
-    narrow.drawer(active_filters(reading.filters))
+    narrow.drawer(active_filters(reading.filters), reading.filters.language)
     return reading.filters
 
 
@@ -128,7 +128,7 @@ def _sidebar(
             st.rerun()
     filters = state.current()
     total = len(data.view(filters))
-    narrow.show_results_button(show_slot, *(listed(filters) if listed else (total, "station")))
+    narrow.show_results_button(show_slot, *(listed(filters) if listed else (total, "station")), lang=lang)
     for facet in shown:
         text = facet_caption(data, filters, facet, total)
         if text:
@@ -196,13 +196,11 @@ def hidden_filters_note(data: Data, filters: Filters, fields: tuple[str, ...]) -
         )
 
 
-def show_notices(notices: list[str]) -> None:
-    """One short notice for everything a link held that was dropped (values already escaped)."""
+def show_notices(notices: list[str], lang: str) -> None:
+    """One short notice for everything a link held that was dropped (values already escaped,
+    each notice already in ``lang``)."""
     if notices:
-        st.warning(
-            NOTICE_LEAD + "; ".join(notices) + ".",
-            icon="⚠️",
-        )
+        st.warning(notice_text(notices, lang), icon="⚠️")
 
 
 #: The share box's label: what the reader (and a screen reader) is told the text is.

@@ -89,10 +89,11 @@ def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     notices: list[str] = []
     news = fresh or params != state.get(PUBLISHED)
     if news:
-        view, notices = Filters.from_query_params(params, options)
+        browser = browser_language()
+        view, notices = Filters.from_query_params(params, options, browser)
         view = view.canonical(options)
         if view.lang is None:
-            view = view.with_values(lang=browser_language())
+            view = view.with_values(lang=browser)
     else:
         view = state[VIEW]
     dropped = state.pop(DROPPED, None)

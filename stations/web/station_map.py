@@ -16,7 +16,7 @@ recording only in the thread that asked), so the page sends exactly what ``st_fo
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -79,6 +79,7 @@ def show(
     decorate: Callable[[folium.Map], None] | None = None,
     variant: str = "",
     lang: str = ENGLISH,
+    places: Mapping[str, str] | None = None,
 ) -> Any:
     """Draw the map of ``view`` (see ``mapping.map_of_layer`` for the options) and return what
     the component sent back (the last click). ``decorate`` changes the map before it is
@@ -97,6 +98,7 @@ def show(
         selected=selected,
         basemap=basemap,
         lang=lang,
+        places=places,
     )
     if decorate is not None:
         decorate(fmap)
