@@ -295,7 +295,8 @@ def check_responses_page(page: Any, world: World, filters: Filters, tmp_path: Pa
     assert metric(page, "Actions recorded") == str(len(acts))
     if len(acts):
         assert grid_rows(page, len(acts)) == len(acts)
-    got = download_ids(page, f"Download these {len(acts)} actions (CSV)", "response_id", tmp_path)
+    noun = "action" if len(acts) == 1 else "actions"
+    got = download_ids(page, f"Download these {len(acts)} {noun} (CSV)", "response_id", tmp_path)
     assert got == sorted(acts["response_id"])
 
 

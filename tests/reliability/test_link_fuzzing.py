@@ -30,7 +30,8 @@ from streamlit.runtime.state.query_params import (
 from streamlit.testing.v1 import AppTest
 
 from stations.data import load, model, synthetic, vocab
-from stations.view.filters import KEYS, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
+from stations.i18n import ENGLISH, parse_lang
+from stations.view.filters import KEYS, LANG, LIST_FIELDS, MAX_VALUE_LENGTH, Filters, Options
 from tests.support.reliability import (
     DATA_PAGE,
     MAP_PAGE,
@@ -81,7 +82,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def allowed(key: str, options: Options) -> dict[str, str]:
-    """Lower-cased spelling -> canonical value, for one list filter."""
+    """Lower-cased spelling -> canonical value, for one list filter (and for ``lang``, the
+    English spellings the fuzzer draws: see ``value_for``)."""
+    if key == LANG:
+        return {ENGLISH: ENGLISH}
     if key == "country":
         table = {code.lower(): code for code in options.countries}
         table.update({name.lower(): code for code, name in options.countries.items()})
@@ -138,6 +142,11 @@ def oracle(params: dict[str, list[str]], options: Options) -> tuple[Filters, boo
         value = values[0]
         if len(value) > MAX_VALUE_LENGTH:
             notice = True
+            continue
+        if key == LANG:  # read tolerantly (stations.i18n.parse_lang); unknown: a notice, English
+            code = parse_lang(value)
+            notice |= code is None and bool(value.strip())
+            chosen[LANG] = code
             continue
         if key == "station":
             wanted = value.strip()
@@ -239,7 +248,7 @@ def long_value() -> st.SearchStrategy[str]:
 
 def value_for(key: str, options: Options) -> st.SearchStrategy[str]:
     typical = station_value(options) if key == "station" else list_value(key, options)
-    return st.one_of(
+    drawn = st.one_of(
         typical,
         typical,
         typical,
@@ -248,6 +257,11 @@ def value_for(key: str, options: Options) -> st.SearchStrategy[str]:
         long_value(),
         st.just(""),
     )
+    if key == LANG:
+        # English or no language: the checks below read the pages' English words. The Chinese
+        # pages have their own tests (tests/test_languages_app.py, tests/e2e/test_languages_browser.py).
+        return drawn.filter(lambda v: parse_lang(v) in (None, ENGLISH))
+    return drawn
 
 
 def unknown_key() -> st.SearchStrategy[str]:
