@@ -395,7 +395,17 @@
       this.selecting = true;  // from here on the view is the selected station's, not the fit
       var split = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
       var zoom = Math.min(this._zoomCap(this.selected), Math.max(split, map.getZoom()));
-      map.layoutWatch.ownMove(function () { map.setView(m.getLatLng(), zoom, {animate: false}); });
+      // Without markercluster's zoom animation either: from a world view, the station's cluster
+      // would fly in from where its ancestor was drawn, across the controls in a corner.
+      var groups = [this.cluster, this.unplaced].filter(function (g) {
+        return g._animationZoomIn === g._withAnimation._animationZoomIn;
+      });
+      groups.forEach(function (g) { L.extend(g, g._noAnimation); });
+      try {
+        map.layoutWatch.ownMove(function () { map.setView(m.getLatLng(), zoom, {animate: false}); });
+      } finally {
+        groups.forEach(function (g) { L.extend(g, g._withAnimation); });
+      }
       function open() {
         if (group._inZoomAnimation) { group.once("animationend", open); return; }
         if (m._icon) { m.openPopup(); return; }
