@@ -97,6 +97,11 @@ def test_a_chinese_link_shows_the_map_page_in_chinese_and_the_switch_changes_onl
             k: v for k, v in before.items() if k != "lang"
         }
         assert after["lang"] == [TRADITIONAL]
+        # The rerun draws the map's frame anew after the title: wait for its Traditional legend.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("iframe[data-station-map]")]
+                 .some(f => f.contentDocument && f.contentDocument.body.innerText.includes("圖例"))"""
+        )
         text = page.locator("body").inner_text() + "\n" + _map_text(page)
         assert "義大利" in text and "圖例" in text
         found = sorted({p.pattern for p in english_fragments(TRADITIONAL) if p.search(text)})
