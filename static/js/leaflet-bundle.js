@@ -48,6 +48,16 @@
 (function () {
   "use strict";
 
+  // ---- Words ----
+  // The reader's words for an English text or template of the map (options.words, from
+  // stations.map.mapping.map_words; empty in English), with {name} placeholders filled. Shared
+  // by the legend, these aids and the station layer (each calls it once a map is made).
+  L.stationWords = function (words, text, values) {
+    var out = (words && Object.prototype.hasOwnProperty.call(words, text)) ? words[text] : text;
+    Object.keys(values || {}).forEach(function (k) { out = out.split("{" + k + "}").join(values[k]); });
+    return out;
+  };
+
   // ---- Room left by the controls ----
   // The map's four insets, in pixels, that its controls take: top (the zoom buttons, the layer
   // switch), bottom (scale, legend, attribution), left and right. A station, a cluster or a popup
@@ -126,7 +136,7 @@
       var map = this._map;
       if (!map.gestureHandling) { return; }
       // A fresh object: the plugin's default lives on L.Map's prototype, shared by every map.
-      var w = map.options.mapWords || {}, say = L.stationWords || function (_, text) { return text; };
+      var w = map.options.mapWords || {}, say = L.stationWords;
       map.options.gestureHandlingOptions = {text: {
         touch: say(w, GESTURE_TEXT.touch), scroll: say(w, GESTURE_TEXT.scroll), scrollMac: say(w, GESTURE_TEXT.scrollMac)
       }, duration: 1500};
@@ -175,7 +185,7 @@
       var title = this._map.options.mapTitle;
       var box = this._map.getContainer();
       box.setAttribute("role", "region");
-      var say = L.stationWords || function (_, text, v) { return text.split("{title}").join(v.title); };
+      var say = L.stationWords;
       box.setAttribute("aria-label", say(this._map.options.mapWords, "{title}. Arrow keys move the map, plus and " +
                                          "minus zoom; Tab reaches the stations.", {title: title}));
       document.title = title;
@@ -332,7 +342,7 @@
 
     onAdd: function (map) {
       var o = this.options, w = o.words;
-      var say = L.stationWords || function (_, text) { return text; };
+      var say = L.stationWords;
       var size = map.getSize();
       var region = el("div", null, "station-legend-region");
       region.setAttribute("role", "region");

@@ -26,14 +26,8 @@
 
   var WEB_URL = /^https?:\/\//i;
 
-  // The reader's words for an English text or template of the map (options.words, from
-  // stations.map.mapping.map_words; empty in English), with {name} placeholders filled.
-  function say(words, text, values) {
-    var out = (words && Object.prototype.hasOwnProperty.call(words, text)) ? words[text] : text;
-    Object.keys(values || {}).forEach(function (k) { out = out.split("{" + k + "}").join(values[k]); });
-    return out;
-  }
-  L.stationWords = say;
+  // The reader's words for the map's English texts (L.stationWords, static/js/map-aids.js).
+  var say = L.stationWords;
 
   // A source is a URL string or a [url, label] pair; the link text is the label, or the host.
   function sourceLink(entry) {

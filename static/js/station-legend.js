@@ -50,7 +50,7 @@
 
     onAdd: function (map) {
       var o = this.options, w = o.words;
-      var say = L.stationWords || function (_, text) { return text; };
+      var say = L.stationWords;
       var size = map.getSize();
       var region = el("div", null, "station-legend-region");
       region.setAttribute("role", "region");
