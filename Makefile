@@ -99,7 +99,9 @@ lint: $(VENV)/.dev lint-js
 
 ## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md): the map page
 ## (bench/runner.py), then the published map against folium's save and the dashboard
-## (bench/published.py, through nginx on loopback)
+## (bench/published.py, through nginx on loopback), then a filter rerun in Chinese against
+## English (bench/languages.py)
 bench: $(VENV)/.dev chromium nginx wrk
 	$(PY) -m bench $(ARGS)
 	$(PY) -m bench.published $(filter --write,$(ARGS))
+	$(PY) -m bench.languages $(filter --write,$(ARGS))

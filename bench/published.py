@@ -632,10 +632,11 @@ def _per(dashboard_kb: float, published_kb: float) -> str:
     return f"{dashboard_kb / published_kb:,.0f}x less for the published map"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put ``section`` into ``path`` in place of an earlier one with the same heading, or at the end."""
+def write_section(path: Path, section: str, heading: str = HEADING) -> None:
+    """Put ``section`` into ``path`` in place of an earlier one with the same heading, or at the end
+    (``make bench ARGS=--write`` rewrites the file, then each further bench adds its section)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(re.escape(HEADING) + r".*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(re.escape(heading) + r".*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import browser, report, runner
+from bench import browser, languages, report, runner
 
 
 @pytest.mark.slow
@@ -36,3 +36,17 @@ def test_bench_at_102_stations_produces_every_figure(tmp_path: Path) -> None:
     assert all(v in ("met", "NOT met", "not measured") for v in verdicts.values())
     text = results_file.read_text(encoding="utf-8")
     assert "## Targets" in text and f"{results['machine']['cpu_count']} cores" in text
+
+
+def test_language_bench_measures_each_language_against_english(tmp_path: Path) -> None:
+    results_file = tmp_path / "RESULTS.md"
+    results_file.write_text("# Benchmark results\n\n## Another section\n\nkept\n", encoding="utf-8")
+    results = languages.run(["--rounds", "2", "--write", "--results", str(results_file)])
+    assert set(results["reruns_s"]) == {"en", *languages.LANGUAGES}
+    assert all(len(times) == 2 * len(languages.CHOICES) for times in results["reruns_s"].values())
+    assert all(results["ratio"][lang] > 0 for lang in languages.LANGUAGES)
+    text = results_file.read_text(encoding="utf-8")
+    assert "## Another section" in text and languages.HEADING in text
+    assert all(f"| {lang} |" in text for lang in languages.LANGUAGES)
+    languages.run(["--rounds", "1", "--write", "--results", str(results_file)])
+    assert results_file.read_text(encoding="utf-8").count(languages.HEADING) == 1
