@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -285,6 +286,9 @@ def build_site(
         def store(text: str, stem: str, ext: str, up: str = up) -> str:
             return up + writer.hashed("page", stem, ext, text)
 
+        def read(url: str, path: str = path) -> str:
+            return (root / posixpath.dirname(path) / url).resolve().read_text(encoding="utf-8")
+
         markup = page.assemble(
             html_of[depth],
             meta,
@@ -293,6 +297,7 @@ def build_site(
             view_style,
             f"{up}{static}/{VIEW_SCRIPT}",
             store,
+            read,
         )
         writer.write(path, markup)
         pages.append(path)
