@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -153,13 +154,20 @@ def test_a_link_is_swapped_to_a_new_build_atomically(tmp_path: Path) -> None:
     assert link.is_symlink() and (link / "v").read_text() == "2"
 
 
-def test_page_assembly_moves_inline_code_into_named_files() -> None:
-    stored: dict[str, str] = {}
+def _recording_store(stored: dict[str, str], folder: str = "") -> Callable[[str, str, str], str]:
+    """A ``store`` for ``page.assemble`` that keeps each file's text in ``stored`` by its URL."""
 
     def store(text: str, stem: str, ext: str) -> str:
-        name = f"{stem}.{len(stored)}.{ext}"
+        name = f"{folder}{stem}.{len(stored)}.{ext}"
         stored[name] = text
         return name
+
+    return store
+
+
+def test_page_assembly_moves_inline_code_into_named_files() -> None:
+    stored: dict[str, str] = {}
+    store = _recording_store(stored)
 
     folium_html = (
         "<!DOCTYPE html>\n<html>\n<head><style>a{b:c}</style><script>var x = 1;</script>"
@@ -180,11 +188,7 @@ def test_page_assembly_moves_inline_code_into_named_files() -> None:
 
 def test_page_assembly_joins_linked_scripts_and_stylesheets_when_it_can_read_them() -> None:
     stored: dict[str, str] = {}
-
-    def store(text: str, stem: str, ext: str) -> str:
-        name = f"../../page/{stem}.{len(stored)}.{ext}"
-        stored[name] = text
-        return name
+    store = _recording_store(stored, "../../page/")
 
     files = {
         "../../a/x/leaflet.js": "var L = {};",
