@@ -309,8 +309,8 @@ def test_gzip_siblings_are_the_same_for_the_same_site(tmp_path: Path) -> None:
 
 
 def test_each_page_loads_one_script_and_one_stylesheet_holding_all_it_needs(built: Path) -> None:
-    """The scripts and stylesheets folium's page links to are joined at publish time (three files
-    before the first marker where folium's save loads eight): the one script holds Leaflet, the
+    """The scripts and stylesheets folium's page links to are joined at publish time (two code
+    files where folium's save loads seven): the one script holds Leaflet, the
     station layer and the view's script, in that order; every url() of the one stylesheet names
     a file of the site."""
     from stations.map import assets

@@ -145,7 +145,7 @@ def _bundle(
     """Join the head's scripts (in order, then the view's script ``script_src``) into one stored
     file, and its stylesheets' text into one (relative ``url()``s rewritten for the folder the
     stored files live in). Returns the head without those tags, the joined script's URL and the
-    stylesheets' text: the page then loads three files where folium's save loads eight."""
+    stylesheets' text: the page then loads two code files where folium's save loads seven."""
     sources = [*_SCRIPT_SRC.findall(head), script_src]
     # Each file is a whole program (an IIFE or Leaflet's UMD bundle): ";" keeps one file's last
     # statement from running into the next.
