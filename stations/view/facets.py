@@ -25,6 +25,7 @@ import pandas as pd
 
 from stations.data import model, vocab
 from stations.i18n import ENGLISH, N_, country_label, gettext, ngettext, pgettext
+from stations.view import country_search
 
 #: Characters a file name keeps (others become ``-``), and the most values of one filter named.
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -91,6 +92,12 @@ class Facet:
     def short_in(self, lang: str) -> str:
         """The filter's name inside a sentence, in ``lang``."""
         return gettext(self.short, lang)
+
+    def search_menu(
+        self, allowed: Sequence[str], countries: Mapping[str, str], lang: str = ENGLISH
+    ) -> country_search.CountryMenu | None:
+        """A menu that finds an option by more than its label, or None: the option labels suffice."""
+        return None
 
     def spellings(self, allowed: Sequence[str], countries: Mapping[str, str]) -> dict[str, str]:
         """Lower-cased spelling a link may use -> value."""
@@ -162,6 +169,12 @@ class CountryFacet(Facet):
     def option_label(self, value: str, countries: Mapping[str, str], lang: str = ENGLISH) -> str:
         """The data's own name in English; CLDR's in Chinese (意大利 / 義大利)."""
         return country_label(value, countries.get(value, value), lang)
+
+    def search_menu(
+        self, allowed: Sequence[str], countries: Mapping[str, str], lang: str = ENGLISH
+    ) -> country_search.CountryMenu:
+        """The menu also finds a country by its other names and codes, in either script."""
+        return country_search.menu(countries, allowed, lang)
 
     def spellings(self, allowed: Sequence[str], countries: Mapping[str, str]) -> dict[str, str]:
         """Codes and names alike: ``?country=italy`` is ``IT``."""

@@ -92,12 +92,8 @@ def _sidebar(
     with st.sidebar:
         st.header(gettext("Filters", lang))
         for facet in shown:
-            # The country menu also lists other names and codes (stations.view.country_search).
-            search = (
-                country_search.menu(countries, data.options.allowed("country"), lang)
-                if facet.key == "country"
-                else None
-            )
+            # A menu that also finds other names and codes (the country's: view.country_search).
+            search = facet.search_menu(data.options.allowed(facet.key), countries, lang)
             st.multiselect(
                 facet.title(lang),
                 options=list(search.options if search else data.options.allowed(facet.key)),
