@@ -7,6 +7,12 @@
 // only interprets that grammar: it holds no filter, name or spelling of its own. Once the data
 // is here, the link is parsed, L.stationLayer is given the stations of the view, and the map
 // script runs. Text from the data or the link is set with textContent, never as markup.
+//
+// The reader's language comes from the link's lang, else from the browser's languages, chosen by
+// the tag table in the page's configuration (stations.i18n.tag_table: the dashboard's own
+// rules). This file writes English; in another language it fetches that language's words file
+// (data/words.<code>.<hash>.json, stations/publish/words.py) beside the data file and writes
+// each text from it instead.
 (function () {
   "use strict";
 
@@ -71,9 +77,11 @@
     return params;
   }
 
-  // {filters: {key: [values] | station}, notices: [text]}: what the dashboard reads from the link.
-  function parse(search, g, stationIds) {
+  // {filters: {key: [values] | station}, notices: [text]}: what the dashboard reads from the link,
+  // its notices in the language of `speech` (see speak below; English without it).
+  function parse(search, g, stationIds, speech) {
     var params = paramsOf(search), notices = [], filters = {station: null, lang: null};
+    var templates = readingWords(speech) ? readingWords(speech).notices : g.notices;
     g.listKeys.forEach(function (k) { filters[k] = []; });
     var facetOf = {};
     g.facets.forEach(function (f) { facetOf[f.key] = f; });
@@ -86,26 +94,30 @@
     }).sort(byCodePoint).forEach(function (key) {
       var items = params.get(key);
       if (g.keys.indexOf(key) < 0) {
-        notices.push(fill(g.notices.unknown_parameter, {value: quote(key, g)}));
+        notices.push(fill(templates.unknown_parameter, {value: quote(key, g)}));
         return;
       }
       if (items.length > 1) {
-        notices.push(fill(g.notices.repeated, {key: quote(key, g), count: items.length}));
+        notices.push(fill(templates.repeated, {key: quote(key, g), count: items.length}));
       }
       var value = items[0], length = codePoints(value).length;
       if (length > g.maxValueLength) {
-        notices.push(fill(g.notices.too_long, {key: quote(key, g), length: length}));
+        notices.push(fill(templates.too_long, {key: quote(key, g), length: length}));
         return;
       }
       if (key === g.langKey) {
-        filters.lang = strip(value, g.whitespace) || null;
+        var code = speech && speech.table ? parseLang(value, speech.table) : null;
+        if (code === null && strip(value, g.whitespace)) {
+          notices.push(fill(templates.unknown_value, {key: key, value: quote(value, g)}));
+        }
+        filters.lang = code;
         return;
       }
       if (key === "station") {
         var wanted = strip(value, g.whitespace);
         var station = known[wanted] ? wanted : (lowerIds[wanted.toLowerCase()] || null);
         if (station === null && wanted) {
-          notices.push(fill(g.notices.unknown_station, {value: quote(value, g)}));
+          notices.push(fill(templates.unknown_station, {value: quote(value, g)}));
         }
         filters.station = station;
         return;
@@ -117,7 +129,7 @@
         var match = Object.prototype.hasOwnProperty.call(facet.spellings, item.toLowerCase()) ?
           facet.spellings[item.toLowerCase()] : null;
         if (match === null) {
-          notices.push(fill(g.notices.unknown_value, {key: key, value: quote(item, g)}));
+          notices.push(fill(templates.unknown_value, {key: key, value: quote(item, g)}));
         } else if (!chosen[match]) {
           chosen[match] = true;
           n++;
@@ -185,8 +197,135 @@
     return q.toString();
   }
 
-  // Everything the page shows for a link: used by the page below and by its tests.
-  function read(search, view, preset) {
+  // ---- the reader's language (stations/i18n/languages.py, stations/publish/words.py) ----
+
+  function own(table, key) { return Boolean(table) && Object.prototype.hasOwnProperty.call(table, key); }
+  function cpLength(s) { return codePoints(s).length; }
+  // Python's str.isalpha and str.isdigit, as Babel's parse_locale calls them: Unicode letters
+  // (\p{L}: Lu Ll Lt Lm Lo, isalpha's categories) and decimal digits (isdigit also takes
+  // superscript and circled digits, which \p{Nd} leaves out: no language tag has them). Made at
+  // run time: the linter reads ES2017, which has no property escapes; a browser without them
+  // reads ASCII only.
+  function unicodeClass(pattern, ascii) {
+    try { return new RegExp(pattern, "u"); } catch (e) { return ascii; }
+  }
+  var LETTERS = unicodeClass("^\\p{L}+$", /^[A-Za-z]+$/), DIGITS = unicodeClass("^\\p{Nd}+$", /^[0-9]+$/);
+  function isAlpha(s) { return LETTERS.test(s); }
+  function isDigit(s) { return DIGITS.test(s); }
+  function title(s) {
+    var chars = codePoints(s);
+    return chars.length ? chars[0].toUpperCase() + chars.slice(1).join("").toLowerCase() : s;
+  }
+
+  // A tag's parts as Babel's parse_locale reads them with sep="-" ({lang, script, territory}),
+  // or null where it raises ValueError.
+  function tagParts(tag) {
+    var at = tag.indexOf("@");
+    if (at >= 0) { tag = tag.slice(0, at); }
+    var dot = tag.indexOf(".");
+    if (dot >= 0) { tag = tag.slice(0, dot); }
+    var parts = tag.split("-");
+    var lang = parts.shift().toLowerCase(), script = null, territory = null;
+    if (!isAlpha(lang)) { return null; }
+    if (parts.length && cpLength(parts[0]) === 4 && isAlpha(parts[0])) { script = title(parts.shift()); }
+    if (parts.length) {
+      if (cpLength(parts[0]) === 2 && isAlpha(parts[0])) {
+        territory = parts.shift().toUpperCase();
+      } else if (cpLength(parts[0]) === 3 && isDigit(parts[0])) {
+        territory = parts.shift();
+      }
+    }
+    if (parts.length) {
+      var first = codePoints(parts[0]), n = first.length;
+      if ((n === 4 && isDigit(first[0])) || (n >= 5 && isAlpha(first[0]))) { parts.pop(); }
+    }
+    return parts.length ? null : {lang: lang, script: script, territory: territory};
+  }
+
+  // The code of a ?lang= value or a browser's tag (stations.i18n.parse_lang), or null.
+  function parseLang(value, t) {
+    if (!value) { return null; }
+    var tag = strip(value, t.whitespace).split("_").join("-");
+    if (!tag || cpLength(tag) > t.maxLength) { return null; }
+    var p = tagParts(tag);
+    if (!p || !own(t.tags, p.lang)) { return null; }
+    var rule = t.tags[p.lang];
+    if (p.script && rule.scripts) { return own(rule.scripts, p.script) ? rule.scripts[p.script] : null; }
+    return own(rule.regions, p.territory || "") ? rule.regions[p.territory] : rule["default"];
+  }
+
+  // The language of the browser's list (stations.i18n.negotiate, as for Accept-Language).
+  function negotiate(tags, t) {
+    for (var i = 0; i < tags.length; i++) {
+      if (tags[i] === t.any) { return t["default"]; }
+      var code = parseLang(tags[i], t);
+      if (code) { return code; }
+    }
+    return t["default"];
+  }
+
+  // The page's language: the link's first lang if understood, else the browser's.
+  function pageLanguage(search, t, browser) {
+    var given = paramsOf(search).get(t.key) || [];
+    return parseLang(given[0], t) || negotiate(browser, t);
+  }
+
+  // The words of a link's reading (notices, counts line) in the reader's language; null: English.
+  function readingWords(speech) { return speech && speech.words ? speech.words.reading : null; }
+
+  // One form of a plural pair (stations/view/grammar.py _forms): the first for 1.
+  function plural(forms, n) { return n === 1 ? forms[0] : forms[1]; }
+
+  // A count with the language's grouping (stations.i18n.format_number: CLDR's symbol and sizes).
+  function groupedIn(count, number) {
+    var digits = String(count), size = number.sizes[0], out = "";
+    while (digits.length > size) {
+      out = number.group + digits.slice(-size) + out;
+      digits = digits.slice(0, -size);
+      size = number.sizes[1];
+    }
+    return digits + out;
+  }
+
+  // The counts line in the reader's language (embed.filter_summary's other branch); English
+  // without its words.
+  function summaryIn(filters, g, count, words) {
+    if (!words) { return summary(filters, g, count); }
+    var said = [];
+    g.facets.forEach(function (facet) {
+      var chosen = filters[facet.key];
+      if (!chosen || !chosen.length) { return; }
+      var f = words.facets[facet.key];
+      var names = chosen.map(function (v) { return own(f.words, v) ? f.words[v] : v; });
+      var shown = names.slice(0, g.maxSaid).join(words.list);
+      if (names.length > g.maxSaid) {
+        var more = names.length - g.maxSaid;
+        shown = fill(plural(words.more, more), {names: shown, count: more});
+      }
+      said.push(fill(words.filter, {filter: f.said, options: shown}));
+    });
+    var total = groupedIn(count, words.number);
+    if (!said.length) { return fill(plural(words.all, count), {count: total}); }
+    return [fill(plural(words.count, count), {count: total})].concat(said).join(" \u00b7 ");
+  }
+
+  // The notice line (filters.notice_text, then the word on a station left out), in the reader's
+  // language.
+  function noticeLine(state, g, words) {
+    var notes = [];
+    if (state.notices.length) {
+      notes.push(words ?
+        words.noticeLead + state.notices.join(words.noticeSeparator) + words.sentenceEnd :
+        g.noticeLead + state.notices.join("; ") + ".");
+    }
+    if (state.stationOutside) { notes.push(words ? words.stationOutside : g.stationOutside); }
+    if (notes.length < 2) { return notes.join(""); }
+    return fill(words ? words.sentences : "{first} {second}", {first: notes[0], second: notes[1]});
+  }
+
+  // Everything the page shows for a link, in the language of `speech` ({table, lang, words}:
+  // see speak; English without it): used by the page below and by its tests.
+  function read(search, view, preset, speech) {
     var g = view.grammar, index = view.index;
     var link = paramsOf(search);
     Object.keys(preset || {}).forEach(function (k) { if (!link.has(k)) { link.set(k, [preset[k]]); } });
@@ -194,22 +333,32 @@
     link.forEach(function (values, key) {
       values.forEach(function (v) { q.push(encodeURIComponent(key) + "=" + encodeURIComponent(v)); });
     });
-    var parsed = parse(q.join("&"), g, index.ids);
+    var parsed = parse(q.join("&"), g, index.ids, speech);
+    // A link without a language is read in the browser's, and the dashboard's link says it
+    // (stations/web/state.py read: the view's lang is the browser's unless that is the default).
+    if (!parsed.filters.lang && speech && speech.table && speech.lang !== speech.table["default"]) {
+      parsed.filters.lang = speech.lang;
+    }
     var positions = keptPositions(parsed.filters, g, index);
     var ids = positions.map(function (i) { return index.ids[i]; });
     var station = parsed.filters.station, outside = false;
     if (station && ids.indexOf(station) < 0) { outside = true; parsed.filters.station = station = null; }
-    return {
+    var state = {
       filters: parsed.filters, notices: parsed.notices, positions: positions, ids: ids,
       count: ids.length, station: station, stationOutside: outside,
-      summary: summary(parsed.filters, g, ids.length), query: query(parsed.filters, g),
+      summary: summaryIn(parsed.filters, g, ids.length, readingWords(speech)), query: query(parsed.filters, g),
       narrowed: g.listKeys.some(function (k) { return parsed.filters[k].length > 0; })
     };
+    state.notice = noticeLine(state, g, readingWords(speech));
+    return state;
   }
 
   // The reading of a link, for the page below and its tests; the page's state once drawn is
   // L.PublishedView.state.
-  L.PublishedView = {parse: parse, read: read, summary: summary, state: null};
+  L.PublishedView = {
+    parse: parse, read: read, summary: summary, parseLang: parseLang, negotiate: negotiate,
+    language: pageLanguage, state: null
+  };
 
   // ---- the page ----
 
@@ -248,7 +397,7 @@
   // table, their countries and outlines, and the view's options (fit, selected station, the
   // legend's entries for what is shown) instead. The loaded table is handed over as it is, not
   // written into the page for the map script to parse again.
-  function wrapLayer(state, view, table) {
+  function wrapLayer(state, view, table, speech) {
     var original = L.stationLayer;
     L.stationLayer = function () {
       var args = Array.prototype.slice.call(arguments);
@@ -277,7 +426,7 @@
         var countries = args.filter(function (a) { return a && !isTable(a) && !a.colours && !a.type && !(a instanceof L.Map); })[0] || {};
         var strongest = {};
         Object.keys(countries).forEach(function (c) { strongest[countries[c].strongest_key] = true; });
-        opts = Object.assign({}, opts, {fit: state.narrowed, selected: state.station});
+        opts = speakMap(Object.assign({}, opts, {fit: state.narrowed, selected: state.station}), speech);
         var bureaus = view.bureaus.filter(function (b) { return bureausShown[b]; });
         opts.bureauOrder = bureaus.length ? bureaus : view.bureaus;
         opts.actionOrder = (opts.actionOrder || []).filter(function (a) { return strongest[a]; });
@@ -288,6 +437,62 @@
       }
       return original.apply(this, args);
     };
+  }
+
+  // ---- the page in the reader's language ----
+
+  // The page's English texts (stations/publish/words.py PAGE_TEXTS), looked up in its words.
+  var TITLE_LINE = "Reported Chinese overseas police stations";
+  var LOAD_ERROR = "The map could not be loaded ({error}). Reload the page to try again.";
+  var OPEN_DASHBOARD = "Open in the full dashboard";
+
+  // Choose the language as soon as the script runs: its <html lang>, its title and loading lines
+  // at once (from the configuration), and its words file fetched beside the data file. English
+  // fetches nothing. Returns {table, lang, words: null, loading: promise of the words or null}.
+  function speak(config) {
+    var t = config.languages;
+    if (!t) { return {table: null, lang: "en", words: null, loading: Promise.resolve(null)}; }
+    var browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    var lang = pageLanguage(window.location.search, t, Array.prototype.slice.call(browser));
+    var speech = {table: t, lang: lang, words: null, loading: Promise.resolve(null)};
+    if (!own(t.pages, lang)) { return speech; }
+    var page = t.pages[lang];
+    document.documentElement.lang = page.html;
+    text("pv-title", page.title);
+    text("pv-count", page.loading);
+    speech.loading = json(page.words);
+    return speech;
+  }
+
+  // The data file once both it and the words file have arrived (the words kept in `speech`).
+  function withWords(data, speech) {
+    return Promise.all([data, speech.loading]).then(function (both) {
+      speech.words = both[1];
+      return both[0];
+    });
+  }
+
+  // The page's own lines in the reader's words (the counts and notice lines are read's).
+  function speakPage(speech) {
+    var w = speech.words;
+    if (!w) { return; }
+    text("pv-title", L.stationWords(w.page, TITLE_LINE));
+    text("pv-credit", w.credit);
+    document.getElementById("pv-dashboard").textContent = L.stationWords(w.page, OPEN_DASHBOARD);
+  }
+
+  // The map's words (legend, tooltips, popups, names: stations.map.words) for the layer's options.
+  function speakMap(opts, speech) {
+    if (speech && speech.words) {
+      opts.words = speech.words.map;
+      opts.mapTitle = speech.words.mapTitle;
+    }
+    return opts;
+  }
+
+  function loadError(err, speech) {
+    var w = speech && speech.words;
+    return L.stationWords(w && w.page, LOAD_ERROR, {error: err.message});
   }
 
   function loadScripts(urls, done) {
@@ -315,27 +520,26 @@
 
   function start() {
     if (window.parent !== window) { document.documentElement.classList.add("pv-framed"); }
-    json(config.data).then(function (loaded) {
+    var speech = speak(config);
+    withWords(json(config.data), speech).then(function (loaded) {
       var table = loaded.stations, view = loaded.view;
-      var state = read(window.location.search, view, config.preset);
+      var state = read(window.location.search, view, config.preset, speech);
+      speakPage(speech);
       text("pv-count", state.summary);
-      var notes = [];
-      if (state.notices.length) { notes.push(view.grammar.noticeLead + state.notices.join("; ") + "."); }
-      if (state.stationOutside) { notes.push(view.grammar.stationOutside); }
-      text("pv-notice", notes.join(" "));
+      text("pv-notice", state.notice);
       var base = dashboardBase(), link = document.getElementById("pv-dashboard");
       if (base) {
         link.href = base + (state.query ? "?" + state.query : "");
         link.hidden = false;
       }
-      wrapLayer(state, view, table);
+      wrapLayer(state, view, table, speech);
       loadScripts(config.mapScripts, function () {
         L.PublishedView.state = state;
         document.documentElement.setAttribute("data-published-ready", "true");
         postHeight();
       });
     }).catch(function (err) {
-      text("pv-count", "The map could not be loaded (" + err.message + "). Reload the page to try again.");
+      text("pv-count", loadError(err, speech));
     });
     if (window.ResizeObserver) { new ResizeObserver(postHeight).observe(document.documentElement); }
   }

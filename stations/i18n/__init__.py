@@ -26,7 +26,7 @@ from stations.i18n.catalog import (
     translate_labels,
     translations,
 )
-from stations.i18n.formats import country_label, country_name, format_date, format_number
+from stations.i18n.formats import country_label, country_name, format_date, format_number, number_grouping
 from stations.i18n.languages import (
     CODES,
     DEFAULT,
@@ -38,6 +38,7 @@ from stations.i18n.languages import (
     language,
     negotiate,
     parse_lang,
+    tag_table,
 )
 
 __all__ = [
@@ -58,8 +59,10 @@ __all__ = [
     "negotiate",
     "ngettext",
     "npgettext",
+    "number_grouping",
     "parse_lang",
     "pgettext",
+    "tag_table",
     "translate_labels",
     "translations",
 ]

@@ -78,3 +78,13 @@ def country_label(iso2: str, data_name: str, lang: str) -> str:
         return country_name(iso2, lang)
     except KeyError:
         return data_name
+
+
+def number_grouping(lang: str) -> dict[str, object]:
+    """How ``format_number`` groups a whole number's digits in ``lang`` (CLDR's group symbol and
+    group sizes, primary then secondary), for a page that writes counts in the browser."""
+    from babel.numbers import get_group_symbol, parse_pattern
+
+    locale = _locale(lang)
+    primary, secondary = parse_pattern(locale.decimal_formats[None]).grouping
+    return {"group": get_group_symbol(locale), "sizes": [primary, secondary]}

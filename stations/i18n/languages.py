@@ -40,10 +40,26 @@ LANGUAGES: tuple[Language, ...] = (
 CODES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
 _BY_CODE = {language.code: language for language in LANGUAGES}
 
-#: Regions whose Chinese is written in Traditional characters when a tag names no script.
-_TRADITIONAL_REGIONS = frozenset({"TW", "HK", "MO"})
+#: How a tag's language, script and region choose one of the three (``parse_lang``): per
+#: language, the code for a tag that names no script and no listed region (``default``), the
+#: codes of the scripts it may name (no ``scripts``: any script, ignored) and of the regions that
+#: decide the script when none is named. Regions whose Chinese is written in Traditional
+#: characters: Taiwan, Hong Kong, Macao. The published map's script reads this same table
+#: (``tag_table``), so a link and a browser choose the same language there as here.
+TAGS: dict[str, dict[str, object]] = {
+    "en": {"default": ENGLISH},
+    "zh": {
+        "default": SIMPLIFIED,
+        "scripts": {"Hans": SIMPLIFIED, "Hant": TRADITIONAL},
+        "regions": {"TW": TRADITIONAL, "HK": TRADITIONAL, "MO": TRADITIONAL},
+    },
+}
+#: The longest tag read (BCP 47's longest useful tags are far shorter; a link may hold anything).
+MAX_TAG_LENGTH = 35
 #: A header is read up to this many tags: enough for any browser, bounded for a hostile one.
 _MAX_TAGS = 32
+#: What ``negotiate`` reads as "any language" (the default).
+ANY = "*"
 
 
 def language(code: str) -> Language:
@@ -69,7 +85,7 @@ def parse_lang(value: str | None) -> str | None:
     if not value:
         return None
     tag = value.strip().replace("_", "-")
-    if not tag or len(tag) > 35:
+    if not tag or len(tag) > MAX_TAG_LENGTH:
         return None
     from babel.core import parse_locale
 
@@ -77,17 +93,21 @@ def parse_lang(value: str | None) -> str | None:
         lang, territory, script, _variant = parse_locale(tag, sep="-")[:4]
     except ValueError:
         return None
-    lang = lang.lower()
-    if lang == "en":
-        return ENGLISH
-    if lang != "zh":
+    rule = TAGS.get(lang.lower())
+    if rule is None:
         return None
-    script = (script or "").title()
-    if script in ("Hans", "Hant"):
-        return SIMPLIFIED if script == "Hans" else TRADITIONAL
-    if script:
-        return None
-    return TRADITIONAL if (territory or "").upper() in _TRADITIONAL_REGIONS else SIMPLIFIED
+    scripts = rule.get("scripts")
+    if script and isinstance(scripts, dict):
+        return scripts.get(script.title())
+    regions = rule.get("regions") or {}
+    return regions.get((territory or "").upper(), rule["default"])  # type: ignore[union-attr, return-value]
+
+
+def tag_table() -> dict[str, object]:
+    """``parse_lang``'s and ``negotiate``'s rules as data, for a page that reads them in the
+    browser (the published map): the table, the longest tag, the default and the "any" tag. The
+    tag's syntax is Babel's ``parse_locale`` (``static/js/published-view.js`` follows it)."""
+    return {"tags": TAGS, "maxLength": MAX_TAG_LENGTH, "default": DEFAULT, "any": ANY}
 
 
 def accepted_tags(header: str | None) -> list[str]:
@@ -118,7 +138,7 @@ def negotiate(header: str | None) -> str:
     script and region.
     """
     for tag in accepted_tags(header):
-        if tag == "*":
+        if tag == ANY:
             return DEFAULT
         code = parse_lang(tag)
         if code is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stations.map.scriptsafe import script_json
+from stations.publish.words import LOADING, OPEN_DASHBOARD, TITLE_LINE
 
 #: The page's policy, also sent by nginx as a header: only this site's own files. Style
 #: attributes stay allowed (``style-src-attr``): Leaflet's marker icons and the cluster rings
@@ -65,6 +66,9 @@ class Meta:
 
 
 def _meta_tags(meta: Meta, version: str) -> str:
+    # In English whatever the reader's language: a static server sends one page for every
+    # query string, and a link preview reads these tags without running the page's script (which
+    # writes everything else in the reader's language: stations.publish.words).
     tags = [
         ("name", "description", meta.description),
         ("property", "og:type", "website"),
@@ -111,14 +115,14 @@ def preloaded(page_html: str) -> list[str]:
 def _body(map_div: str, credit: str, config: Mapping[str, Any], script_src: str) -> str:
     return f"""<div class="pv-page">
 <header class="pv-top">
-<p class="pv-title">Reported Chinese overseas police stations</p>
-<p id="pv-count" class="pv-count" aria-live="polite">Loading the map…</p>
+<p id="pv-title" class="pv-title">{html.escape(TITLE_LINE)}</p>
+<p id="pv-count" class="pv-count" aria-live="polite">{html.escape(LOADING)}</p>
 <p id="pv-notice" class="pv-notice" role="status" hidden></p>
 </header>
 <main class="pv-map">{map_div}</main>
 <footer class="pv-credit">
 <span id="pv-credit">{html.escape(credit)}</span>
-<a id="pv-dashboard" href="#" target="_blank" rel="noopener" hidden>Open in the full dashboard</a>
+<a id="pv-dashboard" href="#" target="_blank" rel="noopener" hidden>{html.escape(OPEN_DASHBOARD)}</a>
 </footer>
 </div>
 <script type="application/json" id="{CONFIG_ID}">{script_json(config)}</script>

@@ -9,6 +9,9 @@ so a browser or CDN may keep it forever; the pages are revalidated)::
     data/map.<hash>.json        the station table (the dashboard's map table, every station)
                                 and the view: the link grammar and which stations each
                                 option keeps (one file: one request before the map)
+    data/words.zh-Hans.<hash>.json  what the page writes in another language than English
+                                (stations.publish.words): fetched beside the data file by a
+                                reader of that language only
     page/*.<hash>.js|css        folium's page code, moved out of the HTML
     img/*.<hash>.png            link-preview images, drawn at publish time
     a/<hash>/...                Leaflet, the station layer, the basemap: the app's static files
@@ -38,10 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations.data import vocab
+from stations.data import names_zh, vocab
+from stations.i18n import TRADITIONAL
 from stations.map import assets, basemap, image, mapping
 from stations.map.scriptsafe import script_json
-from stations.publish import page
+from stations.publish import page, words
 from stations.publish.source import Source
 from stations.view import citation, embed, grammar
 from stations.view.credit import Credit
@@ -171,6 +175,27 @@ def _map_html(source: Source, prefix: str) -> str:
     return fmap.get_root().render()
 
 
+def _city_words(source: Source, lang: str) -> dict[str, str]:
+    """English city -> its name in ``lang``, from the register (the dashboard's map words)."""
+    if source.places_path is None:
+        return {}
+    places, _ = names_zh.read_places(source.places_path)
+    script: names_zh.Script = "Hant" if lang == TRADITIONAL else "Hans"
+    return {city: name for (_, city), name in names_zh.city_names(places, script).items()}
+
+
+def _words_files(source: Source, writer: _Writer) -> dict[str, str]:
+    """Write each other language's words file; its path under the site's root, per language."""
+    countries = dict(source.options.countries)
+    files = {}
+    for lang in words.other_languages():
+        said = words.words_file(
+            source.options, countries, _city_words(source, lang), (source.version, source.date), lang
+        )
+        files[lang] = writer.hashed(words.FOLDER, f"{words.STEM}.{lang}", "json", script_json(said))
+    return files
+
+
 def _country_words(source: Source) -> dict[str, tuple[str, int]]:
     counts = source.stations["iso2"].value_counts()
     return {iso2: (name, int(counts.get(iso2, 0))) for iso2, name in source.options.countries.items()}
@@ -228,6 +253,7 @@ def build_site(
     }
     data = '{"stations":' + mapping.station_json(source.stations) + ',"view":' + script_json(view) + "}"
     data_file = writer.hashed("data", "map", "json", data)
+    words_files = _words_files(source, writer)
     credit = _credit_text(source)
     view_style = (assets.STATIC_DIR / VIEW_STYLE).read_text(encoding="utf-8")
     version = {
@@ -241,8 +267,8 @@ def build_site(
     writer.write(VERSION_FILE, json.dumps(version, indent=1) + "\n")
     html_of: dict[int, str] = {}
     pages = []
-    words = _country_words(source)
-    chosen = list(words) if countries is None else [c for c in countries if c in words]
+    named = _country_words(source)
+    chosen = list(named) if countries is None else [c for c in countries if c in named]
     targets: list[tuple[str, str | None]] = [("index.html", None)] + [
         (f"country/{iso2}/index.html", iso2) for iso2 in chosen
     ]
@@ -259,7 +285,7 @@ def build_site(
             )
             stem = "preview"
         else:
-            name, count = words[iso2]
+            name, count = named[iso2]
             title, description = country_title(name, count), country_description(name, count)
             subtitle, stem = f"{count:,} reported stations in {name}", f"preview-{iso2}"
         preview = _preview(source, writer, stem, subtitle, f"{site_url}{path}" if base else "", iso2)
@@ -281,6 +307,7 @@ def build_site(
             "appPath": APP_PATH,
             "preset": {"country": iso2} if iso2 else {},
             "title": title,
+            "languages": words.page_languages({code: up + f for code, f in words_files.items()}),
         }
 
         def store(text: str, stem: str, ext: str, up: str = up) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from stations.data import datapackage, dataversion, model
+from stations.data import datapackage, dataversion, model, names_zh
 from stations.data.files import DATA_FILES, FINE_SHAPES, SHAPES, load_annotated
 from stations.data.load import DataError
 from stations.data.validate import validate_paths
@@ -38,6 +38,8 @@ class Source:
     #: The content hash of the data files (``stations.data.dataversion.digest``): what the
     #: dashboard's data keeper names the version it serves by.
     digest: str
+    #: The register of the cities' Chinese names (``data/places_zh.csv``), where there is one.
+    places_path: Path | None = None
 
     @property
     def short_digest(self) -> str:
@@ -65,6 +67,7 @@ def from_frames(
         version=recorded.version if recorded else None,
         date=recorded.date if recorded else None,
         digest=digest,
+        places_path=folder / names_zh.PLACES_FILE if (folder / names_zh.PLACES_FILE).exists() else None,
     )
 
 

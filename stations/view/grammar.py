@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from stations.i18n import ENGLISH, gettext, ngettext, number_grouping, pgettext
 from stations.view import facets, filters
 from stations.view.embed import filter_summary
 
@@ -52,7 +53,8 @@ def link_grammar(options: filters.Options) -> dict[str, Any]:
         "format": FORMAT,
         "keys": list(filters.KEYS),
         "listKeys": list(filters.LIST_FIELDS),
-        # The language: carried along in the dashboard's link, not read by the published map.
+        # The language: read by the published map with the page's tag table (its configuration:
+        # ``stations.i18n.tag_table``), as ``parse_lang`` reads it.
         "langKey": filters.LANG,
         "trackingParams": sorted(filters.TRACKING_PARAMS),
         "trackingPrefixes": list(filters.TRACKING_PREFIXES),
@@ -95,6 +97,43 @@ def filter_index(stations: pd.DataFrame, summary: pd.DataFrame, options: filters
     return out
 
 
-def summary_line(chosen: filters.Filters, options: filters.Options, count: int) -> str:
+def summary_line(
+    chosen: filters.Filters, options: filters.Options, count: int, lang: str = ENGLISH
+) -> str:
     """The counts line the published page shows for a view (the embed line's words)."""
-    return filter_summary(chosen, options.countries, count)
+    return filter_summary(chosen, options.countries, count, lang)
+
+
+def _forms(singular: str, plural: str, lang: str) -> list[str]:
+    # The three languages' plural rules: one form for 1, another for the rest (English); one
+    # form for every count (Chinese). The page picks the first for 1, the second otherwise.
+    return [ngettext(singular, plural, 1, lang), ngettext(singular, plural, 2, lang)]
+
+
+def reading_words(options: filters.Options, lang: str) -> dict[str, Any]:
+    """What the published page says of a link in ``lang`` (not English: the page writes English
+    itself): the notices (``filters.NOTICES``, ``NOTICE_LEAD``, ``STATION_OUTSIDE`` and
+    ``notice_text``'s separators) and the counts line's words (``embed.filter_summary``'s,
+    ``Facet.describe``'s, and the language's grouping of digits). ``static/js/published-view.js``
+    fills them as the Python fills them."""
+    return {
+        "notices": {kind: gettext(template, lang) for kind, template in filters.NOTICES.items()},
+        "noticeLead": gettext(filters.NOTICE_LEAD, lang),
+        "noticeSeparator": pgettext("notices", "; ", lang),
+        "sentenceEnd": pgettext("sentence end", ".", lang),
+        "stationOutside": gettext(filters.STATION_OUTSIDE, lang),
+        "sentences": pgettext("sentences", "{first} {second}", lang),
+        "all": _forms("All {count} reported station", "All {count} reported stations", lang),
+        "count": _forms("{count} station", "{count} stations", lang),
+        "more": _forms("{names} and {count} more", "{names} and {count} more", lang),
+        "filter": gettext("{filter}: {options}", lang),
+        "list": pgettext("list", ", ", lang),
+        "number": number_grouping(lang),
+        "facets": {
+            facet.key: {
+                "said": facet.short_in(lang),
+                "words": {v: facet.option_label(v, options.countries, lang) for v in options.allowed(facet.key)},
+            }
+            for facet in facets.FACETS
+        },
+    }
