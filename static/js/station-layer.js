@@ -30,12 +30,13 @@
   var say = L.stationWords;
 
   // A source is a URL string or a [url, label] pair; the link text is the label, or the host.
-  function sourceLink(entry) {
+  // `words`: the reader's words (a weak source's label is said in them: "{name} (weak source)").
+  function sourceLink(entry, words) {
     var url = Array.isArray(entry) ? entry[0] : entry;
     var label = Array.isArray(entry) ? entry[1] : "";
     if (typeof url !== "string" || !WEB_URL.test(url)) { return null; }
     var host = url.replace(/^https?:\/\/(www\.)?/i, "").split(/[/?#]/)[0];
-    var a = el("a", (typeof label === "string" && label.trim()) ? label : host);
+    var a = el("a", (typeof label === "string" && label.trim()) ? say(words, label) : host);
     a.href = url;
     a.target = "_blank";
     a.rel = "noopener noreferrer";
@@ -522,10 +523,10 @@
       // (or the reader's words for it), then the detail column in brackets.
       o.fields.forEach(function (f) {
         var value = String(c[f.column][i]);
-        if (f.values && f.values[value]) { value = f.values[value]; }
+        if (f.values && f.values[value]) { value = say(o.words, f.values[value]); }
         if (f.column === "bureau") { value = say(o.words, value); }
         var extra = f.detail ? String(c[f.detail][i]) : "";
-        row(f.label, value && extra ? value + " (" + extra + ")" : value);
+        row(say(o.words, f.label), value && extra ? value + " (" + extra + ")" : value);
       });
       var k = this._countries[c.iso2[i]];
       var said = function (a) { return say(o.words, a); };
@@ -533,7 +534,7 @@
       root.appendChild(dl);
       var list = el("ol");
       (c.sources[i] || []).forEach(function (entry) {
-        var a = sourceLink(entry);
+        var a = sourceLink(entry, o.words);
         if (!a) { return; }
         var li = el("li");
         li.appendChild(a);
@@ -547,7 +548,7 @@
     _bind: function (marker) {
       var i = marker.options.station, c = this._columns;
       // The app reads the station id back from this text ("... [ID]"): keep its form.
-      marker.bindTooltip(esc(this._place(i) + " \u2014 " + c.bureau[i] + " [" + c.station_id[i] + "]"));
+      marker.bindTooltip(esc(this._place(i) + " \u2014 " + say(this.options.words, c.bureau[i]) + " [" + c.station_id[i] + "]"));
       // Popups pan clear of every control (see StationPopup); a long one scrolls inside.
       marker.bindPopup(new StationPopup({
         maxWidth: this.options.popupMaxWidth, margin: this.options.popupMargin

@@ -137,13 +137,36 @@ class Register:
         return codes is not None and ("*" in codes or iso2 in codes)
 
 
+#: A weak source's label: its outlet's name and the warning (in English in the station table,
+#: which every language shares; the map says it in the reader's words: ``map.words.source_words``).
+WEAK_SOURCE = N_("{name} (weak source)")
+
+
+def weak_source_name(label: str) -> str | None:
+    """The outlet's name in a weak source's label (``WEAK_SOURCE``); None for another label."""
+    before, _, after = WEAK_SOURCE.partition("{name}")
+    if len(label) > len(before) + len(after) and label.startswith(before) and label.endswith(after):
+        return label[len(before) : len(label) - len(after)]
+    return None
+
+
+def source_labels(frame: Any) -> list[str]:
+    """Every source label of the rows of ``frame`` (``annotate``'s), each once, in order."""
+    if LABELS_COLUMN not in frame:
+        return []
+    seen: dict[str, None] = {}
+    for labels in frame[LABELS_COLUMN].tolist():
+        seen.update(dict.fromkeys(str(labels).split(LABEL_SEPARATOR) if labels else ()))
+    return list(seen)
+
+
 def label_for(url: str, register: Register | None) -> str:
     """The display text for a source URL; the bare host when the register does not know it."""
     found = register.publisher(url) if register is not None else None
     if found is None:
         return host_of(url) or url
     if found.tier == "weak":
-        return f"{found.name} (weak source)"
+        return WEAK_SOURCE.format(name=found.name)
     return found.name
 
 

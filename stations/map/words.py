@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from stations.data import vocab
+from stations.data import publishers, vocab
 from stations.i18n import ENGLISH, N_, country_label, gettext, pgettext
 
 #: What the scripts write, word for word (placeholders in braces are filled by the script).
@@ -65,7 +65,8 @@ def map_words(
 ) -> dict[str, str]:
     """English -> ``lang`` for everything the map's script shows; ``countries`` (code -> the
     data's English name) adds the names of the countries in view, from CLDR, and ``places``
-    (English city -> its name in ``lang``, from the register) the cities. Empty in English."""
+    (English city -> its name in ``lang``, from the register) the cities, and any other name the
+    table carries in English (weak sources' labels: ``source_words``). Empty in English."""
     if lang == ENGLISH:
         return {}
     words = {text: gettext(text, lang) for text in (*SCRIPT_TEXTS, *CLASS_LABELS)}
@@ -79,3 +80,16 @@ def map_words(
     words.update({english: country_label(iso2, english, lang) for iso2, english in pairs})
     words.update(places or {})
     return words
+
+
+def source_words(labels: Iterable[str], lang: str) -> dict[str, str]:
+    """Each weak source's label among ``labels`` (the station table's, in English) -> the same
+    in ``lang`` (``publishers.WEAK_SOURCE``); for ``map_words``' ``places``. Empty in English."""
+    if lang == ENGLISH:
+        return {}
+    template = gettext(publishers.WEAK_SOURCE, lang)
+    return {
+        label: template.format(name=name)
+        for label in labels
+        if (name := publishers.weak_source_name(label)) is not None
+    }

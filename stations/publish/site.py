@@ -41,10 +41,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stations.data import names_zh, vocab
+from stations.data import names_zh, publishers, vocab
 from stations.i18n import TRADITIONAL
 from stations.map import assets, basemap, image, mapping
 from stations.map.scriptsafe import script_json
+from stations.map.words import source_words
 from stations.publish import page, words
 from stations.publish.source import Source
 from stations.view import citation, embed, grammar
@@ -175,13 +176,15 @@ def _map_html(source: Source, prefix: str) -> str:
     return fmap.get_root().render()
 
 
-def _city_words(source: Source, lang: str) -> dict[str, str]:
-    """English city -> its name in ``lang``, from the register (the dashboard's map words)."""
+def _place_words(source: Source, lang: str) -> dict[str, str]:
+    """English city -> its name in ``lang``, from the register, and each weak source's label
+    (the dashboard's map words)."""
+    said = source_words(publishers.source_labels(source.stations), lang)
     if source.places_path is None:
-        return {}
+        return said
     places, _ = names_zh.read_places(source.places_path)
     script: names_zh.Script = "Hant" if lang == TRADITIONAL else "Hans"
-    return {city: name for (_, city), name in names_zh.city_names(places, script).items()}
+    return {city: name for (_, city), name in names_zh.city_names(places, script).items()} | said
 
 
 def _words_files(source: Source, writer: _Writer) -> dict[str, str]:
@@ -190,7 +193,7 @@ def _words_files(source: Source, writer: _Writer) -> dict[str, str]:
     files = {}
     for lang in words.other_languages():
         said = words.words_file(
-            source.options, countries, _city_words(source, lang), (source.version, source.date), lang
+            source.options, countries, _place_words(source, lang), (source.version, source.date), lang
         )
         files[lang] = writer.hashed(words.FOLDER, f"{words.STEM}.{lang}", "json", script_json(said))
     return files

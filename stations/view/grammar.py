@@ -97,9 +97,7 @@ def filter_index(stations: pd.DataFrame, summary: pd.DataFrame, options: filters
     return out
 
 
-def summary_line(
-    chosen: filters.Filters, options: filters.Options, count: int, lang: str = ENGLISH
-) -> str:
+def summary_line(chosen: filters.Filters, options: filters.Options, count: int, lang: str = ENGLISH) -> str:
     """The counts line the published page shows for a view (the embed line's words)."""
     return filter_summary(chosen, options.countries, count, lang)
 
@@ -132,7 +130,9 @@ def reading_words(options: filters.Options, lang: str) -> dict[str, Any]:
         "facets": {
             facet.key: {
                 "said": facet.short_in(lang),
-                "words": {v: facet.option_label(v, options.countries, lang) for v in options.allowed(facet.key)},
+                "words": {
+                    v: facet.option_label(v, options.countries, lang) for v in options.allowed(facet.key)
+                },
             }
             for facet in facets.FACETS
         },

@@ -24,8 +24,10 @@ import folium
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from stations.data import publishers
 from stations.i18n import ENGLISH
 from stations.map import mapping, payload
+from stations.map.words import source_words
 from stations.view.index import View
 
 #: What ``st_folium`` sends back on a click: the clicked marker's or country's tooltip only,
@@ -98,7 +100,7 @@ def show(
         selected=selected,
         basemap=basemap,
         lang=lang,
-        places=places,
+        places={**(places or {}), **source_words(publishers.source_labels(view.frame), lang)},
     )
     if decorate is not None:
         decorate(fmap)

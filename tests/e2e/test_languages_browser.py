@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from stations.i18n import SIMPLIFIED, TRADITIONAL, translations
-from tests.support.browser import ROOT, map_frame, streamlit_server, wait_for_markers
+from tests.support.browser import ROOT, SHOWN_TEXT_JS, map_frame, streamlit_server, wait_for_markers
 from tests.support.map_browser import MAP_TIMEOUT_MS
 from tests.test_languages_app import english_fragments
 
@@ -50,24 +50,10 @@ def _title(page: Any) -> str:
     return heading.inner_text().strip()
 
 
-#: Every text node outside scripts and styles, and every accessible name, in the map's frame.
-_FRAME_TEXT_JS = """() => {
-  const out = [];
-  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    const tag = n.parentElement && n.parentElement.tagName;
-    if (tag !== "SCRIPT" && tag !== "STYLE" && n.textContent.trim()) { out.push(n.textContent.trim()); }
-  }
-  document.querySelectorAll("[aria-label]").forEach((e) => out.push(e.getAttribute("aria-label")));
-  out.push(document.title);
-  return out.join("\\n");
-}"""
-
-
 def _map_text(page: Any) -> str:
     frame = map_frame(page)
     title = page.locator("iframe[title]").first.get_attribute("title") or ""
-    return frame.evaluate(_FRAME_TEXT_JS) + "\n" + title
+    return frame.evaluate(SHOWN_TEXT_JS) + "\n" + title
 
 
 def _query(page: Any) -> dict[str, list[str]]:

@@ -1,9 +1,11 @@
 """The published map in Chromium, served as plain files on loopback.
 
 One site (the committed data, the Italy page), one file server and one browser for the module.
-The link parity test reads 60 seeded random links with the page's own script and compares each
-with what the dashboard reads from the same link (``Filters.from_query_params`` and the index):
-station ids, count, notices and the counts line.
+The link parity test reads 60 seeded random links, each with a random browser language list,
+with the page's own script and compares each with what the dashboard reads from the same link
+and browser (``Filters.from_query_params``, ``negotiate`` and the index): station ids, count,
+notices, the counts line and the notice line in the page's language, and the dashboard link.
+The Chinese pages show none of the English catalog strings (the dashboard's language check).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from stations.publish import site, source
+from stations.data import names_zh
+from stations.i18n import DEFAULT, SIMPLIFIED, TRADITIONAL, gettext, negotiate, parse_lang, pgettext
+from stations.publish import site, source, words
 from stations.view import embed
-from stations.view.filters import APP_PARAMS, Filters, is_tracking_param
+from stations.view.filters import APP_PARAMS, STATION_OUTSIDE, Filters, is_tracking_param, notice_text
 from stations.view.index import StationIndex
-from tests.support.browser import RequestLog, file_server, open_published
+from tests.support.browser import SHOWN_TEXT_JS, RequestLog, file_server, open_published
+from tests.test_languages_app import english_fragments
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +61,7 @@ def _random_link(rng: random.Random, loaded: source.Source) -> str:
         "wave": ["sep-2022", "dec-2022", "later", "2021"],
         "action": ["investigation_opened", "none", "station_closed", "conviction", "bogus"],
         "station": [*rng.sample(list(loaded.stations["station_id"]), 5), "it-PRATO-1", "nowhere-1", " "],
+        "lang": [*LANG_VALUES, *LANG_GARBAGE],
     }
     garbage = ["<b>x</b>", "%", "a\u200bb", "\u00e9t\u00e9", "'\"", "x" * 50, "\t", "\U0001f600", "$1"]
     pairs: list[tuple[str, str]] = []
@@ -63,7 +69,7 @@ def _random_link(rng: random.Random, loaded: source.Source) -> str:
         picked = rng.sample(values[key], rng.randint(1, min(3, len(values[key]))))
         if rng.random() < 0.3:
             picked.append(rng.choice(garbage))
-        pairs.append((key, ",".join(picked) if key != "station" else picked[0]))
+        pairs.append((key, ",".join(picked) if key not in ("station", "lang") else picked[0]))
         if rng.random() < 0.1:
             pairs.append((key, rng.choice(values[key])))  # given twice
     for extra in rng.sample(["utm_source", "fbclid", "embed", "foo", "Country", "<x>"], rng.randint(0, 2)):
@@ -74,21 +80,69 @@ def _random_link(rng: random.Random, loaded: source.Source) -> str:
     return "?" + urlencode(pairs)
 
 
-def _dashboard_reads(link: str, loaded: source.Source, index: StationIndex) -> dict[str, object]:
-    """What the dashboard shows for the link (stations.web.state.read, without Streamlit)."""
+#: ``?lang=`` values a link may hold: the three languages as people type them...
+LANG_VALUES = [
+    "zh-Hans",
+    "zh-Hant",
+    "zh_hant",
+    "ZH-tw",
+    "zh-HK",
+    "zh-mo",
+    "zh",
+    "zh-CN",
+    "zh-SG",
+    "en",
+    "en-US",
+]
+#: ...and what no language is, or is one only by Babel's tolerance (variants, encodings, modifiers).
+LANG_GARBAGE = [
+    "fr", "xx-Hant", "zh-Latn", "klingon", "zh-Hans-HK", " zh-TW ", "en-GB-oxendict", "zh-Hant-TW-x",
+    "@", "zh.UTF-8", "zh-TW@euro", "zh--TW", "-zh", "zh-123", "zh-Hant-1996", "en-" + "x" * 40,
+]  # fmt: skip
+#: Browsers' language lists (navigator.languages; Accept-Language for the dashboard).
+BROWSERS = [["en-US"], ["zh-TW"], ["zh-CN", "en"], ["fr-FR", "zh-HK"], ["de"], ["zh-Hant-HK", "en-GB"]]
+
+
+def _dashboard_reads(
+    link: str, loaded: source.Source, index: StationIndex, browser: list[str] | None = None
+) -> dict[str, object]:
+    """What the dashboard shows for the link (stations.web.state.read, without Streamlit), for a
+    browser that prefers ``browser``'s languages."""
     raw = parse_qs(link[1:], keep_blank_values=True)
     params = {k: v for k, v in raw.items() if k not in APP_PARAMS and not is_tracking_param(k)}
-    filters, notices = Filters.from_query_params(params, loaded.options)
+    negotiated = negotiate(", ".join(browser or []))
+    preferred = None if negotiated == DEFAULT else negotiated
+    filters, notices = Filters.from_query_params(params, loaded.options, preferred)
     filters = filters.canonical(loaded.options)
+    if filters.lang is None:
+        filters = filters.with_values(lang=preferred)
+    lang = filters.language
     ids = list(index.view(filters).frame["station_id"])
     station = filters.station if filters.station in ids else None
+    # The dashboard shows them as Markdown (escaped); the published page as plain text.
+    plain = [re.sub(r"\\(.)", r"\1", n) for n in notices]
+    notes = [
+        n
+        for n in (
+            notice_text(plain, lang),
+            gettext(STATION_OUTSIDE, lang) if filters.station and not station else "",
+        )
+        if n
+    ]
+    notice = (
+        pgettext("sentences", "{first} {second}", lang).format(first=notes[0], second=notes[1])
+        if len(notes) == 2
+        else "".join(notes)
+    )
     return {
         "ids": ids,
         "count": len(ids),
-        # The dashboard shows them as Markdown (escaped); the published page as plain text.
-        "notices": [re.sub(r"\\(.)", r"\1", n) for n in notices],
+        "notices": plain,
         "station": station,
-        "summary": embed.filter_summary(filters, loaded.options.countries, len(ids)),
+        "summary": embed.filter_summary(filters, loaded.options.countries, len(ids), lang),
+        "notice": notice,
+        "lang": lang,
+        "query": filters.with_values(station=station).to_query_params(),
     }
 
 
@@ -99,24 +153,146 @@ def test_published_map_reads_every_link_as_the_dashboard_does(published, browser
     data_url = json.loads(page.text_content("#published-config"))["data"]
     rng = random.Random(22)
     links = [_random_link(rng, loaded) for _ in range(LINKS)]
+    browsers = [rng.choice(BROWSERS) for _ in links]
     got = page.evaluate(
-        """async ([url, links]) => {
+        """async ([url, links, browsers]) => {
+          const config = JSON.parse(document.getElementById("published-config").textContent);
+          const table = config.languages;
           const view = (await (await fetch(url)).json()).view;
-          return links.map(l => {
-            const s = L.PublishedView.read(l, view, {});
-            return {ids: s.ids, count: s.count, notices: s.notices, station: s.station, summary: s.summary};
+          const said = {};
+          for (const code of Object.keys(table.pages)) {
+            said[code] = await (await fetch(table.pages[code].words)).json();
+          }
+          return links.map((l, i) => {
+            const lang = L.PublishedView.language(l, table, browsers[i]);
+            const s = L.PublishedView.read(l, view, {}, {table: table, lang: lang, words: said[lang] || null});
+            return {ids: s.ids, count: s.count, notices: s.notices, station: s.station, summary: s.summary,
+                    notice: s.notice, lang: lang, query: Object.fromEntries(new URLSearchParams(s.query))};
           });
         }""",
-        [data_url, links],
+        [data_url, links, browsers],
     )
     mismatches = [
-        (link, want, have)
-        for link, have in zip(links, got, strict=True)
-        if have != (want := _dashboard_reads(link, loaded, index))
+        (link, browser, want, have)
+        for link, browser, have in zip(links, browsers, got, strict=True)
+        if have != (want := _dashboard_reads(link, loaded, index, browser))
     ]
     assert mismatches == []
     assert sum(1 for g in got if g["notices"]) >= 10 and sum(1 for g in got if g["station"]) >= 3
+    assert {g["lang"] for g in got} == {"en", SIMPLIFIED, TRADITIONAL}
+    assert sum(1 for link in links if "lang=" in link) >= 10
     assert log.external() == []
+
+
+def test_the_page_reads_language_tags_as_the_dashboard_does(published, browser_context) -> None:
+    """``parse_lang`` and ``negotiate`` and the page's reading of the same table agree on every
+    tag: the three languages spelled every way, Babel's tag syntax, and garbage."""
+    base, _ = published
+    page, _ = _open(browser_context, base + "index.html")
+    rng = random.Random(23)
+    pieces = ["zh", "ZH", "en", "En", "fr", "Hans", "hant", "HANT", "Latn", "TW", "hk", "Mo", "CN", "us", "419",
+              "1996", "posix", "oxendict", "x", "", "é", "\u00e9t\u00e9", "12", "zh_TW", "\u4e2d\u6587"]  # fmt: skip
+    joins = ["-", "_", "-", "@", ".", " "]
+    tags = [*LANG_VALUES, *LANG_GARBAGE, "", " ", "\t zh-TW\n", "\u3000zh\u3000", "*"]
+    for _ in range(400):
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 4))]
+        tags.append("".join(p + rng.choice(joins) for p in parts[:-1]) + parts[-1])
+    lists = [rng.sample(tags, rng.randint(0, 3)) for _ in range(100)] + [["*", "zh-TW"], ["fr", "*"]]
+    lists = [[t for t in tags_ if "," not in t and ";" not in t and t.strip()] for tags_ in lists]
+    got = page.evaluate(
+        """([tags, lists]) => {
+          const t = JSON.parse(document.getElementById("published-config").textContent).languages;
+          return [tags.map(v => L.PublishedView.parseLang(v, t)), lists.map(l => L.PublishedView.negotiate(l, t))];
+        }""",
+        [tags, lists],
+    )
+    assert got[0] == [parse_lang(t) for t in tags]
+    assert got[1] == [negotiate(", ".join(t)) for t in lists]
+    assert {c for c in got[0] if c} == {"en", SIMPLIFIED, TRADITIONAL}
+
+
+def _words_requests(log: RequestLog) -> list[str]:
+    return [u for u in log.requests if f"/{words.FOLDER}/{words.STEM}." in u]
+
+
+@pytest.mark.parametrize(
+    ("locale", "link", "lang"),
+    [
+        ("zh-TW", "", TRADITIONAL),
+        ("zh-CN", "", SIMPLIFIED),
+        ("fr-FR", "", "en"),
+        ("zh-TW", "lang=en&", "en"),
+        ("en-US", "lang=zh-Hans&", SIMPLIFIED),
+    ],
+)
+def test_the_language_comes_from_the_link_else_the_browser(
+    published, chromium_browser, locale: str, link: str, lang: str
+) -> None:
+    """A link with no lang opens in the browser's language where it is one of the three; the
+    link's lang wins. An English reader fetches no words file; another, exactly one."""
+    base, _ = published
+    context = chromium_browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        page, log = _open(context, f"{base}index.html?{link}country=IT")
+        assert page.evaluate("document.documentElement.lang") == lang
+        title = gettext(words.TITLE_LINE, lang)
+        assert page.text_content("#pv-title") == title
+        assert page.text_content("#pv-dashboard") == gettext(words.OPEN_DASHBOARD, lang)
+        requested = _words_requests(log)
+        if lang == "en":
+            assert requested == []
+        else:
+            assert len(requested) == 1 and f".{lang}." in requested[0]
+        assert log.local_failures() == [] and page.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", [SIMPLIFIED, TRADITIONAL])
+def test_a_chinese_page_shows_no_english_catalog_string(published, browser_context, lang: str) -> None:
+    """The page, the legend (open), a country's tooltip, a station's popup, the clusters' and the
+    markers' accessible names, the map's name: none shows an English catalog string."""
+    base, loaded = published
+    shown = []
+    world, _ = _open(browser_context, f"{base}index.html?lang={lang}&foo=1")
+    # A country's tooltip: the pointer on a point of a country's outline that nothing covers.
+    point = world.evaluate(
+        """() => {
+          for (const path of document.querySelectorAll("path.leaflet-interactive")) {
+            const r = path.getBoundingClientRect();
+            for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.4], [0.6, 0.6], [0.4, 0.7]]) {
+              const x = r.left + r.width * fx, y = r.top + r.height * fy;
+              if (document.elementFromPoint(x, y) === path) { return [x, y]; }
+            }
+          }
+          return null;
+        }"""
+    )
+    world.mouse.move(*point)
+    world.wait_for_selector(".leaflet-tooltip")
+    assert world.locator(".station-cluster, .marker-cluster").count() > 0
+    shown.append(world.evaluate(SHOWN_TEXT_JS))
+    station, _ = _open(
+        browser_context, f"{base}country/IT/index.html?lang={lang}&station=IT-prato-1&bureau=xx"
+    )
+    station.wait_for_selector(".leaflet-popup-content")
+    shown.append(station.evaluate(SHOWN_TEXT_JS))
+    text = "\n".join(shown)
+    # A city the register gives no sourced Chinese name keeps its English name (data, as the
+    # dashboard shows it): Benin City is not the catalog's "City".
+    places, _ = names_zh.read_places(ROOT / "data" / names_zh.PLACES_FILE)
+    named = {city for _, city in names_zh.city_names(places)}
+    for city in set(loaded.stations["city"]) - named:
+        text = text.replace(city, "")
+    found = sorted({p.pattern for p in english_fragments(lang) if p.search(text)})
+    assert found == [], found
+    italy = "意大利" if lang == SIMPLIFIED else "義大利"
+    assert italy in text and ("图例" if lang == SIMPLIFIED else "圖例") in text
+    assert world.text_content("#pv-notice").startswith(
+        gettext("Parts of this link were not understood and were ignored: ", lang)
+    )
+    assert world.errors == [] and station.errors == []
 
 
 def test_a_link_filters_the_map_says_so_and_opens_the_station(published, browser_context) -> None:

@@ -315,6 +315,21 @@ def file_server(directory: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+#: Every text node outside scripts and styles, every accessible name (``aria-label``) and the
+#: document's title, one per line: what a page shows and says, for the language checks.
+SHOWN_TEXT_JS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const tag = n.parentElement && n.parentElement.tagName;
+    if (tag !== "SCRIPT" && tag !== "STYLE" && n.textContent.trim()) { out.push(n.textContent.trim()); }
+  }
+  document.querySelectorAll("[aria-label]").forEach((e) => out.push(e.getAttribute("aria-label")));
+  out.push(document.title);
+  return out.join("\\n");
+}"""
+
+
 def open_published(context: object, url: str) -> tuple[object, RequestLog, list[str]]:
     """The published map at ``url`` in ``context``, loaded until its script is ready and a marker
     is drawn; with its request log and the script errors and policy violations it reported."""
