@@ -14,8 +14,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from stations.data import datapackage
+from stations.i18n import gettext
 from stations.view import citation, credit, embed
 from stations.view.filters import escape_markdown
+from stations.web import embed_view
 from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, open_page
 
 BASE = "https://maps.example.org/"
@@ -259,6 +261,19 @@ def test_a_one_country_view_embeds_that_countrys_published_page() -> None:
     assert f'src="{BASE}app/static/published/country/IT/index.html?bureau=qingtian"' in published
     args = json.loads(map_component(at).proto.json_args)
     assert "100vh" not in args["header"]
+
+
+@pytest.mark.parametrize(
+    ("link", "lang"), [({"lang": "zh-Hant"}, "zh-Hant"), ({"lang": "zh_hans"}, "zh-Hans")]
+)
+def test_a_chinese_view_embeds_the_published_map_in_its_language(link: dict[str, str], lang: str) -> None:
+    """The embed box of a view read in Chinese gives the published page of that view with its
+    lang (the page then speaks it) and a frame named in it."""
+    at = run(MAP_PAGE, country="IT", **link)
+    published = next(c.value for c in at.code if c.value.startswith("<iframe"))
+    assert f'src="{BASE}app/static/published/country/IT/index.html?lang={lang}"' in published
+    assert f'title="{gettext(embed_view.EMBED_TITLE, lang)}"' in published
+    assert gettext(embed_view.EMBED_TITLE, lang) != embed_view.EMBED_TITLE
 
 
 def test_the_timeline_png_carries_the_credit_of_its_view(deferred: dict[str, Any]) -> None:

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 
 from stations.__main__ import main
-from stations.data import dataversion
+from stations.data import dataversion, names_zh
 from stations.data.files import DATA_FILES
 from stations.data.load import DataError
-from stations.publish import page, site, source
-from stations.view import grammar
-from stations.view.filters import Filters
+from stations.i18n import SIMPLIFIED, TRADITIONAL, gettext
+from stations.map import mapping
+from stations.map.scriptsafe import script_json
+from stations.publish import page, site, source, words
+from stations.view import embed, grammar
+from stations.view.filters import NOTICE_LEAD, Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -337,3 +340,52 @@ def test_each_page_loads_one_script_and_one_stylesheet_holding_all_it_needs(buil
         ]
         assert refs, "Leaflet's stylesheet names its images"
         assert all(css_file.parent.joinpath(u).resolve().is_file() for u in refs), refs
+
+
+def _config(html: str) -> dict:
+    return json.loads(re.search(r'id="published-config">(.*?)</script>', html).group(1))
+
+
+def test_each_other_language_has_one_words_file_named_by_its_content(
+    built: Path, loaded: source.Source
+) -> None:
+    """zh-Hans and zh-Hant each get data/words.<code>.<hash>.json (and its .gz), named in every
+    page's configuration; English has none (the page writes English itself)."""
+    files = sorted(p.name for p in (built / "data").glob("words.*.json"))
+    assert [name.split(".")[1] for name in files] == [SIMPLIFIED, TRADITIONAL]
+    for path in ("index.html", "country/IT/index.html"):
+        pages = _config((built / path).read_text("utf-8"))["languages"]["pages"]
+        assert set(pages) == {SIMPLIFIED, TRADITIONAL}
+        for code, entry in pages.items():
+            target = (built / path).parent.joinpath(entry["words"]).resolve()
+            assert target.is_file() and target.with_name(target.name + ".gz").is_file()
+            assert entry["html"] == code and entry["title"] == gettext(words.TITLE_LINE, code)
+    said = json.loads(next((built / "data").glob(f"words.{TRADITIONAL}.*.json")).read_text("utf-8"))
+    assert said["page"] == {text: gettext(text, TRADITIONAL) for text in words.PAGE_TEXTS}
+    assert said["credit"] == embed.credit_line(loaded.version, loaded.date, "", TRADITIONAL)[0]
+    assert said["map"]["Italy"] == "義大利" and said["mapTitle"] == gettext(mapping.MAP_TITLE, TRADITIONAL)
+    assert said["reading"]["facets"]["country"]["words"]["IT"] == "義大利"
+    assert said["reading"]["noticeLead"] == gettext(NOTICE_LEAD, TRADITIONAL)
+    # The register's city names, in Traditional script.
+    places, _ = names_zh.read_places(DATA / names_zh.PLACES_FILE)
+    assert said["map"]["Prato"] == names_zh.city_names(places, "Hant")[("IT", "Prato")]
+
+
+def test_an_english_reader_pays_a_few_hundred_bytes_for_the_languages(built: Path) -> None:
+    """What chooses the language rides in the page (no request of its own): its bytes on the wire."""
+    html = (built / "index.html").read_text("utf-8")
+    part = ',"languages":' + script_json(_config(html)["languages"])
+    assert part in html
+    without = html.replace(part, "")
+    wire = len(gzip.compress(html.encode(), 9, mtime=0)) - len(gzip.compress(without.encode(), 9, mtime=0))
+    print(f"languages in the page: {len(part.encode())} bytes, {wire} gzipped")
+    assert wire < 600
+
+
+def test_the_page_writes_its_english_texts_from_the_catalogued_ones() -> None:
+    """Every English line of the page is a catalog entry (PAGE_TEXTS), written by the markup or
+    looked up by the script as it stands there."""
+    script = (ROOT / "static" / site.VIEW_SCRIPT).read_text("utf-8")
+    markup = page._body("", "", {}, "v.js")
+    for text in words.PAGE_TEXTS:
+        assert json.dumps(text, ensure_ascii=False) in script or text in markup, text

@@ -12,7 +12,7 @@ import folium
 import streamlit as st
 from branca.element import Element
 
-from stations.i18n import gettext
+from stations.i18n import N_, gettext
 from stations.view import citation, embed, links
 from stations.view.filters import Filters, Options, escape_markdown
 from stations.web import copy_link, nav, sidebar, static_files
@@ -94,8 +94,9 @@ def published_view(filters: Filters) -> str:
     return embed.published_url(_app_base() or "", filters.to_query_params())
 
 
-#: What an article pastes: the iframe's title.
-EMBED_TITLE = "Map of reported Chinese overseas police stations"
+#: What an article pastes: the iframe's title (what a screen reader names the frame), in the
+#: view's language as the page inside it is.
+EMBED_TITLE = N_("Map of reported Chinese overseas police stations")
 
 
 def embed_snippet(filters: Filters) -> None:
@@ -110,9 +111,10 @@ def embed_snippet(filters: Filters) -> None:
             lang,
         )
     )
-    st.code(embed.published_snippet(published_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
+    title = gettext(EMBED_TITLE, lang)
+    st.code(embed.published_snippet(published_view(filters), title), language="html", wrap_lines=True)
     st.caption(gettext("Or the live dashboard in a frame (filters in a sidebar; fixed height):", lang))
-    st.code(citation.embed_snippet(_full_view(filters), EMBED_TITLE), language="html", wrap_lines=True)
+    st.code(citation.embed_snippet(_full_view(filters), title), language="html", wrap_lines=True)
 
 
 def embed_control(filters: Filters) -> None:
