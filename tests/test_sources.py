@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stations.data import load, publishers, synthetic, validate, vocab
@@ -275,6 +276,14 @@ def test_labels_name_the_outlet_and_flag_weak_sources(tmp_path: Path) -> None:
     assert publishers.label_for("https://blog.example/p", register) == "Example Blog (weak source)"
     assert publishers.label_for("https://unknown.example/p", register) == "unknown.example"
     assert publishers.label_for("https://example.net/x", None) == "example.net"
+    # A Chinese page says the warning in Chinese and the outlet's name as published.
+    weak = publishers.label_for("https://blog.example/p", register)
+    assert publishers.label_in(weak, "zh-Hans") == "Example Blog（薄弱来源）"
+    assert publishers.label_in(weak, "en") == weak
+    assert publishers.label_in("Example Daily", "zh-Hant") == "Example Daily"
+    assert publishers.source_labels(
+        publishers.annotate(pd.DataFrame({"sources": ["https://blog.example/p"]}), register)
+    ) == [weak]
 
 
 # The committed data ----------------------------------------------------------------------

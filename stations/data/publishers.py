@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from stations.i18n import N_
+from stations.i18n import ENGLISH, N_, gettext
 
 #: Tiers, strongest first. There is deliberately no "junk" tier: a copy is replaced or dropped.
 TIERS: tuple[str, ...] = ("primary", "established", "reference", "weak")
@@ -148,6 +148,13 @@ def weak_source_name(label: str) -> str | None:
     if len(label) > len(before) + len(after) and label.startswith(before) and label.endswith(after):
         return label[len(before) : len(label) - len(after)]
     return None
+
+
+def label_in(label: str, lang: str) -> str:
+    """A source's label as a page in ``lang`` shows it: a weak source's warning in ``lang``, the
+    outlet's name as published."""
+    name = weak_source_name(label)
+    return label if name is None or lang == ENGLISH else gettext(WEAK_SOURCE, lang).format(name=name)
 
 
 def source_labels(frame: Any) -> list[str]:

@@ -84,12 +84,7 @@ def map_words(
 
 def source_words(labels: Iterable[str], lang: str) -> dict[str, str]:
     """Each weak source's label among ``labels`` (the station table's, in English) -> the same
-    in ``lang`` (``publishers.WEAK_SOURCE``); for ``map_words``' ``places``. Empty in English."""
+    in ``lang`` (``publishers.label_in``); for ``map_words``' ``places``. Empty in English."""
     if lang == ENGLISH:
         return {}
-    template = gettext(publishers.WEAK_SOURCE, lang)
-    return {
-        label: template.format(name=name)
-        for label in labels
-        if (name := publishers.weak_source_name(label)) is not None
-    }
+    return {label: said for label in labels if (said := publishers.label_in(label, lang)) != label}

@@ -160,7 +160,11 @@ def station_panel(data: Data, shown: View, station: str | None, lang: str = ENGL
         )
     st.markdown(gettext("**Sources** (open in a new tab)", lang))
     pairs = publishers.source_pairs(record)[0]
-    st.markdown("\n".join(f"{n}. {_link(url, label)}" for n, (url, label) in enumerate(pairs, 1)))
+    st.markdown(
+        "\n".join(
+            f"{n}. {_link(url, publishers.label_in(label, lang))}" for n, (url, label) in enumerate(pairs, 1)
+        )
+    )
     if row["notes"]:
         # TRANSLATORS: the station's notes stay in English until translated; the label says so.
         with st.expander(gettext("Notes", lang) if lang == ENGLISH else gettext("Notes (in English)", lang)):
@@ -239,7 +243,9 @@ def table_frame(view: pd.DataFrame, lang: str = ENGLISH) -> pd.DataFrame:
     """The station table's rows: readable labels, the first source (the strongest: sources are
     listed strongest first) by outlet name and as a link."""
     return view.assign(
-        first_outlet=[pairs[0][1] if pairs else "" for pairs in publishers.source_pairs(view)],
+        first_outlet=[
+            publishers.label_in(pairs[0][1], lang) if pairs else "" for pairs in publishers.source_pairs(view)
+        ],
         first_source=view["sources"].str.split(vocab.SOURCE_SEPARATOR, regex=False).str[0],
         **_localised(view, lang),
     )[list(TABLE_COLUMNS)]

@@ -87,7 +87,7 @@ def table(actions: pd.DataFrame, filters: Filters) -> None:
         action=actions["action_type"].map(vocab.action_labels(lang)),
         country=_countries(actions, lang),
         # Who says so, by name (weak sources flagged), so no reader has to decode a host.
-        outlets=["; ".join(label for _, label in p) for p in pairs],
+        outlets=["; ".join(publishers.label_in(label, lang) for _, label in p) for p in pairs],
     )[["date", "country", "actor", "action", "summary", "confidence", "outlets", "response_id"]]
     frame = pd.concat([frame, links.set_axis(frame.index)], axis=1)
     if citation.repository_url():
