@@ -64,6 +64,8 @@ VIEW_SCRIPT = "js/published-view.js"
 VIEW_STYLE = "css/published-view.css"
 #: Preview images: the size link previews use (Open Graph's recommended 1.91:1).
 PREVIEW_SIZE = (1200, 630)
+#: The link-preview tags' words: English for every reader (a static server cannot vary them by
+#: query string; see ``page._meta_tags``). The page's own lines follow the reader's language.
 TITLE = "Reported Chinese overseas police stations"
 DESCRIPTION = (
     "A sourced world map of the overseas police service stations that Chinese public security "
