@@ -100,8 +100,10 @@ lint: $(VENV)/.dev lint-js
 ## Benchmarks (prints figures; `make bench ARGS=--write` updates bench/RESULTS.md): the map page
 ## (bench/runner.py), then the published map against folium's save and the dashboard
 ## (bench/published.py, through nginx on loopback), then a filter rerun in Chinese against
-## English (bench/languages.py)
+## English (bench/languages.py) and the published map in Chinese against English
+## (bench/published_languages.py)
 bench: $(VENV)/.dev chromium nginx wrk
 	$(PY) -m bench $(ARGS)
 	$(PY) -m bench.published $(filter --write,$(ARGS))
 	$(PY) -m bench.languages $(filter --write,$(ARGS))
+	$(PY) -m bench.published_languages $(filter --write,$(ARGS))

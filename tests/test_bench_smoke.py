@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import browser, languages, report, runner
+from bench import browser, languages, published_languages, report, runner
 
 
 @pytest.mark.slow
@@ -50,3 +50,15 @@ def test_language_bench_measures_each_language_against_english(tmp_path: Path) -
     assert all(f"| {lang} |" in text for lang in languages.LANGUAGES)
     languages.run(["--rounds", "1", "--write", "--results", str(results_file)])
     assert results_file.read_text(encoding="utf-8").count(languages.HEADING) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(browser.unavailable_reason() is not None, reason="needs Chromium")
+def test_published_language_bench_measures_each_language_against_english(tmp_path: Path) -> None:
+    results_file = tmp_path / "RESULTS.md"
+    results = published_languages.run(["--rounds", "2", "--write", "--results", str(results_file)])
+    assert {len(times) for times in results["first_marker_s"].values()} == {2}
+    assert set(results["ratio"]) == set(published_languages.LANGUAGES)
+    assert set(results["bytes"]["words_gz"]) == set(published_languages.LANGUAGES)
+    assert 0 < results["bytes"]["page_part_gz"] < results["bytes"]["page_part"]
+    assert published_languages.HEADING in results_file.read_text(encoding="utf-8")
