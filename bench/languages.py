@@ -125,12 +125,17 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "rounds": args.rounds,
         **measure(max(1, args.rounds)),
     }
-    text = markdown(results)
+    return emit(results, markdown(results), args, HEADING)
+
+
+def emit(results: dict[str, Any], text: str, args: argparse.Namespace, heading: str) -> dict[str, Any]:
+    """Print a bench's section; dump its figures (``--json``) and put the section into the
+    results file (``--write``) where asked. Returns ``results``."""
     print(text)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     if args.write:
-        write_section(args.results, text, HEADING)
+        write_section(args.results, text, heading)
         log(f"wrote {args.results}")
     return results
 

@@ -19,7 +19,6 @@ import gzip
 import json
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -27,17 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import browser
-from bench.published import first_marker, write_section
+from bench.languages import emit, log
+from bench.published import first_marker
 from bench.runner import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## The published map in Chinese against English (`python -m bench.published_languages`)"
 LANGUAGES = ("zh-Hans", "zh-Hant")
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _gzipped(data: bytes) -> int:
@@ -129,14 +125,7 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         }
         with browser.harness().file_server(out) as base, browser.browser() as chromium:
             results.update(measure(chromium, base, results["rounds"]))
-    text = markdown(results)
-    print(text)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    if args.write:
-        write_section(args.results, text, HEADING)
-        log(f"wrote {args.results}")
-    return results
+    return emit(results, markdown(results), args, HEADING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
