@@ -97,6 +97,12 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {lang} | {results['median_s'][lang] * 1000:.0f} ms | {results['ratio'][lang]:.2f}x | "
             f"+ {b['words_gz'][lang] / 1024:.1f} KB, one request |"
         )
+    lines += [
+        "",
+        "The words file is asked for when the page's script runs: the language is known only in "
+        "the browser, so no preload hint can name it, and a Chinese page waits that one round trip "
+        "after its script has arrived and run.",
+    ]
     return "\n".join(lines) + "\n"
 
 
