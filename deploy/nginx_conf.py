@@ -40,15 +40,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stations.data.credits import DATASET_DESCRIPTION, DATASET_TITLE
+from stations.i18n import ENGLISH, SIMPLIFIED, TRADITIONAL, gettext
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_CONF = ROOT / "deploy" / "nginx.conf"
 
 COOKIE = "stations_replica"
-TITLE = "110 Overseas: China's reported overseas police stations"
-DESCRIPTION = (
-    "A sourced world map of the overseas police service stations that Chinese public security "
-    "bureaus are reported to run abroad: filter by host country, bureau, report and government "
-    "response; every station with its sources."
+TITLE = DATASET_TITLE
+DESCRIPTION = DATASET_DESCRIPTION
+#: Which preview a link's ``?lang=`` gets, in nginx's regular expressions (first match wins;
+#: anything else, or no ``lang``, is English): ``stations.i18n.parse_lang``'s reading of the
+#: spellings people type (``zh-Hant``, ``ZH_tw``, ``zh``), which a test holds them to.
+PREVIEW_LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("~*^zh[-_]hant([-_].*)?$", TRADITIONAL),
+    ("~*^zh[-_]hans([-_].*)?$", SIMPLIFIED),
+    ("~*^zh[-_](tw|hk|mo)([-_].*)?$", TRADITIONAL),
+    ("~*^zh([-_][a-z][a-z])?$", SIMPLIFIED),
 )
 #: Where nginx serves the link-preview image (docs/screenshot.png) from.
 PREVIEW_PATH = "/preview.png"
@@ -172,25 +180,27 @@ def _security_headers(s: Settings) -> list[str]:
     ]
 
 
-def _preview_tags(s: Settings) -> str:
+def _preview_tags(s: Settings, lang: str = ENGLISH) -> str:
     """Open Graph and Twitter card tags for the HTML shell: Streamlit's page has none, so a
     shared link would otherwise preview as a blank card. The view is not in them (the query
-    string is the reader's business), only the project's title and picture."""
+    string is the reader's business), only the project's title and picture, in the link's
+    language (``lang``)."""
     image = f"{s.public_url}{PREVIEW_PATH}"
+    title, description = gettext(TITLE, lang), gettext(DESCRIPTION, lang)
     tags = [
         ("property", "og:type", "website"),
         ("property", "og:site_name", "110 Overseas"),
-        ("property", "og:title", TITLE),
-        ("property", "og:description", DESCRIPTION),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
         ("property", "og:image", image),
         ("property", "og:image:width", "1400"),
         ("property", "og:image:height", "900"),
         ("property", "og:image:alt", "World map of the reported stations, clustered by region"),
         ("name", "twitter:card", "summary_large_image"),
-        ("name", "twitter:title", TITLE),
-        ("name", "twitter:description", DESCRIPTION),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
         ("name", "twitter:image", image),
-        ("name", "description", DESCRIPTION),
+        ("name", "description", description),
     ]
     markup = "".join(f'<meta {attr}="{key}" content="{html.escape(value)}">' for attr, key, value in tags)
     # The tags sit in a single-quoted nginx string, where quotes, $ and backslashes mean something.
@@ -333,6 +343,13 @@ def render(s: Settings) -> str:
     w(
         "    gzip_types text/css application/javascript text/javascript application/json image/svg+xml text/plain;"
     )
+    w("")
+    w("    # The link-preview tags of the HTML shell, in the link's language (?lang=).")
+    w("    map $arg_lang $stations_preview {")
+    for pattern, lang in PREVIEW_LANGUAGES:
+        w(f"        \"{pattern}\" '{_preview_tags(s, lang)}';")
+    w(f"        default '{_preview_tags(s)}';")
+    w("    }")
     w("")
     w("    map $http_upgrade $connection_upgrade {")
     w("        default upgrade;")
@@ -564,7 +581,7 @@ def render(s: Settings) -> str:
             f"root {s.streamlit_static};",
             "try_files /index.html =404;",
             "sub_filter_once on;",
-            f"sub_filter '</head>' '{_preview_tags(s)}{_admission_note()}</head>';",
+            f"sub_filter '</head>' '$stations_preview{_admission_note()}</head>';",
         ],
         ["add_header Cache-Control no-cache always;"],
     )

@@ -12,6 +12,12 @@ from stations.i18n import N_
 
 #: The title (English; the map page shows it through ``gettext``).
 DATASET_TITLE = N_("110 Overseas: China's reported overseas police stations")
+#: What a shared link's preview says of the dashboard (the deployment's nginx adds it to the page).
+DATASET_DESCRIPTION = N_(
+    "A sourced world map of the overseas police service stations that Chinese public security "
+    "bureaus are reported to run abroad: filter by host country, bureau, report and government "
+    "response; every station with its sources."
+)
 #: The prefix of every downloaded file name.
 SHORT_NAME = "110-overseas"
 #: Who is credited: the project as a whole (each row credits its own sources).

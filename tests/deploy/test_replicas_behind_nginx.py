@@ -33,13 +33,14 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import websocket
 
 from deploy.nginx_conf import DESCRIPTION, TITLE, TOO_MANY
 from stations.data.load import load_dataset
+from stations.i18n import ENGLISH, SIMPLIFIED, TRADITIONAL, gettext, parse_lang
 from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, wait_for_markers
 from tests.support.deploy import PREVIEW, STREAMLIT_STATIC, Cluster, cluster, nginx_binary, session_connects
 from tests.support.sessions import ws_connect
@@ -350,6 +351,26 @@ def test_the_html_nginx_serves_has_link_preview_tags_and_their_image(replicas: C
     assert (status, headers["content-type"]) == (200, "image/png")
     assert picture == PREVIEW.read_bytes()
     assert "max-age=" in headers["cache-control"]
+
+
+#: Spellings of ``?lang=`` a reader may type or a page may write, with what the page makes of them.
+LANG_SPELLINGS = (
+    "zh-Hant", "ZH_hant", "zh-hant-TW", "zh-Hans", "zh_hans", "zh-Hans-HK", "zh-TW", "zh_hk",
+    "zh-MO", "zh", "ZH", "zh-CN", "zh_sg", "en", "en-US", "fr", "zh-Latn", "", "chinese",
+)  # fmt: skip
+
+
+def test_a_links_preview_speaks_its_language(replicas: Cluster) -> None:
+    """A link shared from a page in Chinese carries its ``lang`` and unfurls in that language;
+    nginx reads the spelling as the page does (``parse_lang``), anything else unfurls in English."""
+    for spelling in LANG_SPELLINGS:
+        lang = parse_lang(spelling) or ENGLISH
+        meta = _meta_of(f"{replicas.url}?{urlencode({'country': COUNTRY, 'lang': spelling})}")
+        assert meta["og:title"] == meta["twitter:title"] == gettext(TITLE, lang), spelling
+        description = gettext(DESCRIPTION, lang)
+        assert meta["og:description"] == meta["twitter:description"] == meta["description"] == description
+    simplified, traditional = (gettext(DESCRIPTION, lang) for lang in (SIMPLIFIED, TRADITIONAL))
+    assert len({DESCRIPTION, simplified, traditional}) == 3, "each language has its own preview"
 
 
 def _meta_of(url: str) -> dict[str, str]:
