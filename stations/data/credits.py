@@ -12,6 +12,8 @@ from stations.i18n import N_
 
 #: The title (English; the map page shows it through ``gettext``).
 DATASET_TITLE = N_("110 Overseas: China's reported overseas police stations")
+#: The caveat every view of the data carries (the map page's caption, an exported map).
+CAVEAT = N_("Reported allegations: China's government denies running police stations abroad.")
 #: What a shared link's preview says of the dashboard (the deployment's nginx adds it to the page).
 DATASET_DESCRIPTION = N_(
     "A sourced world map of the overseas police service stations that Chinese public security "

@@ -19,7 +19,6 @@ import functools
 import io
 import json
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +32,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 
-from stations.data import vocab
+from stations.data import credits, vocab
+from stations.i18n import ENGLISH, N_, format_number, gettext
 from stations.map import mapping
 from stations.map.basemap import SEA
+from stations.view import fonts, text_width
 from stations.view.credit import Credit, stamp_png
 
 #: The image's size in pixels (a 16:10 picture, sharp on a retina screen at half size) and the
@@ -60,8 +62,24 @@ HATCH_LINEWIDTH = 0.5
 MUTED = "#555555"
 #: A station's disc (points: its diameter) and the white rim that sets it off the country fill.
 PIN_SIZE = 7.5
-TITLE = "110 Overseas: China's reported overseas police stations"
-ALLEGATIONS = "Reported allegations: China's government denies running police stations abroad."
+TITLE = credits.DATASET_TITLE
+ALLEGATIONS = credits.CAVEAT
+BUREAU_TITLE = N_("Bureau said to run the station")
+ACTION_TITLE = N_("Host government's strongest action (country-wide)")
+# TRANSLATORS: the map image's basemap credit; {name} is the dataset's name (Natural Earth).
+BASEMAP = N_("Basemap: {name}")
+# TRANSLATORS: a legend entry of the map image: a bureau and its count of stations in view.
+COUNTED = N_("{name} ({count})")
+# TRANSLATORS: an exported map's title in its metadata: the dataset's title, then the view's.
+TITLED = N_("{title}: {subtitle}")
+#: Widths in columns (``stations.view.text_width``: a Chinese character counts two) of the
+#: subtitle, the credit lines, a legend label and a legend title.
+SUBTITLE_COLUMNS = 110
+CREDIT_COLUMNS = 150
+LABEL_COLUMNS = 26
+LEGEND_TITLE_COLUMNS = 30
+#: The font every text falls back to for a character the language's family lacks (matplotlib's own).
+FALLBACK_FAMILY = "DejaVu Sans"
 
 
 def mercator_y(lat: np.ndarray | float) -> np.ndarray:
@@ -174,22 +192,35 @@ def view_extent(stations: pd.DataFrame, aspect: float, fit: bool) -> Extent:
 
 @dataclass(frozen=True)
 class MapImage:
-    """A drawn view: the PNG, its size, and where each station's centre is in it (pixels from
-    the top left), which the tests and a preview's image map can read."""
+    """A drawn view: the PNG, its size, where each station's centre is in it (pixels from
+    the top left), which the tests and a preview's image map can read, the language it is
+    drawn in and every text drawn (what a reader of the image reads)."""
 
     png: bytes
     width: int
     height: int
     pixels: dict[str, tuple[float, float]]
+    lang: str = ENGLISH
+    texts: tuple[str, ...] = ()
 
 
-def _plain(text: str) -> dict[str, Any]:
-    """Keyword arguments that draw ``text`` as it is (no mathtext)."""
-    return {"s": str(text), "parse_math": False}
+def _plain(text: str, family: list[str] | None = None) -> dict[str, Any]:
+    """Keyword arguments that draw ``text`` as it is (no mathtext), in ``family`` (a list:
+    matplotlib takes a character the first lacks from the next)."""
+    return {"s": str(text), "parse_math": False, **({"fontfamily": family} if family else {})}
 
 
-def _legend_entries(stations: pd.DataFrame, summary: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+def _families(lang: str) -> list[str] | None:
+    """The font families that draw ``lang`` (None: matplotlib's default, for English)."""
+    family = fonts.family(lang)
+    return None if family is None else [family, FALLBACK_FAMILY]
+
+
+def _legend_entries(
+    stations: pd.DataFrame, summary: pd.DataFrame, lang: str = ENGLISH
+) -> tuple[list[Any], list[Any]]:
     counts = stations["bureau"].value_counts()
+    names = vocab.bureau_labels(lang)
     bureaus = [
         Line2D(
             [],
@@ -200,7 +231,7 @@ def _legend_entries(stations: pd.DataFrame, summary: pd.DataFrame) -> tuple[list
             markerfacecolor=vocab.BUREAU_COLOURS[b],
             markeredgecolor="white",
             markeredgewidth=1.0,
-            label=f"{b} ({int(counts[b]):,})",
+            label=gettext(COUNTED, lang).format(name=names[b], count=format_number(int(counts[b]), lang)),
         )
         for b in vocab.BUREAUS
         if b in counts.index
@@ -216,7 +247,7 @@ def _legend_entries(stations: pd.DataFrame, summary: pd.DataFrame) -> tuple[list
                 markerfacecolor="white",
                 markeredgecolor="#333333",
                 markeredgewidth=1.0,
-                label="Location not published",
+                label=gettext("Location not published", lang),
             )
         )
     shown = set(summary["strongest_action"]) if len(summary) else set()
@@ -228,7 +259,7 @@ def _legend_entries(stations: pd.DataFrame, summary: pd.DataFrame) -> tuple[list
             hatch_linewidth=HATCH_LINEWIDTH,
             linestyle={"dashed": (0, (3, 1.5)), "dotted": (0, (0.8, 1.2))}.get(outline, "solid"),
             linewidth=1.0 if outline != "none" else 0.5,
-            label=label,
+            label=gettext(label, lang),
         )
         for label, colour, outline, keys in mapping.ACTION_CLASSES
         if shown.intersection(keys)
@@ -245,13 +276,18 @@ def render(
     fit: bool = True,
     fine_shapes: str | Path | None = None,
     size: tuple[int, int] = (WIDTH_PX, HEIGHT_PX),
+    lang: str = ENGLISH,
 ) -> MapImage:
-    """The map of ``stations`` over the countries of ``summary``, as a PNG.
+    """The map of ``stations`` over the countries of ``summary``, as a PNG, its words in
+    ``lang`` (in English where the server has no font for ``lang``: ``fonts.image_language``).
 
     ``summary`` is ``model.country_actions`` for the countries in view (their fills);
     ``shapes`` the 1:110m outlines and ``fine_shapes`` (optional) the 1:50m ones, drawn when the
-    view spans less than :data:`FINE_SPAN` degrees; ``subtitle`` says what the view is.
+    view spans less than :data:`FINE_SPAN` degrees; ``subtitle`` says what the view is, in the
+    language the caller asked ``fonts.image_language`` for.
     """
+    lang = fonts.image_language(lang)
+    family = _families(lang)
     width, height = size
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
@@ -275,23 +311,29 @@ def render(
     pin = PIN_SIZE if extent.span < FINE_SPAN else PIN_SIZE * 0.7
     pixels = _draw_stations(axes, stations, figure, height, pin)
 
-    figure.text(left, 0.958, **_plain(TITLE), fontsize=9.5, fontweight="bold", color=INK, va="center")
+    title = gettext(TITLE, lang)
+    figure.text(left, 0.958, **_plain(title, family), fontsize=9.5, fontweight="bold", color=INK, va="center")
     if subtitle:
-        figure.text(left, 0.913, **_plain(_shorten(subtitle, 110)), fontsize=7.5, color=INK, va="center")
-    figure.text(left, 0.876, **_plain(ALLEGATIONS), fontsize=6, color=MUTED, va="center")
-    _draw_legend(figure, stations, summary, (right + 0.015, bottom, 1 - right - 0.025, top - bottom))
-    first, second = credit.lines()
+        shown = text_width.shorten(subtitle, SUBTITLE_COLUMNS)
+        figure.text(left, 0.913, **_plain(shown, family), fontsize=7.5, color=INK, va="center")
+    figure.text(
+        left, 0.876, **_plain(gettext(ALLEGATIONS, lang), family), fontsize=6, color=MUTED, va="center"
+    )
+    box = (right + 0.015, bottom, 1 - right - 0.025, top - bottom)
+    _draw_legend(figure, stations, summary, box, lang, family)
+    first, second = credit.lines(lang)
     figure.add_artist(
         Rectangle(
             (0, 0), 1, 0.095, transform=figure.transFigure, facecolor="#f3f3f3", edgecolor="none", zorder=0
         )
     )
-    figure.text(left, 0.068, **_plain(_shorten(first, 150)), fontsize=5.6, color=INK, va="center")
-    figure.text(left, 0.03, **_plain(_shorten(second, 150)), fontsize=5.6, color=INK, va="center")
+    for y, line in ((0.068, first), (0.03, second)):
+        shown = text_width.shorten(line, CREDIT_COLUMNS)
+        figure.text(left, y, **_plain(shown, family), fontsize=5.6, color=INK, va="center")
     figure.text(
         1 - left,
         0.03,
-        **_plain("Basemap: Natural Earth"),
+        **_plain(gettext(BASEMAP, lang).format(name="Natural Earth"), family),
         fontsize=5,
         color=MUTED,
         va="center",
@@ -300,12 +342,10 @@ def render(
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-    png = stamp_png(buffer.getvalue(), credit.png_metadata(TITLE + (f": {subtitle}" if subtitle else "")))
-    return MapImage(png=png, width=width, height=height, pixels=pixels)
-
-
-def _shorten(text: str, width: int) -> str:
-    return textwrap.shorten(text, width=width, placeholder="...") if len(text) > width else text
+    full = gettext(TITLED, lang).format(title=title, subtitle=subtitle) if subtitle else title
+    png = stamp_png(buffer.getvalue(), credit.png_metadata(full, lang))
+    texts = tuple(t.get_text() for t in figure.findobj(Text) if t.get_text())
+    return MapImage(png=png, width=width, height=height, pixels=pixels, lang=lang, texts=texts)
 
 
 def _draw_countries(axes: Any, geo: Geography, extent: Extent, summary: pd.DataFrame) -> None:
@@ -399,44 +439,45 @@ def _draw_stations(
 
 
 def _draw_legend(
-    figure: Figure, stations: pd.DataFrame, summary: pd.DataFrame, box: tuple[float, ...]
+    figure: Figure,
+    stations: pd.DataFrame,
+    summary: pd.DataFrame,
+    box: tuple[float, ...],
+    lang: str = ENGLISH,
+    family: list[str] | None = None,
 ) -> None:
-    bureaus, actions = _legend_entries(stations, summary)
+    bureaus, actions = _legend_entries(stations, summary, lang)
     axes = figure.add_axes(box)
     axes.set_axis_off()
+    font = {"family": family} if family else {}
     style = {
         "frameon": False,
-        "fontsize": 5.8,
-        "title_fontsize": 6.2,
+        "prop": {**font, "size": 5.8},
+        "title_fontproperties": {**font, "size": 6.2, "weight": "bold"},
         "alignment": "left",
         "borderaxespad": 0,
     }
+    drawn = []
     if bureaus:
-        first = axes.legend(
-            handles=bureaus, title="Bureau said to run the station", loc="upper left", **style
-        )
-        first.get_title().set_fontweight("bold")
+        title = text_width.fill(gettext(BUREAU_TITLE, lang), LEGEND_TITLE_COLUMNS)
+        first = axes.legend(handles=bureaus, title=title, loc="upper left", **style)
         axes.add_artist(first)
+        drawn.append(first)
     if actions:
         wrapped = [
             Patch(
                 facecolor=p.get_facecolor(),
                 edgecolor=p.get_edgecolor(),
+                hatch=p.get_hatch(),
+                hatch_linewidth=HATCH_LINEWIDTH,
                 linestyle=p.get_linestyle(),
                 linewidth=p.get_linewidth(),
-                label=textwrap.fill(p.get_label(), 26),
+                label=text_width.fill(p.get_label(), LABEL_COLUMNS),
             )
             for p in actions
         ]
-        second = axes.legend(
-            handles=wrapped,
-            title="Host government's strongest\naction (country-wide)",
-            loc="lower left",
-            **style,
-        )
-        second.get_title().set_fontweight("bold")
-        for text in [*second.get_texts(), second.get_title()]:
-            text.set_parse_math(False)
-    if bureaus:
-        for text in [*first.get_texts(), first.get_title()]:
+        title = text_width.fill(gettext(ACTION_TITLE, lang), LEGEND_TITLE_COLUMNS)
+        drawn.append(axes.legend(handles=wrapped, title=title, loc="lower left", **style))
+    for legend in drawn:
+        for text in [*legend.get_texts(), legend.get_title()]:
             text.set_parse_math(False)

@@ -16,10 +16,13 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
-from stations.i18n import ENGLISH, translations
+from stations.data import credits
+from stations.i18n import ENGLISH, N_, gettext, translations
 from stations.view import citation
 
-SOURCES = "Sources: Safeguard Defenders' reports and the outlets each row cites"
+#: Who the rows come from (an exported image's author, with the project).
+SOURCED_FROM = N_("Safeguard Defenders' reports and the outlets each row cites")
+SOURCES = f"Sources: {SOURCED_FROM}"
 PROJECT = "110 Overseas station tracker"
 #: The PNG text keys (the PNG specification's registered keywords, read by image viewers and
 #: by Pillow's ``Image.text``).
@@ -40,16 +43,14 @@ class Credit:
             return f"data version {self.version}"
         return f"data of {self.date}" if self.date else "data version unknown"
 
-    def lines(self) -> tuple[str, str]:
-        """Two lines to draw under an image: sources, version and licence; then the link."""
-        return (
-            f"{SOURCES}. {PROJECT}, {self.data_version}, licence {citation.DATA_LICENCE.short}.",
-            f"View: {self.link}" if self.link else "",
-        )
+    def lines(self, lang: str = ENGLISH) -> tuple[str, str]:
+        """Two lines to draw under an image, in ``lang``: sources, version and licence; then
+        the link."""
+        sources, project, *view = self.short_lines(lang)
+        return f"{sources}{' ' if lang == ENGLISH else ''}{project}", view[0] if view else ""
 
     def short_lines(self, lang: str = ENGLISH) -> list[str]:
-        """The credit in lines short enough for a phone-wide chart (none cut short), in ``lang``
-        (an exported image's own words stay English: it is drawn without CJK fonts)."""
+        """The credit in lines short enough for a phone-wide chart (none cut short), in ``lang``."""
         if lang == ENGLISH:
             return [
                 f"{SOURCES}.",
@@ -71,21 +72,25 @@ class Credit:
             *([_("View: {link}").format(link=self.link)] if self.link else []),
         ]
 
-    def text(self) -> str:
-        """The credit as one line of plain text."""
-        first, second = self.lines()
+    def text(self, lang: str = ENGLISH) -> str:
+        """The credit as one line of plain text, in ``lang``."""
+        first, second = self.lines(lang)
         return f"{first} {second}".strip()
 
-    def png_metadata(self, title: str) -> dict[str, str]:
+    def png_metadata(self, title: str, lang: str = ENGLISH) -> dict[str, str]:
         """PNG text chunks: the registered keywords (Title, Author, Copyright, Source,
-        Description) and the credit itself."""
+        Description) and the credit itself, in ``lang`` (the image's language)."""
+        # TRANSLATORS: an exported image's author: the project, then who the rows come from.
+        author = gettext("{author}; {sources}", lang).format(
+            author=gettext(citation.AUTHOR, lang), sources=gettext(SOURCED_FROM, lang)
+        )
         return {
             "Title": title,
-            "Author": f"{citation.AUTHOR}; {SOURCES[len('Sources: ') :]}",
+            "Author": author,
             "Copyright": f"{citation.DATA_LICENCE.short} ({citation.DATA_LICENCE.url})",
             "Source": self.link,
-            "Description": self.text(),
-            CREDIT_KEY: self.text(),
+            "Description": self.text(lang),
+            CREDIT_KEY: self.text(lang),
         }
 
 
@@ -114,7 +119,7 @@ def provenance(credit: Credit, accessed: dt.date | None = None) -> dict[str, Any
     cite = citation.citation(credit.link, credit.version, credit.date, accessed)
     return {
         "title": citation.DATASET_TITLE,
-        "description": "Reported allegations: China's government denies running police stations abroad.",
+        "description": credits.CAVEAT,
         "license": {
             "name": citation.DATA_LICENCE.spdx,
             "title": citation.DATA_LICENCE.title,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stations.data import export, vocab
+from stations.data import credits, export, vocab
 from stations.i18n import ENGLISH, N_, format_number, gettext, ngettext, pgettext
 from stations.view import citation, facets
 from stations.view.credit import Credit, provenance
@@ -20,7 +20,7 @@ from stations.web import narrow
 from stations.web.data import Data, recorded_version
 
 #: The caveat a reader arriving on the map alone must see (on a phone, the intro comes later).
-CAVEAT = N_("Reported allegations: China's government denies running police stations abroad.")
+CAVEAT = credits.CAVEAT
 
 
 def headline_sentence(data: Data, filters: Filters) -> None:
