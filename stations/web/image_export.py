@@ -1,6 +1,7 @@
 """The "Download this view as PNG" button: the map image of ``stations.map.image`` for the
-view on screen, with its credit line. Drawn only when the button is clicked, once per view,
-data version and link (``View.derived``), and never on a plain run of the page."""
+view on screen, with its credit line, in the reader's language. Drawn only when the button is
+clicked, once per view, language, data version and link (``View.derived``), and never on a
+plain run of the page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from stations.data import datapackage
 from stations.data.files import FINE_SHAPES, SHAPES
 from stations.i18n import gettext
 from stations.map import image
-from stations.view import embed
+from stations.view import embed, fonts
 from stations.view.credit import Credit
 from stations.view.filters import Filters
 from stations.view.index import View
@@ -30,9 +31,12 @@ def view_credit(filters: Filters, page: str = "map") -> Credit:
 
 
 def map_png_button(data: Data, shown: View, filters: Filters) -> None:
-    """The button, disabled when the view is empty."""
+    """The button, disabled when the view is empty. The image speaks the reader's language
+    where the server has its font (``fonts.image_language``), else English, and says so."""
+    lang = filters.language
+    drawn = fonts.image_language(lang)
     credit = view_credit(filters)
-    subtitle = embed.filter_summary(filters, data.options.countries, len(shown))
+    subtitle = embed.filter_summary(filters, data.options.countries, len(shown), drawn)
     fit = not filters.without("station").is_default
     directory = data_dir()
 
@@ -48,11 +52,11 @@ def map_png_button(data: Data, shown: View, filters: Filters) -> None:
                 subtitle=subtitle,
                 fit=fit,
                 fine_shapes=fine if fine.exists() else None,
+                lang=drawn,
             ).png
 
-        return shown.derived(f"map_png:{fit}:{credit}:{subtitle}", make)
+        return shown.derived(f"map_png:{drawn}:{fit}:{credit}:{subtitle}", make)
 
-    lang = filters.language
     st.download_button(
         gettext("Download this view as PNG", lang),
         data=draw,
@@ -63,14 +67,14 @@ def map_png_button(data: Data, shown: View, filters: Filters) -> None:
         icon=":material/image:",
         help=gettext(
             "The map of this view with its legend and a credit line (sources, data version, "
-            "licence CC BY 4.0, link to the view), ready to publish with that credit. The "
-            "image's own words are in English.",
+            "licence CC BY 4.0, link to the view), ready to publish with that credit.",
             lang,
         )
-        if lang != "en"
+        if drawn == lang
         else gettext(
             "The map of this view with its legend and a credit line (sources, data version, "
-            "licence CC BY 4.0, link to the view), ready to publish with that credit.",
+            "licence CC BY 4.0, link to the view), ready to publish with that credit. The "
+            "image's own words are in English.",
             lang,
         ),
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from stations.data import export, publishers, vocab
 from stations.i18n import ENGLISH, country_label, format_number, gettext, ngettext
-from stations.view import chart_image, citation, timeline
+from stations.view import chart_image, citation, fonts, timeline
 from stations.view.filters import Filters
 from stations.web import correction, nav, summary
 from stations.web.data import Data
@@ -56,12 +56,15 @@ def chart(actions: pd.DataFrame, filters: Filters) -> None:
         st.info(gettext("No government action is recorded for the countries in this view.", lang))
         return
     credit = view_credit(filters, "responses")
-    st.altair_chart(timeline.timeline_chart(actions, credit, lang), width="stretch")
-    # The PNG is drawn in English: the server draws images without CJK fonts.
-    png_spec = timeline.timeline_chart(actions, credit)
+    shown = timeline.timeline_chart(actions, credit, lang)
+    st.altair_chart(shown, width="stretch")
+    # The PNG speaks the page's language where the server has its font, else English.
+    drawn = fonts.image_language(lang)
+    png_spec = shown if drawn == lang else timeline.timeline_chart(actions, credit, drawn)
+    title = gettext("Actions by country over time", drawn)
     st.download_button(
         gettext("Download timeline as PNG", lang),
-        data=lambda: chart_image.vega_lite_png(png_spec.to_dict(), credit, "Actions by country over time"),
+        data=lambda: chart_image.vega_lite_png(png_spec.to_dict(), credit, title, lang=drawn),
         file_name=summary.download_name("timeline", filters, "png"),
         mime="image/png",
         on_click="ignore",
@@ -69,7 +72,7 @@ def chart(actions: pd.DataFrame, filters: Filters) -> None:
         help=gettext(
             "The timeline with its credit line (sources, data version, licence, link to this view).", lang
         )
-        if lang == ENGLISH
+        if drawn == lang
         else gettext(
             "The timeline with its credit line (sources, data version, licence, link to this view). "
             "The image's own words are in English.",
