@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import vl_convert
 from PIL import Image
 
 from stations.data import load, vocab
@@ -293,3 +294,55 @@ def test_a_chinese_timeline_says_every_word_in_chinese(lang: str) -> None:
     english = timeline.timeline_chart(actions, CREDIT).to_dict()
     assert english["title"]["text"] == "Actions by country over time"
     assert "axis" not in english["layer"][0]["encoding"]["x"]
+
+
+def _drawn_words(spec: dict) -> list[str]:
+    """The texts vl-convert draws from a timeline spec: title and subtitle, legend and axis
+    titles, the axis labels (countries) and legend labels (actions); tooltips are not drawn."""
+    encoding = spec["layer"][1]["encoding"]
+    rows = next(iter(spec["datasets"].values()))
+    return [
+        spec["title"]["text"],
+        *spec["title"]["subtitle"],
+        encoding["color"]["legend"]["title"],
+        spec["layer"][0]["encoding"]["x"]["title"],
+        *{r["country"] for r in rows},
+        *{r["action"] for r in rows},
+    ]
+
+
+def _ink(png: bytes) -> int:
+    with Image.open(io.BytesIO(png)) as picture:
+        return int((np.asarray(picture.convert("L")) < 110).sum())
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_a_chinese_timeline_png_is_drawn_in_its_scripts_font_with_every_glyph(lang: str) -> None:
+    from matplotlib import ft2font
+
+    from stations.i18n import gettext
+    from stations.view import fonts
+
+    actions = load.load_dataset(ROOT / "data").responses
+    actions = actions[actions["iso2"].isin(["IT", "NL", "IE"])]
+    spec = timeline.timeline_chart(actions, CREDIT, lang).to_dict()
+    drawn = chart_image.drawn_spec(spec, lang=lang)
+    family = fonts.FAMILIES[lang]
+    assert drawn["config"]["font"] == family
+    face = fonts.face(family)
+    assert face is not None, f"{family} is not installed: `make fonts` installs Debian's {fonts.PACKAGE}"
+    # Every character drawn has a glyph in that face: no empty box in the image.
+    glyphs = ft2font.FT2Font(face.path, face_index=face.index).get_charmap()
+    missing = {c for word in _drawn_words(spec) for c in word if not c.isspace() and ord(c) not in glyphs}
+    assert missing == set()
+    png = chart_image.vega_lite_png(spec, CREDIT, gettext("Actions by country over time", lang), lang=lang)
+    # vl-convert found the family: in a family it does not know it draws no text at all.
+    unknown = vl_convert.vegalite_to_png({**drawn, "config": {**drawn["config"], "font": "No such family"}})
+    plain = vl_convert.vegalite_to_png(drawn)
+    assert _ink(plain) > 1.5 * _ink(unknown), (_ink(plain), _ink(unknown))
+    text = png_text(png)
+    assert text["Title"] == gettext("Actions by country over time", lang) != "Actions by country over time"
+    assert (
+        gettext("Sources: Safeguard Defenders' reports and the outlets each row cites.", lang)
+        in text[CREDIT_KEY]
+    )
