@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from stations.data import datapackage
 from stations.i18n import gettext
-from stations.view import citation, credit, embed
+from stations.view import citation, credit, embed, fonts
 from stations.view.filters import escape_markdown
 from stations.web import embed_view
 from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, open_page
@@ -335,3 +335,51 @@ def test_the_geojson_of_a_view_carries_its_licence_version_and_link(deferred: di
     (csv_button,) = [b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]
     assert deferred[csv_button.proto.deferred_file_id]().startswith(b"\xef\xbb\xbf")
     assert "Excel" in csv_button.proto.help
+
+
+#: Each page's PNG download: its help, and the English title its image's metadata starts with.
+PNG_DOWNLOADS = [
+    (
+        MAP_PAGE,
+        "The map of this view with its legend and a credit line (sources, data version, licence CC BY "
+        "4.0, link to the view), ready to publish with that credit.",
+        "110 Overseas: China's reported overseas police stations",
+    ),
+    (
+        RESPONSES_PAGE,
+        "The timeline with its credit line (sources, data version, licence, link to this view).",
+        "Actions by country over time",
+    ),
+]
+#: What the help adds when the image is drawn in English (the catalog holds both sentences).
+IN_ENGLISH = " The image's own words are in English."
+
+
+def _png_button(at: AppTest, lang: str) -> Any:
+    labels = {gettext(label, lang) for label in ("Download this view as PNG", "Download timeline as PNG")}
+    (button,) = [b for b in at.get("download_button") if b.proto.label in labels]
+    return button
+
+
+@pytest.mark.parametrize(("page", "help_text", "title"), PNG_DOWNLOADS)
+def test_a_chinese_png_download_is_drawn_in_chinese_and_its_help_says_so(
+    deferred: dict[str, Any], page: Path, help_text: str, title: str
+) -> None:
+    lang = "zh-Hant"
+    button = _png_button(run(page, lang=lang, country="IT"), lang)
+    assert button.proto.help == gettext(help_text, lang) != help_text
+    text = credit.png_text(deferred[button.proto.deferred_file_id]())
+    assert text["Title"].startswith(gettext(title, lang)) and gettext(title, lang) != title
+    assert gettext("View: {link}", lang).format(link="") in text[credit.CREDIT_KEY]
+
+
+@pytest.mark.parametrize(("page", "help_text", "title"), PNG_DOWNLOADS)
+def test_without_a_cjk_font_the_png_download_says_its_image_is_in_english(
+    deferred: dict[str, Any], monkeypatch: pytest.MonkeyPatch, page: Path, help_text: str, title: str
+) -> None:
+    monkeypatch.setattr(fonts, "face", lambda family: None)
+    lang = "zh-Hant"
+    button = _png_button(run(page, lang=lang, country="IT"), lang)
+    assert button.proto.help == gettext(help_text + IN_ENGLISH, lang) != gettext(help_text, lang)
+    text = credit.png_text(deferred[button.proto.deferred_file_id]())
+    assert text["Title"].startswith(title) and f"View: {BASE}" in text[credit.CREDIT_KEY]
