@@ -4,6 +4,12 @@
 FROM python:3.11-slim AS app
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# CJK fonts: the server draws the PNG downloads (the map of a view, the timeline) in the reader's
+# language, Chinese with Noto Sans CJK SC or TC (stations/view/fonts.py); without them those
+# images fall back to English. The page itself needs none: the browser draws it with its fonts.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-noto-cjk \
+  && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY app.py ./
@@ -15,10 +21,12 @@ COPY .streamlit ./.streamlit
 # An invalid data file cannot ship: the build fails with the validator's file:line problems.
 RUN python -m stations validate
 # The interface's translations: compiled from the catalogs in git (.mo files are not committed).
-# No fonts are installed: the reader's browser draws the Chinese text with its own fonts.
 RUN python -m stations.i18n compile
 RUN useradd --create-home app && chown -R app /app
 USER app
+# matplotlib's list of the system's fonts (with the CJK ones), written once here rather than by
+# the first image a replica draws.
+RUN python -c "import matplotlib.font_manager"
 # 8501: the app; 8601: the health probes (/livez /readyz /status), never published.
 EXPOSE 8501 8601
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: publish run dev test test-fast lint lint-js bench chromium nginx wrk i18n-extract i18n-update i18n-compile
+.PHONY: publish run dev test test-fast lint lint-js bench fonts chromium nginx wrk i18n-extract i18n-update i18n-compile
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-geo.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Chromium, and CJK fonts so that screenshots of the Chinese pages show characters, not boxes.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+# CJK fonts (Debian's Noto Sans/Serif CJK): the server draws the PNG downloads in Chinese with
+# them (stations/view/fonts.py), and screenshots of the Chinese pages show characters, not boxes.
+fonts:
 	@dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+
+# Chromium, with the CJK fonts for its screenshots.
+chromium: fonts
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 && chromium --version
 
 # nginx for the replica tests (tests/deploy): Debian's nginx-light. Installing it may start the
@@ -82,14 +86,14 @@ publish: $(VENV)/.runtime
 	$(PY) -m stations publish --out $(PUBLISH_DIR)
 
 ## Validate the data, lint, and run every test (unit, app, geocoding, end-to-end in Chromium)
-test: $(VENV)/.dev chromium nginx wrk i18n-compile lint-js
+test: $(VENV)/.dev fonts chromium nginx wrk i18n-compile lint-js
 	$(PY) -m stations validate
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 ## The fast lane: no browser, no servers (unit and AppTest tests; about a minute and a half)
-test-fast: $(VENV)/.dev i18n-compile
+test-fast: $(VENV)/.dev fonts i18n-compile
 	$(PY) -m pytest -m "not e2e and not slow" --ignore=tests/deploy --ignore=tests/reliability
 
 lint: $(VENV)/.dev lint-js

@@ -346,3 +346,21 @@ def test_nginx_accepts_a_configuration_behind_a_proxy_over_https(tmp_path: Path)
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_way_of_serving_the_app_installs_the_fonts_its_images_are_drawn_with() -> None:
+    """The PNG downloads are drawn in Chinese with Noto Sans CJK (stations/view/fonts.py): the
+    image installs that package, Streamlit Community Cloud is asked for it (packages.txt), and
+    the tests' set-up installs it (`make fonts`, a step of `make test` and `make test-fast`)."""
+    from stations.view import fonts
+
+    app = " ".join(dockerfile_stages()["app"])
+    assert re.search(rf"apt-get install [^&]*\b{re.escape(fonts.PACKAGE)}\b", app)
+    assert app.index(fonts.PACKAGE) < app.index("USER app")
+    assert fonts.PACKAGE in (ROOT / "packages.txt").read_text(encoding="utf-8").split()
+    for target in ("test", "test-fast"):
+        out = subprocess.run(
+            ["make", "-n", target],
+            cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
+        ).stdout  # fmt: skip
+        assert f"install -y -qq {fonts.PACKAGE}" in out, target
