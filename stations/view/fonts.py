@@ -31,8 +31,6 @@ FILE_PREFIX = "notosanscjk"
 PACKAGE = "fonts-noto-cjk"
 
 _log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_found: dict[str, Face | None] = {}
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,11 @@ class Face:
     family: str
     path: str
     index: int
+
+
+#: What :func:`face` found for each family, once per process (None: not installed).
+_found: dict[str, Face | None] = {}
+_lock = threading.Lock()
 
 
 def _listed(family: str) -> Face | None:
