@@ -139,10 +139,24 @@ def test_map_without_the_basemap_has_no_loader(dataset: load.Dataset) -> None:
 
 
 def test_basemap_options_cannot_end_their_script(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(basemap, "ATTRIBUTION", "</script><script>x()</script>{{ 7*7 }}")
+    monkeypatch.setattr(basemap, "ATTRIBUTION_PARTS", (("{name}", "</script><script>x()</script>{{ 7*7 }}"),))
     text = basemap.Basemap().options_json
     assert "</script" not in text and "{{" not in text
-    assert json.loads(text)["attribution"].startswith("</script>")
+    assert json.loads(text)["attribution"][0][1].startswith("</script>")
+
+
+def test_basemap_credit_speaks_the_map_words() -> None:
+    """The credit's words are in the map's words table, so the script shows them translated; the
+    links stay the project's own."""
+    from stations.map import words
+
+    for lang in ("zh-Hans", "zh-Hant"):
+        table = words.map_words(lang)
+        said = basemap.attribution(lang)
+        for text, link in basemap.ATTRIBUTION_PARTS:
+            assert table[text] != text and table[text].format(name=link) in said
+        assert "Basemap" not in said and "place names" not in said
+    assert basemap.attribution().startswith('Basemap: <a href="https://www.naturalearthdata.com/"')
 
 
 @pytest.mark.parametrize(("setting", "drawn"), [(None, True), ("none", False), ("osm", False)])

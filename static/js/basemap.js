@@ -327,7 +327,12 @@
       {url: base + "world-110m.topo.json", minZoom: 0},
       {url: base + "world-50m.topo.json", minZoom: DETAIL_ZOOM},
     ];
-    var labels = new Labels(options.attribution);
+    // The credit in the reader's words (the map's words table, set by the station layer): each
+    // part a template and the link it names (stations/map/basemap.py ATTRIBUTION_PARTS).
+    var words = map.options.mapWords || {};
+    var labels = new Labels(options.attribution.map(function (part) {
+      return L.stationWords(words, part[0], {name: part[1]});
+    }).join("; "));
     // pending: files asked for and not yet drawn (tests and screenshots wait for 0).
     var state = {shown: null, morePlaces: null, cells: null, fetched: {}, pending: 0};
     function get(url) {

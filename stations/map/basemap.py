@@ -18,6 +18,7 @@ from pathlib import Path
 from branca.element import MacroElement
 from jinja2 import Template
 
+from stations.i18n import ENGLISH, N_, gettext
 from stations.map import assets
 from stations.map.scriptsafe import script_json
 
@@ -39,13 +40,28 @@ DATA_FILES = (
 )
 #: The sea: the map's background, set with the markers so the first frame already shows it.
 SEA = "#d6e2ea"
-#: Natural Earth asks for no credit; GeoNames (CC BY 4.0) does.
-ATTRIBUTION = (
-    'Basemap: <a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener noreferrer">'
-    "Natural Earth</a>; place names &copy; "
-    '<a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a> '
-    "(CC BY 4.0)"
+#: Natural Earth asks for no credit; GeoNames (CC BY 4.0) does. Each part is a template of the
+#: map's words (``stations.map.words``: the reader's language) and the link it names; the
+#: script joins them with "; " (see ``attribution``).
+ATTRIBUTION_PARTS: tuple[tuple[str, str], ...] = (
+    (
+        # TRANSLATORS: the map's basemap credit; {name} is the dataset's name (Natural Earth).
+        N_("Basemap: {name}"),
+        '<a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener noreferrer">'
+        "Natural Earth</a>",
+    ),
+    (
+        # TRANSLATORS: the map's credit for its place names; {name} is GeoNames and its licence.
+        N_("place names © {name}"),
+        '<a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">GeoNames</a> '
+        "(CC BY 4.0)",
+    ),
 )
+
+
+def attribution(lang: str = ENGLISH) -> str:
+    """The basemap's credit as the map shows it in ``lang`` (HTML: the links are the project's)."""
+    return "; ".join(gettext(text, lang).format(name=link) for text, link in ATTRIBUTION_PARTS)
 
 
 def local_files() -> list[Path]:
@@ -84,7 +100,7 @@ class Basemap(MacroElement):
             "base": f"{base}/{DATA_DIR}",
             "scripts": [f"{base}/{path}" for path in SCRIPTS],
             "css": f"{base}/{STYLE}",
-            "attribution": ATTRIBUTION,
+            "attribution": [list(part) for part in ATTRIBUTION_PARTS],
             "sea": SEA,
         }
         self.options_json = script_json(options)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from stations.data import publishers, vocab
 from stations.i18n import ENGLISH, N_, country_label, gettext, pgettext
+from stations.map import basemap
 
 #: What the scripts write, word for word (placeholders in braces are filled by the script).
 SCRIPT_TEXTS: tuple[str, ...] = (
@@ -69,7 +70,8 @@ def map_words(
     table carries in English (weak sources' labels: ``source_words``). Empty in English."""
     if lang == ENGLISH:
         return {}
-    words = {text: gettext(text, lang) for text in (*SCRIPT_TEXTS, *CLASS_LABELS)}
+    credit = tuple(text for text, _link in basemap.ATTRIBUTION_PARTS)
+    words = {text: gettext(text, lang) for text in (*SCRIPT_TEXTS, *CLASS_LABELS, *credit)}
     # TRANSLATORS: separates the names of several chosen options (Italy, Spain).
     words[", "] = pgettext("list", ", ", lang)
     for labels in (vocab.WAVE_LABELS, vocab.STATUS_LABELS, vocab.PRECISION_LABELS, vocab.ACTION_LABELS):
