@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ from tests.support.map_browser import (
 from tests.support.map_browser import (
     LOCATE_JS as _LOCATE_JS,
 )
+from tests.support.script_runs import runs_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -409,6 +411,8 @@ def test_markup_in_the_data_shows_as_text_and_runs_no_script(
         assert f"Rome {SCRIPT_PAYLOAD}" in main.inner_text()
         assert f"Association {IMG_PAYLOAD}" in main.inner_text()
 
+        runs = runs_of(page)
+        before = runs.finished()
         frame = reveal_and_click(page, sid)
         tooltip = frame.locator(".leaflet-tooltip")
         popup = frame.locator(".leaflet-popup .station-popup")
@@ -421,7 +425,14 @@ def test_markup_in_the_data_shows_as_text_and_runs_no_script(
             assert SCRIPT_PAYLOAD in tooltip.first.inner_text()
         screenshot(page, "hostile_popup")
 
+        # The click on the station reruns the page. A page link clicked while that run is going
+        # can be lost (the page stays on the map: seen when the link follows the station at
+        # once); this test is about markup, so the link waits for the run to end.
+        settle = time.monotonic() + 15
+        while not (runs.finished() > before and runs.idle()) and time.monotonic() < settle:
+            page.wait_for_timeout(50)
         page.get_by_test_id("stSidebar").get_by_role("link", name="Government responses").click()
+        page.wait_for_url(re.compile(r"/Government_responses"))
         # The table is a canvas grid; its accessible cells hold the text as text.
         cell = page.get_by_role("gridcell", name=f"Ministry {SCRIPT_PAYLOAD}", include_hidden=True)
         cell.first.wait_for(state="attached", timeout=20_000)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from stations.data import vocab
 from tests.support.browser import MAP_IFRAME, ROOT, RequestLog, map_frame
+from tests.support.script_runs import watch_runs
 
 JS_DIR = Path(__file__).parent / "js"
 APP = ROOT / "app.py"
@@ -83,6 +84,7 @@ def open_session(browser: Any, url: str, width: int = 1280, height: int = 900) -
     context.set_default_navigation_timeout(30_000)
     log = RequestLog().attach(context)
     page = context.new_page()
+    watch_runs(page)  # its script runs (runs_of(page)), followed from the first
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="domcontentloaded")
