@@ -400,7 +400,7 @@ def test_markup_in_the_data_shows_as_text_and_runs_no_script(
     chromium_browser: Any, hostile_app: HostileApp
 ) -> None:
     sid = hostile_app.station["station_id"]
-    session = open_session(chromium_browser, f"{hostile_app.url}?station={sid}")
+    session = open_session(chromium_browser, f"{hostile_app.url}?station={sid}", follow_runs=True)
     page = session.page
     try:
         # The link zooms to its station (so not every marker is in sight): wait for any.

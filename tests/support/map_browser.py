@@ -78,13 +78,18 @@ class Session:
     errors: list[str]
 
 
-def open_session(browser: Any, url: str, width: int = 1280, height: int = 900) -> Session:
+def open_session(
+    browser: Any, url: str, width: int = 1280, height: int = 900, follow_runs: bool = False
+) -> Session:
+    """A new context and page opened at ``url``; with ``follow_runs`` its script runs are
+    followed from the first (``runs_of(page)``: every WebSocket frame decoded, so only on ask)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     context.set_default_timeout(30_000)
     context.set_default_navigation_timeout(30_000)
     log = RequestLog().attach(context)
     page = context.new_page()
-    watch_runs(page)  # its script runs (runs_of(page)), followed from the first
+    if follow_runs:
+        watch_runs(page)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="domcontentloaded")
