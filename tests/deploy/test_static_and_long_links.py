@@ -12,9 +12,12 @@ reaches the app.
 from __future__ import annotations
 
 import shutil
+import stat
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +118,17 @@ def test_a_10_kb_link_through_nginx_gets_a_readable_page_with_a_way_in(served: t
     # Under the limit, the link reaches the app (its HTML shell).
     status, _, body = fetch(f"{proxy}?" + "country=" + ",".join(["FR"] * 2000))
     assert status == 200 and b"<html" in body.lower()
+
+
+def test_nginx_serves_files_from_a_private_folder(tmp_path: Path) -> None:
+    """A checkout in a folder only its owner may enter (``mktemp -d`` makes ``drwx------``): the
+    test nginx's workers read what it serves from there, as the invoking user, even when the
+    tests run as root (nginx would otherwise start its workers as ``nobody``)."""
+    private = Path(tempfile.mkdtemp(dir=tmp_path))
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700
+    static = private / "checkout" / "static"
+    (static / "js").mkdir(parents=True)
+    shutil.copyfile(STATIC_DIR / VISIBLE, static / VISIBLE)
+    with nginx(["127.0.0.1:9"], app_static=str(static)) as (url, _, _):
+        status, _, body = fetch(f"{url}app/static/{VISIBLE}")
+    assert status == 200 and body == (STATIC_DIR / VISIBLE).read_bytes()

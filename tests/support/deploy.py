@@ -10,8 +10,10 @@ log names the replica that answered every request, the WebSocket included; each 
 from __future__ import annotations
 
 import contextlib
+import grp
 import importlib.util
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -142,6 +144,14 @@ class Cluster:
         return time.monotonic()
 
 
+def worker_user() -> str:
+    """``user`` for nginx's workers: the invoking account and group when the master runs as
+    root (else nginx ignores the directive, and its workers are the invoking user anyway)."""
+    if os.geteuid() != 0:
+        return ""
+    return f"{pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name}"
+
+
 @contextlib.contextmanager
 def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path, Settings]]:
     """nginx on a free 127.0.0.1 port in front of ``replicas`` (host:port); yields (url, prefix, settings).
@@ -154,8 +164,8 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
         raise RuntimeError("nginx is not installed (make test installs it: apt-get install nginx-light)")
     with tempfile.TemporaryDirectory(prefix="deploy-nginx-") as tmp:
         prefix = Path(tmp)
-        # nginx's workers run as "nobody" when the test runs as root: they must reach the prefix.
-        prefix.chmod(0o755)
+        # Run as root, nginx would start its workers as "nobody", who cannot read a checkout
+        # in a private folder (``mktemp -d`` makes one): the workers run as the invoking user.
         shutil.copyfile(PREVIEW, prefix / "preview.png")
         port = free_port()
         fields: dict[str, object] = {
@@ -163,6 +173,7 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
             "public_url": f"http://127.0.0.1:{port}",
             "preview_image": str(prefix / "preview.png"),
             "worker_processes": "1",
+            "user": worker_user(),
             "pid": str(prefix / "nginx.pid"),
             "temp_dir": str(prefix / "temp"),
             "access_log": str(prefix / "access.log"),
@@ -197,10 +208,9 @@ def nginx(replicas: list[str], **overrides: object) -> Iterator[tuple[str, Path,
 @contextlib.contextmanager
 def published_site(data_dir: Path | None = None, countries: tuple[str, ...] = ("IT",)) -> Iterator[Path]:
     """The published map built as it is published (``python -m stations publish --out DIR``) into
-    a temporary folder nginx's workers can read; ``countries`` limits the country pages built."""
+    a temporary folder; ``countries`` limits the country pages built."""
     command = [sys.executable, "-m", "stations", "publish", "--out"]
     with tempfile.TemporaryDirectory(prefix="deploy-published-") as tmp:
-        Path(tmp).chmod(0o755)  # nginx's workers run as "nobody" when the test runs as root
         out = Path(tmp) / "site"
         command.append(str(out))
         if data_dir is not None:
