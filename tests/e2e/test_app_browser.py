@@ -668,6 +668,57 @@ def test_page_links_carry_the_view_to_the_responses_and_data_pages(
         page.context.close()
 
 
+# A page link right after a click on the map ---------------------------------------------------
+
+#: How long after the pin the reader clicks the page link, in ms: a quick move from the map to
+#: the sidebar, up to the 250 ms streamlit-folium waits before it reports a click (its updates
+#: are debounced). A click reported after the link asked for the other page names the page
+#: still shown, the map: Streamlit runs the newest request's page.
+LINK_DELAYS_MS = (200, 210, 220, 230, 240, 215, 225, 235)
+#: Whatever the pin and the link started has been asked for by then (the map reports a click
+#: within 250 ms of it).
+SETTLE_MS = 700
+
+
+def test_a_page_link_clicked_right_after_a_station_opens_that_page_with_the_view(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    """Click a station, then at once "Government responses": the page changes and keeps the
+    view its link carries, every time (the sequence is repeated over a range of delays)."""
+    sid = single_station(stations)["station_id"]
+    session = open_session(chromium_browser, f"{app_url}?station={sid}", follow_runs=True)
+    page = session.page
+    runs = runs_of(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    heading = page.get_by_role("heading", name="Government responses")
+    lost: list[tuple[int, str]] = []
+    try:
+        for delay in LINK_DELAYS_MS:
+            wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+            runs.wait_idle(page)
+            link = sidebar.get_by_role("link", name="Government responses")
+            box, href = link.bounding_box(), link.get_attribute("href")
+            reveal_and_click(page, sid)
+            clicked = time.monotonic()
+            page.wait_for_timeout(delay)
+            # The mouse, not a locator's click: no wait for the link to be ready, which would
+            # add its own variable delay.
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_timeout(max(0, SETTLE_MS - (time.monotonic() - clicked) * 1000))
+            runs.wait_idle(page)
+            where = urlsplit(page.url)
+            if not (where.path.endswith("/Government_responses") and heading.is_visible()):
+                lost.append((delay, page.url))
+                continue  # still on the map: the next round starts from here
+            assert parse_qs(where.query) == parse_qs(urlsplit(href).query) != {}, (page.url, href)
+            sidebar.get_by_role("link", name="Map").click()
+            page.wait_for_url(re.compile(r"/\?"), timeout=15_000)
+        assert lost == [], f"page link lost (delay ms, address): {lost}; runs: {runs.events[-16:]}"
+        assert_loopback_only(session)
+    finally:
+        page.context.close()
+
+
 # Downloads ----------------------------------------------------------------------------------
 
 
