@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from stations.data import load
-from stations.map import mapping
+from stations.map import assets, mapping
+from stations.web import station_map
 from tests.support import apptest
 
 
@@ -52,3 +53,12 @@ def test_a_view_shown_again_sends_the_same_map_without_building_it(
     assert "100vh" in embedded["header"] and "100vh" not in first["header"]
     assert map_args(embedded=True, country="NL") == embedded
     assert len(built) == 3
+
+
+def test_the_map_script_reports_at_once_only_the_field_the_page_asks_for() -> None:
+    """static/js/station-layer.js sends a click's value as the click happens (streamlit-folium
+    sends it 250 ms later, after a page link clicked meanwhile, which it then overrides), and
+    only while the page asks for that field alone: the page and the script name the same one."""
+    script = (assets.STATIC_DIR / assets.STATION_LAYER_SCRIPT).read_text("utf-8")
+    assert map_args()["returned_objects"] == list(station_map.RETURNED) == ["last_object_clicked_tooltip"]
+    assert f'var RETURNED = "{station_map.RETURNED[0]}";' in script

@@ -96,6 +96,40 @@
     layer.fire("click", {originalEvent: e.originalEvent, latlng: layer.getLatLng()}, true);
   }
 
+  // What the app reads of a click (stations/web/station_map.py, RETURNED): the clicked marker's
+  // or country's tooltip, as streamlit-folium keeps it.
+  var RETURNED = "last_object_clicked_tooltip";
+
+  // A click on the map reaches the app at once. streamlit-folium reports what a click changed
+  // 250 ms after it (its updates are debounced): a page link clicked in that time asks Streamlit
+  // for the other page first, and the click, reported after it, names the page still shown (the
+  // map), so Streamlit ran the map again and the link was lost. Sent as the click happens, the
+  // click comes first and the link, newer, wins. The value is the one streamlit-folium would
+  // send (its own update then finds nothing new and sends nothing); outside streamlit-folium
+  // (the published map), or if the app asked it for more than the tooltip, nothing is done.
+  function reportClickNow() {
+    var data = window.__GLOBAL_DATA__, streamlit = window.Streamlit;
+    if (!data || !streamlit || typeof streamlit.setComponentValue !== "function") { return; }
+    var asked = data.returned_objects;
+    if (!asked || asked.length !== 1 || asked[0] !== RETURNED) { return; }
+    var value = {};
+    value[RETURNED] = data[RETURNED];
+    if (JSON.stringify(value) === JSON.stringify(data.previous_data)) { return; }
+    data.previous_data = value;
+    streamlit.setComponentValue(value);
+  }
+
+  // After the event's own handlers (streamlit-folium's among them) have recorded the click.
+  function afterClick() { setTimeout(reportClickNow, 0); }
+
+  // Once per frame: the same listener is not added twice.
+  function reportClicksNow(map) {
+    if (!window.__GLOBAL_DATA__) { return; }
+    var doc = map.getContainer().ownerDocument;
+    doc.addEventListener("click", afterClick, true);
+    doc.addEventListener("keydown", afterClick, true);  // Enter or Space on a marker (onKey)
+  }
+
   // Country shapes answer the mouse (tooltips) but are no Tab stops and are hidden from screen
   // readers: their content is the government's action, read in words on the responses page.
   function outOfTabOrder(layer) {
@@ -247,6 +281,7 @@
       ["attributionClearance", "mapName", "stationFocus", "stationGestures", "layoutWatch"].forEach(function (name) {
         if (map[name]) { map[name].enable(); }
       });
+      reportClicksNow(map);
       map.on("stationlayout", this._onLayout, this);
       map.on("basemap:keepout", this._keepOut, this);
       // No zoom closer than the most precise station supports (city level for city rows): the

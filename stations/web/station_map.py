@@ -31,7 +31,9 @@ from stations.map.words import source_words
 from stations.view.index import View
 
 #: What ``st_folium`` sends back on a click: the clicked marker's or country's tooltip only,
-#: so panning and zooming do not rerun the page.
+#: so panning and zooming do not rerun the page. The map's script sends it as the click happens
+#: (``reportClickNow`` in static/js/station-layer.js, which names the same field), not 250 ms
+#: later as streamlit-folium would: a page link clicked in between would be overridden by it.
 RETURNED = ("last_object_clicked_tooltip",)
 KEY = "map"
 HEIGHT = 520  # the page keeps this much room for the map before it is drawn (stations/web/narrow.py)
