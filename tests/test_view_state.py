@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from stations.data import load, model, reconcile, vocab
 from stations.view import facets, filters, headline, links
 from stations.view.filters import Filters, Options
+from stations.web import state
 from tests.support.apptest import DATA_PAGE, MAP_PAGE, RESPONSES_PAGE, ROOT, url
 from tests.support.apptest import open_page as run
 
@@ -217,6 +219,46 @@ def test_station_link_is_the_maps_focus_and_a_filter_change_clears_it(synthetic_
     at.multiselect(key="filter_country").set_value([station["iso2"]]).run()
     assert at.session_state["_focus"] is None
     assert url(at)["station"] == [station["station_id"]]  # still selected, just not zoomed to
+
+
+def test_a_page_link_drawn_before_the_last_change_keeps_that_change(synthetic_data: load.Dataset) -> None:
+    """A page link clicked just after a change carries the view from before it (the link is
+    drawn late in the run, the address early): the next page keeps the reader's change. An
+    address the session never wrote is a link's view, and still replaces it."""
+    iso2 = synthetic_data.stations["iso2"].iloc[0]
+    at = run()
+    at.multiselect(key="filter_country").set_value([iso2]).run()
+    assert url(at) == {"country": [iso2]}
+    at.switch_page(str(RESPONSES_PAGE.relative_to(ROOT)))
+    at.query_params.clear()  # the link as drawn before the change: the default view
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert url(at) == {"country": [iso2]}
+    assert at.multiselect(key="filter_country").value == [iso2]
+
+    other = next(c for c in synthetic_data.stations["iso2"] if c != iso2)
+    at.switch_page(str(DATA_PAGE.relative_to(ROOT)))
+    at.query_params["country"] = other
+    at.run()
+    assert url(at) == {"country": [other]}
+
+
+def test_back_to_an_earlier_address_is_news(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back or Forward brings an address the session wrote before: its view is the reader's."""
+    session: dict[str, object] = {}
+    monkeypatch.setattr(state.st, "session_state", session)
+    monkeypatch.setattr(state, "url_params", lambda: {})
+    monkeypatch.setattr(state, "_spelling", lambda: None)
+    monkeypatch.setattr(state.st, "query_params", SimpleNamespace(from_dict=lambda _: None))
+    state.publish(Filters())
+    state.publish(Filters(country=("NL",)))
+    assert not state.is_news({"country": ["NL"]})
+    history = SimpleNamespace(is_history_navigation=False)
+    monkeypatch.setattr(state, "get_script_run_ctx", lambda: history)
+    assert not state.is_news({}), "a stale link's address"
+    history.is_history_navigation = True
+    assert state.is_news({}), "Back to the address written before"
+    assert state.is_news({"country": ["FR"]}), "an address never written"
 
 
 def shared_links(at: AppTest) -> list[str]:

@@ -7,6 +7,11 @@ run then writes the widget keys from that value *before* any widget is drawn, so
 widget's options look like this run, its value comes from the owner and cannot drift; and
 ``publish`` writes the address, the only other copy.
 
+An address this session wrote before its last one is no news either, unless Back or Forward
+brought it: a page link is drawn late in a run (after the map), so one clicked just after a
+change still carries the view from before it while the address already holds the new one, and
+the reader, who made the change, expects to keep it.
+
 A session that is new but whose browser already shows the page (the server restarted and the
 page reconnected) sends the widgets' values with its first run, including the change that
 caused the run; no callback fires in a session that has not drawn its widgets yet. So on a
@@ -33,6 +38,10 @@ from stations.view.filters import APP_PARAMS, KEYS, LANG, LIST_FIELDS, Filters, 
 VIEW = "_filters"
 #: The address parameters this session last wrote, to tell a link change from its own.
 PUBLISHED = "_synced"
+#: The ones it wrote before, oldest first (a page link drawn before a change carries one).
+EARLIER = "_synced_before"
+#: How many of those are kept.
+EARLIER_KEPT = 20
 #: The page the session last ran (a page switch is an arrival).
 PAGE = "_page"
 #: The last map click handled (st_folium repeats its last value on every run).
@@ -87,7 +96,7 @@ def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     params = url_params()
     fresh = VIEW not in state
     notices: list[str] = []
-    news = fresh or params != state.get(PUBLISHED)
+    news = fresh or is_news(params)
     if news:
         browser = browser_language()
         view, notices = Filters.from_query_params(params, options, browser)
@@ -111,6 +120,19 @@ def read(options: Options, page: str, in_view: InView | None = None) -> Reading:
     return Reading(view, notices, fresh, dropped)
 
 
+def is_news(params: Mapping[str, list[str]]) -> bool:
+    """Whether the address's view is one this session has not chosen since: not the address it
+    last wrote, nor one it wrote before that, unless Back or Forward brought it back (see the
+    module docstring)."""
+    state = st.session_state
+    if params == state.get(PUBLISHED):
+        return False
+    if params not in state.get(EARLIER, []):
+        return True
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
+
+
 def browser_language() -> str | None:
     """The reader's browser language (``Accept-Language``) where it is one of the three and not
     the default, for a link that names none; None otherwise (the default needs no parameter, so a
@@ -125,7 +147,7 @@ def language() -> str:
     intro come before its filters): what ``read`` will decide, without changing anything."""
     state = st.session_state
     params = url_params()
-    if VIEW in state and params == state.get(PUBLISHED):
+    if VIEW in state and not is_news(params):
         return state[VIEW].language
     given = params.get(LANG) or []
     return parse_lang(given[0] if given else None) or browser_language() or DEFAULT
@@ -270,5 +292,9 @@ def publish(filters: Filters) -> None:
         # the share link spells them: a link typed with bare commas, in another order or with
         # tracking parameters is rewritten once, so the address bar and the share box agree.
         st.query_params.from_dict(wanted)
+    last = st.session_state.get(PUBLISHED)
+    if last is not None and last != as_lists:
+        earlier = [p for p in st.session_state.get(EARLIER, []) if p != as_lists and p != last]
+        st.session_state[EARLIER] = [*earlier, last][-EARLIER_KEPT:]
     st.session_state[PUBLISHED] = as_lists
     st.session_state[VIEW] = filters

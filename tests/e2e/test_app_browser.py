@@ -717,6 +717,57 @@ def test_a_page_link_clicked_right_after_a_station_opens_that_page_with_the_view
         page.context.close()
 
 
+#: How long after picking a country the reader clicks a page link, in ms: before and after
+#: the pick's run has written the address and redrawn the links.
+FILTER_LINK_DELAYS_MS = (0, 40, 80, 120, 160, 200)
+
+
+def test_a_page_link_clicked_right_after_a_filter_change_keeps_the_change(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    """Pick one more country, then at once the other page's link (the map and the responses
+    page in turn): that page opens with every country picked, the last one included, though
+    the link was drawn before the pick when it was clicked that fast."""
+    countries = stations.groupby("iso2")["country"].first()
+    busiest = stations["iso2"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    picks = list(busiest.index[: len(FILTER_LINK_DELAYS_MS)])
+    session = open_session(chromium_browser, app_url, follow_runs=True)
+    page = session.page
+    runs = runs_of(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    #: Each round's link, the page's path and its heading.
+    targets = [
+        ("Government responses", "/Government_responses", "Government responses"),
+        ("Map", "/", "110 Overseas"),
+    ]
+    chosen: set[str] = set()
+    lost: list[tuple[int, str, str]] = []
+    try:
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        for round_, (delay, iso2) in enumerate(zip(FILTER_LINK_DELAYS_MS, picks, strict=True)):
+            label, path, heading = targets[round_ % 2]
+            runs.wait_idle(page)
+            box = sidebar.get_by_role("link", name=label).bounding_box()
+            multiselect(page, "Host country").locator("input").click()
+            page.keyboard.type(countries[iso2][:5])
+            name = re.compile(rf"^{re.escape(countries[iso2])}$")
+            page.get_by_role("option", name=name).click()
+            page.wait_for_timeout(delay)
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url(re.compile(rf"{re.escape(path)}(\?|$)"), timeout=15_000)
+            page.get_by_role("heading", name=heading).first.wait_for()
+            runs.wait_idle(page)
+            chosen.add(iso2)
+            shown = set(",".join(query(page).get("country", [])).split(",")) - {""}
+            if shown != chosen:
+                lost.append((delay, iso2, page.url))
+            chosen = shown  # the next round adds to what the page shows
+        assert lost == [], f"filter lost (delay ms, country picked, address): {lost}"
+        assert_loopback_only(session)
+    finally:
+        page.context.close()
+
+
 # Downloads ----------------------------------------------------------------------------------
 
 
