@@ -768,6 +768,43 @@ def test_a_page_link_clicked_right_after_a_filter_change_keeps_the_change(
         page.context.close()
 
 
+def test_back_returns_to_the_view_before_the_last_change(
+    chromium_browser: Any, app_url: str, stations: pd.DataFrame
+) -> None:
+    """Back after two picks: the address and the menu hold the first pick alone (an address the
+    session wrote before is news when Back brings it, not a stale link)."""
+    first, second = list(
+        stations["iso2"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index[:2]
+    )
+    countries = stations.groupby("iso2")["country"].first()
+    session = open_session(chromium_browser, app_url, follow_runs=True)
+    page = session.page
+    runs = runs_of(page)
+    try:
+        wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
+        for iso2 in (first, second):
+            runs.wait_idle(page)
+            multiselect(page, "Host country").locator("input").click()
+            page.keyboard.type(countries[iso2][:5])
+            page.get_by_role("option", name=re.compile(rf"^{re.escape(countries[iso2])}$")).click()
+            page.keyboard.press("Escape")
+            page.wait_for_url(re.compile(rf"[?&]country=[^&]*{iso2}"), timeout=15_000)
+        runs.wait_idle(page)
+        before = runs.finished()
+        page.go_back(wait_until="commit")
+        page.wait_for_url(re.compile(rf"[?&]country={first}$"), timeout=15_000)
+        deadline = time.monotonic() + 15
+        while not (runs.finished() > before and runs.idle()):  # the run Back asked for, over
+            assert time.monotonic() < deadline, runs.events[-12:]
+            page.wait_for_timeout(50)
+        tags = multiselect(page, "Host country").locator("[data-tag]")
+        expect(tags).to_have_count(1)
+        assert query(page) == {"country": [first]}
+        assert_loopback_only(session)
+    finally:
+        page.context.close()
+
+
 # Downloads ----------------------------------------------------------------------------------
 
 
