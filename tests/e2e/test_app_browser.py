@@ -83,6 +83,12 @@ def busiest_country(stations: pd.DataFrame) -> tuple[str, str, int]:
     return iso2, str(rows["country"].iloc[0]), len(rows)
 
 
+def countries_most_first(stations: pd.DataFrame) -> list[str]:
+    """The host countries' codes, most stations first (ties in code order)."""
+    counts = stations["iso2"].value_counts().sort_index()
+    return list(counts.sort_values(ascending=False, kind="stable").index)
+
+
 # Servers ------------------------------------------------------------------------------------
 
 
@@ -177,6 +183,19 @@ def multiselect(page: Any, label: str) -> Any:
     return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=label)
 
 
+def pick_country(page: Any, name: str) -> None:
+    """Type the start of a country's name in the country menu and pick it, as a reader does."""
+    multiselect(page, "Host country").locator("input").click()
+    page.keyboard.type(name[:5])
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}$")).click()
+
+
+def click_centre(page: Any, box: dict[str, float]) -> None:
+    """A mouse click in the middle of ``box`` (measured before): no wait for an element to be
+    ready, which would add its own variable delay to a timed sequence."""
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def wait_for_page_settled(page: Any) -> None:
     """Before a screenshot: the script run is over (no running icon, no skeleton), charts have
     drawn, fonts have loaded. Streamlit draws elements as the script reaches them, so a page
@@ -261,10 +280,7 @@ def test_choosing_a_country_filters_the_markers_and_the_address_reproduces_the_v
     page = session.page
     assert wait_for_count(page, len(stations), 45).get("total") == len(stations)
 
-    box = multiselect(page, "Host country")
-    box.locator("input").click()
-    page.keyboard.type(name[:5])
-    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}$")).click()
+    pick_country(page, name)
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(rf"[?&]country={iso2}(&|$)"), timeout=15_000)
     assert query(page) == {"country": [iso2]}
@@ -699,9 +715,7 @@ def test_a_page_link_clicked_right_after_a_station_opens_that_page_with_the_view
             reveal_and_click(page, sid)
             clicked = time.monotonic()
             page.wait_for_timeout(delay)
-            # The mouse, not a locator's click: no wait for the link to be ready, which would
-            # add its own variable delay.
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            click_centre(page, box)
             page.wait_for_timeout(max(0, SETTLE_MS - (time.monotonic() - clicked) * 1000))
             runs.wait_idle(page)
             where = urlsplit(page.url)
@@ -729,8 +743,7 @@ def test_a_page_link_clicked_right_after_a_filter_change_keeps_the_change(
     page in turn): that page opens with every country picked, the last one included, though
     the link was drawn before the pick when it was clicked that fast."""
     countries = stations.groupby("iso2")["country"].first()
-    busiest = stations["iso2"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
-    picks = list(busiest.index[: len(FILTER_LINK_DELAYS_MS)])
+    picks = countries_most_first(stations)[: len(FILTER_LINK_DELAYS_MS)]
     session = open_session(chromium_browser, app_url, follow_runs=True)
     page = session.page
     runs = runs_of(page)
@@ -748,12 +761,9 @@ def test_a_page_link_clicked_right_after_a_filter_change_keeps_the_change(
             label, path, heading = targets[round_ % 2]
             runs.wait_idle(page)
             box = sidebar.get_by_role("link", name=label).bounding_box()
-            multiselect(page, "Host country").locator("input").click()
-            page.keyboard.type(countries[iso2][:5])
-            name = re.compile(rf"^{re.escape(countries[iso2])}$")
-            page.get_by_role("option", name=name).click()
+            pick_country(page, countries[iso2])
             page.wait_for_timeout(delay)
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            click_centre(page, box)
             page.wait_for_url(re.compile(rf"{re.escape(path)}(\?|$)"), timeout=15_000)
             page.get_by_role("heading", name=heading).first.wait_for()
             runs.wait_idle(page)
@@ -773,9 +783,7 @@ def test_back_returns_to_the_view_before_the_last_change(
 ) -> None:
     """Back after two picks: the address and the menu hold the first pick alone (an address the
     session wrote before is news when Back brings it, not a stale link)."""
-    first, second = list(
-        stations["iso2"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index[:2]
-    )
+    first, second = countries_most_first(stations)[:2]
     countries = stations.groupby("iso2")["country"].first()
     session = open_session(chromium_browser, app_url, follow_runs=True)
     page = session.page
@@ -784,9 +792,7 @@ def test_back_returns_to_the_view_before_the_last_change(
         wait_for_markers(page, ".station-pin, .station-cluster", timeout_ms=MAP_TIMEOUT_MS)
         for iso2 in (first, second):
             runs.wait_idle(page)
-            multiselect(page, "Host country").locator("input").click()
-            page.keyboard.type(countries[iso2][:5])
-            page.get_by_role("option", name=re.compile(rf"^{re.escape(countries[iso2])}$")).click()
+            pick_country(page, countries[iso2])
             page.keyboard.press("Escape")
             page.wait_for_url(re.compile(rf"[?&]country=[^&]*{iso2}"), timeout=15_000)
         runs.wait_idle(page)
