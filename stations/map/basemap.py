@@ -18,7 +18,7 @@ from pathlib import Path
 from branca.element import MacroElement
 from jinja2 import Template
 
-from stations.i18n import ENGLISH, N_, gettext
+from stations.i18n import N_
 from stations.map import assets
 from stations.map.scriptsafe import script_json
 
@@ -42,7 +42,7 @@ DATA_FILES = (
 SEA = "#d6e2ea"
 #: Natural Earth asks for no credit; GeoNames (CC BY 4.0) does. Each part is a template of the
 #: map's words (``stations.map.words``: the reader's language) and the link it names; the
-#: script joins them with "; " (see ``attribution``).
+#: basemap script (static/js/basemap.js) fills each in the reader's words and joins them with "; ".
 ATTRIBUTION_PARTS: tuple[tuple[str, str], ...] = (
     (
         # TRANSLATORS: the map's basemap credit; {name} is the dataset's name (Natural Earth).
@@ -57,11 +57,6 @@ ATTRIBUTION_PARTS: tuple[tuple[str, str], ...] = (
         "(CC BY 4.0)",
     ),
 )
-
-
-def attribution(lang: str = ENGLISH) -> str:
-    """The basemap's credit as the map shows it in ``lang`` (HTML: the links are the project's)."""
-    return "; ".join(gettext(text, lang).format(name=link) for text, link in ATTRIBUTION_PARTS)
 
 
 def local_files() -> list[Path]:
