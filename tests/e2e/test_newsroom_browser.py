@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from stations.data import datapackage, vocab
 from stations.view import citation
@@ -173,8 +174,10 @@ _FITTED_JS = f"""() => {{
 _RECORD_LAYOUTS_JS = f"""() => {{
   const map = {_MAP};
   window.__layouts = [];
+  window.__recordSince = performance.now();
   map.on("stationlayout", e => {{
-    window.__layouts.push({{height: map.getSize().y, zoom: map.getZoom(), readerMoved: e.readerMoved, resized: e.resized}});
+    window.__layouts.push({{height: map.getSize().y, zoom: map.getZoom(), readerMoved: e.readerMoved, resized: e.resized,
+                            t: performance.now()}});
   }});
 }}"""
 #: The layout changes handled after the ``n`` already recorded, once a resize to more than
@@ -183,6 +186,10 @@ _LAYOUTS_AFTER_JS = f"""([n, height]) => {{
   const seen = (window.__layouts || []).slice(n), last = seen[seen.length - 1];
   return seen.some(l => l.resized && l.height > height) && last.height === {_MAP}.getContainer().clientHeight ? seen : null;
 }}"""
+#: No layout change handled for the last second (none since recording began, or the last one
+#: a second ago).
+_LAYOUT_QUIET_JS = """() => performance.now() - Math.max(window.__recordSince,
+  ...window.__layouts.map(l => l.t)) > 1000"""
 #: Two animation frames: the layout watch's ResizeObserver reports a layout in the frame that
 #: laid it out, so any change the resize caused (the credits wrapping) has been handled by then.
 _TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -196,6 +203,21 @@ def _handled_resizes(frame: Any, n: int, height: int) -> list[dict[str, Any]]:
     return frame.wait_for_function(_LAYOUTS_AFTER_JS, arg=[n, height], timeout=30_000).json_value()
 
 
+def _fitted_when(frame: Any, condition: str, what: str) -> dict[str, Any]:
+    """Wait up to 30 s until ``condition`` (JavaScript on ``r``, what _FITTED_JS returns) holds;
+    on a timeout, fail saying what the map showed and which layout changes it handled."""
+    try:
+        frame.wait_for_function(
+            f"() => {{ const r = ({_FITTED_JS})(); return {condition}; }}", timeout=30_000
+        )
+    except PlaywrightTimeout:
+        shown = frame.evaluate(f"() => [({_FITTED_JS})(), window.__layouts]")
+        raise AssertionError(
+            f"{what}: the map showed {shown[0]} after the layout changes {shown[1]}"
+        ) from None
+    return frame.evaluate(_FITTED_JS)
+
+
 def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser: Any, app_url: str) -> None:
     """The article's frame grows taller: the map takes the new size and is fitted to its
     stations again (the Netherlands and South Africa, far apart north to south, get a closer
@@ -206,22 +228,30 @@ def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser
         leaflet.locator(".leaflet-marker-icon").first.wait_for()
         frame = next(f for f in page.frames if "st_folium" in f.url)
         frame.evaluate(_RECORD_LAYOUTS_JS)
+        # The first fit is the one made once the controls take their final room: leaflet.css
+        # laid them out, the web fonts the credit is set in arrived (its wrapping depends on
+        # them) and, where there is a basemap, its credit is in the attribution (added once its
+        # place names have arrived). A fit before that knew other room and is done again then.
+        # Measured once the map's layout has been still for a second.
+        frame.wait_for_function(
+            f"() => {{ const m = {_MAP}, b = m._stationBasemap; "
+            'return m.controlsStyled() && document.fonts.status === "loaded" '
+            "&& (!b || (b.state.pending === 0 && m.hasLayer(b.labels))); }",
+            timeout=30_000,
+        )
+        frame.wait_for_function(_LAYOUT_QUIET_JS, timeout=30_000)
         first = frame.evaluate(_FITTED_JS)
         assert first["inside"], first
         page.set_viewport_size({"width": 700, "height": 900})
-        frame.wait_for_function(
-            f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] > 700 && r.inside && r.zoom > {first['zoom']}; }}",
-            timeout=30_000,
+        _fitted_when(
+            frame, f"r.size[1] > 700 && r.inside && r.zoom > {first['zoom']}", f"taller than {first}"
         )
         # The positive control: the signal waited for below, a handled resize, came with the
         # re-fit here.
         taller = _handled_resizes(frame, 0, 700)
         assert not any(t["readerMoved"] for t in taller) and taller[-1]["zoom"] > first["zoom"], taller
         page.set_viewport_size({"width": 700, "height": 600})
-        frame.wait_for_function(
-            f"() => {{ const r = ({_FITTED_JS})(); return r.size[1] < 600 && r.inside && r.zoom == {first['zoom']}; }}",
-            timeout=30_000,
-        )
+        _fitted_when(frame, f"r.size[1] < 600 && r.inside && r.zoom == {first['zoom']}", f"back to {first}")
         # The reader zooms in, closer than a re-fit in the taller frame would (so a re-fit shows
         # in the zoom): a later resize leaves their view alone.
         refit_zoom = taller[-1]["zoom"]
