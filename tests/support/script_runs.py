@@ -70,15 +70,21 @@ class ScriptRuns:
         return self.events.count("finish")
 
     def idle(self) -> bool:
-        """Since the page last connected, a run has ended, none is running, and none was asked
-        for after the last one ended."""
+        """Since the page last connected, a run has ended, none is running, and every run asked
+        for has started and ended: the last request came before the last start, and the last
+        start before the last finish. A request sent during a run is served by a later start
+        (Streamlit stops the run for it, or runs it after; the app's limit coalesces requests
+        over its rate into one held run), so until that start it is still pending."""
         if "connect" not in self.events:
             return False
         since = self.events[len(self.events) - self.events[::-1].index("connect") :]
         if "finish" not in since or self.running:
             return False
-        last_finish = len(since) - since[::-1].index("finish")
-        return "request" not in since[last_finish:]
+
+        def last(event: str) -> int:
+            return len(since) - 1 - since[::-1].index(event) if event in since else -1
+
+        return last("request") < last("start") < last("finish")
 
     def wait_idle(self, page: Any, timeout_ms: int = 30_000) -> None:
         """Poll (pumping Playwright's events) until :meth:`idle`; fail with the events seen."""
