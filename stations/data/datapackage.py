@@ -23,6 +23,7 @@ from stations.atomic import atomic_write_text
 from stations.data import credits, names_zh, publishers, schema, vocab
 from stations.data.load import Problem
 from stations.data.reconcile import REPORT_SOURCES, REPORTED, UNIDENTIFIED_BUREAUS
+from stations.data.regular import read_regular, read_regular_text
 
 PACKAGE_FILE = "datapackage.json"
 BUMP_COMMAND = "python -m stations bump-version"
@@ -366,7 +367,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
 
 def file_stats(path: Path) -> tuple[int, str]:
     """Size in bytes and SHA-256 of a file, as the package records them."""
-    raw = path.read_bytes()
+    raw = read_regular(path)
     return len(raw), hashlib.sha256(raw).hexdigest()
 
 
@@ -440,7 +441,7 @@ def read(data_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The package in ``data_dir``, or None where there is none (or it cannot be parsed)."""
     path = Path(data_dir) / PACKAGE_FILE
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+        loaded = json.loads(read_regular_text(path))
     except (OSError, ValueError):
         return None
     return loaded if isinstance(loaded, dict) else None
@@ -489,7 +490,9 @@ def check(data_dir: str | os.PathLike[str], display_name: str | None = None) -> 
     if not path.exists():
         return [Problem(name, 0, "-", f"missing: run `{BUMP_COMMAND}` to write it")]
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(read_regular_text(path))
+    except OSError as err:
+        return [Problem(name, 0, "-", f"cannot read: {err.strerror}")]
     except ValueError as err:
         line = getattr(err, "lineno", 1)
         return [Problem(name, line, "-", f"not valid JSON ({err}): run `{BUMP_COMMAND}` to rewrite it")]
@@ -507,7 +510,11 @@ def check(data_dir: str | os.PathLike[str], display_name: str | None = None) -> 
         if filename not in recorded:
             problems.append(Problem(name, 1, filename, f"not described by the package: run `{BUMP_COMMAND}`"))
             continue
-        size, digest = file_stats(file)
+        try:
+            size, digest = file_stats(file)
+        except OSError as err:
+            problems.append(Problem(name, 1, filename, f"cannot read: {err.strerror}"))
+            continue
         if recorded[filename].get("hash") != f"sha256:{digest}" or recorded[filename].get("bytes") != size:
             problems.append(
                 Problem(

@@ -15,18 +15,17 @@ A change is detected by content, not by modification time: ``cp -p``, ``rsync -t
 ``touch -r`` put the old mtime back on new bytes. Each check costs one ``stat`` per file; the
 files are hashed only when what ``stat`` says (inode, size, mtime, ctime, mode) changed, and
 at least every ``recheck_s`` seconds anyway, for file systems whose times cannot be trusted.
-Reading never blocks on a FIFO or a device put in a file's place: only regular files are read.
+Reading never blocks on a FIFO or a device put in a file's place: only regular files are read
+(stations.data.files, as every reader of the data files does).
 
 Nothing here imports Streamlit: the keeper is plain Python, tested without a server.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
-import stat
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +36,7 @@ from typing import Generic, TypeVar
 
 from stations import settings
 from stations.data.load import DataError, Problem
+from stations.data.regular import human_size, read_regular
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +83,6 @@ def max_file_bytes(env: Mapping[str, str] | None = None) -> int:
     return int(megabytes * 1_000_000)
 
 
-def human_size(n: int) -> str:
-    """A byte count as a reader of a log line wants it: ``2.8 MB``, ``56 KB``, ``120 B``."""
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.0f} KB"
-    return f"{n} B"
-
-
 #: One file as ``stat`` sees it: (inode, device, size, mtime, ctime, mode), or an error name.
 Signature = tuple[tuple[int, int, int, int, int, int] | str, ...]
 
@@ -111,30 +102,6 @@ def signature(paths: Sequence[Path]) -> Signature:
     return tuple(out)
 
 
-def _read_regular(path: Path, limit: int | None = None) -> bytes:
-    """The file's bytes; ``OSError`` if it is missing, unreadable, not a regular file, or
-    (``EFBIG``) longer than ``limit`` bytes.
-
-    Opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO put in
-    the file's place cannot hang the server and a swap between check and read cannot fool it.
-    A file still growing past ``limit`` while it is read is cut short, not read to the end.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(0, "not a regular file")
-        chunks = []
-        total = 0
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-            total += len(chunk)
-            if limit is not None and total > limit:
-                raise OSError(errno.EFBIG, f"over the size limit of {human_size(limit)}")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def snapshot(paths: Sequence[Path], limit: int | None = None) -> tuple[str, dict[Path, bytes]]:
     """A hash of every file's name and bytes (absent and unreadable files included as such),
     and the bytes of the files that could be read (each at most ``limit`` bytes)."""
@@ -143,7 +110,7 @@ def snapshot(paths: Sequence[Path], limit: int | None = None) -> tuple[str, dict
     for path in paths:
         h.update(path.name.encode() + b"\0")
         try:
-            data = _read_regular(path, limit)
+            data = read_regular(path, limit)
         except FileNotFoundError:
             h.update(b"absent\0")
         except OSError as err:
@@ -171,7 +138,7 @@ def check_readable(
     problems: list[Problem] = []
     for path in paths:
         try:
-            _read_regular(path, limit)
+            read_regular(path, limit)
         except FileNotFoundError:
             if path in required:
                 problems.append(Problem(str(path), 0, "-", "cannot read: No such file or directory"))

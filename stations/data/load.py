@@ -27,6 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from stations.data import corroboration, publishers, schema, vocab
+from stations.data.regular import read_regular
 
 #: Columns a download adds after the published ones (outlet names); the loader ignores them.
 DERIVED_COLUMNS: tuple[str, ...] = (publishers.OUTLETS_COLUMN,)
@@ -121,7 +122,7 @@ def read_records(
     """
     name = display_name or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)
     except OSError as err:
         return (
             pd.DataFrame(columns=list(columns), index=pd.Index([], dtype="int64")),

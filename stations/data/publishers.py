@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from stations.data.regular import read_regular_text
 from stations.i18n import ENGLISH, N_, gettext
 
 #: Tiers, strongest first. There is deliberately no "junk" tier: a copy is replaced or dropped.
@@ -201,7 +202,7 @@ def _read(
     problems: list[RegisterProblem] = []
     rows: list[tuple[int, dict[str, str]]] = []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_text(path)
     except (OSError, UnicodeDecodeError) as err:
         return [], [RegisterProblem(name, 0, "-", f"cannot read: {err}")]
     reader = csv.reader(text.splitlines())

@@ -26,6 +26,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from stations.data import model, publishers, vocab
+from stations.data.regular import read_regular_text
 from stations.i18n import ENGLISH
 from stations.map import assets
 from stations.map.basemap import Basemap
@@ -202,8 +203,7 @@ def country_payload(summary: pd.DataFrame, iso2s: Iterable[str]) -> dict[str, An
 
 def load_country_shapes(path: str | Path) -> dict[str, Any]:
     """Country boundaries (GeoJSON with ``iso2`` and ``name`` properties) for the country layer."""
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return json.loads(read_regular_text(path))
 
 
 def _unwrap(geometry: Mapping[str, Any]) -> dict[str, Any]:
