@@ -16,7 +16,7 @@ A change is detected by content, not by modification time: ``cp -p``, ``rsync -t
 files are hashed only when what ``stat`` says (inode, size, mtime, ctime, mode) changed, and
 at least every ``recheck_s`` seconds anyway, for file systems whose times cannot be trusted.
 Reading never blocks on a FIFO or a device put in a file's place: only regular files are read
-(stations.data.files, as every reader of the data files does).
+(``stations.data.regular``, as every reader of the data files does).
 
 Nothing here imports Streamlit: the keeper is plain Python, tested without a server.
 """

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
 
 
 def human_size(n: int) -> str:
@@ -47,5 +46,5 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
 def read_regular_text(path: str | os.PathLike[str]) -> str:
     """The file as UTF-8 text with its line ends made ``\\n``, as ``Path.read_text`` gives it;
     ``OSError`` as :func:`read_regular`, ``UnicodeDecodeError`` if it is not UTF-8."""
-    text = read_regular(Path(path)).decode("utf-8")
+    text = read_regular(path).decode("utf-8")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -203,7 +203,7 @@ def _handled_resizes(frame: Any, n: int, height: int) -> list[dict[str, Any]]:
     return frame.wait_for_function(_LAYOUTS_AFTER_JS, arg=[n, height], timeout=30_000).json_value()
 
 
-def _fitted_when(frame: Any, condition: str, what: str) -> dict[str, Any]:
+def _fitted_when(frame: Any, condition: str, what: str) -> None:
     """Wait up to 30 s until ``condition`` (JavaScript on ``r``, what _FITTED_JS returns) holds;
     on a timeout, fail saying what the map showed and which layout changes it handled."""
     try:
@@ -215,7 +215,6 @@ def _fitted_when(frame: Any, condition: str, what: str) -> dict[str, Any]:
         raise AssertionError(
             f"{what}: the map showed {shown[0]} after the layout changes {shown[1]}"
         ) from None
-    return frame.evaluate(_FITTED_JS)
 
 
 def test_embed_refits_to_its_stations_when_its_frame_is_resized(chromium_browser: Any, app_url: str) -> None:
